@@ -1,0 +1,24 @@
+// Activities are built from their dependencies; the worker creates those once and
+// tests may pass their own.
+
+import type { Screener } from '../compliance/screening';
+import type { Chain } from '../chain/client';
+import type { Db } from '../db/client';
+import { complianceActivities } from './compliance';
+import { escrowActivities } from './escrow';
+import { recordActivities } from './records';
+
+export interface ActivityDeps {
+  db: Db;
+  chain: Chain;
+  screener: Screener;
+  confirmations: number;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...recordActivities(deps),
+    ...complianceActivities(deps),
+    ...escrowActivities(deps),
+  };
+}

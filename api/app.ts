@@ -1,0 +1,27 @@
+// The HTTP API as an express app built from its dependencies (main.ts wires them).
+
+import express from 'express';
+import type { TokenSettings } from './auth/tokens';
+import { errorHandler, notFound, type ErrorContext } from './errors';
+import { healthRoutes } from './routes/health';
+import { oauthRoutes } from './routes/oauth';
+import { settlementRoutes } from './routes/settlements';
+import type { CreateDeps } from './settlements/create';
+import type { PresentDeps } from './settlements/present';
+
+export type ApiDeps = CreateDeps & PresentDeps & { tokens: TokenSettings; errors: ErrorContext };
+
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(express.json({ limit: '256kb' }));
+  app.use(healthRoutes(deps));
+  app.use(oauthRoutes(deps));
+  app.use(settlementRoutes(deps));
+  app.use((req) => {
+    throw notFound(`Route ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler(deps.errors));
+  return app;
+}

@@ -1,0 +1,39 @@
+import type { RequestHandler } from 'express';
+import { forbidden, unauthorized } from '../errors';
+import type { Scope } from './scopes';
+import { InvalidTokenError, verifyAccessToken, type AuthContext, type TokenSettings } from './tokens';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: AuthContext;
+  }
+}
+
+export function authenticate(settings: TokenSettings): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized('Send an access token as "Authorization: Bearer <token>"; get one from POST /oauth/token');
+    try {
+      req.auth = await verifyAccessToken(settings, match[1]!);
+    } catch (err) {
+      if (err instanceof InvalidTokenError) throw unauthorized(err.message);
+      throw err;
+    }
+    next();
+  };
+}
+
+export function requireScope(scope: Scope): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.auth) throw unauthorized('Not authenticated');
+    if (!req.auth.scopes.includes(scope)) throw forbidden(`This token lacks the "${scope}" scope`);
+    next();
+  };
+}
+
+/** The authenticated caller; routes behind `authenticate` can rely on it. */
+export function callerOf(req: { auth?: AuthContext }): AuthContext {
+  if (!req.auth) throw unauthorized('Not authenticated');
+  return req.auth;
+}

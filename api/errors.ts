@@ -1,0 +1,73 @@
+// One error hierarchy for the API. Every error response carries KeyStone's `detail`
+// and IsSettled's fields, so clients of either read it without an adapter.
+
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler, Request } from 'express';
+
+export interface FieldError {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly shortMessage: string,
+    readonly longMessage: string = shortMessage,
+    readonly detail: string | FieldError[] = longMessage,
+  ) {
+    super(longMessage);
+  }
+}
+
+export const badRequest = (code: string, message: string) => new ApiError(400, code, 'Bad request', message);
+export const unauthorized = (message: string) => new ApiError(401, 'unauthorized', 'Not authenticated', message);
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', 'Not permitted', message);
+export const notFound = (what: string) => new ApiError(404, 'not_found', 'Not found', `${what} was not found`);
+export const conflict = (code: string, message: string) => new ApiError(409, code, 'Conflict', message);
+export const validationFailed = (errors: FieldError[]) =>
+  new ApiError(422, 'validation_error', 'Validation failed', errors.map((e) => `${e.loc.join('.')}: ${e.msg}`).join('; '), errors);
+
+export interface ErrorContext {
+  serviceName: string;
+  buildVersion: string;
+  log: (message: string, fields: Record<string, unknown>) => void;
+}
+
+/** Express's body parser reports its own failures with a `type`; map them to our codes. */
+function fromBodyParser(err: unknown): ApiError | undefined {
+  const type = (err as { type?: string } | undefined)?.type;
+  if (type === 'entity.parse.failed') return badRequest('malformed_json', 'The request body is not valid JSON');
+  if (type === 'entity.too.large') return new ApiError(413, 'payload_too_large', 'Payload too large', 'The request body is too large');
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
+    return new ApiError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as UTF-8 JSON');
+  }
+  return undefined;
+}
+
+export function errorBody(req: Request, error: ApiError, context: ErrorContext, troubleshootingId: string) {
+  return {
+    detail: error.detail,
+    code: error.code,
+    short_message: error.shortMessage,
+    long_message: error.longMessage,
+    troubleshooting_id: troubleshootingId,
+    timestamp: Date.now(),
+    endpoint_url: req.originalUrl,
+    service_name: context.serviceName,
+    build_version: context.buildVersion,
+    member_identification: req.auth?.platformId ?? '',
+  };
+}
+
+export function errorHandler(context: ErrorContext): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const troubleshootingId = randomUUID();
+    const known = err instanceof ApiError ? err : fromBodyParser(err);
+    const error = known ?? new ApiError(500, 'internal_error', 'Internal error', `Something went wrong; quote troubleshooting id ${troubleshootingId}`);
+    if (!known) context.log('unhandled error', { troubleshootingId, path: req.originalUrl, error: String(err?.stack ?? err) });
+    res.status(error.status).json(errorBody(req, error, context, troubleshootingId));
+  };
+}

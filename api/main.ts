@@ -1,0 +1,43 @@
+// The HTTP API process.
+
+import { Client, Connection } from '@temporalio/client';
+import type { Hex } from 'viem';
+import { createChain } from '../chain/client';
+import { loadConfig } from '../config/config';
+import { createLogger } from '../config/logger';
+import { createDb } from '../db/client';
+import { ensureBuiltInTemplates } from '../db/templates';
+import { createApp } from './app';
+import { sweepUnstarted } from './settlements/start';
+
+const config = loadConfig();
+const log = createLogger('api', config.LOG_LEVEL);
+const db = createDb(config.DATABASE_URL);
+await ensureBuiltInTemplates(db);
+const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const chain = createChain({ chainId: config.CHAIN_ID, rpcUrl: config.RPC_URL, escrowAddress: config.ESCROW_ADDRESS as Hex });
+
+const deps = {
+  db,
+  temporal,
+  chain,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  depositPollIntervalMs: config.DEPOSIT_POLL_INTERVAL_MS,
+  minLeadMs: 5_000,
+  temporalUiUrl: config.TEMPORAL_UI_URL,
+  namespace: config.TEMPORAL_NAMESPACE,
+  tokens: { secret: config.JWT_SECRET, audience: config.JWT_AUDIENCE, issuer: config.JWT_ISSUER, ttlSeconds: config.TOKEN_TTL_SECONDS },
+  errors: { serviceName: 'lockstep-api', buildVersion: config.BUILD_VERSION, log: log.error },
+};
+const stopSweep = sweepUnstarted(deps, (err) => log.error('workflow start sweep failed', { error: String(err) }));
+const server = createApp(deps).listen(config.API_PORT, () => log.info('api listening', { port: config.API_PORT }));
+
+async function shutdown() {
+  stopSweep();
+  server.close();
+  await connection.close();
+  await db.$disconnect();
+}
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);

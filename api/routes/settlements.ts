@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import { authenticate, callerOf, requireScope } from '../auth/middleware';
+import type { TokenSettings } from '../auth/tokens';
+import { notFound } from '../errors';
+import { createSettlementSchema, listSettlementsQuery } from '../schemas';
+import { createSettlement, type CreateDeps } from '../settlements/create';
+import { findSettlement, listSettlements, presentSettlement, type PresentDeps } from '../settlements/present';
+import { parseOr422 } from '../validation';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function settlementRoutes(deps: CreateDeps & PresentDeps & { tokens: TokenSettings }): Router {
+  const router = Router();
+  router.use('/v1/settlements', authenticate(deps.tokens));
+
+  router.post('/v1/settlements', requireScope('settlements:write'), async (req, res) => {
+    const caller = callerOf(req);
+    const body = parseOr422(createSettlementSchema, req.body ?? {}, 'body');
+    const { created, id } = await createSettlement(deps, caller, body);
+    const settlement = await findSettlement(deps.db, caller.platformId, caller.environment, id);
+    res.status(created ? 201 : 200).json(await presentSettlement(deps, settlement!));
+  });
+
+  router.get('/v1/settlements', requireScope('settlements:read'), async (req, res) => {
+    const caller = callerOf(req);
+    const query = parseOr422(listSettlementsQuery, req.query, 'query');
+    const { items, total } = await listSettlements(deps.db, caller.platformId, caller.environment, query);
+    res.json({
+      items: await Promise.all(items.map((s) => presentSettlement(deps, s))),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    });
+  });
+
+  router.get('/v1/settlements/:id', requireScope('settlements:read'), async (req, res) => {
+    const caller = callerOf(req);
+    const id = String(req.params.id);
+    // Another platform's settlement and a malformed id look the same: not found.
+    const settlement = UUID.test(id) ? await findSettlement(deps.db, caller.platformId, caller.environment, id.toLowerCase()) : null;
+    if (!settlement) throw notFound(`Settlement ${id}`);
+    res.json(await presentSettlement(deps, settlement));
+  });
+
+  return router;
+}

@@ -1,0 +1,45 @@
+// Request schemas: the single source of what the API accepts.
+
+import { z } from 'zod';
+import { DIRECTIONS, LEG_TYPES } from '../domain/settlement';
+
+const evmAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address');
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+export const partySchema = z.object({
+  role: text(64),
+  external_reference: text(256),
+  name: text(512),
+  wallet_address: evmAddress,
+  chain_id: z.number().int().positive(),
+});
+
+export const legSchema = z.object({
+  leg_type: z.enum(LEG_TYPES),
+  instrument_id: text(128),
+  quantity: z.string().regex(/^\d+(\.\d+)?$/, 'must be a positive decimal string such as "100" or "12.5"'),
+  direction: z.enum(DIRECTIONS),
+  party_role: text(64),
+});
+
+export const createSettlementSchema = z.object({
+  idempotency_key: text(255),
+  template_id: text(128),
+  timeout_at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-03-17T00:00:00Z' }),
+  parties: z.array(partySchema).min(2).max(2),
+  legs: z.array(legSchema).min(1).max(16),
+});
+export type CreateSettlementRequest = z.infer<typeof createSettlementSchema>;
+
+export const listSettlementsQuery = z.object({
+  state: z.string().regex(/^[A-Z_]+$/, 'must be a state name such as AWAITING_DEPOSITS').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const tokenRequestSchema = z.object({
+  grant_type: z.literal('client_credentials'),
+  client_id: text(128),
+  client_secret: text(256),
+  audience: text(512).optional(),
+});

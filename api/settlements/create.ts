@@ -1,0 +1,128 @@
+// POST /v1/settlements: validate against the template, the chain and the token's
+// decimals, then persist and start the workflow. Idempotent by (platform,
+// environment, idempotency_key) with a hash of the request body.
+
+import { createHash, randomUUID } from 'node:crypto';
+import { resolveInstrument, UnknownInstrumentError } from '../../chain/instruments';
+import type { Chain } from '../../chain/client';
+import { escrowIdFor } from '../../chain/escrowId';
+import { canonicalJson } from '../../domain/canonicalJson';
+import { InvalidQuantityError, fromBaseUnits, toBaseUnits } from '../../domain/money';
+import { checkInstruction, InstructionError, transferOf } from '../../domain/settlement';
+import { isUniqueViolation, type Db } from '../../db/client';
+import { findLatestTemplate } from '../../db/templates';
+import type { AuthContext } from '../auth/tokens';
+import { conflict, validationFailed, type FieldError } from '../errors';
+import type { CreateSettlementRequest } from '../schemas';
+import { ensureWorkflowStarted, type StartDeps } from './start';
+
+export interface CreateDeps extends StartDeps {
+  chain: Chain;
+  /** Shortest acceptable time between now and timeout_at. */
+  minLeadMs: number;
+}
+
+const invalid = (loc: (string | number)[], msg: string, type = 'value_error'): never => {
+  throw validationFailed([{ loc: ['body', ...loc], msg, type } satisfies FieldError]);
+};
+
+export async function createSettlement(
+  deps: CreateDeps,
+  caller: AuthContext,
+  body: CreateSettlementRequest,
+): Promise<{ created: boolean; id: string }> {
+  const requestHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+  const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
+  const replay = async () => {
+    const existing = await deps.db.settlement.findUnique({ where: { platformId_environment_idempotencyKey: key } });
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash) {
+      throw conflict('idempotency_key_reused', `idempotency_key "${body.idempotency_key}" was already used with a different request body`);
+    }
+    await ensureWorkflowStarted(deps, existing.id);
+    return { created: false, id: existing.id };
+  };
+
+  const earlier = await replay();
+  if (earlier) return earlier;
+
+  const template = await findLatestTemplate(deps.db, body.template_id);
+  if (!template) return invalid(['template_id'], `no template "${body.template_id}" exists`, 'not_found');
+  try {
+    checkInstruction(body.parties, body.legs, template.config);
+  } catch (err) {
+    if (err instanceof InstructionError) return invalid(err.loc, err.message);
+    throw err;
+  }
+  body.parties.forEach((p, i) => {
+    if (p.chain_id !== deps.chain.chainId) invalid(['parties', i, 'chain_id'], `chain ${p.chain_id} is not served here; this engine settles on chain ${deps.chain.chainId}`);
+  });
+  const timeoutAt = new Date(body.timeout_at);
+  if (timeoutAt.getTime() < Date.now() + deps.minLeadMs) {
+    invalid(['timeout_at'], `must be at least ${deps.minLeadMs / 1000} seconds in the future`);
+  }
+
+  const legs = await Promise.all(
+    body.legs.map(async (leg, index) => {
+      try {
+        const instrument = await resolveInstrument(deps.db, deps.chain, leg.instrument_id);
+        const amount = toBaseUnits(leg.quantity, instrument.decimals);
+        const transfer = transferOf(leg, body.parties);
+        return {
+          index,
+          legType: leg.leg_type,
+          instrumentId: leg.instrument_id,
+          tokenAddress: instrument.address.toLowerCase(),
+          decimals: instrument.decimals,
+          quantity: fromBaseUnits(amount, instrument.decimals),
+          amount: amount.toString(),
+          direction: leg.direction,
+          partyRole: leg.party_role,
+          fromRole: transfer.fromRole,
+          toRole: transfer.toRole,
+        };
+      } catch (err) {
+        if (err instanceof UnknownInstrumentError) return invalid(['legs', index, 'instrument_id'], err.message, 'not_found');
+        if (err instanceof InvalidQuantityError) return invalid(['legs', index, 'quantity'], err.message);
+        throw err;
+      }
+    }),
+  );
+
+  const id = randomUUID();
+  try {
+    await deps.db.settlement.create({
+      data: {
+        id,
+        ...key,
+        requestHash,
+        templateId: template.id,
+        templateVersion: template.version,
+        state: template.config.initial_state,
+        timeoutAt,
+        chainId: deps.chain.chainId,
+        escrowAddress: deps.chain.escrowAddress.toLowerCase(),
+        escrowId: escrowIdFor(id),
+        parties: {
+          create: body.parties.map((p) => ({
+            role: p.role,
+            externalReference: p.external_reference,
+            name: p.name,
+            walletAddress: p.wallet_address.toLowerCase(),
+            chainId: p.chain_id,
+          })),
+        },
+        legs: { create: legs },
+      },
+    });
+  } catch (err) {
+    // A concurrent request with the same key won the insert: answer as its replay.
+    if (isUniqueViolation(err)) {
+      const winner = await replay();
+      if (winner) return winner;
+    }
+    throw err;
+  }
+  await ensureWorkflowStarted(deps, id);
+  return { created: true, id };
+}

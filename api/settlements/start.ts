@@ -1,0 +1,74 @@
+// Starting a settlement's workflow. The workflow id comes from the settlement id,
+// so every caller (the create request, its idempotent retry, the sweeper) can start
+// it again safely: a second start attaches to the running workflow.
+
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import type { Db } from '../../db/client';
+import { findTemplateVersion } from '../../db/templates';
+import { PlatformId, SettlementState, TemplateId, workflowIdFor } from '../../workflows/names';
+import type { settlementWorkflow } from '../../workflows/settlement';
+
+export interface StartDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  depositPollIntervalMs: number;
+}
+
+export async function ensureWorkflowStarted(deps: StartDeps, settlementId: string): Promise<void> {
+  const s = await deps.db.settlement.findUniqueOrThrow({ where: { id: settlementId }, include: { legs: true } });
+  if (s.workflowStartedAt) return;
+  const template = await findTemplateVersion(deps.db, s.templateId, s.templateVersion);
+  try {
+    await deps.temporal.workflow.start<typeof settlementWorkflow>('settlementWorkflow', {
+      workflowId: workflowIdFor(s.id),
+      taskQueue: deps.taskQueue,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      args: [
+        {
+          settlementId: s.id,
+          template: { id: template.id, version: template.version, config: template.config },
+          timeoutAt: s.timeoutAt.toISOString(),
+          legCount: s.legs.length,
+          depositPollIntervalMs: deps.depositPollIntervalMs,
+        },
+      ],
+      typedSearchAttributes: [
+        { key: SettlementState, value: s.state },
+        { key: TemplateId, value: s.templateId },
+        { key: PlatformId, value: s.platformId },
+      ],
+    });
+  } catch (err) {
+    // A finished workflow with this id means it already ran: nothing to start.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  await deps.db.settlement.update({ where: { id: s.id }, data: { workflowStartedAt: new Date() } });
+}
+
+/**
+ * Settlements whose create request died between the database commit and the workflow
+ * start. Nothing else would drive them, so the API process sweeps for them.
+ */
+export function sweepUnstarted(deps: StartDeps, onError: (err: unknown) => void, intervalMs = 5000): () => void {
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      const stale = await deps.db.settlement.findMany({
+        where: { workflowStartedAt: null, createdAt: { lt: new Date(Date.now() - intervalMs) } },
+        select: { id: true },
+        take: 100,
+      });
+      for (const { id } of stale) await ensureWorkflowStarted(deps, id);
+    } catch (err) {
+      onError(err);
+    } finally {
+      running = false;
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,21 @@
+// A settlement's on-chain escrow id, derived from its UUID and reversible, so a
+// listener maps a log to its settlement without a lookup.
+
+import type { Hex } from 'viem';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ESCROW_ID = /^0x0{32}([0-9a-f]{32})$/i;
+
+/** On-chain escrow id of a settlement: the UUID's 16 bytes left-padded to bytes32. */
+export function escrowIdFor(settlementUuid: string): Hex {
+  if (!UUID.test(settlementUuid)) throw new Error(`not a UUID: ${settlementUuid}`);
+  return `0x${settlementUuid.replaceAll('-', '').toLowerCase().padStart(64, '0')}`;
+}
+
+/** Inverse of {@link escrowIdFor}; rejects ids that did not come from a UUID. */
+export function settlementUuidFromEscrowId(id: Hex): string {
+  const match = ESCROW_ID.exec(id);
+  if (!match?.[1]) throw new Error(`not an escrow id derived from a UUID: ${id}`);
+  const hex = match[1].toLowerCase();
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
+}

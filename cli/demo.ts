@@ -1,0 +1,67 @@
+// The KeyStone guide's three steps against the running stack: authenticate, create
+// a settlement, deposit both legs from the demo wallets, follow it to FINALIZED.
+
+import type { Hex } from 'viem';
+import { DEV_DATA_DIR, manifestPath, readJson, type Manifest } from '../stack/manifest';
+import { LockstepApi } from './apiClient';
+import { sendPreparedCalls, type PreparedCall } from './depositor';
+
+interface SettlementView {
+  id: string;
+  state: string;
+  failure_reason: string | null;
+  parties: { role: string; wallet_address: string }[];
+  legs: { party_role: string; from_role: string; deposit: { status: string; instructions: PreparedCall[] | null } }[];
+  workflow: { ui_url: string };
+}
+
+const TERMINAL = ['FINALIZED', 'ROLLED_BACK', 'TIMED_OUT'];
+
+export async function runDemo(path = manifestPath(DEV_DATA_DIR)): Promise<void> {
+  const manifest = readJson<Manifest>(path);
+  if (!manifest) throw new Error(`no stack manifest at ${path}: start the stack first (npm start)`);
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const api = new LockstepApi(manifest.api_url);
+
+  say('1. Authenticate (client credentials)');
+  await api.authenticate(manifest.client.client_id, manifest.client.client_secret, manifest.client.audience);
+
+  say('2. Initiate a settlement');
+  const { seller, buyer } = manifest.wallets;
+  const asset = Object.entries(manifest.chain.tokens).find(([symbol]) => symbol !== 'USDC')!;
+  let s = await api.request<SettlementView>('POST', '/v1/settlements', {
+    idempotency_key: `demo-${Date.now()}`,
+    template_id: 'dvp-standard',
+    timeout_at: new Date(Date.now() + 10 * 60_000).toISOString(),
+    parties: [
+      { role: 'buyer', external_reference: 'alice-001', name: 'Alice (Buyer)', wallet_address: buyer.address, chain_id: manifest.chain.chain_id },
+      { role: 'seller', external_reference: 'bob-001', name: 'Bob (Seller)', wallet_address: seller.address, chain_id: manifest.chain.chain_id },
+    ],
+    legs: [
+      { leg_type: 'asset', instrument_id: asset[1].address, quantity: '100', direction: 'deliver', party_role: 'seller' },
+      { leg_type: 'payment', instrument_id: 'USDC', quantity: '50000', direction: 'deliver', party_role: 'buyer' },
+    ],
+  });
+  say(`   settlement ${s.id}\n   Temporal UI: ${s.workflow.ui_url}`);
+
+  say('3. Monitor progress (and deposit when asked)');
+  const keys: Record<string, Hex> = { seller: seller.private_key, buyer: buyer.private_key };
+  const sent = new Set<number>();
+  let last = '';
+  const deadline = Date.now() + 5 * 60_000;
+  while (!TERMINAL.includes(s.state)) {
+    if (Date.now() > deadline) throw new Error(`settlement ${s.id} did not finish within 5 minutes (state ${s.state})`);
+    if (s.state !== last) say(`   ${(last = s.state)}`);
+    // A sent deposit shows as pending until the listener confirms it: send each leg once.
+    for (const [i, leg] of s.legs.entries()) {
+      if (!leg.deposit.instructions || sent.has(i)) continue;
+      sent.add(i);
+      say(`   ${leg.from_role} deposits leg ${i} (${leg.deposit.instructions.map((c) => c.step).join(' + ')})`);
+      await sendPreparedCalls(manifest.chain.rpc_url, keys[leg.from_role]!, leg.deposit.instructions);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    s = await api.request<SettlementView>('GET', `/v1/settlements/${s.id}`);
+  }
+  say(`   ${s.state}${s.failure_reason ? ` (${s.failure_reason})` : ''}`);
+  if (s.state !== 'FINALIZED') throw new Error(`settlement ended in ${s.state}`);
+}

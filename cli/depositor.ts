@@ -1,0 +1,31 @@
+// Sends the deposit transactions the API prepares, as a wallet would: no ABI, just
+// {to, data, value} signed by the depositor's key over JSON-RPC.
+
+import { createPublicClient, createWalletClient, http, type Address, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+
+export interface PreparedCall {
+  step: string;
+  chain_id: number;
+  from: Address;
+  to: Address;
+  data: Hex;
+  value: string;
+}
+
+export async function sendPreparedCalls(rpcUrl: string, privateKey: Hex, calls: PreparedCall[]): Promise<Hex[]> {
+  const account = privateKeyToAccount(privateKey);
+  const chainId = calls[0]?.chain_id ?? 1;
+  const chain = { id: chainId, name: `chain-${chainId}`, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } };
+  const wallet = createWalletClient({ account, chain, transport: http(rpcUrl) });
+  const reader = createPublicClient({ chain, transport: http(rpcUrl), cacheTime: 0 });
+  const hashes: Hex[] = [];
+  for (const call of calls) {
+    if (call.from.toLowerCase() !== account.address.toLowerCase()) throw new Error(`call is for ${call.from}, key is ${account.address}`);
+    const hash = await wallet.sendTransaction({ to: call.to, data: call.data, value: BigInt(call.value) });
+    const receipt = await reader.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') throw new Error(`${call.step} transaction ${hash} reverted`);
+    hashes.push(hash);
+  }
+  return hashes;
+}

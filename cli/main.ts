@@ -1,0 +1,57 @@
+// `lockstep` command line: operator tasks against the configured database.
+//   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b]
+//   lockstep demo [--manifest data/dev/manifest.json]
+
+import { parseArgs } from 'node:util';
+import { SCOPES } from '../api/auth/scopes';
+import { loadConfig } from '../config/config';
+import { createApiClient } from '../db/clients';
+import { createDb } from '../db/client';
+import { cliEnv } from '../stack/manifest';
+
+const USAGE = `usage:
+  lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes ${SCOPES.join(',')}]
+  lockstep demo [--manifest PATH]`;
+
+async function main(argv: string[]): Promise<void> {
+  const [group, command, ...rest] = argv;
+  if (group === 'clients' && command === 'create') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        platform: { type: 'string' },
+        environment: { type: 'string', default: 'sandbox' },
+        name: { type: 'string', default: 'default' },
+        scopes: { type: 'string', default: 'settlements:read,settlements:write,templates:read,platform:read' },
+      },
+    });
+    if (!values.platform) throw new UsageError('--platform is required');
+    const db = createDb(loadConfig(cliEnv(), ['DATABASE_URL']).DATABASE_URL);
+    try {
+      const client = await createApiClient(db, {
+        platform: values.platform,
+        environment: values.environment,
+        name: values.name,
+        scopes: values.scopes.split(',').map((s) => s.trim()).filter(Boolean),
+      });
+      process.stdout.write(`${JSON.stringify(client, null, 2)}\n`);
+    } finally {
+      await db.$disconnect();
+    }
+    return;
+  }
+  if (group === 'demo') {
+    const { values } = parseArgs({ args: argv.slice(1), options: { manifest: { type: 'string' } } });
+    const { runDemo } = await import('./demo');
+    await runDemo(values.manifest);
+    return;
+  }
+  throw new UsageError(group ? `unknown command: ${argv.join(' ')}` : 'no command given');
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((err) => {
+  process.stderr.write(`${err instanceof UsageError ? `${err.message}\n${USAGE}` : err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(err instanceof UsageError ? 2 : 1);
+});

@@ -1,0 +1,76 @@
+// Reader for OFAC's legacy SDN CSV publication: sdn.csv joined with alt.csv on the
+// entity number, with remarks over 1,000 characters continued in sdn_comments.csv.
+
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseCsv } from './csv';
+
+export interface SanctionsEntry {
+  list: string;
+  entryId: string;
+  name: string;
+  entityType: string;
+  programs: string[];
+  aliases: { name: string; quality: 'strong' | 'weak' }[];
+  /** Digital currency addresses by currency code as published, e.g. { ETH: ['0x…'] }. */
+  digitalCurrencyAddresses: { currency: string; address: string }[];
+}
+
+export interface ListVersion {
+  list: string;
+  contentHash: string;
+  entryCount: number;
+  loadedAt: string;
+}
+
+const EMPTY = '-0-';
+const clean = (value: string | undefined) => {
+  const v = (value ?? '').trim();
+  return v === EMPTY ? '' : v;
+};
+
+const ADDRESS = /Digital Currency Address - ([A-Z0-9]+)\s+([^;\s]+)/g;
+
+export async function readOfacSdn(dir: string): Promise<{ entries: SanctionsEntry[]; version: ListVersion }> {
+  const files = await Promise.all(
+    ['sdn.csv', 'alt.csv', 'sdn_comments.csv'].map((f) => readFile(join(dir, f), 'latin1')),
+  );
+  const [sdn, alt, comments] = files as [string, string, string];
+  const hash = createHash('sha256');
+  files.forEach((f) => hash.update(f));
+
+  const continued = new Map<string, string>();
+  for (const [id, text] of parseCsv(comments)) continued.set(clean(id), clean(text));
+
+  const aliases = new Map<string, SanctionsEntry['aliases']>();
+  for (const [id, , type, name] of parseCsv(alt)) {
+    const list = aliases.get(clean(id)) ?? [];
+    // OFAC marks low-quality aliases "fka"/"nka" as strong; only "weak aka" entries are weak.
+    list.push({ name: clean(name), quality: clean(type).toLowerCase().includes('weak') ? 'weak' : 'strong' });
+    aliases.set(clean(id), list);
+  }
+
+  const entries = parseCsv(sdn).map((row): SanctionsEntry => {
+    const entryId = clean(row[0]);
+    const remarks = clean(row[11]) + (continued.get(entryId) ?? '');
+    return {
+      list: 'ofac-sdn',
+      entryId,
+      name: clean(row[1]),
+      entityType: clean(row[2]) || 'entity',
+      programs: clean(row[3]).split(/\]\s*\[/).map((p) => p.replace(/[[\]]/g, '').trim()).filter(Boolean),
+      aliases: (aliases.get(entryId) ?? []).filter((a) => a.name),
+      digitalCurrencyAddresses: [...remarks.matchAll(ADDRESS)].map((m) => ({ currency: m[1]!, address: m[2]! })),
+    };
+  });
+  return {
+    entries,
+    version: {
+      list: 'ofac-sdn',
+      contentHash: hash.digest('hex'),
+      entryCount: entries.length,
+      loadedAt: new Date().toISOString(),
+    },
+  };
+}

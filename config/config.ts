@@ -1,0 +1,60 @@
+// The one config loader. Every process reads its settings from the environment
+// here, so a missing or malformed setting fails at start with its name, not later.
+
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from '../workflows/names';
+
+const hex = (bytes: number) => z.string().regex(new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`), `must be 0x + ${bytes * 2} hex digits`);
+const int = (min: number) => z.coerce.number().int().min(min);
+
+const schema = z.object({
+  DATABASE_URL: z.string().min(1),
+  TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE),
+  TEMPORAL_UI_URL: z.string().default('http://localhost:8233'),
+  CHAIN_ID: int(1),
+  RPC_URL: z.string().url(),
+  ESCROW_ADDRESS: hex(20),
+  OPERATOR_PRIVATE_KEY: hex(32).optional(),
+  CONFIRMATIONS: int(0).default(1),
+  LISTENER_POLL_MS: int(50).default(1000),
+  LISTENER_START_BLOCK: int(0).default(0),
+  DEPOSIT_POLL_INTERVAL_MS: int(1000).default(5 * 60_000),
+  API_PORT: int(0).default(8000),
+  API_PUBLIC_URL: z.string().optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  JWT_AUDIENCE: z.string().default('https://api.lockstep.local'),
+  JWT_ISSUER: z.string().default('https://auth.lockstep.local/'),
+  TOKEN_TTL_SECONDS: int(60).default(24 * 3600),
+  SANCTIONS_OFAC_DIR: z.string().min(1),
+  WALLET_BLOCKLIST: z.string().default(''),
+  BUILD_VERSION: z.string().default('0.1.0'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The whole config, or only `keys` for a process that needs less (e.g. the CLI needs only the database). */
+export function loadConfig(env?: NodeJS.ProcessEnv): Config;
+export function loadConfig<K extends keyof Config>(env: NodeJS.ProcessEnv, keys: K[]): Pick<Config, K>;
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, keys?: (keyof Config)[]) {
+  const subset = keys ? schema.pick(Object.fromEntries(keys.map((k) => [k, true])) as Record<keyof Config, true>) : schema;
+  const parsed = subset.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new ConfigError(`invalid configuration:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+/** Addresses operators add to the wallet screen on top of the sanctions lists. */
+export function walletBlocklist(config: Config): string[] {
+  return config.WALLET_BLOCKLIST.split(',')
+    .map((a) => a.trim().toLowerCase())
+    .filter(Boolean);
+}

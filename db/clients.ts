@@ -1,0 +1,45 @@
+// M2M API clients: created with a plain secret that is returned once and stored hashed.
+
+import { hashSecret, newClientId, newClientSecret } from '../api/auth/secrets';
+import { isScope, type Scope } from '../api/auth/scopes';
+import type { Db } from './client';
+
+export interface NewClient {
+  client_id: string;
+  client_secret: string;
+  name: string;
+  platform_id: string;
+  platform: string;
+  environment: string;
+  scopes: Scope[];
+}
+
+export async function createApiClient(
+  db: Db,
+  input: { platform: string; environment: string; name: string; scopes: string[] },
+): Promise<NewClient> {
+  const unknown = input.scopes.filter((s) => !isScope(s));
+  if (unknown.length) throw new Error(`unknown scope(s): ${unknown.join(', ')}`);
+  const platform = await db.platform.upsert({ where: { name: input.platform }, create: { name: input.platform }, update: {} });
+  const clientId = newClientId();
+  const clientSecret = newClientSecret();
+  await db.apiClient.create({
+    data: {
+      clientId,
+      secretHash: await hashSecret(clientSecret),
+      name: input.name,
+      platformId: platform.id,
+      environment: input.environment,
+      scopes: input.scopes,
+    },
+  });
+  return {
+    client_id: clientId,
+    client_secret: clientSecret,
+    name: input.name,
+    platform_id: platform.id,
+    platform: platform.name,
+    environment: input.environment,
+    scopes: input.scopes as Scope[],
+  };
+}

@@ -1,0 +1,31 @@
+// Quantities travel as decimal strings and become integer base units with the
+// token's decimals. A JS number never holds an amount: 0.1 + 0.2 is not money.
+
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+export class InvalidQuantityError extends Error {
+  override readonly name = 'InvalidQuantityError';
+}
+
+/** "1.5" with 6 decimals → 1500000n. Rejects negatives, zero, exponents and excess precision. */
+export function toBaseUnits(quantity: string, decimals: number): bigint {
+  const match = DECIMAL.exec(quantity);
+  if (!match) throw new InvalidQuantityError(`"${quantity}" is not a positive decimal string such as "100" or "12.5"`);
+  const whole = match[1]!;
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  if (fraction.length > decimals) {
+    throw new InvalidQuantityError(`"${quantity}" has ${fraction.length} decimal places; this instrument allows ${decimals}`);
+  }
+  const units = BigInt(whole + fraction.padEnd(decimals, '0'));
+  if (units === 0n) throw new InvalidQuantityError('quantity must be greater than zero');
+  return units;
+}
+
+/** 1500000n with 6 decimals → "1.5" (canonical: no trailing zeros, no leading zeros). */
+export function fromBaseUnits(units: bigint, decimals: number): string {
+  if (units < 0n) throw new InvalidQuantityError('base units cannot be negative');
+  const digits = units.toString().padStart(decimals + 1, '0');
+  const whole = digits.slice(0, digits.length - decimals);
+  const fraction = digits.slice(digits.length - decimals).replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole;
+}

@@ -1,0 +1,118 @@
+// Settlement templates in KeyStone's format. The workflow interprets a template's
+// data; nothing about the order of steps is hard-coded outside this file's helpers.
+
+export const ACTION_TYPES = [
+  'noop',
+  'compliance_check',
+  'escrow_register',
+  'await_deposits',
+  'execute_swap',
+  'await_finality',
+] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+export interface TemplateAction {
+  type: ActionType;
+}
+
+export interface TemplateConfig {
+  states: string[];
+  initial_state: string;
+  terminal_states: string[];
+  failure_states: string[];
+  transitions: Record<string, { allowed_next: string[] }>;
+  actions: Record<string, TemplateAction>;
+  required_roles: string[];
+  required_leg_types: string[];
+}
+
+export interface Template {
+  id: string;
+  slug: string;
+  version: number;
+  name: string;
+  config: TemplateConfig;
+}
+
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+}
+
+export function isTerminal(config: TemplateConfig, state: string): boolean {
+  return config.terminal_states.includes(state);
+}
+
+export function actionFor(config: TemplateConfig, state: string): TemplateAction {
+  return config.actions[state] ?? { type: 'noop' };
+}
+
+/** The one state a successful action leads to: the allowed next state that is not a failure state. */
+export function successorOf(config: TemplateConfig, state: string): string {
+  const next = (config.transitions[state]?.allowed_next ?? []).filter((s) => !config.failure_states.includes(s));
+  if (next.length !== 1) {
+    throw new TemplateError(`state ${state} must have exactly one non-failure next state, has ${next.length}`);
+  }
+  return next[0]!;
+}
+
+export type FailureCause = 'timeout' | 'compliance' | 'error';
+
+/** Where a failure from `state` leads: TIMED_OUT for a timeout where the template has it, else its first failure state. */
+export function failureStateOf(config: TemplateConfig, state: string, cause: FailureCause): string {
+  const allowed = (config.transitions[state]?.allowed_next ?? []).filter((s) => config.failure_states.includes(s));
+  if (cause === 'timeout' && allowed.includes('TIMED_OUT')) return 'TIMED_OUT';
+  const preferred = allowed.find((s) => s !== 'TIMED_OUT') ?? allowed[0];
+  if (!preferred) throw new TemplateError(`state ${state} has no failure state to roll back to`);
+  return preferred;
+}
+
+const DVP_STATES = [
+  'INSTRUCTED',
+  'COMPLIANCE_CHECKING',
+  'COMPLIANCE_CLEARED',
+  'REGISTERING_ESCROW',
+  'AWAITING_DEPOSITS',
+  'EXECUTING_SWAP',
+  'SETTLED',
+  'FINALIZED',
+] as const;
+
+function linear(states: readonly string[], failure: string): TemplateConfig['transitions'] {
+  const transitions: TemplateConfig['transitions'] = {};
+  states.forEach((state, i) => {
+    const next = states[i + 1];
+    // SETTLED is past the point of no return: the swap has happened on-chain.
+    const canFail = next !== undefined && state !== 'SETTLED';
+    transitions[state] = { allowed_next: [...(next ? [next] : []), ...(canFail ? [failure] : [])] };
+  });
+  transitions[failure] = { allowed_next: [] };
+  return transitions;
+}
+
+/** The KeyStone guide's default single-platform DvP template. */
+export const DVP_STANDARD: Template = {
+  id: '00000000-0000-4000-8000-000000000001',
+  slug: 'dvp-standard',
+  version: 1,
+  name: 'Single-platform DvP',
+  config: {
+    states: [...DVP_STATES, 'ROLLED_BACK'],
+    initial_state: 'INSTRUCTED',
+    terminal_states: ['FINALIZED', 'ROLLED_BACK'],
+    failure_states: ['ROLLED_BACK'],
+    transitions: linear(DVP_STATES, 'ROLLED_BACK'),
+    actions: {
+      INSTRUCTED: { type: 'noop' },
+      COMPLIANCE_CHECKING: { type: 'compliance_check' },
+      COMPLIANCE_CLEARED: { type: 'noop' },
+      REGISTERING_ESCROW: { type: 'escrow_register' },
+      AWAITING_DEPOSITS: { type: 'await_deposits' },
+      EXECUTING_SWAP: { type: 'execute_swap' },
+      SETTLED: { type: 'await_finality' },
+    },
+    required_roles: ['buyer', 'seller'],
+    required_leg_types: ['asset', 'payment'],
+  },
+};
+
+export const BUILT_IN_TEMPLATES: readonly Template[] = [DVP_STANDARD];

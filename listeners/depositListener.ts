@@ -1,0 +1,198 @@
+// Follows the escrow contract's logs and signals settlement workflows.
+//
+// A getLogs poller rather than a filter subscription: filters are lost when a node
+// restarts and never report reorgs. The cursor (block number and hash) lives in
+// PostgreSQL, so a restarted listener resumes where it stopped; only blocks
+// `confirmations` deep are read; a cursor whose block hash changed means a reorg,
+// and the listener rewinds and re-reads. Logs are recorded once by (chain id, tx
+// hash, log index) and signalled until the signal is acknowledged, so a crash
+// between the two repeats a signal (which the workflow ignores) but never loses one.
+
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { parseEventLogs, type Hex } from 'viem';
+import type { Chain } from '../chain/client';
+import { settlementUuidFromEscrowId } from '../chain/escrowId';
+import type { Logger } from '../config/logger';
+import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow';
+import type { Db } from '../db/client';
+import { depositSignal, workflowIdFor } from '../workflows/names';
+
+export interface ListenerDeps {
+  db: Db;
+  chain: Chain;
+  temporal: Client;
+  log: Logger;
+  confirmations: number;
+  /** First block to read when no cursor exists (the escrow's deployment block). */
+  startBlock: bigint;
+  /** How far to rewind when the cursor's block was reorged away. */
+  reorgRewind?: bigint;
+  maxBlockRange?: bigint;
+}
+
+export class DepositListener {
+  private readonly contract: string;
+  private readonly reorgRewind: bigint;
+  private readonly maxRange: bigint;
+
+  constructor(private readonly deps: ListenerDeps) {
+    this.contract = deps.chain.escrowAddress.toLowerCase();
+    this.reorgRewind = deps.reorgRewind ?? 64n;
+    this.maxRange = deps.maxBlockRange ?? 2000n;
+  }
+
+  /** Reads what is newly confirmed, records it and signals; returns how many logs were recorded. */
+  async poll(): Promise<number> {
+    const { db, chain } = this.deps;
+    const cursor = await this.cursor();
+    const head = await chain.publicClient.getBlockNumber();
+    const safe = head - BigInt(Math.max(0, this.deps.confirmations - 1));
+    let from = cursor.blockNumber + 1n;
+
+    if (cursor.blockHash) {
+      const block = await chain.publicClient.getBlock({ blockNumber: cursor.blockNumber }).catch(() => undefined);
+      if (block?.hash !== cursor.blockHash) {
+        from = await this.rewind(cursor.blockNumber);
+      }
+    }
+    let recorded = 0;
+    if (from <= safe) {
+      const to = from + this.maxRange - 1n < safe ? from + this.maxRange - 1n : safe;
+      const [logs, toBlock] = await Promise.all([
+        chain.publicClient.getLogs({ address: chain.escrowAddress, fromBlock: from, toBlock: to }),
+        chain.publicClient.getBlock({ blockNumber: to }),
+      ]);
+      const events = parseEventLogs({ abi: lockstepEscrowAbi, logs, strict: true });
+      await db.$transaction(async (tx) => {
+        for (const event of events) {
+          const id = (event.args as { id: Hex }).id;
+          const settlementId = safeUuid(id);
+          const created = await tx.chainLog.createMany({
+            data: [
+              {
+                chainId: chain.chainId,
+                txHash: event.transactionHash,
+                logIndex: event.logIndex,
+                blockNumber: event.blockNumber,
+                blockHash: event.blockHash,
+                contractAddress: this.contract,
+                eventName: event.eventName,
+                settlementId,
+                args: JSON.parse(JSON.stringify(event.args, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))),
+              },
+            ],
+            skipDuplicates: true,
+          });
+          if (created.count === 0) {
+            // Seen before, e.g. re-read after a rewind: it is in the chain again.
+            await tx.chainLog.update({
+              where: { chainId_txHash_logIndex: { chainId: chain.chainId, txHash: event.transactionHash, logIndex: event.logIndex } },
+              data: { removed: false, blockNumber: event.blockNumber, blockHash: event.blockHash },
+            });
+          }
+          if (event.eventName === 'Deposited' && settlementId) {
+            await tx.leg.updateMany({
+              where: { settlementId, index: Number(event.args.legIndex) },
+              data: { depositTxHash: event.transactionHash, depositLogIndex: event.logIndex, depositedAt: new Date() },
+            });
+          }
+          recorded += created.count;
+        }
+        await tx.chainCursor.upsert({
+          where: { chainId_contractAddress: { chainId: chain.chainId, contractAddress: this.contract } },
+          create: { chainId: chain.chainId, contractAddress: this.contract, blockNumber: to, blockHash: toBlock.hash },
+          update: { blockNumber: to, blockHash: toBlock.hash },
+        });
+      });
+    }
+    await this.signalPending();
+    return recorded;
+  }
+
+  /** Runs until `signal` aborts; a failed poll is logged and retried on the next tick. */
+  async run(pollMs: number, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const recorded = await this.poll();
+        if (recorded) this.deps.log.info('escrow logs recorded', { recorded });
+      } catch (err) {
+        this.deps.log.error('poll failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+      await new Promise((resolve) => {
+        const t = setTimeout(resolve, pollMs);
+        signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve(undefined);
+        }, { once: true });
+      });
+    }
+  }
+
+  private async cursor(): Promise<{ blockNumber: bigint; blockHash: string | null }> {
+    const row = await this.deps.db.chainCursor.findUnique({
+      where: { chainId_contractAddress: { chainId: this.deps.chain.chainId, contractAddress: this.contract } },
+    });
+    return row ?? { blockNumber: this.deps.startBlock - 1n, blockHash: null };
+  }
+
+  /** Marks logs above the rewind point as removed and un-deposits their legs; they return if re-read. */
+  private async rewind(reorgedAt: bigint): Promise<bigint> {
+    const { db, chain, log } = this.deps;
+    const from = reorgedAt > this.reorgRewind ? reorgedAt - this.reorgRewind : 0n;
+    log.warn('reorg detected; rewinding', { reorgedAt, from });
+    await db.$transaction(async (tx) => {
+      const gone = await tx.chainLog.findMany({
+        where: { chainId: chain.chainId, contractAddress: this.contract, blockNumber: { gte: from }, removed: false },
+      });
+      await tx.chainLog.updateMany({
+        where: { chainId: chain.chainId, contractAddress: this.contract, blockNumber: { gte: from } },
+        data: { removed: true, signaledAt: null },
+      });
+      for (const l of gone.filter((g) => g.eventName === 'Deposited' && g.settlementId)) {
+        await tx.leg.updateMany({
+          where: { settlementId: l.settlementId!, depositTxHash: l.txHash, depositLogIndex: l.logIndex },
+          data: { depositTxHash: null, depositLogIndex: null, depositedAt: null },
+        });
+      }
+    });
+    return from;
+  }
+
+  private async signalPending(): Promise<void> {
+    const { db, chain, temporal, log } = this.deps;
+    const pending = await db.chainLog.findMany({
+      where: { chainId: chain.chainId, contractAddress: this.contract, eventName: 'Deposited', removed: false, signaledAt: null },
+      orderBy: [{ blockNumber: 'asc' }, { logIndex: 'asc' }],
+      take: 500,
+    });
+    for (const l of pending) {
+      const args = l.args as { legIndex: string };
+      if (l.settlementId) {
+        try {
+          await temporal.workflow.getHandle(workflowIdFor(l.settlementId)).signal(depositSignal, {
+            legIndex: Number(args.legIndex),
+            chainId: l.chainId,
+            txHash: l.txHash,
+            logIndex: l.logIndex,
+          });
+        } catch (err) {
+          // A deposit into an escrow no workflow owns (or one already closed) has nobody to tell.
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          log.warn('deposit for a settlement without a running workflow', { settlementId: l.settlementId, txHash: l.txHash });
+        }
+      }
+      await db.chainLog.update({
+        where: { chainId_txHash_logIndex: { chainId: l.chainId, txHash: l.txHash, logIndex: l.logIndex } },
+        data: { signaledAt: new Date() },
+      });
+    }
+  }
+}
+
+function safeUuid(escrowId: Hex): string | null {
+  try {
+    return settlementUuidFromEscrowId(escrowId);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,92 @@
+// A child process of the local stack: started, probed until ready, stopped politely
+// and then firmly. Output goes to a log file, and to the terminal when `echo` is set.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+
+export interface ProcessSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  logFile: string;
+  echo?: boolean;
+  /** Resolves once the process serves; polled until `readyTimeoutMs`. */
+  ready?: () => Promise<boolean>;
+  /** Alternatively: ready once a line of output matches. */
+  readyLine?: RegExp;
+  readyTimeoutMs?: number;
+}
+
+export class ManagedProcess {
+  private child?: ChildProcess;
+  private log?: WriteStream;
+  private exited?: Promise<void>;
+
+  constructor(readonly spec: ProcessSpec) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async start(): Promise<this> {
+    const { spec } = this;
+    this.log = createWriteStream(spec.logFile, { flags: 'a' });
+    const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    let sawReadyLine = false;
+    const forward = (chunk: Buffer) => {
+      this.log?.write(chunk);
+      if (spec.readyLine?.test(chunk.toString())) sawReadyLine = true;
+      if (spec.echo) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) process.stdout.write(`[${spec.name}] ${line}\n`);
+      }
+    };
+    child.stdout!.on('data', forward);
+    child.stderr!.on('data', forward);
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const started = Date.now();
+    const timeout = spec.readyTimeoutMs ?? 60_000;
+    const ready = spec.ready ?? (spec.readyLine ? async () => sawReadyLine : undefined);
+    while (ready) {
+      if (!this.running) throw new Error(`${spec.name} exited during start-up (exit ${child.exitCode ?? child.signalCode}); see ${spec.logFile}`);
+      if (await ready().catch(() => false)) break;
+      if (Date.now() - started > timeout) {
+        await this.stop();
+        throw new Error(`${spec.name} was not ready after ${timeout / 1000}s; see ${spec.logFile}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return this;
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.child || !this.running) return this.closeLog();
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+    await this.closeLog();
+  }
+
+  /** A crash, as a test needs one: no chance to clean up. */
+  async kill(): Promise<void> {
+    if (!this.child || !this.running) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  async waitForExit(): Promise<void> {
+    await this.exited;
+  }
+
+  private closeLog(): Promise<void> {
+    return new Promise((resolve) => (this.log ? this.log.end(resolve) : resolve()));
+  }
+}

@@ -1,0 +1,47 @@
+// Lockstep's own processes (worker, API, listener), spawned the same way by the
+// dev stack and by the tests: plain `node --import tsx`, so a signal reaches the
+// process itself rather than a wrapper.
+
+import { join, resolve } from 'node:path';
+import { serviceEnv, type Manifest, type StackSecrets } from './manifest';
+import { ManagedProcess } from './process';
+
+export type ServiceName = 'worker' | 'api' | 'listener';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const ENTRY: Record<ServiceName, string> = {
+  worker: 'worker/main.ts',
+  api: 'api/main.ts',
+  listener: 'listeners/main.ts',
+};
+
+export interface ServiceOptions {
+  logDir: string;
+  echo?: boolean;
+  /** Extra settings, e.g. a test's own task queue or API port. */
+  env?: Record<string, string>;
+}
+
+export function serviceProcess(name: ServiceName, manifest: Manifest, secrets: StackSecrets, options: ServiceOptions): ManagedProcess {
+  const env: Record<string, string> = {
+    ...serviceEnv(manifest, secrets),
+    // Only the worker signs escrow transactions.
+    ...(name === 'worker' ? { OPERATOR_PRIVATE_KEY: manifest.wallets.operator.private_key } : {}),
+    ...options.env,
+  };
+  const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
+  return new ManagedProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', join(ROOT, ENTRY[name])],
+    cwd: ROOT,
+    env,
+    logFile: join(options.logDir, `${name}.log`),
+    echo: options.echo,
+    readyTimeoutMs: 120_000,
+    ...(name === 'api'
+      ? { ready: async () => (await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(2000) })).ok }
+      : { readyLine: name === 'worker' ? /"worker started"/ : /"listening for escrow deposits"/ }),
+  });
+}
+

@@ -1,0 +1,171 @@
+// The whole local stack, shared by `npm start` and the test suite: Temporal dev
+// server, PostgreSQL, anvil with the contracts deployed, migrations, demo data and
+// a bootstrap API client. A data folder from an earlier run is reused as it is.
+
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createPublicClient, createWalletClient, getAddress, http, parseUnits, type Address, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { anvil as anvilChain } from 'viem/chains';
+import { deployContracts } from '../chain/deploy';
+import { demoTokenAbi } from '../contracts/generated/DemoToken';
+import { createDb, type Db } from '../db/client';
+import { createApiClient } from '../db/clients';
+import { ensureBuiltInTemplates } from '../db/templates';
+import { DEFAULT_TASK_QUEUE } from '../workflows/names';
+import { startAnvil } from './anvil';
+import { readStack, writeManifest, type Manifest, type StackSecrets } from './manifest';
+import { applyMigrations, startPostgres, type Postgres } from './postgres';
+import type { ManagedProcess } from './process';
+import { ensureTemporalCli, startTemporal } from './temporal';
+
+export interface StackOptions {
+  dataDir: string;
+  ports: { api: number; temporal: number; temporalUi: number; postgres: number; anvil: number };
+  /** Print infrastructure output to the terminal (the dev stack) or only to log files (tests). */
+  echo: boolean;
+  confirmations: number;
+  /** anvil interval mining in seconds; undefined mines a block per transaction. */
+  blockTime?: number;
+  /** Keep the chain across restarts (dev) or start a fresh one (tests). */
+  persistChain: boolean;
+  say: (line: string) => void;
+}
+
+export interface Infrastructure {
+  manifest: Manifest;
+  secrets: StackSecrets;
+  stop(): Promise<void>;
+}
+
+// anvil's well-known development accounts (mnemonic "test test ... junk"): never real funds.
+const ANVIL_KEYS = {
+  operator: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4ff80',
+  seller: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+  buyer: '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
+} as const satisfies Record<string, Hex>;
+
+const ROOT = resolve(import.meta.dirname, '..');
+export const DEMO_FUNDING = { DEMO: '1000000', USDC: '100000000' } as const;
+
+export async function startInfrastructure(opts: StackOptions): Promise<Infrastructure> {
+  const { dataDir, ports, say } = opts;
+  const logDir = join(dataDir, 'logs');
+  await mkdir(logDir, { recursive: true });
+  const previous = readStack(dataDir);
+  const running: { stop(): Promise<void> }[] = [];
+  const stop = async () => {
+    for (const p of running.reverse()) await p.stop().catch(() => undefined);
+  };
+
+  try {
+    const cli = await ensureTemporalCli(say);
+    say('starting PostgreSQL, Temporal and anvil...');
+    const [postgres, temporal, anvil] = await Promise.all([
+      startPostgres({ dataDir: join(dataDir, 'postgres'), port: ports.postgres, logFile: join(logDir, 'postgres.log') }),
+      startTemporal({ cli, dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi, logFile: join(logDir, 'temporal.log') }),
+      startAnvil({
+        port: ports.anvil,
+        blockTime: opts.blockTime,
+        stateFile: opts.persistChain ? join(dataDir, 'anvil-state.json') : undefined,
+        logFile: join(logDir, 'anvil.log'),
+      }),
+    ]);
+    running.push(postgres as Postgres, temporal as ManagedProcess, anvil as ManagedProcess);
+
+    say('applying database migrations...');
+    await applyMigrations(postgres.url);
+    const db = createDb(postgres.url);
+    try {
+      await ensureBuiltInTemplates(db);
+      const rpcUrl = `http://127.0.0.1:${ports.anvil}`;
+      const chain = await ensureContracts(rpcUrl, previous?.manifest, say);
+      await registerInstruments(db, chain);
+      const client = await ensureBootstrapClient(db, previous?.manifest, `http://localhost:${ports.api}`);
+      const secrets: StackSecrets = previous?.secrets ?? { jwt_secret: randomBytes(32).toString('base64url') };
+      const manifest: Manifest = {
+        api_url: `http://localhost:${ports.api}`,
+        temporal: {
+          address: `127.0.0.1:${ports.temporal}`,
+          namespace: 'default',
+          task_queue: DEFAULT_TASK_QUEUE,
+          ui_url: `http://localhost:${ports.temporalUi}`,
+        },
+        database_url: postgres.url,
+        chain: { ...chain, rpc_url: rpcUrl, confirmations: opts.confirmations },
+        wallets: {
+          operator: { address: privateKeyToAccount(ANVIL_KEYS.operator).address, private_key: ANVIL_KEYS.operator },
+          seller: { address: privateKeyToAccount(ANVIL_KEYS.seller).address, private_key: ANVIL_KEYS.seller },
+          buyer: { address: privateKeyToAccount(ANVIL_KEYS.buyer).address, private_key: ANVIL_KEYS.buyer },
+        },
+        client,
+        sanctions_ofac_dir: process.env.SANCTIONS_OFAC_DIR ?? resolve(ROOT, '..', 'shared', 'data', 'sanctions', 'ofac-sdn'),
+      };
+      await writeManifest(dataDir, manifest, secrets);
+      return { manifest, secrets, stop };
+    } finally {
+      await db.$disconnect();
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+type ChainFacts = Omit<Manifest['chain'], 'rpc_url' | 'confirmations'>;
+
+/** Deploys the escrow and demo tokens unless the chain already has them from an earlier run. */
+async function ensureContracts(rpcUrl: string, previous: Manifest | undefined, say: (line: string) => void): Promise<ChainFacts> {
+  const publicClient = createPublicClient({ chain: anvilChain, transport: http(rpcUrl), cacheTime: 0 });
+  if (previous) {
+    const code = await publicClient.getCode({ address: previous.chain.escrow_address });
+    if (code && code !== '0x') return previous.chain;
+    say('the chain has no escrow from the earlier run (its state was lost): deploying anew');
+  }
+  const walletClient = createWalletClient({ chain: anvilChain, transport: http(rpcUrl), account: privateKeyToAccount(ANVIL_KEYS.operator) });
+  const deployBlock = await publicClient.getBlockNumber();
+  const deployed = await deployContracts({ walletClient, publicClient, operator: walletClient.account.address });
+  const tokens = {
+    DEMO: { address: deployed.assetToken, decimals: 18, name: 'Lockstep Demo Asset' },
+    USDC: { address: deployed.usdc, decimals: 6, name: 'USD Coin (demo)' },
+  };
+  // The demo seller holds the asset and the demo buyer holds dollars.
+  const mint = async (token: Address, to: Hex, amount: bigint) => {
+    const hash = await walletClient.writeContract({ address: token, abi: demoTokenAbi, functionName: 'mint', args: [to, amount] });
+    await publicClient.waitForTransactionReceipt({ hash });
+  };
+  await mint(tokens.DEMO.address, privateKeyToAccount(ANVIL_KEYS.seller).address, parseUnits(DEMO_FUNDING.DEMO, 18));
+  await mint(tokens.USDC.address, privateKeyToAccount(ANVIL_KEYS.buyer).address, parseUnits(DEMO_FUNDING.USDC, 6));
+  return { chain_id: anvilChain.id, escrow_address: getAddress(deployed.escrow), deploy_block: Number(deployBlock), tokens };
+}
+
+async function registerInstruments(db: Db, chain: ChainFacts): Promise<void> {
+  for (const [symbol, token] of Object.entries(chain.tokens)) {
+    const address = token.address.toLowerCase();
+    await db.instrument.upsert({
+      where: { chainId_address: { chainId: chain.chain_id, address } },
+      create: { chainId: chain.chain_id, address, symbol, name: token.name, decimals: token.decimals },
+      update: { symbol, name: token.name, decimals: token.decimals },
+    });
+  }
+}
+
+async function ensureBootstrapClient(db: Db, previous: Manifest | undefined, apiUrl: string): Promise<Manifest['client']> {
+  const audience = 'https://api.lockstep.local';
+  if (previous && (await db.apiClient.findUnique({ where: { clientId: previous.client.client_id } }))) return previous.client;
+  const client = await createApiClient(db, {
+    platform: 'demo-platform',
+    environment: 'sandbox',
+    name: 'bootstrap',
+    scopes: ['settlements:read', 'settlements:write', 'templates:read', 'templates:write', 'platform:read', 'platform:webhooks:manage', 'admin'],
+  });
+  return {
+    client_id: client.client_id,
+    client_secret: client.client_secret,
+    platform_id: client.platform_id,
+    environment: client.environment,
+    audience,
+    token_url: `${apiUrl}/oauth/token`,
+  };
+}

@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow';
+import { ensureTemporalCli } from '../../stack/temporal';
+import { startServices, stackContext, type TestServices } from '../support/services';
+import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
+
+const { manifest } = stackContext();
+const { DEMO, USDC } = manifest.chain.tokens as Record<string, { address: `0x${string}` }>;
+const { buyer, seller } = manifest.wallets;
+let services: TestServices;
+
+beforeAll(async () => {
+  services = await startServices();
+});
+afterAll(async () => {
+  await services?.stop();
+});
+
+describe('a DvP settlement end to end', () => {
+  it('screens, escrows, swaps exactly and finalizes', async () => {
+    const before = {
+      sellerAsset: await balanceOf(manifest, DEMO!.address, seller.address),
+      buyerAsset: await balanceOf(manifest, DEMO!.address, buyer.address),
+      sellerCash: await balanceOf(manifest, USDC!.address, seller.address),
+      buyerCash: await balanceOf(manifest, USDC!.address, buyer.address),
+      escrowAsset: await balanceOf(manifest, DEMO!.address, manifest.chain.escrow_address),
+      escrowCash: await balanceOf(manifest, USDC!.address, manifest.chain.escrow_address),
+    };
+    const created = await services.api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+    expect(created).toMatchObject({ state: 'INSTRUCTED', settlement_type: 'single_platform' });
+
+    const awaiting = await waitForState(services.api, created.id, ['AWAITING_DEPOSITS']);
+    await depositAs(manifest, awaiting, 'seller');
+    await depositAs(manifest, awaiting, 'buyer');
+    const done = await waitForState(services.api, created.id, ['FINALIZED', 'ROLLED_BACK']);
+    expect(done.state).toBe('FINALIZED');
+    expect(done.legs.every((l) => l.deposit.status === 'deposited' && l.deposit.instructions === null)).toBe(true);
+
+    const asset = 100n * 10n ** 18n;
+    const cash = 50_000_250_000n; // 50000.25 USDC with 6 decimals
+    expect(await balanceOf(manifest, DEMO!.address, seller.address)).toBe(before.sellerAsset - asset);
+    expect(await balanceOf(manifest, DEMO!.address, buyer.address)).toBe(before.buyerAsset + asset);
+    expect(await balanceOf(manifest, USDC!.address, buyer.address)).toBe(before.buyerCash - cash);
+    expect(await balanceOf(manifest, USDC!.address, seller.address)).toBe(before.sellerCash + cash);
+    // The escrow holds nothing for this settlement afterwards.
+    expect(await balanceOf(manifest, DEMO!.address, manifest.chain.escrow_address)).toBe(before.escrowAsset);
+    expect(await balanceOf(manifest, USDC!.address, manifest.chain.escrow_address)).toBe(before.escrowCash);
+    const [status] = await chainReader(manifest).readContract({
+      address: manifest.chain.escrow_address,
+      abi: lockstepEscrowAbi,
+      functionName: 'getEscrow',
+      args: [done.escrow.escrow_id],
+    });
+    expect(status).toBe(2); // Settled
+
+    const events = await services.db.settlementEvent.findMany({ where: { settlementId: created.id }, orderBy: { sequence: 'asc' } });
+    expect(events.map((e) => e.toState)).toEqual([
+      'INSTRUCTED',
+      'COMPLIANCE_CHECKING',
+      'COMPLIANCE_CLEARED',
+      'REGISTERING_ESCROW',
+      'AWAITING_DEPOSITS',
+      'EXECUTING_SWAP',
+      'SETTLED',
+      'FINALIZED',
+    ]);
+    expect(events.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('lists finalized settlements by the SettlementState search attribute, from the temporal CLI', async () => {
+    const created = await services.api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+    const awaiting = await waitForState(services.api, created.id, ['AWAITING_DEPOSITS']);
+    await depositAs(manifest, awaiting, 'seller');
+    await depositAs(manifest, awaiting, 'buyer');
+    await waitForState(services.api, created.id, ['FINALIZED']);
+
+    const cli = await ensureTemporalCli(() => undefined);
+    const list = async () => {
+      const { stdout } = await promisify(execFile)(cli, [
+        'workflow', 'list', '--address', manifest.temporal.address, '--query', "SettlementState='FINALIZED'", '--output', 'json',
+      ]);
+      return (JSON.parse(stdout || '[]') as { execution: { workflowId: string } }[]).map((w) => w.execution.workflowId);
+    };
+    // Visibility is eventually consistent: give it a few seconds.
+    let ids = await list();
+    for (let i = 0; i < 20 && !ids.includes(created.workflow.id); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      ids = await list();
+    }
+    expect(ids).toContain(created.workflow.id);
+  });
+});

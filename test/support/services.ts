@@ -1,0 +1,53 @@
+// Per test file: its own worker, listener and API processes on its own task queue,
+// against the shared infrastructure. Real processes, so a test can crash one.
+
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { inject } from 'vitest';
+import { LockstepApi } from '../../cli/apiClient';
+import { createDb, type Db } from '../../db/client';
+import { serviceProcess, type ServiceName } from '../../stack/services';
+
+export interface TestServices {
+  api: LockstepApi;
+  db: Db;
+  temporal: Client;
+  processes: Record<ServiceName, ReturnType<typeof serviceProcess>>;
+  stop(): Promise<void>;
+}
+
+export function stackContext() {
+  return inject('stack');
+}
+
+export async function startServices(): Promise<TestServices> {
+  const { manifest, secrets, dataDir } = stackContext();
+  const taskQueue = `test-${randomUUID()}`;
+  const echo = process.env.LOCKSTEP_TEST_LOGS === '1';
+  const make = (name: ServiceName) =>
+    serviceProcess(name, manifest, secrets, {
+      logDir: join(dataDir, 'logs'),
+      echo,
+      env: { TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: echo ? 'debug' : 'info', LISTENER_POLL_MS: '200' },
+    });
+  const processes = { worker: make('worker'), listener: make('listener'), api: make('api') };
+  await Promise.all(Object.values(processes).map((p) => p.start()));
+
+  const api = new LockstepApi(manifest.api_url);
+  await api.authenticate(manifest.client.client_id, manifest.client.client_secret, manifest.client.audience);
+  const db = createDb(manifest.database_url);
+  const connection = await Connection.connect({ address: manifest.temporal.address });
+  const temporal = new Client({ connection, namespace: manifest.temporal.namespace });
+  return {
+    api,
+    db,
+    temporal,
+    processes,
+    async stop() {
+      await Promise.all(Object.values(processes).map((p) => p.stop()));
+      await connection.close();
+      await db.$disconnect();
+    },
+  };
+}

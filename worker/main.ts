@@ -1,0 +1,43 @@
+// The settlement worker: runs settlement workflows and their activities.
+
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Hex } from 'viem';
+import { createActivities } from '../activities';
+import { createChain } from '../chain/client';
+import { readOfacSdn } from '../compliance/ofac';
+import { Screener } from '../compliance/screening';
+import { loadConfig, walletBlocklist } from '../config/config';
+import { createLogger } from '../config/logger';
+import { createDb } from '../db/client';
+
+const config = loadConfig();
+const log = createLogger('worker', config.LOG_LEVEL);
+if (!config.OPERATOR_PRIVATE_KEY) throw new Error('OPERATOR_PRIVATE_KEY is required: the worker signs escrow transactions');
+
+const db = createDb(config.DATABASE_URL);
+const chain = createChain({
+  chainId: config.CHAIN_ID,
+  rpcUrl: config.RPC_URL,
+  escrowAddress: config.ESCROW_ADDRESS as Hex,
+  operatorPrivateKey: config.OPERATOR_PRIVATE_KEY as Hex,
+});
+const ofac = await readOfacSdn(config.SANCTIONS_OFAC_DIR);
+const screener = new Screener(ofac.entries, [ofac.version], walletBlocklist(config));
+log.info('sanctions lists loaded', { ...ofac.version, wallets: screener.walletCount });
+
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const worker = await Worker.create({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+  activities: createActivities({ db, chain, screener, confirmations: config.CONFIRMATIONS }),
+});
+log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS });
+try {
+  await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks drain
+} finally {
+  await connection.close();
+  await db.$disconnect();
+}

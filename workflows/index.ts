@@ -1,0 +1,1 @@
+export { settlementWorkflow } from './settlement';

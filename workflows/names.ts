@@ -1,0 +1,37 @@
+// Names the workflow, the worker, the API and the listener must agree on.
+// Pure definitions only: safe to import from workflow code and from clients.
+
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+export const DEFAULT_TASK_QUEUE = 'lockstep-settlements';
+
+/** Workflow ids carry the business key, so a second start for one settlement is a no-op. */
+export function workflowIdFor(settlementId: string): string {
+  return `settlement-${settlementId}`;
+}
+
+/** Custom search attributes; none carries personal data. */
+export const SettlementState = defineSearchAttributeKey('SettlementState', SearchAttributeType.KEYWORD);
+export const TemplateId = defineSearchAttributeKey('TemplateId', SearchAttributeType.KEYWORD);
+export const PlatformId = defineSearchAttributeKey('PlatformId', SearchAttributeType.KEYWORD);
+export const SEARCH_ATTRIBUTES = [SettlementState, TemplateId, PlatformId] as const;
+
+/** A confirmed escrow `Deposited` log, identified on-chain by (chainId, txHash, logIndex). */
+export interface DepositSignal {
+  legIndex: number;
+  chainId: number;
+  txHash: string;
+  logIndex: number;
+}
+
+export const depositSignal = defineSignal<[DepositSignal]>('deposit');
+
+export interface SettlementProgress {
+  state: string;
+  depositedLegs: number[];
+  deadlinePassed: boolean;
+  swapSubmitted: boolean;
+}
+
+export const progressQuery = defineQuery<SettlementProgress>('progress');
