@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createPublicClient, createWalletClient, getAddress, http, parseUnits, type Address, type Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { createPublicClient, createWalletClient, getAddress, http, parseUnits, toHex, type Address, type Hex } from 'viem';
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { anvil as anvilChain } from 'viem/chains';
 import { deployContracts } from '../chain/deploy';
 import { demoTokenAbi } from '../contracts/generated/DemoToken';
@@ -39,12 +39,14 @@ export interface Infrastructure {
   stop(): Promise<void>;
 }
 
-// anvil's well-known development accounts (mnemonic "test test ... junk"): never real funds.
-const ANVIL_KEYS = {
-  operator: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4ff80',
-  seller: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
-  buyer: '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
-} as const satisfies Record<string, Hex>;
+// anvil's well-known development accounts (its public test mnemonic): never real funds.
+const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
+function anvilKey(index: number): Hex {
+  const key = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index }).getHdKey().privateKey;
+  if (!key) throw new Error('could not derive an anvil key');
+  return toHex(key);
+}
+const ANVIL_KEYS = { operator: anvilKey(0), seller: anvilKey(1), buyer: anvilKey(2) };
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const DEMO_FUNDING = { DEMO: '1000000', USDC: '100000000' } as const;
