@@ -1,0 +1,163 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../../db/clients';
+import { startServices, stackContext, type TestServices } from '../support/services';
+import { dvpInstruction, type SettlementView } from '../support/settlements';
+
+const { manifest } = stackContext();
+let services: TestServices;
+
+beforeAll(async () => {
+  services = await startServices();
+});
+afterAll(async () => {
+  await services?.stop();
+});
+
+async function post(path: string, body: unknown, token?: string, raw = false) {
+  const res = await fetch(new URL(path, manifest.api_url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: raw ? (body as string) : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function tokenFor(scopes: string[]) {
+  const client = await createApiClient(services.db, { platform: 'demo-platform', environment: 'sandbox', name: 'scoped', scopes });
+  const res = await post('/oauth/token', { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret });
+  return res.body.access_token as string;
+}
+
+const ERROR_FIELDS = ['detail', 'code', 'short_message', 'long_message', 'troubleshooting_id', 'timestamp', 'endpoint_url', 'service_name', 'build_version', 'member_identification'];
+
+describe('idempotency', () => {
+  it('answers a repeat with the same settlement (200) and a changed body with 409', async () => {
+    const token = await tokenFor(['settlements:write', 'settlements:read']);
+    const body = dvpInstruction(manifest);
+    const first = await post('/v1/settlements', body, token);
+    expect(first.status).toBe(201);
+    const again = await post('/v1/settlements', body, token);
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+    const changed = await post('/v1/settlements', { ...body, timeout_at: new Date(Date.now() + 600_000).toISOString() }, token);
+    expect(changed.status).toBe(409);
+    expect(changed.body).toMatchObject({ code: 'idempotency_key_reused' });
+    expect(Object.keys(changed.body)).toEqual(expect.arrayContaining(ERROR_FIELDS));
+  });
+
+  it('creates exactly one settlement from concurrent duplicate requests', async () => {
+    const token = await tokenFor(['settlements:write']);
+    const body = dvpInstruction(manifest);
+    const results = await Promise.all(Array.from({ length: 8 }, () => post('/v1/settlements', body, token)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    expect(await services.db.settlement.count({ where: { idempotencyKey: body.idempotency_key } })).toBe(1);
+    const handle = services.temporal.workflow.getHandle(`settlement-${results[0]!.body.id}`);
+    expect((await handle.describe()).status.name).toBeDefined();
+  });
+});
+
+describe('bad input is refused with the error body and creates nothing', () => {
+  const valid = () => dvpInstruction(manifest);
+  const cases: [string, () => unknown, number, string?][] = [
+    ['missing fields', () => ({ template_id: 'dvp-standard' }), 422, 'idempotency_key'],
+    ['a bad wallet address', () => ({ ...valid(), parties: [{ ...valid().parties[0], wallet_address: '0x1234' }, valid().parties[1]] }), 422, 'wallet_address'],
+    ['a non-decimal quantity', () => ({ ...valid(), legs: [{ ...valid().legs[0], quantity: '1e5' }, valid().legs[1]] }), 422, 'quantity'],
+    ['a negative quantity', () => ({ ...valid(), legs: [{ ...valid().legs[0], quantity: '-5' }, valid().legs[1]] }), 422, 'quantity'],
+    ['too many decimals', () => ({ ...valid(), legs: [valid().legs[0], { ...valid().legs[1], quantity: '1.0000001' }] }), 422, 'quantity'],
+    ['an unknown instrument', () => ({ ...valid(), legs: [valid().legs[0], { ...valid().legs[1], instrument_id: 'NOPE' }] }), 422, 'instrument_id'],
+    ['an address that is no token', () => ({ ...valid(), legs: [valid().legs[0], { ...valid().legs[1], instrument_id: manifest.wallets.buyer.address }] }), 422, 'instrument_id'],
+    ['timeout_at in the past', () => ({ ...valid(), timeout_at: '2020-01-01T00:00:00Z' }), 422, 'timeout_at'],
+    ['an unknown template', () => ({ ...valid(), template_id: 'no-such-template' }), 422, 'template_id'],
+    ['an unsupported chain', () => ({ ...valid(), parties: valid().parties.map((p) => ({ ...p, chain_id: 1 })) }), 422, 'chain_id'],
+    ['a missing required role', () => ({ ...valid(), parties: valid().parties.map((p) => ({ ...p, role: p.role === 'buyer' ? 'agent' : p.role })) }), 422, 'parties'],
+  ];
+
+  it.each(cases)('%s', async (_name, body, status, field) => {
+    const token = await tokenFor(['settlements:write']);
+    const before = await services.db.settlement.count();
+    const res = await post('/v1/settlements', body(), token);
+    expect(res.status).toBe(status);
+    expect(Object.keys(res.body)).toEqual(expect.arrayContaining(ERROR_FIELDS));
+    expect(res.body.endpoint_url).toBe('/v1/settlements');
+    const detail = res.body.detail as { loc: (string | number)[]; msg: string; type: string }[];
+    expect(Array.isArray(detail)).toBe(true);
+    expect(detail.some((d) => d.loc.includes(field!))).toBe(true);
+    expect(await services.db.settlement.count()).toBe(before);
+  });
+
+  it('malformed JSON', async () => {
+    const token = await tokenFor(['settlements:write']);
+    const res = await post('/v1/settlements', '{"idempotency_key": ', token, true);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'malformed_json' });
+    expect(Object.keys(res.body)).toEqual(expect.arrayContaining(ERROR_FIELDS));
+  });
+});
+
+describe('authentication and scopes', () => {
+  it('refuses a request without a token, with a bad token, or with a forged one', async () => {
+    expect((await post('/v1/settlements', dvpInstruction(manifest))).status).toBe(401);
+    expect((await post('/v1/settlements', dvpInstruction(manifest), 'not-a-jwt')).status).toBe(401);
+    const forged = await new SignJWT({ platform_id: manifest.client.platform_id, environment: 'sandbox', scope: 'settlements:write' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('intruder')
+      .setAudience(manifest.client.audience)
+      .setIssuer('https://auth.lockstep.local/')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('x'.repeat(32)));
+    const res = await post('/v1/settlements', dvpInstruction(manifest), forged);
+    expect(res.status).toBe(401);
+    expect(Object.keys(res.body)).toEqual(expect.arrayContaining(ERROR_FIELDS));
+  });
+
+  it('refuses a token without the scope (403)', async () => {
+    const readOnly = await tokenFor(['settlements:read']);
+    const res = await post('/v1/settlements', dvpInstruction(manifest), readOnly);
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toMatch(/settlements:write/);
+  });
+
+  it('refuses a wrong client secret and a wrong audience', async () => {
+    const wrong = await post('/oauth/token', { grant_type: 'client_credentials', client_id: manifest.client.client_id, client_secret: 'nope' });
+    expect(wrong.status).toBe(401);
+    const audience = await post('/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: manifest.client.client_id,
+      client_secret: manifest.client.client_secret,
+      audience: 'https://elsewhere.example',
+    });
+    expect(audience.status).toBe(403);
+  });
+
+  it('scopes reads to the caller platform: another platform sees 404 and an empty list', async () => {
+    const mine = await services.api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+    const other = await createApiClient(services.db, { platform: 'other-platform', environment: 'sandbox', name: 'x', scopes: ['settlements:read'] });
+    const token = (await post('/oauth/token', { grant_type: 'client_credentials', client_id: other.client_id, client_secret: other.client_secret })).body.access_token as string;
+    const res = await fetch(new URL(`/v1/settlements/${mine.id}`, manifest.api_url), { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(404);
+    const list = await fetch(new URL('/v1/settlements', manifest.api_url), { headers: { authorization: `Bearer ${token}` } });
+    expect(await list.json()).toMatchObject({ items: [], total: 0, limit: 50, offset: 0 });
+  });
+});
+
+describe('listing and health', () => {
+  it('paginates and filters by state', async () => {
+    const page = await services.api.request<{ items: SettlementView[]; total: number; limit: number; offset: number }>('GET', '/v1/settlements?limit=2&offset=0');
+    expect(page.limit).toBe(2);
+    expect(page.items.length).toBeLessThanOrEqual(2);
+    expect(page.total).toBeGreaterThanOrEqual(page.items.length);
+    const filtered = await services.api.request<{ items: SettlementView[] }>('GET', '/v1/settlements?state=INSTRUCTED&limit=200');
+    expect(filtered.items.every((s) => s.state === 'INSTRUCTED')).toBe(true);
+    const bad = await fetch(new URL('/v1/settlements?limit=500', manifest.api_url), { headers: { authorization: `Bearer ${await tokenFor(['settlements:read'])}` } });
+    expect(bad.status).toBe(422);
+  });
+
+  it('reports liveness and readiness', async () => {
+    expect((await fetch(new URL('/healthz', manifest.api_url))).status).toBe(200);
+    const ready = await fetch(new URL('/readyz', manifest.api_url));
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', temporal: 'ok' } });
+  });
+});
