@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../../cli/demo';
+import { manifestPath } from '../../stack/manifest';
+import { startServices, stackContext, type TestServices } from '../support/services';
+
+const { dataDir } = stackContext();
+let services: TestServices;
+
+beforeAll(async () => {
+  services = await startServices();
+});
+afterAll(async () => {
+  await services?.stop();
+});
+
+describe('the demo command', () => {
+  it("runs the KeyStone guide's three steps to FINALIZED using only the API and JSON-RPC", async () => {
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await runDemo(manifestPath(dataDir));
+    } finally {
+      process.stdout.write = write;
+    }
+    const out = lines.join('');
+    expect(out).toMatch(/Temporal UI: http:\/\/localhost:\d+\/namespaces\/default\/workflows\/settlement-/);
+    for (const state of ['AWAITING_DEPOSITS', 'FINALIZED']) expect(out).toContain(state);
+    expect(out).toMatch(/seller deposits leg 0 \(approve \+ deposit\)/);
+  });
+});
