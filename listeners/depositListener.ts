@@ -8,6 +8,7 @@
 // hash, log index) and signalled until the signal is acknowledged, so a crash
 // between the two repeats a signal (which the workflow ignores) but never loses one.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { parseEventLogs, type Hex } from 'viem';
 import type { Chain } from '../chain/client';
@@ -118,13 +119,7 @@ export class DepositListener {
       } catch (err) {
         this.deps.log.error('poll failed', { error: err instanceof Error ? err.message : String(err) });
       }
-      await new Promise((resolve) => {
-        const t = setTimeout(resolve, pollMs);
-        signal.addEventListener('abort', () => {
-          clearTimeout(t);
-          resolve(undefined);
-        }, { once: true });
-      });
+      await sleep(pollMs, undefined, { signal }).catch(() => undefined); // aborted: leave the loop
     }
   }
 

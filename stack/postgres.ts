@@ -3,7 +3,7 @@
 // setup beyond what the package does itself. Data lives in the stack's data folder.
 
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -26,6 +26,7 @@ export interface Postgres {
 export async function startPostgres(s: PostgresSettings): Promise<Postgres> {
   const dataDir = resolve(s.dataDir);
   const isRoot = process.getuid?.() === 0;
+  const log = createWriteStream(s.logFile, { flags: 'a' });
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: s.port,
@@ -37,8 +38,8 @@ export async function startPostgres(s: PostgresSettings): Promise<Postgres> {
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dataDir}`],
-    onLog: () => {},
-    onError: () => {},
+    onLog: (message) => log.write(`${String(message)}\n`),
+    onError: (message) => log.write(`${String(message)}\n`),
   });
 
   await stopOrphan(dataDir);
@@ -63,7 +64,10 @@ export async function startPostgres(s: PostgresSettings): Promise<Postgres> {
   const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
   if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(DATABASE)}`);
   await client.end();
-  return { url: `postgresql://postgres:postgres@127.0.0.1:${s.port}/${DATABASE}`, stop: () => server.stop() };
+  return { url: `postgresql://postgres:postgres@127.0.0.1:${s.port}/${DATABASE}`, stop: async () => {
+    await server.stop();
+    log.end();
+  } };
 }
 
 /** A SIGKILLed stack leaves its postmaster running on the data folder; shut that one down first. */

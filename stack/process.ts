@@ -2,7 +2,8 @@
 // and then firmly. Output goes to a log file, and to the terminal when `echo` is set.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ProcessSpec {
   name: string;
@@ -26,6 +27,11 @@ export class ManagedProcess {
 
   constructor(readonly spec: ProcessSpec) {}
 
+  /** Kept beside the log while running, so a start after a killed supervisor can end the orphan. */
+  private get pidFile(): string {
+    return `${this.spec.logFile}.pid`;
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }
@@ -36,6 +42,7 @@ export class ManagedProcess {
 
   async start(): Promise<this> {
     const { spec } = this;
+    await stopOrphan(this.pidFile, [spec.command, ...spec.args]);
     this.log = createWriteStream(spec.logFile, { flags: 'a' });
     const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -50,6 +57,7 @@ export class ManagedProcess {
     child.stdout!.on('data', forward);
     child.stderr!.on('data', forward);
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    if (child.pid) writeFileSync(this.pidFile, String(child.pid));
     const started = Date.now();
     const timeout = spec.readyTimeoutMs ?? 60_000;
     const ready = spec.ready ?? (spec.readyLine ? async () => sawReadyLine : undefined);
@@ -87,6 +95,26 @@ export class ManagedProcess {
   }
 
   private closeLog(): Promise<void> {
+    rmSync(this.pidFile, { force: true });
     return new Promise((resolve) => (this.log ? this.log.end(resolve) : resolve()));
   }
+}
+
+/** Ends a process left running by a supervisor that was killed, if that pid still runs the same command line. */
+async function stopOrphan(pidFile: string, argv: string[]): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const alive = () => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `${argv.join('\0')}\0`;
+    } catch {
+      return false;
+    }
+  };
+  if (alive()) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100 && alive(); i++) await sleep(100);
+    if (alive()) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(pidFile, { force: true });
 }
