@@ -3,7 +3,8 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT } from './paths';
 import type { Address, Hex } from 'viem';
 
 export interface Manifest {
@@ -28,7 +29,7 @@ export interface StackSecrets {
   jwt_secret: string;
 }
 
-export const DEV_DATA_DIR = resolve(import.meta.dirname, '..', 'data', 'dev');
+export const DEV_DATA_DIR = join(ROOT, 'data', 'dev');
 export const manifestPath = (dataDir: string) => join(dataDir, 'manifest.json');
 const secretsPath = (dataDir: string) => join(dataDir, 'secrets.json');
 

@@ -18,6 +18,10 @@ export interface ProcessSpec {
   /** Alternatively: ready once a line of output matches. */
   readyLine?: RegExp;
   readyTimeoutMs?: number;
+  /** Run as another user (PostgreSQL refuses to run as root). */
+  user?: { uid: number; gid: number };
+  /** The signal that asks for a clean, prompt shutdown (PostgreSQL: SIGINT). */
+  stopSignal?: NodeJS.Signals;
 }
 
 export class ManagedProcess {
@@ -42,14 +46,25 @@ export class ManagedProcess {
 
   async start(): Promise<this> {
     const { spec } = this;
-    await stopOrphan(this.pidFile, [spec.command, ...spec.args]);
+    await stopOrphan(this.pidFile, [spec.command, ...spec.args], spec.stopSignal ?? 'SIGTERM');
     this.log = createWriteStream(spec.logFile, { flags: 'a' });
-    const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...spec.user,
+    });
     this.child = child;
+    let spawnError: Error | undefined;
+    child.once('error', (err) => {
+      spawnError = err;
+    });
     let sawReadyLine = false;
+    let tail = ''; // a ready line may arrive split across chunks
     const forward = (chunk: Buffer) => {
       this.log?.write(chunk);
-      if (spec.readyLine?.test(chunk.toString())) sawReadyLine = true;
+      tail = (tail + chunk.toString()).slice(-4096);
+      if (spec.readyLine?.test(tail)) sawReadyLine = true;
       if (spec.echo) {
         for (const line of chunk.toString().split('\n').filter(Boolean)) process.stdout.write(`[${spec.name}] ${line}\n`);
       }
@@ -62,6 +77,7 @@ export class ManagedProcess {
     const timeout = spec.readyTimeoutMs ?? 60_000;
     const ready = spec.ready ?? (spec.readyLine ? async () => sawReadyLine : undefined);
     while (ready) {
+      if (spawnError) throw new Error(`${spec.name} could not be started (${spec.command}): ${spawnError.message}`);
       if (!this.running) throw new Error(`${spec.name} exited during start-up (exit ${child.exitCode ?? child.signalCode}); see ${spec.logFile}`);
       if (await ready().catch(() => false)) break;
       if (Date.now() - started > timeout) {
@@ -73,10 +89,10 @@ export class ManagedProcess {
     return this;
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  /** The stop signal (SIGTERM unless the spec says otherwise), then SIGKILL if it has not exited within `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.child || !this.running) return this.closeLog();
-    this.child.kill('SIGTERM');
+    this.child.kill(this.spec.stopSignal ?? 'SIGTERM');
     const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
@@ -101,7 +117,7 @@ export class ManagedProcess {
 }
 
 /** Ends a process left running by a supervisor that was killed, if that pid still runs the same command line. */
-async function stopOrphan(pidFile: string, argv: string[]): Promise<void> {
+async function stopOrphan(pidFile: string, argv: string[], signal: NodeJS.Signals): Promise<void> {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8'));
   const alive = () => {
@@ -112,7 +128,7 @@ async function stopOrphan(pidFile: string, argv: string[]): Promise<void> {
     }
   };
   if (alive()) {
-    process.kill(pid, 'SIGTERM');
+    process.kill(pid, signal);
     for (let i = 0; i < 100 && alive(); i++) await sleep(100);
     if (alive()) process.kill(pid, 'SIGKILL');
   }

@@ -2,13 +2,13 @@
 // dev stack and by the tests: plain `node --import tsx`, so a signal reaches the
 // process itself rather than a wrapper.
 
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT } from './paths';
 import { serviceEnv, type Manifest, type StackSecrets } from './manifest';
 import { ManagedProcess } from './process';
 
 export type ServiceName = 'worker' | 'api' | 'listener';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const ENTRY: Record<ServiceName, string> = {
   worker: 'worker/main.ts',
   api: 'api/main.ts',

@@ -15,9 +15,9 @@ import { createApiClient } from '../db/clients';
 import { ensureBuiltInTemplates } from '../db/templates';
 import { DEFAULT_TASK_QUEUE } from '../workflows/names';
 import { startAnvil } from './anvil';
+import { ROOT } from './paths';
 import { readStack, writeManifest, type Manifest, type StackSecrets } from './manifest';
 import { applyMigrations, startPostgres, type Postgres } from './postgres';
-import type { ManagedProcess } from './process';
 import { ensureTemporalCli, startTemporal } from './temporal';
 
 export interface StackOptions {
@@ -48,7 +48,6 @@ function anvilKey(index: number): Hex {
 }
 const ANVIL_KEYS = { operator: anvilKey(0), seller: anvilKey(1), buyer: anvilKey(2) };
 
-const ROOT = resolve(import.meta.dirname, '..');
 export const DEMO_FUNDING = { DEMO: '1000000', USDC: '100000000' } as const;
 
 export async function startInfrastructure(opts: StackOptions): Promise<Infrastructure> {
@@ -58,23 +57,29 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
   const previous = readStack(dataDir);
   const running: { stop(): Promise<void> }[] = [];
   const stop = async () => {
-    for (const p of running.reverse()) await p.stop().catch(() => undefined);
+    for (const p of [...running].reverse()) await p.stop().catch(() => undefined);
   };
 
   try {
     const cli = await ensureTemporalCli(say);
     say('starting PostgreSQL, Temporal and anvil...');
-    const [postgres, temporal, anvil] = await Promise.all([
-      startPostgres({ dataDir: join(dataDir, 'postgres'), port: ports.postgres, logFile: join(logDir, 'postgres.log') }),
-      startTemporal({ cli, dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi, logFile: join(logDir, 'temporal.log') }),
-      startAnvil({
-        port: ports.anvil,
-        blockTime: opts.blockTime,
-        stateFile: opts.persistChain ? join(dataDir, 'anvil-state.json') : undefined,
-        logFile: join(logDir, 'anvil.log'),
-      }),
+    // Each is registered for stopping as soon as it is up, so a failure of another leaves nothing running.
+    const started = <T extends { stop(): Promise<void> }>(p: Promise<T>) => p.then((process) => (running.push(process), process));
+    const results = await Promise.allSettled([
+      started(startPostgres({ dataDir: join(dataDir, 'postgres'), port: ports.postgres, logFile: join(logDir, 'postgres.log') })),
+      started(startTemporal({ cli, dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi, logFile: join(logDir, 'temporal.log') })),
+      started(
+        startAnvil({
+          port: ports.anvil,
+          blockTime: opts.blockTime,
+          stateFile: opts.persistChain ? join(dataDir, 'anvil-state.json') : undefined,
+          logFile: join(logDir, 'anvil.log'),
+        }),
+      ),
     ]);
-    running.push(postgres as Postgres, temporal as ManagedProcess, anvil as ManagedProcess);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const postgres = (results[0] as PromiseFulfilledResult<Postgres>).value;
 
     say('applying database migrations...');
     await applyMigrations(postgres.url);
