@@ -1,12 +1,13 @@
-// Escrow activities. Each re-reads the contract before it acts, so a retry after a
-// crash or a lost receipt observes what already happened instead of repeating it.
+// Escrow activities. Each reads the contract before it acts and decides from what it
+// reads afterwards, and a transaction sent by an earlier attempt is resumed from the
+// heartbeat details rather than sent again, so retries never repeat an effect.
 
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { getAddress, type Hex } from 'viem';
+import type { Hex, TransactionReceipt } from 'viem';
 import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow';
 import { requireOperator, type Chain } from '../chain/client';
-import { readEscrow, sameTerms, type EscrowLegTerms } from '../chain/escrow';
+import { depositedLegs, legTerms, readEscrow, sameTerms } from '../chain/escrow';
 import type { Db } from '../db/client';
 
 export interface EscrowDeps {
@@ -15,25 +16,54 @@ export interface EscrowDeps {
   confirmations: number;
 }
 
+const RECEIPT_WAIT_MS = 120_000;
+
 async function escrowTermsOf(db: Db, settlementId: string) {
   const s = await db.settlement.findUniqueOrThrow({ where: { id: settlementId }, include: { legs: { orderBy: { index: 'asc' } }, parties: true } });
-  const wallet = (role: string) => getAddress(s.parties.find((p) => p.role === role)!.walletAddress);
-  const legs: EscrowLegTerms[] = s.legs.map((l) => ({
-    token: getAddress(l.tokenAddress),
-    depositor: wallet(l.fromRole),
-    recipient: wallet(l.toRole),
-    amount: BigInt(l.amount),
-  }));
-  return { escrowId: s.escrowId as Hex, legs, deadline: BigInt(Math.floor(s.timeoutAt.getTime() / 1000)) };
+  return { escrowId: s.escrowId as Hex, legs: legTerms(s.parties, s.legs), deadline: BigInt(Math.floor(s.timeoutAt.getTime() / 1000)) };
 }
 
 export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
-  async function send(functionName: 'register' | 'settle' | 'refund', args: readonly unknown[]): Promise<{ txHash: Hex; blockNumber: string; success: boolean }> {
-    const operator = requireOperator(chain);
-    const txHash = await operator.writeContract({ address: chain.escrowAddress, abi: lockstepEscrowAbi, functionName, args } as never);
+  /** Polls for a receipt, heartbeating, so a slow block never looks like a dead activity. */
+  async function receiptOf(txHash: Hex): Promise<TransactionReceipt | undefined> {
+    const started = Date.now();
+    while (Date.now() - started < RECEIPT_WAIT_MS) {
+      const receipt = await chain.publicClient.getTransactionReceipt({ hash: txHash }).catch(() => undefined);
+      if (receipt) return receipt;
+      Context.current().heartbeat({ txHash });
+      await Context.current().sleep(500);
+    }
+    return undefined;
+  }
+
+  /**
+   * Sends an operator transaction once per activity, across attempts: the hash is kept in
+   * the heartbeat details, and a retry waits for that transaction instead of sending another.
+   */
+  async function sendOnce(functionName: 'settle' | 'refund', escrowId: Hex): Promise<TransactionReceipt> {
+    const pending = (Context.current().info.heartbeatDetails as { txHash?: Hex } | undefined)?.txHash;
+    const txHash =
+      pending ??
+      (await requireOperator(chain).writeContract({ address: chain.escrowAddress, abi: lockstepEscrowAbi, functionName, args: [escrowId] }));
     Context.current().heartbeat({ txHash });
-    const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: txHash, timeout: 120_000 });
-    return { txHash, blockNumber: receipt.blockNumber.toString(), success: receipt.status === 'success' };
+    const receipt = await receiptOf(txHash);
+    // Mined or dropped, this transaction is done with: the next attempt re-reads the escrow first.
+    Context.current().heartbeat({ txHash: undefined });
+    if (!receipt) throw ApplicationFailure.retryable(`${functionName} transaction ${txHash} was not mined in time`, 'TransactionNotMined');
+    return receipt;
+  }
+
+  async function settledTxOf(escrowId: Hex): Promise<{ txHash: Hex; blockNumber: string }> {
+    const logs = await chain.publicClient.getContractEvents({
+      address: chain.escrowAddress,
+      abi: lockstepEscrowAbi,
+      eventName: 'Settled',
+      args: { id: escrowId },
+      fromBlock: chain.escrowDeployBlock,
+    });
+    const log = logs.at(-1);
+    if (!log) throw ApplicationFailure.retryable(`escrow ${escrowId} is settled but its Settled log is not visible yet`, 'LogMissing');
+    return { txHash: log.transactionHash, blockNumber: log.blockNumber.toString() };
   }
 
   return {
@@ -42,19 +72,31 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
       const summary = { chain_id: chain.chainId, contract_address: chain.escrowAddress, escrow_id: terms.escrowId };
       const current = await readEscrow(chain, terms.escrowId);
       if (current.status !== 'None') {
-        if (sameTerms(current.legs, terms.legs) && current.deadline === terms.deadline) return { ...summary, tx_hash: null };
+        if (sameTerms(current.legs, terms.legs) && current.deadline === terms.deadline) return { outcome: 'registered' as const, ...summary, tx_hash: null };
         throw ApplicationFailure.nonRetryable(`escrow ${terms.escrowId} exists with other terms`, 'EscrowConflict');
       }
-      const tx = await send('register', [terms.escrowId, terms.legs, terms.deadline]);
-      if (!tx.success) throw ApplicationFailure.retryable(`register transaction ${tx.txHash} reverted`, 'TransactionReverted');
-      return { ...summary, tx_hash: tx.txHash, block_number: tx.blockNumber };
+      // The contract refuses a deadline that has passed; no retry would change that.
+      const head = await chain.publicClient.getBlock();
+      if (head.timestamp >= terms.deadline) {
+        return { outcome: 'deadline_passed' as const, ...summary, reason: 'timeout_at passed before the escrow was registered' };
+      }
+      const txHash = await requireOperator(chain).writeContract({
+        address: chain.escrowAddress,
+        abi: lockstepEscrowAbi,
+        functionName: 'register',
+        args: [terms.escrowId, terms.legs, terms.deadline],
+      });
+      // Registering identical terms twice is a no-op on-chain, so a retry may simply send again.
+      const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: txHash, timeout: RECEIPT_WAIT_MS });
+      const after = await readEscrow(chain, terms.escrowId);
+      if (after.status === 'None') throw ApplicationFailure.retryable(`register transaction ${txHash} did not register the escrow`, 'TransactionReverted');
+      return { outcome: 'registered' as const, ...summary, tx_hash: txHash, block_number: receipt.blockNumber.toString() };
     },
 
     /** Leg indexes the contract holds deposits for: the truth the workflow checks signals against. */
     async readDeposits({ settlementId }: { settlementId: string }): Promise<{ deposited: number[] }> {
       const { escrowId } = await escrowTermsOf(db, settlementId);
-      const escrow = await readEscrow(chain, escrowId);
-      return { deposited: escrow.legs.flatMap((l, i) => (l.deposited ? [i] : [])) };
+      return { deposited: depositedLegs(await readEscrow(chain, escrowId)) };
     },
 
     async executeSwap({ settlementId }: { settlementId: string }): Promise<
@@ -62,29 +104,38 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
     > {
       const { escrowId } = await escrowTermsOf(db, settlementId);
       const before = await readEscrow(chain, escrowId);
-      if (before.status === 'Settled') {
-        const settled = await findSettledLog(chain, escrowId);
-        return { outcome: 'settled', txHash: settled.txHash, blockNumber: settled.blockNumber };
-      }
+      if (before.status === 'Settled') return { outcome: 'settled', ...(await settledTxOf(escrowId)) };
       if (before.status !== 'Registered') return { outcome: 'not_settled', reason: `escrow is ${before.status}` };
-      if (before.legs.some((l) => !l.deposited)) return { outcome: 'not_settled', reason: 'not every leg is deposited' };
-      const head = await chain.publicClient.getBlock();
-      if (head.timestamp > before.deadline) return { outcome: 'not_settled', reason: 'the on-chain deadline has passed' };
-      const tx = await send('settle', [escrowId]);
-      if (tx.success) return { outcome: 'settled', txHash: tx.txHash, blockNumber: tx.blockNumber };
+      if (depositedLegs(before).length !== before.legs.length) return { outcome: 'not_settled', reason: 'not every leg is deposited' };
+      const pending = (Context.current().info.heartbeatDetails as { txHash?: Hex } | undefined)?.txHash;
+      if (!pending && (await chain.publicClient.getBlock()).timestamp > before.deadline) {
+        return { outcome: 'not_settled', reason: 'the on-chain deadline has passed' };
+      }
+      const receipt = await sendOnce('settle', escrowId);
+      // Decide by the escrow, not the receipt: a reverted duplicate may stand beside a settle that succeeded.
       const after = await readEscrow(chain, escrowId);
-      return { outcome: 'not_settled', reason: `settle transaction reverted; escrow is ${after.status}` };
+      if (after.status === 'Settled') {
+        return receipt.status === 'success'
+          ? { outcome: 'settled', txHash: receipt.transactionHash, blockNumber: receipt.blockNumber.toString() }
+          : { outcome: 'settled', ...(await settledTxOf(escrowId)) };
+      }
+      return { outcome: 'not_settled', reason: `settle transaction ${receipt.transactionHash} reverted; escrow is ${after.status}` };
     },
 
-    /** Waits until the swap's block is `confirmations` deep; a reorged-out receipt retries the wait. */
-    async awaitFinality({ txHash }: { txHash: string }): Promise<{ blockNumber: string; confirmations: number }> {
+    /** Waits until the swap's block is `confirmations` deep and the escrow still reads Settled. */
+    async awaitFinality({ settlementId, txHash }: { settlementId: string; txHash: string }): Promise<{ blockNumber: string; confirmations: number }> {
+      const { escrowId } = await escrowTermsOf(db, settlementId);
       for (;;) {
         const receipt = await chain.publicClient.getTransactionReceipt({ hash: txHash as Hex }).catch(() => undefined);
         if (!receipt) throw ApplicationFailure.retryable(`swap transaction ${txHash} is not in the chain`, 'ReceiptMissing');
-        const head = await chain.publicClient.getBlockNumber();
-        const depth = Number(head - receipt.blockNumber) + 1;
+        if (receipt.status !== 'success') throw ApplicationFailure.nonRetryable(`swap transaction ${txHash} reverted after a reorg`, 'SwapReverted');
+        const depth = Number((await chain.publicClient.getBlockNumber()) - receipt.blockNumber) + 1;
         Context.current().heartbeat({ depth });
-        if (depth >= confirmations) return { blockNumber: receipt.blockNumber.toString(), confirmations: depth };
+        if (depth >= confirmations) {
+          const escrow = await readEscrow(chain, escrowId);
+          if (escrow.status !== 'Settled') throw ApplicationFailure.nonRetryable(`escrow ${escrowId} is ${escrow.status} after the swap`, 'SwapReverted');
+          return { blockNumber: receipt.blockNumber.toString(), confirmations: depth };
+        }
         await Context.current().sleep(500);
       }
     },
@@ -92,7 +143,7 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
     async refundEscrow({ settlementId }: { settlementId: string }): Promise<{ outcome: 'refunded' | 'not_registered'; txHash: string | null; refundedLegs: number[] }> {
       const { escrowId } = await escrowTermsOf(db, settlementId);
       const before = await readEscrow(chain, escrowId);
-      const deposited = before.legs.flatMap((l, i) => (l.deposited ? [i] : []));
+      const deposited = depositedLegs(before);
       switch (before.status) {
         case 'None':
           return { outcome: 'not_registered', txHash: null, refundedLegs: [] };
@@ -101,24 +152,13 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
         case 'Settled':
           throw ApplicationFailure.nonRetryable(`escrow ${escrowId} is already settled; it cannot be refunded`, 'EscrowAlreadySettled');
         case 'Registered': {
-          const tx = await send('refund', [escrowId]);
-          if (!tx.success) throw ApplicationFailure.retryable(`refund transaction ${tx.txHash} reverted`, 'TransactionReverted');
-          return { outcome: 'refunded', txHash: tx.txHash, refundedLegs: deposited };
+          const receipt = await sendOnce('refund', escrowId);
+          const after = await readEscrow(chain, escrowId);
+          if (after.status === 'Refunded') return { outcome: 'refunded', txHash: receipt.transactionHash, refundedLegs: deposited };
+          if (after.status === 'Settled') throw ApplicationFailure.nonRetryable(`escrow ${escrowId} settled before the refund`, 'EscrowAlreadySettled');
+          throw ApplicationFailure.retryable(`refund transaction ${receipt.transactionHash} reverted`, 'TransactionReverted');
         }
       }
     },
   };
-}
-
-async function findSettledLog(chain: Chain, escrowId: Hex) {
-  const logs = await chain.publicClient.getContractEvents({
-    address: chain.escrowAddress,
-    abi: lockstepEscrowAbi,
-    eventName: 'Settled',
-    args: { id: escrowId },
-    fromBlock: 0n,
-  });
-  const log = logs.at(-1);
-  if (!log) throw ApplicationFailure.retryable(`escrow ${escrowId} is settled but its Settled log is not visible yet`, 'LogMissing');
-  return { txHash: log.transactionHash, blockNumber: log.blockNumber.toString() };
 }

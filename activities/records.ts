@@ -21,7 +21,10 @@ export function recordActivities({ db }: { db: Db }) {
           data: [{ settlementId: t.settlementId, sequence: t.sequence, fromState: t.fromState, toState: t.toState, triggeredBy: t.triggeredBy, payload: JSON.parse(JSON.stringify(t.payload)) }],
           skipDuplicates: true,
         }),
-        db.settlement.update({ where: { id: t.settlementId }, data: { state: t.toState, ...(reason ? { failureReason: reason } : {}) } }),
+        db.settlement.updateMany({
+          where: { id: t.settlementId, stateSequence: { lt: t.sequence } },
+          data: { state: t.toState, stateSequence: t.sequence, ...(reason ? { failureReason: reason } : {}) },
+        }),
       ]);
     },
   };

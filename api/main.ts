@@ -1,8 +1,7 @@
 // The HTTP API process.
 
 import { Client, Connection } from '@temporalio/client';
-import type { Hex } from 'viem';
-import { createChain } from '../chain/client';
+import { chainFromConfig } from '../chain/client';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/client';
@@ -16,7 +15,7 @@ const db = createDb(config.DATABASE_URL);
 await ensureBuiltInTemplates(db);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-const chain = createChain({ chainId: config.CHAIN_ID, rpcUrl: config.RPC_URL, escrowAddress: config.ESCROW_ADDRESS as Hex });
+const chain = chainFromConfig(config);
 
 const deps = {
   db,
@@ -24,7 +23,8 @@ const deps = {
   chain,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   depositPollIntervalMs: config.DEPOSIT_POLL_INTERVAL_MS,
-  minLeadMs: 5_000,
+  minLeadMs: config.MIN_TIMEOUT_LEAD_SECONDS * 1000,
+  maxLeadMs: config.MAX_TIMEOUT_DAYS * 86_400_000,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,
   tokens: { secret: config.JWT_SECRET, audience: config.JWT_AUDIENCE, issuer: config.JWT_ISSUER, ttlSeconds: config.TOKEN_TTL_SECONDS },

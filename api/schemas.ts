@@ -3,7 +3,10 @@
 import { z } from 'zod';
 import { DIRECTIONS, LEG_TYPES } from '../domain/settlement';
 
-const evmAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address');
+const evmAddress = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address')
+  .refine((a) => !/^0x0{40}$/.test(a), 'must not be the zero address');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 export const partySchema = z.object({

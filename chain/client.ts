@@ -16,17 +16,21 @@ import {
   type Transport,
 } from 'viem';
 import { nonceManager, privateKeyToAccount } from 'viem/accounts';
+import type { Config } from '../config/config';
 
 export interface ChainSettings {
   chainId: number;
   rpcUrl: string;
   escrowAddress: Address;
+  /** The block the escrow was deployed in: where log searches start. */
+  escrowDeployBlock: bigint;
   operatorPrivateKey?: Hex;
 }
 
 export interface Chain {
   chainId: number;
   escrowAddress: Address;
+  escrowDeployBlock: bigint;
   publicClient: PublicClient<Transport, ViemChain>;
   /** Present only in processes that sign as the escrow operator (the worker). */
   operator?: WalletClient<Transport, ViemChain, Account>;
@@ -45,7 +49,19 @@ export function createChain(settings: ChainSettings): Chain {
   const operator = settings.operatorPrivateKey
     ? createWalletClient({ chain, transport, account: privateKeyToAccount(settings.operatorPrivateKey, { nonceManager }) })
     : undefined;
-  return { chainId: settings.chainId, escrowAddress: settings.escrowAddress, publicClient, operator };
+  return { chainId: settings.chainId, escrowAddress: settings.escrowAddress, escrowDeployBlock: settings.escrowDeployBlock, publicClient, operator };
+}
+
+/** The configured chain; `asOperator` adds the signer, which only the worker holds. */
+export function chainFromConfig(config: Pick<Config, 'CHAIN_ID' | 'RPC_URL' | 'ESCROW_ADDRESS' | 'ESCROW_DEPLOY_BLOCK' | 'OPERATOR_PRIVATE_KEY'>, asOperator = false): Chain {
+  if (asOperator && !config.OPERATOR_PRIVATE_KEY) throw new Error('OPERATOR_PRIVATE_KEY is required: the worker signs escrow transactions');
+  return createChain({
+    chainId: config.CHAIN_ID,
+    rpcUrl: config.RPC_URL,
+    escrowAddress: config.ESCROW_ADDRESS as Address,
+    escrowDeployBlock: BigInt(config.ESCROW_DEPLOY_BLOCK),
+    operatorPrivateKey: asOperator ? (config.OPERATOR_PRIVATE_KEY as Hex) : undefined,
+  });
 }
 
 export function requireOperator(chain: Chain): NonNullable<Chain['operator']> {

@@ -1,6 +1,6 @@
 // Typed reads of the escrow contract and the calls a depositor must send.
 
-import { encodeFunctionData, erc20Abi, type Address, type Hex } from 'viem';
+import { encodeFunctionData, erc20Abi, getAddress, type Address, type Hex } from 'viem';
 import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow';
 import type { Chain } from './client';
 
@@ -30,6 +30,23 @@ export async function readEscrow(chain: Chain, escrowId: Hex): Promise<EscrowSta
   return { status: ESCROW_STATUS[status] ?? 'None', deadline, legs: legs.map((l) => ({ ...l })) };
 }
 
+/** The escrow terms of a settlement's legs: who pays each into escrow and who receives it. */
+export function legTerms(
+  parties: { role: string; walletAddress: string }[],
+  legs: { tokenAddress: string; fromRole: string; toRole: string; amount: string }[],
+): EscrowLegTerms[] {
+  const wallet = (role: string) => {
+    const party = parties.find((p) => p.role === role);
+    if (!party) throw new Error(`no party with role ${role}`);
+    return getAddress(party.walletAddress);
+  };
+  return legs.map((l) => ({ token: getAddress(l.tokenAddress), depositor: wallet(l.fromRole), recipient: wallet(l.toRole), amount: BigInt(l.amount) }));
+}
+
+export function depositedLegs(escrow: EscrowState): number[] {
+  return escrow.legs.flatMap((l, i) => (l.deposited ? [i] : []));
+}
+
 export function sameTerms(a: EscrowLegTerms[], b: EscrowLegTerms[]): boolean {
   const key = (l: EscrowLegTerms) => `${l.token.toLowerCase()}|${l.depositor.toLowerCase()}|${l.recipient.toLowerCase()}|${l.amount}`;
   return a.length === b.length && a.every((leg, i) => key(leg) === key(b[i]!));
@@ -45,8 +62,12 @@ export interface PreparedCall {
   value: '0';
 }
 
-/** The approval (only when the allowance falls short) and the deposit for one leg. */
-export async function depositCalls(chain: Chain, escrowId: Hex, legIndex: number, leg: EscrowLegTerms): Promise<PreparedCall[]> {
+/**
+ * The approval and the deposit for one leg. `required` is what the depositor still owes the
+ * escrow in this token across all its pending legs, so approving it covers each of them; the
+ * approval is left out when the allowance already covers it.
+ */
+export async function depositCalls(chain: Chain, escrowId: Hex, legIndex: number, leg: EscrowLegTerms, required: bigint): Promise<PreparedCall[]> {
   const allowance = await chain.publicClient.readContract({
     address: leg.token,
     abi: erc20Abi,
@@ -58,7 +79,7 @@ export async function depositCalls(chain: Chain, escrowId: Hex, legIndex: number
     ...base,
     step: 'approve',
     to: leg.token,
-    data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [chain.escrowAddress, leg.amount] }),
+    data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [chain.escrowAddress, required] }),
   };
   const deposit: PreparedCall = {
     ...base,
@@ -66,5 +87,5 @@ export async function depositCalls(chain: Chain, escrowId: Hex, legIndex: number
     to: chain.escrowAddress,
     data: encodeFunctionData({ abi: lockstepEscrowAbi, functionName: 'deposit', args: [escrowId, BigInt(legIndex)] }),
   };
-  return allowance >= leg.amount ? [deposit] : [approve, deposit];
+  return allowance >= required ? [deposit] : [approve, deposit];
 }

@@ -19,9 +19,12 @@ const schema = z.object({
   OPERATOR_PRIVATE_KEY: hex(32).optional(),
   CONFIRMATIONS: int(0).default(1),
   LISTENER_POLL_MS: int(50).default(1000),
-  LISTENER_START_BLOCK: int(0).default(0),
+  ESCROW_DEPLOY_BLOCK: int(0).default(0),
   DEPOSIT_POLL_INTERVAL_MS: int(1000).default(5 * 60_000),
   API_PORT: int(0).default(8000),
+  /** timeout_at must leave the engine time to screen and register before the deadline. */
+  MIN_TIMEOUT_LEAD_SECONDS: int(1).default(60),
+  MAX_TIMEOUT_DAYS: int(1).default(30),
   API_PUBLIC_URL: z.string().optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   JWT_AUDIENCE: z.string().default('https://api.lockstep.local'),

@@ -2,6 +2,8 @@
 // token's decimals. A JS number never holds an amount: 0.1 + 0.2 is not money.
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+/** Token amounts are uint256 on-chain. */
+export const MAX_UNITS = 2n ** 256n - 1n;
 
 export class InvalidQuantityError extends Error {
   override readonly name = 'InvalidQuantityError';
@@ -18,6 +20,7 @@ export function toBaseUnits(quantity: string, decimals: number): bigint {
   }
   const units = BigInt(whole + fraction.padEnd(decimals, '0'));
   if (units === 0n) throw new InvalidQuantityError('quantity must be greater than zero');
+  if (units > MAX_UNITS) throw new InvalidQuantityError(`"${quantity}" is more than a token amount can hold`);
   return units;
 }
 

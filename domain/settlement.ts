@@ -86,6 +86,13 @@ export function checkInstruction(
       throw new InstructionError(`party_role "${leg.party_role}" is not one of the parties`, ['legs', i, 'party_role']);
     }
   });
+  // Delivery versus payment: whoever delivers the asset must not also be the one who pays.
+  const payers = (family: 'asset' | 'payment') =>
+    new Set(legs.filter((l) => legTypeFamily(l.leg_type) === family).map((l) => transferOf(l, parties).fromRole));
+  const both = [...payers('asset')].filter((role) => payers('payment').has(role));
+  if (template.required_leg_types.length > 1 && both.length) {
+    throw new InstructionError(`"${both[0]}" would deliver both the asset and the payment; check each leg's direction`, ['legs']);
+  }
   const families = legs.map((l) => legTypeFamily(l.leg_type));
   const missingLegs = template.required_leg_types.filter((t) => !families.includes(legTypeFamily(t as LegType)));
   if (missingLegs.length) {

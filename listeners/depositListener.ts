@@ -10,7 +10,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { parseEventLogs, type Hex } from 'viem';
+import { BlockNotFoundError, parseEventLogs, type Hex } from 'viem';
 import type { Chain } from '../chain/client';
 import { settlementUuidFromEscrowId } from '../chain/escrowId';
 import type { Logger } from '../config/logger';
@@ -24,8 +24,6 @@ export interface ListenerDeps {
   temporal: Client;
   log: Logger;
   confirmations: number;
-  /** First block to read when no cursor exists (the escrow's deployment block). */
-  startBlock: bigint;
   /** How far to rewind when the cursor's block was reorged away. */
   reorgRewind?: bigint;
   maxBlockRange?: bigint;
@@ -44,25 +42,30 @@ export class DepositListener {
 
   /** Reads what is newly confirmed, records it and signals; returns how many logs were recorded. */
   async poll(): Promise<number> {
+    try {
+      return await this.read();
+    } finally {
+      await this.signalPending(); // also after a failed read: what is recorded must still be delivered
+    }
+  }
+
+  private async read(): Promise<number> {
     const { db, chain } = this.deps;
     const cursor = await this.cursor();
     const head = await chain.publicClient.getBlockNumber();
     const safe = head - BigInt(Math.max(0, this.deps.confirmations - 1));
     let from = cursor.blockNumber + 1n;
 
-    if (cursor.blockHash) {
-      const block = await chain.publicClient.getBlock({ blockNumber: cursor.blockNumber }).catch(() => undefined);
-      if (block?.hash !== cursor.blockHash) {
-        from = await this.rewind(cursor.blockNumber);
-      }
+    if (cursor.blockHash && (await this.hashAt(cursor.blockNumber)) !== cursor.blockHash) {
+      from = await this.rewind(cursor.blockNumber);
     }
     let recorded = 0;
     if (from <= safe) {
       const to = from + this.maxRange - 1n < safe ? from + this.maxRange - 1n : safe;
-      const [logs, toBlock] = await Promise.all([
-        chain.publicClient.getLogs({ address: chain.escrowAddress, fromBlock: from, toBlock: to }),
-        chain.publicClient.getBlock({ blockNumber: to }),
-      ]);
+      const toHash = await this.hashAt(to);
+      const logs = await chain.publicClient.getLogs({ address: chain.escrowAddress, fromBlock: from, toBlock: to });
+      // A reorg between the two reads could pair logs of one fork with the other's hash: read again next time.
+      if (!toHash || (await this.hashAt(to)) !== toHash) return 0;
       const events = parseEventLogs({ abi: lockstepEscrowAbi, logs, strict: true });
       await db.$transaction(async (tx) => {
         for (const event of events) {
@@ -101,13 +104,22 @@ export class DepositListener {
         }
         await tx.chainCursor.upsert({
           where: { chainId_contractAddress: { chainId: chain.chainId, contractAddress: this.contract } },
-          create: { chainId: chain.chainId, contractAddress: this.contract, blockNumber: to, blockHash: toBlock.hash },
-          update: { blockNumber: to, blockHash: toBlock.hash },
+          create: { chainId: chain.chainId, contractAddress: this.contract, blockNumber: to, blockHash: toHash },
+          update: { blockNumber: to, blockHash: toHash },
         });
       });
     }
-    await this.signalPending();
     return recorded;
+  }
+
+  /** The canonical hash at a height, or undefined where the chain no longer reaches; other RPC errors throw. */
+  private async hashAt(blockNumber: bigint): Promise<string | undefined> {
+    try {
+      return (await this.deps.chain.publicClient.getBlock({ blockNumber })).hash;
+    } catch (err) {
+      if (err instanceof BlockNotFoundError) return undefined;
+      throw err;
+    }
   }
 
   /** Runs until `signal` aborts; a failed poll is logged and retried on the next tick. */
@@ -127,7 +139,7 @@ export class DepositListener {
     const row = await this.deps.db.chainCursor.findUnique({
       where: { chainId_contractAddress: { chainId: this.deps.chain.chainId, contractAddress: this.contract } },
     });
-    return row ?? { blockNumber: this.deps.startBlock - 1n, blockHash: null };
+    return row ?? { blockNumber: this.deps.chain.escrowDeployBlock - 1n, blockHash: null };
   }
 
   /** Marks logs above the rewind point as removed and un-deposits their legs; they return if re-read. */
@@ -171,8 +183,12 @@ export class DepositListener {
             logIndex: l.logIndex,
           });
         } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) {
+            // Left unmarked, so it is tried again next poll; the other logs go on meanwhile.
+            log.error('signal failed; will retry', { settlementId: l.settlementId, txHash: l.txHash, error: String(err) });
+            continue;
+          }
           // A deposit into an escrow no workflow owns (or one already closed) has nobody to tell.
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
           log.warn('deposit for a settlement without a running workflow', { settlementId: l.settlementId, txHash: l.txHash });
         }
       }

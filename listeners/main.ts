@@ -1,8 +1,7 @@
 // The deposit listener process: one per chain.
 
 import { Client, Connection } from '@temporalio/client';
-import type { Hex } from 'viem';
-import { createChain } from '../chain/client';
+import { chainFromConfig } from '../chain/client';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/client';
@@ -13,7 +12,7 @@ const log = createLogger('listener', config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-const chain = createChain({ chainId: config.CHAIN_ID, rpcUrl: config.RPC_URL, escrowAddress: config.ESCROW_ADDRESS as Hex });
+const chain = chainFromConfig(config);
 
 const listener = new DepositListener({
   db,
@@ -21,7 +20,6 @@ const listener = new DepositListener({
   temporal,
   log,
   confirmations: config.CONFIRMATIONS,
-  startBlock: BigInt(config.LISTENER_START_BLOCK),
 });
 const stop = new AbortController();
 process.once('SIGINT', () => stop.abort());

@@ -60,7 +60,7 @@ export function serviceEnv(manifest: Manifest, secrets: StackSecrets): Record<st
     RPC_URL: manifest.chain.rpc_url,
     ESCROW_ADDRESS: manifest.chain.escrow_address,
     CONFIRMATIONS: String(manifest.chain.confirmations),
-    LISTENER_START_BLOCK: String(manifest.chain.deploy_block),
+    ESCROW_DEPLOY_BLOCK: String(manifest.chain.deploy_block),
     API_PORT: new URL(manifest.api_url).port,
     JWT_SECRET: secrets.jwt_secret,
     JWT_AUDIENCE: manifest.client.audience,

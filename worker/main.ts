@@ -2,9 +2,8 @@
 
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { Hex } from 'viem';
 import { createActivities } from '../activities';
-import { createChain } from '../chain/client';
+import { chainFromConfig } from '../chain/client';
 import { readOfacSdn } from '../compliance/ofac';
 import { Screener } from '../compliance/screening';
 import { loadConfig, walletBlocklist } from '../config/config';
@@ -13,15 +12,9 @@ import { createDb } from '../db/client';
 
 const config = loadConfig();
 const log = createLogger('worker', config.LOG_LEVEL);
-if (!config.OPERATOR_PRIVATE_KEY) throw new Error('OPERATOR_PRIVATE_KEY is required: the worker signs escrow transactions');
 
 const db = createDb(config.DATABASE_URL);
-const chain = createChain({
-  chainId: config.CHAIN_ID,
-  rpcUrl: config.RPC_URL,
-  escrowAddress: config.ESCROW_ADDRESS as Hex,
-  operatorPrivateKey: config.OPERATOR_PRIVATE_KEY as Hex,
-});
+const chain = chainFromConfig(config, true);
 const ofac = await readOfacSdn(config.SANCTIONS_OFAC_DIR);
 const screener = new Screener(ofac.entries, [ofac.version], walletBlocklist(config));
 log.info('sanctions lists loaded', { ...ofac.version, wallets: screener.walletCount });

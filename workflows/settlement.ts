@@ -1,15 +1,19 @@
 // One workflow per settlement. It walks the template's states, running each
 // state's action; `timeout_at` is a durable timer that, until the swap is
-// submitted, turns the settlement into a compensating rollback.
+// submitted, turns the settlement into a compensating rollback. Any step that
+// gives up before the swap is submitted rolls back too.
 
 import {
+  ActivityFailure,
   ApplicationFailure,
   condition,
+  continueAsNew,
   log,
   proxyActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import {
@@ -17,6 +21,7 @@ import {
   failureStateOf,
   isTerminal,
   successorOf,
+  TemplateError,
   type FailureCause,
   type TemplateAction,
   type TemplateConfig,
@@ -24,6 +29,15 @@ import {
 import { depositSignal, progressQuery, SettlementState, type DepositSignal } from './names';
 
 type Activities = ReturnType<typeof createActivities>;
+
+/** What a run hands to its continuation when a long wait for deposits outgrows one history. */
+export interface ResumeState {
+  state: string;
+  sequence: number;
+  deposited: number[];
+  seenLogs: string[];
+  escrowTouched: boolean;
+}
 
 export interface SettlementWorkflowInput {
   settlementId: string;
@@ -33,6 +47,7 @@ export interface SettlementWorkflowInput {
   legCount: number;
   /** How often to re-read deposits from the contract in case a listener signal is missed. */
   depositPollIntervalMs?: number;
+  resume?: ResumeState;
 }
 
 export interface SettlementWorkflowResult {
@@ -41,7 +56,7 @@ export interface SettlementWorkflowResult {
 }
 
 // Database and RPC calls: quick, retried with backoff, but never forever.
-const { recordTransition, registerEscrow, readDeposits, refundEscrow } = proxyActivities<Activities>({
+const { recordTransition, registerEscrow, readDeposits } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
@@ -51,33 +66,62 @@ const { screenParties } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
 
-// The swap sends a transaction and waits for its receipt; the activity re-reads
-// the contract first, so a retry after a lost receipt never double-settles.
+// Transactions: each activity re-reads the contract and resumes its own pending
+// transaction (kept in heartbeat details), so retrying never repeats an effect.
+// The swap keeps trying for days: once the on-chain deadline passes it stops by itself.
 const { executeSwap, awaitFinality } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30 },
+  scheduleToCloseTimeout: '7 days',
+  // No attempt limit: scheduleToCloseTimeout bounds the retrying.
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-type ActionOutcome = { ok: true; payload?: Record<string, unknown> } | { ok: false; cause: FailureCause; reason: string; payload?: Record<string, unknown> };
+// The refund is the last line of defence for deposited funds: keep trying for days.
+const { refundEscrow } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
+  scheduleToCloseTimeout: '7 days',
+  // No attempt limit: scheduleToCloseTimeout bounds the retrying.
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+type ActionOutcome =
+  | { ok: true; payload?: Record<string, unknown> }
+  | { ok: false; cause: FailureCause; reason: string; payload?: Record<string, unknown> };
+
+/** Template mistakes must fail the workflow, not retry its task forever. */
+function fromTemplate<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof TemplateError) throw ApplicationFailure.nonRetryable(err.message, 'TemplateError');
+    throw err;
+  }
+}
 
 export async function settlementWorkflow(input: SettlementWorkflowInput): Promise<SettlementWorkflowResult> {
   const { config } = input.template;
-  let state = config.initial_state;
-  let sequence = 0;
+  const resume = input.resume;
+  let state = resume?.state ?? config.initial_state;
+  let sequence = resume?.sequence ?? 0;
+  let escrowTouched = resume?.escrowTouched ?? false;
   let deadlinePassed = false;
-  let escrowTouched = false;
   let swapSubmitted = false;
   let swapTxHash: string | undefined;
-  const deposited = new Set<number>();
-  const seenLogs = new Set<string>();
+  const deposited = new Set<number>(resume?.deposited);
+  const seenLogs = new Set<string>(resume?.seenLogs);
+  // Legs in signal arrival order, so a contract read cannot erase a signal that arrived while it ran.
+  const signalledLegs: number[] = [];
 
   // Handlers before the first await, so no early signal is dropped.
   setHandler(depositSignal, (deposit: DepositSignal) => {
     const key = `${deposit.chainId}:${deposit.txHash.toLowerCase()}:${deposit.logIndex}`;
     if (seenLogs.has(key)) return; // listeners may deliver the same log twice
     seenLogs.add(key);
-    if (deposit.legIndex >= 0 && deposit.legIndex < input.legCount) deposited.add(deposit.legIndex);
+    if (deposit.legIndex < 0 || deposit.legIndex >= input.legCount) return;
+    deposited.add(deposit.legIndex);
+    signalledLegs.push(deposit.legIndex);
   });
   setHandler(progressQuery, () => ({
     state,
@@ -108,15 +152,23 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
 
   async function awaitDeposits(): Promise<ActionOutcome> {
     const pollMs = input.depositPollIntervalMs ?? 5 * 60_000;
+    const allDeposited = () => deposited.size === input.legCount;
     for (;;) {
-      const allSignalled = () => deposited.size === input.legCount;
-      await condition(() => allSignalled() || deadlinePassed, pollMs);
+      await condition(() => allDeposited() || deadlinePassed, pollMs);
       if (deadlinePassed) return { ok: false, cause: 'timeout', reason: 'timeout_at passed before every leg was deposited' };
-      // The contract is the truth: confirm before moving on, and catch up on any missed signal.
+      // Only the contract says every leg is in; signals only say when to look again.
+      const mark = signalledLegs.length;
       const onChain = await readDeposits({ settlementId: input.settlementId });
+      if (onChain.deposited.length === input.legCount) return { ok: true, payload: { deposited_legs: onChain.deposited } };
       deposited.clear();
-      onChain.deposited.forEach((leg) => deposited.add(leg));
-      if (allSignalled()) return { ok: true, payload: { deposited_legs: onChain.deposited } };
+      // A signal that arrived during the read is newer than it: keep it, so the next look comes at once.
+      [...onChain.deposited, ...signalledLegs.slice(mark)].forEach((leg) => deposited.add(leg));
+      if (workflowInfo().continueAsNewSuggested) {
+        await continueAsNew<typeof settlementWorkflow>({
+          ...input,
+          resume: { state, sequence, deposited: [...deposited], seenLogs: [...seenLogs], escrowTouched },
+        });
+      }
     }
   }
 
@@ -133,7 +185,10 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
       }
       case 'escrow_register': {
         escrowTouched = true;
-        return { ok: true, payload: { escrow: await registerEscrow({ settlementId: input.settlementId }) } };
+        const escrow = await registerEscrow({ settlementId: input.settlementId });
+        return escrow.outcome === 'registered'
+          ? { ok: true, payload: { escrow } }
+          : { ok: false, cause: 'timeout', reason: escrow.reason, payload: { escrow } };
       }
       case 'await_deposits':
         return awaitDeposits();
@@ -146,26 +201,34 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
       }
       case 'await_finality': {
         if (!swapTxHash) throw ApplicationFailure.nonRetryable('await_finality needs an executed swap', 'TemplateError');
-        return { ok: true, payload: { finality: await awaitFinality({ txHash: swapTxHash }) } };
+        return { ok: true, payload: { finality: await awaitFinality({ settlementId: input.settlementId, txHash: swapTxHash }) } };
       }
     }
   }
 
   async function rollBack(cause: FailureCause, reason: string, payload: Record<string, unknown> = {}): Promise<SettlementWorkflowResult> {
+    const failureState = fromTemplate(() => failureStateOf(config, state, cause));
     // refundEscrow fails non-retryably if the swap already happened: that needs an operator, not a guess.
     const refund = escrowTouched ? await refundEscrow({ settlementId: input.settlementId }) : undefined;
-    const failureState = failureStateOf(config, state, cause);
     await enter(failureState, `workflow:${cause}`, { ...payload, reason, ...(refund ? { refund } : {}) });
     return { state: failureState, reason };
   }
 
-  await enter(config.initial_state, 'api');
+  if (!resume) await enter(config.initial_state, 'api');
   while (!isTerminal(config, state)) {
     if (deadlinePassed && !swapSubmitted) return rollBack('timeout', 'timeout_at passed before the swap');
     const action = actionFor(config, state);
-    const outcome = await run(action);
+    let outcome: ActionOutcome;
+    try {
+      outcome = await run(action);
+    } catch (err) {
+      // A step that gave up (its retries exhausted, or a non-retryable failure) must not strand deposits.
+      if (!(err instanceof ActivityFailure) || swapSubmitted) throw err;
+      const detail = err.cause instanceof Error ? err.cause.message : err.message;
+      outcome = { ok: false, cause: 'error', reason: `${action.type} failed: ${detail}` };
+    }
     if (!outcome.ok) return rollBack(outcome.cause, outcome.reason, outcome.payload);
-    await enter(successorOf(config, state), `action:${action.type}`, outcome.payload);
+    await enter(fromTemplate(() => successorOf(config, state)), `action:${action.type}`, outcome.payload);
   }
   return { state };
 }

@@ -18,8 +18,9 @@ import { ensureWorkflowStarted, type StartDeps } from './start';
 
 export interface CreateDeps extends StartDeps {
   chain: Chain;
-  /** Shortest acceptable time between now and timeout_at. */
+  /** Shortest and longest acceptable time between now and timeout_at. */
   minLeadMs: number;
+  maxLeadMs: number;
 }
 
 const invalid = (loc: (string | number)[], msg: string, type = 'value_error'): never => {
@@ -60,6 +61,9 @@ export async function createSettlement(
   const timeoutAt = new Date(body.timeout_at);
   if (timeoutAt.getTime() < Date.now() + deps.minLeadMs) {
     invalid(['timeout_at'], `must be at least ${deps.minLeadMs / 1000} seconds in the future`);
+  }
+  if (timeoutAt.getTime() > Date.now() + deps.maxLeadMs) {
+    invalid(['timeout_at'], `must be at most ${deps.maxLeadMs / 86_400_000} days in the future`);
   }
 
   const legs = await Promise.all(

@@ -3,29 +3,13 @@
 
 import { getAddress, type Hex } from 'viem';
 import type { Chain } from '../../chain/client';
-import { depositCalls } from '../../chain/escrow';
+import { depositCalls, legTerms } from '../../chain/escrow';
 import type { Db } from '../../db/client';
+import type { Prisma } from '../../generated/prisma/client';
 import { workflowIdFor } from '../../workflows/names';
 
 const include = { parties: { orderBy: { role: 'asc' } }, legs: { orderBy: { index: 'asc' } } } as const;
-type SettlementRow = NonNullable<Awaited<ReturnType<Db['settlement']['findFirst']>>> & {
-  parties: { role: string; externalReference: string; name: string; walletAddress: string; chainId: number }[];
-  legs: {
-    index: number;
-    legType: string;
-    instrumentId: string;
-    tokenAddress: string;
-    decimals: number;
-    quantity: string;
-    amount: string;
-    direction: string;
-    partyRole: string;
-    fromRole: string;
-    toRole: string;
-    depositTxHash: string | null;
-    depositedAt: Date | null;
-  }[];
-};
+type SettlementRow = Prisma.SettlementGetPayload<{ include: typeof include }>;
 
 export interface PresentDeps {
   db: Db;
@@ -48,16 +32,21 @@ export async function listSettlements(db: Db, platformId: string, environment: s
 }
 
 export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
-  const wallet = (role: string) => getAddress(s.parties.find((p) => p.role === role)!.walletAddress);
-  const awaiting = s.state === 'AWAITING_DEPOSITS';
+  const terms = legTerms(s.parties, s.legs);
+  const pending = s.state === 'AWAITING_DEPOSITS' ? s.legs.filter((l) => !l.depositedAt).map((l) => l.index) : [];
+  // What each depositor still owes the escrow per token, so one approval covers all its pending legs.
+  const owed = (i: number) =>
+    pending
+      .filter((j) => terms[j]!.token === terms[i]!.token && terms[j]!.depositor === terms[i]!.depositor)
+      .reduce((sum, j) => sum + terms[j]!.amount, 0n);
   const legs = await Promise.all(
-    s.legs.map(async (l) => ({
+    s.legs.map(async (l, i) => ({
       leg_type: l.legType,
       instrument_id: l.instrumentId,
       quantity: l.quantity,
       direction: l.direction,
       party_role: l.partyRole,
-      token_address: getAddress(l.tokenAddress),
+      token_address: terms[i]!.token,
       decimals: l.decimals,
       amount: l.amount,
       from_role: l.fromRole,
@@ -66,15 +55,7 @@ export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
         status: l.depositedAt ? 'deposited' : 'pending',
         tx_hash: l.depositTxHash,
         deposited_at: l.depositedAt?.toISOString() ?? null,
-        instructions:
-          awaiting && !l.depositedAt
-            ? await depositCalls(deps.chain, s.escrowId as Hex, l.index, {
-                token: getAddress(l.tokenAddress),
-                depositor: wallet(l.fromRole),
-                recipient: wallet(l.toRole),
-                amount: BigInt(l.amount),
-              })
-            : null,
+        instructions: pending.includes(l.index) ? await depositCalls(deps.chain, s.escrowId as Hex, l.index, terms[i]!, owed(i)) : null,
       },
     })),
   );

@@ -3,7 +3,7 @@
 // it again safely: a second start attaches to the running workflow.
 
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Db } from '../../db/client';
 import { findTemplateVersion } from '../../db/templates';
 import { PlatformId, SettlementState, TemplateId, workflowIdFor } from '../../workflows/names';
@@ -24,7 +24,9 @@ export async function ensureWorkflowStarted(deps: StartDeps, settlementId: strin
     await deps.temporal.workflow.start<typeof settlementWorkflow>('settlementWorkflow', {
       workflowId: workflowIdFor(s.id),
       taskQueue: deps.taskQueue,
+      // Running: attach to it. Closed: never run a settlement twice.
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       args: [
         {
           settlementId: s.id,
@@ -41,7 +43,7 @@ export async function ensureWorkflowStarted(deps: StartDeps, settlementId: strin
       ],
     });
   } catch (err) {
-    // A finished workflow with this id means it already ran: nothing to start.
+    // A closed workflow with this id means the settlement already ran: nothing to start.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
   await deps.db.settlement.update({ where: { id: s.id }, data: { workflowStartedAt: new Date() } });
@@ -62,7 +64,7 @@ export function sweepUnstarted(deps: StartDeps, onError: (err: unknown) => void,
         select: { id: true },
         take: 100,
       });
-      for (const { id } of stale) await ensureWorkflowStarted(deps, id);
+      for (const { id } of stale) await ensureWorkflowStarted(deps, id).catch(onError); // one bad row must not stall the rest
     } catch (err) {
       onError(err);
     } finally {

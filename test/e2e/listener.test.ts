@@ -57,11 +57,10 @@ beforeAll(async () => {
   await mined(buyer.writeContract({ address: token, abi: demoTokenAbi, functionName: 'approve', args: [escrow, maxUint256] }));
   listener = new DepositListener({
     db,
-    chain: createChain({ chainId: manifest.chain.chain_id, rpcUrl: manifest.chain.rpc_url, escrowAddress: escrow }),
+    chain: createChain({ chainId: manifest.chain.chain_id, rpcUrl: manifest.chain.rpc_url, escrowAddress: escrow, escrowDeployBlock: startBlock }),
     temporal: new Client({ connection }),
     log: createLogger('listener-test', 'error'),
     confirmations: CONFIRMATIONS,
-    startBlock,
   });
 });
 

@@ -29,7 +29,8 @@ export async function startServices(): Promise<TestServices> {
     serviceProcess(name, manifest, secrets, {
       logDir: join(dataDir, 'logs'),
       echo,
-      env: { TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: echo ? 'debug' : 'info', LISTENER_POLL_MS: '200' },
+      // Short deadlines let the timeout tests finish in seconds.
+      env: { TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: echo ? 'debug' : 'info', LISTENER_POLL_MS: '200', MIN_TIMEOUT_LEAD_SECONDS: '5' },
     });
   const processes = { worker: make('worker'), listener: make('listener'), api: make('api') };
   await Promise.all(Object.values(processes).map((p) => p.start()));

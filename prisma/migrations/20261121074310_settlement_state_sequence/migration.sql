@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "settlements" ADD COLUMN     "state_sequence" INTEGER NOT NULL DEFAULT 0;

@@ -1,0 +1,144 @@
+// The settlement workflow's failure paths, on the real Temporal server with fake
+// activities: what happens when a step gives up, when the deadline passes during
+// registration, and when a template is broken.
+
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { createActivities } from '../../activities';
+import type { TransitionRecord } from '../../activities/records';
+import { DVP_STANDARD, type TemplateConfig } from '../../domain/template';
+import type { settlementWorkflow } from '../../workflows/settlement';
+import { stackContext } from '../support/services';
+
+type Activities = ReturnType<typeof createActivities>;
+const { manifest } = stackContext();
+let nativeConnection: NativeConnection;
+let connection: Connection;
+let client: Client;
+
+beforeAll(async () => {
+  nativeConnection = await NativeConnection.connect({ address: manifest.temporal.address });
+  connection = await Connection.connect({ address: manifest.temporal.address });
+  client = new Client({ connection });
+});
+afterAll(async () => {
+  await connection?.close();
+  await nativeConnection?.close();
+});
+
+/** Happy fakes; each scenario overrides what it breaks. */
+function fakes(trail: TransitionRecord[], overrides: Partial<Activities> = {}): Activities {
+  const ok = { chain_id: 1, contract_address: '0x', escrow_id: '0x' };
+  return {
+    recordTransition: async (t) => {
+      trail.push(t);
+    },
+    screenParties: async () => ({ outcome: 'cleared', algorithm: 'fake', listVersions: [], matches: [] }),
+    registerEscrow: async () => ({ outcome: 'registered', ...ok, tx_hash: null }),
+    readDeposits: async () => ({ deposited: [0, 1] }),
+    executeSwap: async () => ({ outcome: 'settled', txHash: '0xswap', blockNumber: '1' }),
+    awaitFinality: async () => ({ blockNumber: '1', confirmations: 1 }),
+    refundEscrow: async () => ({ outcome: 'refunded', txHash: '0xrefund', refundedLegs: [] }),
+    ...overrides,
+  } as Activities;
+}
+
+async function runSettlement(activities: Activities, config: TemplateConfig = DVP_STANDARD.config, timeoutMs = 60_000) {
+  const taskQueue = `workflow-test-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
+    activities,
+  });
+  return worker.runUntil(
+    client.workflow.execute<typeof settlementWorkflow>('settlementWorkflow', {
+      taskQueue,
+      workflowId: `settlement-${randomUUID()}`,
+      workflowExecutionTimeout: '2 minutes',
+      args: [{ settlementId: randomUUID(), template: { id: DVP_STANDARD.id, version: 1, config }, timeoutAt: new Date(Date.now() + timeoutMs).toISOString(), legCount: 2, depositPollIntervalMs: 1000 }],
+    }),
+  );
+}
+
+describe('settlement workflow failure paths', () => {
+  it('walks the template to FINALIZED when every step succeeds', async () => {
+    const trail: TransitionRecord[] = [];
+    expect(await runSettlement(fakes(trail))).toEqual({ state: 'FINALIZED' });
+    expect(trail.map((t) => t.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('rolls back and refunds when a step gives up before the swap', async () => {
+    const trail: TransitionRecord[] = [];
+    let refunds = 0;
+    const result = await runSettlement(
+      fakes(trail, {
+        readDeposits: async () => {
+          throw ApplicationFailure.nonRetryable('RPC says no', 'Broken');
+        },
+        refundEscrow: async () => {
+          refunds += 1;
+          return { outcome: 'refunded', txHash: '0xrefund', refundedLegs: [0] };
+        },
+      }),
+    );
+    expect(result.state).toBe('ROLLED_BACK');
+    expect(result.reason).toMatch(/await_deposits failed: RPC says no/);
+    expect(refunds).toBe(1);
+    expect(trail.at(-1)).toMatchObject({ fromState: 'AWAITING_DEPOSITS', toState: 'ROLLED_BACK', triggeredBy: 'workflow:error' });
+  });
+
+  it('rolls back without a refund when registration finds the deadline already passed', async () => {
+    const trail: TransitionRecord[] = [];
+    let refunds = 0;
+    const result = await runSettlement(
+      fakes(trail, {
+        registerEscrow: async () => ({ outcome: 'deadline_passed', chain_id: 1, contract_address: '0x', escrow_id: '0x', reason: 'timeout_at passed before the escrow was registered' }),
+        refundEscrow: async () => {
+          refunds += 1;
+          return { outcome: 'not_registered', txHash: null, refundedLegs: [] };
+        },
+      }),
+    );
+    expect(result).toMatchObject({ state: 'ROLLED_BACK', reason: 'timeout_at passed before the escrow was registered' });
+    expect(trail.at(-1)).toMatchObject({ fromState: 'REGISTERING_ESCROW', triggeredBy: 'workflow:timeout' });
+    expect(refunds).toBe(1); // registration was attempted, so the refund step checks the chain
+  });
+
+  it('fails the workflow, instead of retrying its task forever, on a broken template', async () => {
+    const broken: TemplateConfig = { ...DVP_STANDARD.config, transitions: { ...DVP_STANDARD.config.transitions, INSTRUCTED: { allowed_next: ['COMPLIANCE_CHECKING', 'SETTLED'] } } };
+    const error = await runSettlement(fakes([]), broken).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect((error as WorkflowFailedError).cause).toMatchObject({ type: 'TemplateError' });
+  });
+
+  it('rolls back when the deadline passes while waiting, and counts a re-delivered signal once', async () => {
+    const trail: TransitionRecord[] = [];
+    const taskQueue = `workflow-test-${randomUUID()}`;
+    const workflowId = `settlement-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
+      activities: fakes(trail, { readDeposits: async () => ({ deposited: [0] }) }),
+    });
+    const result = await worker.runUntil(async () => {
+      const handle = await client.workflow.start<typeof settlementWorkflow>('settlementWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [{ settlementId: randomUUID(), template: { id: DVP_STANDARD.id, version: 1, config: DVP_STANDARD.config }, timeoutAt: new Date(Date.now() + 4000).toISOString(), legCount: 2 }],
+      });
+      const deposit = { legIndex: 0, chainId: 1, txHash: '0xabc', logIndex: 3 };
+      await handle.signal('deposit', deposit);
+      await handle.signal('deposit', deposit);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await handle.query('progress')).toMatchObject({ state: 'AWAITING_DEPOSITS', depositedLegs: [0] });
+      return handle.result();
+    });
+    expect(result).toMatchObject({ state: 'ROLLED_BACK', reason: 'timeout_at passed before every leg was deposited' });
+  });
+});
