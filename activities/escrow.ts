@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Hex, TransactionReceipt } from 'viem';
 import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow';
 import { requireOperator, type Chain } from '../chain/client';
-import { depositedLegs, legTerms, readEscrow, sameTerms } from '../chain/escrow';
+import { depositedLegs, legTerms, readEscrow, sameTerms, unpaidRefunds } from '../chain/escrow';
 import type { Db } from '../db/client';
 
 export interface EscrowDeps {
@@ -140,21 +140,31 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
       }
     },
 
-    async refundEscrow({ settlementId }: { settlementId: string }): Promise<{ outcome: 'refunded' | 'not_registered'; txHash: string | null; refundedLegs: number[] }> {
+    /** `unpaidLegs`: deposits whose token refused the refund transfer; anyone can claim them later. */
+    async refundEscrow({ settlementId }: { settlementId: string }): Promise<{
+      outcome: 'refunded' | 'not_registered';
+      txHash: string | null;
+      refundedLegs: number[];
+      unpaidLegs: number[];
+    }> {
       const { escrowId } = await escrowTermsOf(db, settlementId);
       const before = await readEscrow(chain, escrowId);
       const deposited = depositedLegs(before);
+      const refunded = async (txHash: string | null) => {
+        const unpaidLegs = await unpaidRefunds(chain, escrowId, deposited);
+        return { outcome: 'refunded' as const, txHash, refundedLegs: deposited.filter((i) => !unpaidLegs.includes(i)), unpaidLegs };
+      };
       switch (before.status) {
         case 'None':
-          return { outcome: 'not_registered', txHash: null, refundedLegs: [] };
+          return { outcome: 'not_registered', txHash: null, refundedLegs: [], unpaidLegs: [] };
         case 'Refunded':
-          return { outcome: 'refunded', txHash: null, refundedLegs: deposited };
+          return refunded(null);
         case 'Settled':
           throw ApplicationFailure.nonRetryable(`escrow ${escrowId} is already settled; it cannot be refunded`, 'EscrowAlreadySettled');
         case 'Registered': {
           const receipt = await sendOnce('refund', escrowId);
           const after = await readEscrow(chain, escrowId);
-          if (after.status === 'Refunded') return { outcome: 'refunded', txHash: receipt.transactionHash, refundedLegs: deposited };
+          if (after.status === 'Refunded') return refunded(receipt.transactionHash);
           if (after.status === 'Settled') throw ApplicationFailure.nonRetryable(`escrow ${escrowId} settled before the refund`, 'EscrowAlreadySettled');
           throw ApplicationFailure.retryable(`refund transaction ${receipt.transactionHash} reverted`, 'TransactionReverted');
         }

@@ -47,6 +47,16 @@ export function depositedLegs(escrow: EscrowState): number[] {
   return escrow.legs.flatMap((l, i) => (l.deposited ? [i] : []));
 }
 
+/** Deposited legs whose refund transfer failed; `claimRefund` pays them once the token allows. */
+export async function unpaidRefunds(chain: Chain, escrowId: Hex, legs: number[]): Promise<number[]> {
+  const owed = await Promise.all(
+    legs.map((i) =>
+      chain.publicClient.readContract({ address: chain.escrowAddress, abi: lockstepEscrowAbi, functionName: 'refundOwed', args: [escrowId, BigInt(i)] }),
+    ),
+  );
+  return legs.filter((_, k) => owed[k]);
+}
+
 export function sameTerms(a: EscrowLegTerms[], b: EscrowLegTerms[]): boolean {
   const key = (l: EscrowLegTerms) => `${l.token.toLowerCase()}|${l.depositor.toLowerCase()}|${l.recipient.toLowerCase()}|${l.amount}`;
   return a.length === b.length && a.every((leg, i) => key(leg) === key(b[i]!));

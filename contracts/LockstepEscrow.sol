@@ -44,6 +44,8 @@ contract LockstepEscrow is ReentrancyGuard {
 
     address public operator;
     mapping(bytes32 id => Escrow) private _escrows;
+    /// Refunds whose token transfer failed (a paused or blocklisting token), claimable later.
+    mapping(bytes32 id => mapping(uint256 legIndex => bool)) private _refundOwed;
 
     event OperatorChanged(address indexed previousOperator, address indexed newOperator);
     event EscrowRegistered(bytes32 indexed id, uint64 deadline, uint256 legCount);
@@ -55,6 +57,9 @@ contract LockstepEscrow is ReentrancyGuard {
         bytes32 indexed id, uint256 indexed legIndex, address indexed depositor, address token, uint256 amount
     );
     event Refunded(bytes32 indexed id);
+    event LegRefundFailed(
+        bytes32 indexed id, uint256 indexed legIndex, address indexed depositor, address token, uint256 amount
+    );
 
     error NotOperator();
     error InvalidOperator();
@@ -68,6 +73,7 @@ contract LockstepEscrow is ReentrancyGuard {
     error EscrowExists(bytes32 id);
     error UnexpectedAmount();
     error LegOutOfRange();
+    error NothingOwed();
 
     modifier onlyOperator() {
         if (msg.sender != operator) revert NotOperator();
@@ -156,10 +162,28 @@ contract LockstepEscrow is ReentrancyGuard {
         for (uint256 i = 0; i < legCount; ++i) {
             Leg storage leg = e.legs[i];
             if (!leg.deposited) continue;
-            IERC20(leg.token).safeTransfer(leg.depositor, leg.amount);
-            emit LegRefunded(id, i, leg.depositor, leg.token, leg.amount);
+            // One token refusing its transfer must not hold every other depositor's funds hostage.
+            if (IERC20(leg.token).trySafeTransfer(leg.depositor, leg.amount)) {
+                emit LegRefunded(id, i, leg.depositor, leg.token, leg.amount);
+            } else {
+                _refundOwed[id][i] = true;
+                emit LegRefundFailed(id, i, leg.depositor, leg.token, leg.amount);
+            }
         }
         emit Refunded(id);
+    }
+
+    /// @notice Retries a refund whose transfer failed. Anyone may call it; the funds go to the depositor.
+    function claimRefund(bytes32 id, uint256 legIndex) external nonReentrant {
+        if (!_refundOwed[id][legIndex]) revert NothingOwed();
+        _refundOwed[id][legIndex] = false;
+        Leg storage leg = _escrows[id].legs[legIndex];
+        IERC20(leg.token).safeTransfer(leg.depositor, leg.amount);
+        emit LegRefunded(id, legIndex, leg.depositor, leg.token, leg.amount);
+    }
+
+    function refundOwed(bytes32 id, uint256 legIndex) external view returns (bool) {
+        return _refundOwed[id][legIndex];
     }
 
     function getEscrow(bytes32 id)

@@ -18,6 +18,7 @@ import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoTokenAbi } from './generated/DemoToken';
+import { freezableTokenAbi, freezableTokenBytecode } from './generated/FreezableToken';
 import { lockstepEscrowAbi } from './generated/LockstepEscrow';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,7 +68,7 @@ async function setup(rpcUrl: string) {
   await mined(tokenAs(assetToken, alice).write.approve([escrow, maxUint256]));
   await mined(tokenAs(usdc, bob).write.approve([escrow, maxUint256]));
 
-  return { publicClient, testClient, escrow, assetToken, usdc, escrowAs, tokenAs, mined };
+  return { rpcUrl, publicClient, testClient, escrow, assetToken, usdc, escrowAs, tokenAs, mined };
 }
 
 let anvil: ManagedProcess;
@@ -277,6 +278,43 @@ describe('LockstepEscrow', () => {
     await expectRevert(ctx.escrowAs(operator).write.settle([id]), 'WrongStatus', [Status.Refunded]);
     await expectRevert(ctx.escrowAs(bob).write.deposit([id, 1n]), 'WrongStatus', [Status.Refunded]);
     await expectRevert(ctx.escrowAs(operator).write.refund([id]), 'WrongStatus', [Status.Refunded]);
+  });
+
+  it('refunds the other legs when one token refuses its transfer, and lets anyone claim that leg later', async () => {
+    const deployer = createWalletClient({ chain: foundry, transport: http(ctx.rpcUrl), account: operator });
+    const hash = await deployer.deployContract({ abi: freezableTokenAbi, bytecode: freezableTokenBytecode });
+    const frozenToken = (await ctx.publicClient.waitForTransactionReceipt({ hash })).contractAddress!;
+    const token = getContract({ address: frozenToken, abi: freezableTokenAbi, client: { public: ctx.publicClient, wallet: deployer } });
+    const asAlice = getContract({ address: frozenToken, abi: freezableTokenAbi, client: { public: ctx.publicClient, wallet: createWalletClient({ chain: foundry, transport: http(ctx.rpcUrl), account: alice }) } });
+    await ctx.mined(token.write.mint([alice.address, ASSET_AMOUNT]));
+    await ctx.mined(asAlice.write.approve([ctx.escrow, ASSET_AMOUNT]));
+
+    const id = escrowIdFor(randomUUID());
+    const legs = [
+      { token: frozenToken, depositor: alice.address, recipient: bob.address, amount: ASSET_AMOUNT },
+      { token: ctx.usdc, depositor: bob.address, recipient: alice.address, amount: USDC_AMOUNT },
+    ];
+    await ctx.mined(ctx.escrowAs(operator).write.register([id, legs, (await now()) + 3600n]));
+    await depositAs(alice, id, 0n);
+    const bobBefore = await ctx.tokenAs(ctx.usdc, bob).read.balanceOf([bob.address]);
+    await depositAs(bob, id, 1n);
+    await ctx.mined(token.write.setFrozen([true]));
+
+    // The token's own error (not in the escrow's ABI) bubbles up: settle cannot proceed.
+    await expect(ctx.escrowAs(operator).write.settle([id])).rejects.toBeInstanceOf(BaseError);
+    const receipt = await ctx.mined(ctx.escrowAs(operator).write.refund([id]));
+    expect(parseEventLogs({ abi: lockstepEscrowAbi, logs: receipt.logs, eventName: 'LegRefunded' }).map((l) => l.args.legIndex)).toEqual([1n]);
+    expect(parseEventLogs({ abi: lockstepEscrowAbi, logs: receipt.logs, eventName: 'LegRefundFailed' }).map((l) => l.args.legIndex)).toEqual([0n]);
+    expect(await ctx.tokenAs(ctx.usdc, bob).read.balanceOf([bob.address])).toBe(bobBefore);
+    expect(await ctx.escrowAs(stranger).read.refundOwed([id, 0n])).toBe(true);
+
+    await expect(ctx.escrowAs(stranger).write.claimRefund([id, 0n])).rejects.toBeInstanceOf(BaseError);
+    expect(await ctx.escrowAs(stranger).read.refundOwed([id, 0n])).toBe(true);
+    await ctx.mined(token.write.setFrozen([false]));
+    await ctx.mined(ctx.escrowAs(stranger).write.claimRefund([id, 0n]));
+    expect(await token.read.balanceOf([alice.address])).toBe(ASSET_AMOUNT);
+    await expectRevert(ctx.escrowAs(stranger).write.claimRefund([id, 0n]), 'NothingOwed');
+    await expectRevert(ctx.escrowAs(stranger).write.claimRefund([id, 1n]), 'NothingOwed');
   });
 
   it('closes an escrow with no deposits on refund', async () => {

@@ -42,7 +42,7 @@ function fakes(trail: TransitionRecord[], overrides: Partial<Activities> = {}): 
     readDeposits: async () => ({ deposited: [0, 1] }),
     executeSwap: async () => ({ outcome: 'settled', txHash: '0xswap', blockNumber: '1' }),
     awaitFinality: async () => ({ blockNumber: '1', confirmations: 1 }),
-    refundEscrow: async () => ({ outcome: 'refunded', txHash: '0xrefund', refundedLegs: [] }),
+    refundEscrow: async () => ({ outcome: 'refunded', txHash: '0xrefund', refundedLegs: [], unpaidLegs: [] }),
     ...overrides,
   } as Activities;
 }
@@ -82,7 +82,7 @@ describe('settlement workflow failure paths', () => {
         },
         refundEscrow: async () => {
           refunds += 1;
-          return { outcome: 'refunded', txHash: '0xrefund', refundedLegs: [0] };
+          return { outcome: 'refunded', txHash: '0xrefund', refundedLegs: [0], unpaidLegs: [] };
         },
       }),
     );
@@ -100,7 +100,7 @@ describe('settlement workflow failure paths', () => {
         registerEscrow: async () => ({ outcome: 'deadline_passed', chain_id: 1, contract_address: '0x', escrow_id: '0x', reason: 'timeout_at passed before the escrow was registered' }),
         refundEscrow: async () => {
           refunds += 1;
-          return { outcome: 'not_registered', txHash: null, refundedLegs: [] };
+          return { outcome: 'not_registered', txHash: null, refundedLegs: [], unpaidLegs: [] };
         },
       }),
     );
