@@ -16,7 +16,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(express.json({ limit: '256kb' }));
-  app.use(healthRoutes(deps));
+  app.use(healthRoutes({ ...deps, log: deps.errors.log }));
   app.use(oauthRoutes(deps));
   app.use(settlementRoutes(deps));
   app.use((req) => {

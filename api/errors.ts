@@ -17,6 +17,8 @@ export class ApiError extends Error {
     readonly shortMessage: string,
     readonly longMessage: string = shortMessage,
     readonly detail: string | FieldError[] = longMessage,
+    /** Protocol fields some endpoints owe their clients, e.g. OAuth 2.0's `error`. */
+    readonly extra: Record<string, string> = {},
   ) {
     super(longMessage);
   }
@@ -27,6 +29,8 @@ export const unauthorized = (message: string) => new ApiError(401, 'unauthorized
 export const forbidden = (message: string) => new ApiError(403, 'forbidden', 'Not permitted', message);
 export const notFound = (what: string) => new ApiError(404, 'not_found', 'Not found', `${what} was not found`);
 export const conflict = (code: string, message: string) => new ApiError(409, code, 'Conflict', message);
+export const unsupportedMediaType = () =>
+  new ApiError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as JSON with "Content-Type: application/json"');
 export const validationFailed = (errors: FieldError[]) =>
   new ApiError(422, 'validation_error', 'Validation failed', errors.map((e) => `${e.loc.join('.')}: ${e.msg}`).join('; '), errors);
 
@@ -44,6 +48,9 @@ function fromBodyParser(err: unknown): ApiError | undefined {
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
     return new ApiError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as UTF-8 JSON');
   }
+  // Any other refusal by the body parser (aborted upload, too many parameters, ...) is the client's.
+  const status = (err as { status?: number; expose?: boolean } | undefined)?.status;
+  if (type && status && status >= 400 && status < 500) return new ApiError(status, 'bad_request', 'Bad request', String((err as Error).message));
   return undefined;
 }
 
@@ -59,6 +66,7 @@ export function errorBody(req: Request, error: ApiError, context: ErrorContext, 
     service_name: context.serviceName,
     build_version: context.buildVersion,
     member_identification: req.auth?.platformId ?? '',
+    ...error.extra,
   };
 }
 

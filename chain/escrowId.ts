@@ -2,13 +2,13 @@
 // listener maps a log to its settlement without a lookup.
 
 import type { Hex } from 'viem';
+import { isUuid } from '../domain/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ESCROW_ID = /^0x0{32}([0-9a-f]{32})$/i;
 
 /** On-chain escrow id of a settlement: the UUID's 16 bytes left-padded to bytes32. */
 export function escrowIdFor(settlementUuid: string): Hex {
-  if (!UUID.test(settlementUuid)) throw new Error(`not a UUID: ${settlementUuid}`);
+  if (!isUuid(settlementUuid)) throw new Error(`not a UUID: ${settlementUuid}`);
   return `0x${settlementUuid.replaceAll('-', '').toLowerCase().padStart(64, '0')}`;
 }
 

@@ -34,7 +34,11 @@ const ADDRESS = /Digital Currency Address - ([A-Z0-9]+)\s+([^;\s]+)/g;
 
 export async function readOfacSdn(dir: string): Promise<{ entries: SanctionsEntry[]; version: ListVersion }> {
   const files = await Promise.all(
-    ['sdn.csv', 'alt.csv', 'sdn_comments.csv'].map((f) => readFile(join(dir, f), 'latin1')),
+    ['sdn.csv', 'alt.csv', 'sdn_comments.csv'].map((f) =>
+      readFile(join(dir, f), 'latin1').catch((err: NodeJS.ErrnoException) => {
+        throw new Error(`cannot read the OFAC SDN list: ${join(dir, f)} (${err.code}); set SANCTIONS_OFAC_DIR to the folder with OFAC's sdn.csv, alt.csv and sdn_comments.csv`);
+      }),
+    ),
   );
   const [sdn, alt, comments] = files as [string, string, string];
   const hash = createHash('sha256');

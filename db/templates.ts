@@ -1,4 +1,5 @@
 import { BUILT_IN_TEMPLATES, type Template, type TemplateConfig } from '../domain/template';
+import { isUuid } from '../domain/ids';
 import type { Db } from './client';
 
 /** Built-in templates are rows like any other, so settlements reference them by id and version. */
@@ -12,12 +13,10 @@ export async function ensureBuiltInTemplates(db: Db): Promise<void> {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The latest version of a template named by id or slug. */
 export async function findLatestTemplate(db: Db, idOrSlug: string): Promise<Template | undefined> {
   const row = await db.settlementTemplate.findFirst({
-    where: UUID.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
+    where: isUuid(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
     orderBy: { version: 'desc' },
   });
   return row ? { id: row.id, slug: row.slug, version: row.version, name: row.name, config: row.config as unknown as TemplateConfig } : undefined;

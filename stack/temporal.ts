@@ -60,8 +60,6 @@ export async function startTemporal(s: TemporalSettings): Promise<ManagedProcess
     '--ip', '127.0.0.1',
     '--port', String(s.port),
     '--ui-port', String(s.uiPort),
-    '--http-port', String(s.port + 10),
-    '--metrics-port', String(s.port + 11),
     '--log-level', 'warn',
     // The SDK's own CI settings: one SQLite connection is the bottleneck, so skip fsync.
     '--sqlite-pragma', 'journal_mode=WAL',

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
 
 /** /healthz: the process is up. /readyz: it can serve, because the database and Temporal answer. */
-export function healthRoutes(deps: { db: Db; temporal: Client }): Router {
+export function healthRoutes(deps: { db: Db; temporal: Client; log: (message: string, fields: Record<string, unknown>) => void }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -14,7 +14,9 @@ export function healthRoutes(deps: { db: Db; temporal: Client }): Router {
         await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
         return 'ok';
       } catch (err) {
-        return `unavailable: ${err instanceof Error ? err.message : String(err)}`;
+        // The reason goes to the log, not to an unauthenticated caller.
+        deps.log('readiness check failed', { error: err instanceof Error ? err.message : String(err) });
+        return 'unavailable';
       }
     };
     const [database, temporal] = await Promise.all([

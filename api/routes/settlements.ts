@@ -1,13 +1,12 @@
 import { Router } from 'express';
 import { authenticate, callerOf, requireScope } from '../auth/middleware';
 import type { TokenSettings } from '../auth/tokens';
-import { notFound } from '../errors';
+import { notFound, unsupportedMediaType } from '../errors';
 import { createSettlementSchema, listSettlementsQuery } from '../schemas';
 import { createSettlement, type CreateDeps } from '../settlements/create';
 import { findSettlement, listSettlements, presentSettlement, type PresentDeps } from '../settlements/present';
 import { parseOr422 } from '../validation';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../domain/ids';
 
 export function settlementRoutes(deps: CreateDeps & PresentDeps & { tokens: TokenSettings }): Router {
   const router = Router();
@@ -15,6 +14,7 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps & { tokens: Toke
 
   router.post('/v1/settlements', requireScope('settlements:write'), async (req, res) => {
     const caller = callerOf(req);
+    if (!req.is('application/json')) throw unsupportedMediaType();
     const body = parseOr422(createSettlementSchema, req.body ?? {}, 'body');
     const { created, id } = await createSettlement(deps, caller, body);
     const settlement = await findSettlement(deps.db, caller.platformId, caller.environment, id);
@@ -37,7 +37,7 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps & { tokens: Toke
     const caller = callerOf(req);
     const id = String(req.params.id);
     // Another platform's settlement and a malformed id look the same: not found.
-    const settlement = UUID.test(id) ? await findSettlement(deps.db, caller.platformId, caller.environment, id.toLowerCase()) : null;
+    const settlement = isUuid(id) ? await findSettlement(deps.db, caller.platformId, caller.environment, id.toLowerCase()) : null;
     if (!settlement) throw notFound(`Settlement ${id}`);
     res.json(await presentSettlement(deps, settlement));
   });

@@ -27,12 +27,21 @@ const invalid = (loc: (string | number)[], msg: string, type = 'value_error'): n
   throw validationFailed([{ loc: ['body', ...loc], msg, type } satisfies FieldError]);
 };
 
+class LegFieldError extends Error {
+  constructor(readonly field: FieldError) {
+    super(field.msg);
+  }
+}
+const fieldError = (loc: (string | number)[], msg: string, type: string) => new LegFieldError({ loc: ['body', ...loc], msg, type });
+
 export async function createSettlement(
   deps: CreateDeps,
   caller: AuthContext,
   body: CreateSettlementRequest,
 ): Promise<{ created: boolean; id: string }> {
-  const requestHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+  // The same instant written differently (Z or +00:00) is the same request.
+  const canonical = { ...body, timeout_at: new Date(body.timeout_at).toISOString() };
+  const requestHash = createHash('sha256').update(canonicalJson(canonical)).digest('hex');
   const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
   const replay = async () => {
     const existing = await deps.db.settlement.findUnique({ where: { platformId_environment_idempotencyKey: key } });
@@ -66,32 +75,39 @@ export async function createSettlement(
     invalid(['timeout_at'], `must be at most ${deps.maxLeadMs / 86_400_000} days in the future`);
   }
 
-  const legs = await Promise.all(
-    body.legs.map(async (leg, index) => {
+  const resolveLeg = async (leg: CreateSettlementRequest['legs'][number], index: number) => {
+    const instrument = await resolveInstrument(deps.db, deps.chain, leg.instrument_id).catch((err: unknown) => {
+      throw err instanceof UnknownInstrumentError ? fieldError(['legs', index, 'instrument_id'], err.message, 'not_found') : err;
+    });
+    const amount = (() => {
       try {
-        const instrument = await resolveInstrument(deps.db, deps.chain, leg.instrument_id);
-        const amount = toBaseUnits(leg.quantity, instrument.decimals);
-        const transfer = transferOf(leg, body.parties);
-        return {
-          index,
-          legType: leg.leg_type,
-          instrumentId: leg.instrument_id,
-          tokenAddress: instrument.address.toLowerCase(),
-          decimals: instrument.decimals,
-          quantity: fromBaseUnits(amount, instrument.decimals),
-          amount: amount.toString(),
-          direction: leg.direction,
-          partyRole: leg.party_role,
-          fromRole: transfer.fromRole,
-          toRole: transfer.toRole,
-        };
+        return toBaseUnits(leg.quantity, instrument.decimals);
       } catch (err) {
-        if (err instanceof UnknownInstrumentError) return invalid(['legs', index, 'instrument_id'], err.message, 'not_found');
-        if (err instanceof InvalidQuantityError) return invalid(['legs', index, 'quantity'], err.message);
-        throw err;
+        throw err instanceof InvalidQuantityError ? fieldError(['legs', index, 'quantity'], err.message, 'value_error') : err;
       }
-    }),
-  );
+    })();
+    const transfer = transferOf(leg, body.parties);
+    return {
+      index,
+      legType: leg.leg_type,
+      instrumentId: leg.instrument_id,
+      tokenAddress: instrument.address.toLowerCase(),
+      decimals: instrument.decimals,
+      quantity: fromBaseUnits(amount, instrument.decimals),
+      amount: amount.toString(),
+      direction: leg.direction,
+      partyRole: leg.party_role,
+      fromRole: transfer.fromRole,
+      toRole: transfer.toRole,
+    };
+  };
+  const resolved = await Promise.allSettled(body.legs.map(resolveLeg));
+  // Every bad leg at once, in leg order; anything else (an RPC outage) is not the caller's fault.
+  const failures = resolved.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const unexpected = failures.find((f) => !(f instanceof LegFieldError));
+  if (unexpected) throw unexpected;
+  if (failures.length) throw validationFailed(failures.map((f) => (f as LegFieldError).field));
+  const legs = resolved.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof resolveLeg>>>).value);
 
   const id = randomUUID();
   try {

@@ -46,6 +46,15 @@ describe('idempotency', () => {
     expect(Object.keys(changed.body)).toEqual(expect.arrayContaining(ERROR_FIELDS));
   });
 
+  it('treats the same instant written another way as the same request', async () => {
+    const token = await tokenFor(['settlements:write']);
+    const body = dvpInstruction(manifest);
+    const first = await post('/v1/settlements', body, token);
+    const again = await post('/v1/settlements', { ...body, timeout_at: body.timeout_at.replace('Z', '+00:00') }, token);
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body.id).toBe(first.body.id);
+  });
+
   it('creates exactly one settlement from concurrent duplicate requests', async () => {
     const token = await tokenFor(['settlements:write']);
     const body = dvpInstruction(manifest);
@@ -72,6 +81,10 @@ describe('bad input is refused with the error body and creates nothing', () => {
     ['an unknown template', () => ({ ...valid(), template_id: 'no-such-template' }), 422, 'template_id'],
     ['an unsupported chain', () => ({ ...valid(), parties: valid().parties.map((p) => ({ ...p, chain_id: 1 })) }), 422, 'chain_id'],
     ['a missing required role', () => ({ ...valid(), parties: valid().parties.map((p) => ({ ...p, role: p.role === 'buyer' ? 'agent' : p.role })) }), 422, 'parties'],
+    ['the zero address as a wallet', () => ({ ...valid(), parties: [valid().parties[0], { ...valid().parties[1], wallet_address: `0x${'0'.repeat(40)}` }] }), 422, 'wallet_address'],
+    ['a quantity no uint256 holds', () => ({ ...valid(), legs: [valid().legs[0], { ...valid().legs[1], quantity: '1'.padEnd(80, '0') }] }), 422, 'quantity'],
+    ['one party delivering both asset and payment', () => ({ ...valid(), legs: valid().legs.map((l) => ({ ...l, party_role: 'seller' })) }), 422, 'legs'],
+    ['timeout_at too far ahead', () => ({ ...valid(), timeout_at: new Date(Date.now() + 31 * 86_400_000).toISOString() }), 422, 'timeout_at'],
   ];
 
   it.each(cases)('%s', async (_name, body, status, field) => {
@@ -85,6 +98,28 @@ describe('bad input is refused with the error body and creates nothing', () => {
     expect(Array.isArray(detail)).toBe(true);
     expect(detail.some((d) => d.loc.includes(field!))).toBe(true);
     expect(await services.db.settlement.count()).toBe(before);
+  });
+
+  it('reports every bad leg at once', async () => {
+    const token = await tokenFor(['settlements:write']);
+    const body = { ...valid(), legs: [{ ...valid().legs[0], instrument_id: 'NOPE' }, { ...valid().legs[1], quantity: '0.0000001' }] };
+    const res = await post('/v1/settlements', body, token);
+    expect(res.status).toBe(422);
+    expect((res.body.detail as { loc: unknown[] }[]).map((d) => d.loc)).toEqual([
+      ['body', 'legs', 0, 'instrument_id'],
+      ['body', 'legs', 1, 'quantity'],
+    ]);
+  });
+
+  it('a body that is not JSON (415)', async () => {
+    const token = await tokenFor(['settlements:write']);
+    const res = await fetch(new URL('/v1/settlements', manifest.api_url), {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
+      body: JSON.stringify(valid()),
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ code: 'unsupported_media_type' });
   });
 
   it('malformed JSON', async () => {
@@ -122,6 +157,12 @@ describe('authentication and scopes', () => {
   it('refuses a wrong client secret and a wrong audience', async () => {
     const wrong = await post('/oauth/token', { grant_type: 'client_credentials', client_id: manifest.client.client_id, client_secret: 'nope' });
     expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ error: 'invalid_client', code: 'invalid_client' });
+    const unknown = await post('/oauth/token', { grant_type: 'client_credentials', client_id: 'ls_nobody', client_secret: 'nope' });
+    expect(unknown.status).toBe(401);
+    const grant = await post('/oauth/token', { grant_type: 'password', client_id: manifest.client.client_id, client_secret: 'x' });
+    expect(grant.status).toBe(400);
+    expect(grant.body).toMatchObject({ error: 'unsupported_grant_type' });
     const audience = await post('/oauth/token', {
       grant_type: 'client_credentials',
       client_id: manifest.client.client_id,
