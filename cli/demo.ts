@@ -5,6 +5,7 @@ import type { Hex } from 'viem';
 import { DEV_DATA_DIR, manifestPath, readJson, type Manifest } from '../stack/manifest';
 import { LockstepApi } from './apiClient';
 import { sendPreparedCalls, type PreparedCall } from './depositor';
+import { guideInstruction } from './instruction';
 
 interface SettlementView {
   id: string;
@@ -28,20 +29,7 @@ export async function runDemo(path = manifestPath(DEV_DATA_DIR)): Promise<void> 
 
   say('2. Initiate a settlement');
   const { seller, buyer } = manifest.wallets;
-  const asset = Object.entries(manifest.chain.tokens).find(([symbol]) => symbol !== 'USDC')!;
-  let s = await api.request<SettlementView>('POST', '/v1/settlements', {
-    idempotency_key: `demo-${Date.now()}`,
-    template_id: 'dvp-standard',
-    timeout_at: new Date(Date.now() + 10 * 60_000).toISOString(),
-    parties: [
-      { role: 'buyer', external_reference: 'alice-001', name: 'Alice (Buyer)', wallet_address: buyer.address, chain_id: manifest.chain.chain_id },
-      { role: 'seller', external_reference: 'bob-001', name: 'Bob (Seller)', wallet_address: seller.address, chain_id: manifest.chain.chain_id },
-    ],
-    legs: [
-      { leg_type: 'asset', instrument_id: asset[1].address, quantity: '100', direction: 'deliver', party_role: 'seller' },
-      { leg_type: 'payment', instrument_id: 'USDC', quantity: '50000', direction: 'deliver', party_role: 'buyer' },
-    ],
-  });
+  let s = await api.request<SettlementView>('POST', '/v1/settlements', guideInstruction(manifest));
   say(`   settlement ${s.id}\n   Temporal UI: ${s.workflow.ui_url}`);
 
   say('3. Monitor progress (and deposit when asked)');

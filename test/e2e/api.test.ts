@@ -1,18 +1,11 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../../db/clients';
-import { startServices, stackContext, type TestServices } from '../support/services';
+import { stackContext, withServices } from '../support/services';
 import { dvpInstruction, type SettlementView } from '../support/settlements';
 
 const { manifest } = stackContext();
-let services: TestServices;
-
-beforeAll(async () => {
-  services = await startServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
+const services = withServices();
 
 async function post(path: string, body: unknown, token?: string, raw = false) {
   const res = await fetch(new URL(path, manifest.api_url), {
@@ -24,7 +17,7 @@ async function post(path: string, body: unknown, token?: string, raw = false) {
 }
 
 async function tokenFor(scopes: string[]) {
-  const client = await createApiClient(services.db, { platform: 'demo-platform', environment: 'sandbox', name: 'scoped', scopes });
+  const client = await createApiClient(services().db, { platform: 'demo-platform', environment: 'sandbox', name: 'scoped', scopes });
   const res = await post('/oauth/token', { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret });
   return res.body.access_token as string;
 }
@@ -61,8 +54,8 @@ describe('idempotency', () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => post('/v1/settlements', body, token)));
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
-    expect(await services.db.settlement.count({ where: { idempotencyKey: body.idempotency_key } })).toBe(1);
-    const handle = services.temporal.workflow.getHandle(`settlement-${results[0]!.body.id}`);
+    expect(await services().db.settlement.count({ where: { idempotencyKey: body.idempotency_key } })).toBe(1);
+    const handle = services().temporal.workflow.getHandle(`settlement-${results[0]!.body.id}`);
     expect((await handle.describe()).status.name).toBeDefined();
   });
 });
@@ -89,7 +82,7 @@ describe('bad input is refused with the error body and creates nothing', () => {
 
   it.each(cases)('%s', async (_name, body, status, field) => {
     const token = await tokenFor(['settlements:write']);
-    const before = await services.db.settlement.count();
+    const before = await services().db.settlement.count();
     const res = await post('/v1/settlements', body(), token);
     expect(res.status).toBe(status);
     expect(Object.keys(res.body)).toEqual(expect.arrayContaining(ERROR_FIELDS));
@@ -97,7 +90,7 @@ describe('bad input is refused with the error body and creates nothing', () => {
     const detail = res.body.detail as { loc: (string | number)[]; msg: string; type: string }[];
     expect(Array.isArray(detail)).toBe(true);
     expect(detail.some((d) => d.loc.includes(field!))).toBe(true);
-    expect(await services.db.settlement.count()).toBe(before);
+    expect(await services().db.settlement.count()).toBe(before);
   });
 
   it('reports every bad leg at once', async () => {
@@ -173,8 +166,8 @@ describe('authentication and scopes', () => {
   });
 
   it('scopes reads to the caller platform: another platform sees 404 and an empty list', async () => {
-    const mine = await services.api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
-    const other = await createApiClient(services.db, { platform: 'other-platform', environment: 'sandbox', name: 'x', scopes: ['settlements:read'] });
+    const mine = await services().api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+    const other = await createApiClient(services().db, { platform: 'other-platform', environment: 'sandbox', name: 'x', scopes: ['settlements:read'] });
     const token = (await post('/oauth/token', { grant_type: 'client_credentials', client_id: other.client_id, client_secret: other.client_secret })).body.access_token as string;
     const res = await fetch(new URL(`/v1/settlements/${mine.id}`, manifest.api_url), { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(404);
@@ -185,11 +178,11 @@ describe('authentication and scopes', () => {
 
 describe('listing and health', () => {
   it('paginates and filters by state', async () => {
-    const page = await services.api.request<{ items: SettlementView[]; total: number; limit: number; offset: number }>('GET', '/v1/settlements?limit=2&offset=0');
+    const page = await services().api.request<{ items: SettlementView[]; total: number; limit: number; offset: number }>('GET', '/v1/settlements?limit=2&offset=0');
     expect(page.limit).toBe(2);
     expect(page.items.length).toBeLessThanOrEqual(2);
     expect(page.total).toBeGreaterThanOrEqual(page.items.length);
-    const filtered = await services.api.request<{ items: SettlementView[] }>('GET', '/v1/settlements?state=INSTRUCTED&limit=200');
+    const filtered = await services().api.request<{ items: SettlementView[] }>('GET', '/v1/settlements?state=INSTRUCTED&limit=200');
     expect(filtered.items.every((s) => s.state === 'INSTRUCTED')).toBe(true);
     const bad = await fetch(new URL('/v1/settlements?limit=500', manifest.api_url), { headers: { authorization: `Bearer ${await tokenFor(['settlements:read'])}` } });
     expect(bad.status).toBe(422);

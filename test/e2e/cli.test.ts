@@ -1,20 +1,13 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
 import { ROOT } from '../../stack/paths';
-import { startServices, stackContext, type TestServices } from '../support/services';
+import { stackContext, withServices } from '../support/services';
 
 const { manifest } = stackContext();
-let services: TestServices;
-
-beforeAll(async () => {
-  services = await startServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
+const services = withServices();
 
 const run = (args: string[]) =>
   promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), ...args], {

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../cli/demo';
 import { manifestPath } from '../../stack/manifest';
-import { startServices, stackContext, type TestServices } from '../support/services';
+import { stackContext, withServices } from '../support/services';
 
 const { dataDir } = stackContext();
-let services: TestServices;
-
-beforeAll(async () => {
-  services = await startServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
+const services = withServices();
 
 describe('the demo command', () => {
   it("runs the KeyStone guide's three steps to FINALIZED using only the API and JSON-RPC", async () => {

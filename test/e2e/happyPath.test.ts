@@ -1,22 +1,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow';
 import { ensureTemporalCli } from '../../stack/temporal';
-import { startServices, stackContext, type TestServices } from '../support/services';
+import { stackContext, withServices } from '../support/services';
 import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
 
 const { manifest } = stackContext();
 const { DEMO, USDC } = manifest.chain.tokens as Record<string, { address: `0x${string}` }>;
 const { buyer, seller } = manifest.wallets;
-let services: TestServices;
-
-beforeAll(async () => {
-  services = await startServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
+const services = withServices();
 
 describe('a DvP settlement end to end', () => {
   it('screens, escrows, swaps exactly and finalizes', async () => {
@@ -28,13 +21,13 @@ describe('a DvP settlement end to end', () => {
       escrowAsset: await balanceOf(manifest, DEMO!.address, manifest.chain.escrow_address),
       escrowCash: await balanceOf(manifest, USDC!.address, manifest.chain.escrow_address),
     };
-    const created = await services.api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+    const created = await services().api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
     expect(created).toMatchObject({ state: 'INSTRUCTED', settlement_type: 'single_platform' });
 
-    const awaiting = await waitForState(services.api, created.id, ['AWAITING_DEPOSITS']);
+    const awaiting = await waitForState(services().api, created.id, ['AWAITING_DEPOSITS']);
     await depositAs(manifest, awaiting, 'seller');
     await depositAs(manifest, awaiting, 'buyer');
-    const done = await waitForState(services.api, created.id, ['FINALIZED', 'ROLLED_BACK']);
+    const done = await waitForState(services().api, created.id, ['FINALIZED', 'ROLLED_BACK']);
     expect(done.state).toBe('FINALIZED');
     expect(done.legs.every((l) => l.deposit.status === 'deposited' && l.deposit.instructions === null)).toBe(true);
 
@@ -55,7 +48,7 @@ describe('a DvP settlement end to end', () => {
     });
     expect(status).toBe(2); // Settled
 
-    const events = await services.db.settlementEvent.findMany({ where: { settlementId: created.id }, orderBy: { sequence: 'asc' } });
+    const events = await services().db.settlementEvent.findMany({ where: { settlementId: created.id }, orderBy: { sequence: 'asc' } });
     expect(events.map((e) => e.toState)).toEqual([
       'INSTRUCTED',
       'COMPLIANCE_CHECKING',
@@ -70,11 +63,11 @@ describe('a DvP settlement end to end', () => {
   });
 
   it('lists finalized settlements by the SettlementState search attribute, from the temporal CLI', async () => {
-    const created = await services.api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
-    const awaiting = await waitForState(services.api, created.id, ['AWAITING_DEPOSITS']);
+    const created = await services().api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+    const awaiting = await waitForState(services().api, created.id, ['AWAITING_DEPOSITS']);
     await depositAs(manifest, awaiting, 'seller');
     await depositAs(manifest, awaiting, 'buyer');
-    await waitForState(services.api, created.id, ['FINALIZED']);
+    await waitForState(services().api, created.id, ['FINALIZED']);
 
     const cli = await ensureTemporalCli(() => undefined);
     const list = async () => {

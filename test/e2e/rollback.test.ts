@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow';
-import { startServices, stackContext, type TestServices } from '../support/services';
+import { stackContext, withServices } from '../support/services';
 import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
 
 const { manifest } = stackContext();
 const { DEMO, USDC } = manifest.chain.tokens as Record<string, { address: `0x${string}` }>;
 const { buyer, seller } = manifest.wallets;
 const ESCROW_STATUS = ['None', 'Registered', 'Settled', 'Refunded'];
-let services: TestServices;
-
-beforeAll(async () => {
-  services = await startServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
+const services = withServices();
 
 async function escrowStatus(s: SettlementView): Promise<string> {
   const [status] = await chainReader(manifest).readContract({
@@ -27,23 +20,23 @@ async function escrowStatus(s: SettlementView): Promise<string> {
 }
 
 async function trail(id: string) {
-  return services.db.settlementEvent.findMany({ where: { settlementId: id }, orderBy: { sequence: 'asc' } });
+  return services().db.settlementEvent.findMany({ where: { settlementId: id }, orderBy: { sequence: 'asc' } });
 }
 
 describe('rollback', () => {
   it('refunds the one deposit made when timeout_at passes, and never charges the other side', async () => {
     const sellerAsset = await balanceOf(manifest, DEMO!.address, seller.address);
     const buyerCash = await balanceOf(manifest, USDC!.address, buyer.address);
-    const created = await services.api.request<SettlementView>(
+    const created = await services().api.request<SettlementView>(
       'POST',
       '/v1/settlements',
       dvpInstruction(manifest, { timeout_at: new Date(Date.now() + 12_000).toISOString() }),
     );
-    const awaiting = await waitForState(services.api, created.id, ['AWAITING_DEPOSITS']);
+    const awaiting = await waitForState(services().api, created.id, ['AWAITING_DEPOSITS']);
     await depositAs(manifest, awaiting, 'seller');
     expect(await balanceOf(manifest, DEMO!.address, seller.address)).toBe(sellerAsset - 100n * 10n ** 18n);
 
-    const done = await waitForState(services.api, created.id, ['ROLLED_BACK', 'FINALIZED'], 60_000);
+    const done = await waitForState(services().api, created.id, ['ROLLED_BACK', 'FINALIZED'], 60_000);
     expect(done.state).toBe('ROLLED_BACK');
     expect(done.failure_reason).toMatch(/timeout_at passed/);
     expect(await balanceOf(manifest, DEMO!.address, seller.address)).toBe(sellerAsset);
@@ -57,8 +50,8 @@ describe('rollback', () => {
   it('rolls back a sanctioned party name before any escrow exists, naming the list entry', async () => {
     const body = dvpInstruction(manifest);
     body.parties[0]!.name = 'Banco Nacional de Cuba';
-    const created = await services.api.request<SettlementView>('POST', '/v1/settlements', body);
-    const done = await waitForState(services.api, created.id, ['ROLLED_BACK', 'AWAITING_DEPOSITS']);
+    const created = await services().api.request<SettlementView>('POST', '/v1/settlements', body);
+    const done = await waitForState(services().api, created.id, ['ROLLED_BACK', 'AWAITING_DEPOSITS']);
     expect(done.state).toBe('ROLLED_BACK');
     const events = await trail(created.id);
     expect(events.map((e) => e.toState)).toEqual(['INSTRUCTED', 'COMPLIANCE_CHECKING', 'ROLLED_BACK']);
@@ -71,8 +64,8 @@ describe('rollback', () => {
   it('rolls back a sanctioned wallet before any escrow exists', async () => {
     const body = dvpInstruction(manifest);
     body.parties[1]!.wallet_address = '0x7F19720A857F834887FC9A7bC0a0fBe7Fc7f8102';
-    const created = await services.api.request<SettlementView>('POST', '/v1/settlements', body);
-    const done = await waitForState(services.api, created.id, ['ROLLED_BACK', 'AWAITING_DEPOSITS']);
+    const created = await services().api.request<SettlementView>('POST', '/v1/settlements', body);
+    const done = await waitForState(services().api, created.id, ['ROLLED_BACK', 'AWAITING_DEPOSITS']);
     expect(done.state).toBe('ROLLED_BACK');
     const events = await trail(created.id);
     expect(events.map((e) => e.toState)).not.toContain('REGISTERING_ESCROW');

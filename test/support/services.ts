@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { LockstepApi } from '../../cli/apiClient';
 import { createDb, type Db } from '../../db/client';
 import { serviceProcess, type ServiceName } from '../../stack/services';
@@ -50,5 +50,20 @@ export async function startServices(): Promise<TestServices> {
       await connection.close();
       await db.$disconnect();
     },
+  };
+}
+
+/** This file's own services, started before its tests and stopped after them. */
+export function withServices(): () => TestServices {
+  let services: TestServices | undefined;
+  beforeAll(async () => {
+    services = await startServices();
+  });
+  afterAll(async () => {
+    await services?.stop();
+  });
+  return () => {
+    if (!services) throw new Error('services are not started yet');
+    return services;
   };
 }

@@ -1,9 +1,9 @@
 // What the end-to-end tests do to settlements, through the API and JSON-RPC only.
 
-import { randomUUID } from 'node:crypto';
 import { createPublicClient, erc20Abi, http, type Address, type Hex } from 'viem';
 import type { LockstepApi } from '../../cli/apiClient';
 import { sendPreparedCalls, type PreparedCall } from '../../cli/depositor';
+import { guideInstruction } from '../../cli/instruction';
 import type { Manifest } from '../../stack/manifest';
 
 export interface SettlementView {
@@ -21,22 +21,11 @@ export interface SettlementView {
   }[];
 }
 
+/** The guide's example with a fractional payment (50000.25 USDC), so exactness is tested too. */
 export function dvpInstruction(manifest: Manifest, overrides: Record<string, unknown> = {}) {
-  const { buyer, seller } = manifest.wallets;
-  return {
-    idempotency_key: `test-${randomUUID()}`,
-    template_id: 'dvp-standard',
-    timeout_at: new Date(Date.now() + 5 * 60_000).toISOString(),
-    parties: [
-      { role: 'buyer', external_reference: 'alice-001', name: 'Alice (Buyer)', wallet_address: buyer.address, chain_id: manifest.chain.chain_id },
-      { role: 'seller', external_reference: 'bob-001', name: 'Bob (Seller)', wallet_address: seller.address, chain_id: manifest.chain.chain_id },
-    ],
-    legs: [
-      { leg_type: 'asset', instrument_id: manifest.chain.tokens.DEMO!.address, quantity: '100', direction: 'deliver', party_role: 'seller' },
-      { leg_type: 'payment', instrument_id: 'USDC', quantity: '50000.25', direction: 'deliver', party_role: 'buyer' },
-    ],
-    ...overrides,
-  };
+  const body = guideInstruction(manifest, 5 * 60_000);
+  body.legs[1]!.quantity = '50000.25';
+  return { ...body, ...overrides };
 }
 
 export async function waitForState(api: LockstepApi, id: string, states: string[], timeoutMs = 90_000): Promise<SettlementView> {
