@@ -1,7 +1,10 @@
-// The settlement's progress in PostgreSQL: one event row per transition, written
-// idempotently so a retried activity never duplicates or reorders the trail.
+// The settlement's progress in PostgreSQL: one event row per transition, chained to
+// the previous one by content_hash, written idempotently so a retried activity never
+// duplicates, reorders or rewrites the trail.
 
+import { contentHash } from '../db/auditTrail';
 import type { Db } from '../db/client';
+import type { Prisma } from '../generated/prisma/client';
 
 export interface TransitionRecord {
   settlementId: string;
@@ -16,16 +19,19 @@ export function recordActivities({ db }: { db: Db }) {
   return {
     async recordTransition(t: TransitionRecord): Promise<void> {
       const reason = typeof t.payload.reason === 'string' ? t.payload.reason : null;
-      await db.$transaction([
-        db.settlementEvent.createMany({
-          data: [{ settlementId: t.settlementId, sequence: t.sequence, fromState: t.fromState, toState: t.toState, triggeredBy: t.triggeredBy, payload: JSON.parse(JSON.stringify(t.payload)) }],
-          skipDuplicates: true,
-        }),
-        db.settlement.updateMany({
+      // Stored as JSON: hash exactly what a reader will get back.
+      const payload = JSON.parse(JSON.stringify(t.payload)) as Prisma.InputJsonObject;
+      await db.$transaction(async (tx) => {
+        const previous = t.sequence > 1
+          ? await tx.settlementEvent.findUniqueOrThrow({ where: { settlementId_sequence: { settlementId: t.settlementId, sequence: t.sequence - 1 } } })
+          : null;
+        const event = { settlementId: t.settlementId, sequence: t.sequence, fromState: t.fromState, toState: t.toState, triggeredBy: t.triggeredBy, payload, createdAt: new Date() };
+        await tx.settlementEvent.createMany({ data: [{ ...event, contentHash: contentHash(previous?.contentHash ?? null, event) }], skipDuplicates: true });
+        await tx.settlement.updateMany({
           where: { id: t.settlementId, stateSequence: { lt: t.sequence } },
           data: { state: t.toState, stateSequence: t.sequence, ...(reason ? { failureReason: reason } : {}) },
-        }),
-      ]);
+        });
+      });
     },
   };
 }

@@ -5,6 +5,7 @@ import type { TokenSettings } from './auth/tokens';
 import { errorHandler, notFound, type ErrorContext } from './errors';
 import { healthRoutes } from './routes/health';
 import { oauthRoutes } from './routes/oauth';
+import { settlementEventRoutes } from './routes/settlementEvents';
 import { settlementRoutes } from './routes/settlements';
 import type { CreateDeps } from './settlements/create';
 import type { PresentDeps } from './settlements/present';
@@ -19,6 +20,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(healthRoutes({ ...deps, log: deps.errors.log }));
   app.use(oauthRoutes(deps));
   app.use(settlementRoutes(deps));
+  app.use(settlementEventRoutes(deps));
   app.use((req) => {
     throw notFound(`Route ${req.method} ${req.path}`);
   });

@@ -34,10 +34,14 @@ export const createSettlementSchema = z.object({
 });
 export type CreateSettlementRequest = z.infer<typeof createSettlementSchema>;
 
-export const listSettlementsQuery = z.object({
-  state: z.string().regex(/^[A-Z_]+$/, 'must be a state name such as AWAITING_DEPOSITS').optional(),
+/** Every list pages the same way. */
+export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const listSettlementsQuery = pageQuery.extend({
+  state: z.string().regex(/^[A-Z_]+$/, 'must be a state name such as AWAITING_DEPOSITS').optional(),
 });
 
 export const tokenRequestSchema = z.object({

@@ -1,16 +1,19 @@
 // `lockstep` command line: operator tasks against the configured database.
 //   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b]
+//   lockstep trail verify SETTLEMENT_ID
 //   lockstep demo [--manifest data/dev/manifest.json]
 
 import { parseArgs } from 'node:util';
 import { SCOPES } from '../api/auth/scopes';
 import { loadConfig } from '../config/config';
 import { createApiClient } from '../db/clients';
+import { verifyTrail } from '../db/auditTrail';
 import { createDb } from '../db/client';
 import { cliEnv } from '../stack/manifest';
 
 const USAGE = `usage:
   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes ${SCOPES.join(',')}]
+  lockstep trail verify SETTLEMENT_ID
   lockstep demo [--manifest PATH]`;
 
 async function main(argv: string[]): Promise<void> {
@@ -35,6 +38,21 @@ async function main(argv: string[]): Promise<void> {
         scopes: values.scopes.split(',').map((s) => s.trim()).filter(Boolean),
       });
       process.stdout.write(`${JSON.stringify(client, null, 2)}\n`);
+    } finally {
+      await db.$disconnect();
+    }
+    return;
+  }
+  if (group === 'trail' && command === 'verify') {
+    const [settlementId] = rest;
+    if (!settlementId) throw new UsageError('a settlement id is required');
+    const db = createDb(loadConfig(cliEnv(), ['DATABASE_URL']).DATABASE_URL);
+    try {
+      const events = await db.settlementEvent.findMany({ where: { settlementId } });
+      if (!events.length) throw new Error(`settlement ${settlementId} has no events`);
+      const verdict = verifyTrail(events);
+      process.stdout.write(`${JSON.stringify({ settlement_id: settlementId, ...verdict }, null, 2)}\n`);
+      if (!verdict.valid) process.exitCode = 1;
     } finally {
       await db.$disconnect();
     }

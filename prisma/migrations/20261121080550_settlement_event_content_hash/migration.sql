@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "settlement_events" ADD COLUMN     "content_hash" TEXT;
