@@ -7,6 +7,7 @@ import { healthRoutes } from './routes/health';
 import { oauthRoutes } from './routes/oauth';
 import { settlementEventRoutes } from './routes/settlementEvents';
 import { settlementRoutes } from './routes/settlements';
+import { templateRoutes } from './routes/templates';
 import type { CreateDeps } from './settlements/create';
 import type { PresentDeps } from './settlements/present';
 
@@ -21,6 +22,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(oauthRoutes(deps));
   app.use(settlementRoutes(deps));
   app.use(settlementEventRoutes(deps));
+  app.use(templateRoutes(deps));
   app.use((req) => {
     throw notFound(`Route ${req.method} ${req.path}`);
   });

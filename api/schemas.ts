@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { DIRECTIONS, LEG_TYPES } from '../domain/settlement';
+import { ACTION_TYPES } from '../domain/template';
 
 const evmAddress = z
   .string()
@@ -43,6 +44,33 @@ export const pageQuery = z.object({
 export const listSettlementsQuery = pageQuery.extend({
   state: z.string().regex(/^[A-Z_]+$/, 'must be a state name such as AWAITING_DEPOSITS').optional(),
 });
+
+const stateName = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an upper-case state name such as AWAITING_DEPOSITS');
+
+/** KeyStone's template format; templateProblems (domain) checks what a schema cannot. */
+export const templateConfigSchema = z.object({
+  states: z.array(stateName).min(2).max(64),
+  initial_state: stateName,
+  terminal_states: z.array(stateName).min(1),
+  failure_states: z.array(stateName).min(1),
+  transitions: z.record(stateName, z.object({ allowed_next: z.array(stateName) })),
+  actions: z.record(stateName, z.object({ type: z.enum(ACTION_TYPES) })),
+  required_roles: z.array(text(64)).min(2).max(2),
+  required_leg_types: z.array(z.enum(LEG_TYPES)).min(1).max(16),
+});
+
+export const createTemplateSchema = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and dashes, such as my-dvp'),
+  name: text(200),
+  config: templateConfigSchema,
+});
+
+export const publishVersionSchema = z.object({
+  name: text(200).optional(),
+  config: templateConfigSchema,
+});
+
+export const templateVersionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
 
 export const tokenRequestSchema = z.object({
   grant_type: z.literal('client_credentials'),

@@ -1,6 +1,41 @@
-import { BUILT_IN_TEMPLATES, type Template, type TemplateConfig } from '../domain/template';
+// Settlement templates: built-ins everyone sees, and versions a platform publishes for
+// one of its environments. A saved version never changes; a new version is a new row.
+
+import { randomUUID } from 'node:crypto';
 import { isUuid } from '../domain/ids';
-import type { Db } from './client';
+import { BUILT_IN_TEMPLATES, type Template, type TemplateConfig } from '../domain/template';
+import type { Prisma } from '../generated/prisma/client';
+import { isUniqueViolation, type Db } from './client';
+
+export interface TemplateOwner {
+  platformId: string;
+  environment: string;
+}
+
+export interface StoredTemplate extends Template {
+  builtIn: boolean;
+  createdAt: Date;
+}
+
+export class TemplateConflictError extends Error {
+  override readonly name = 'TemplateConflictError';
+}
+
+type Row = Awaited<ReturnType<Db['settlementTemplate']['findFirstOrThrow']>>;
+const fromRow = (row: Row): StoredTemplate => ({
+  id: row.id,
+  slug: row.slug,
+  version: row.version,
+  name: row.name,
+  config: row.config as unknown as TemplateConfig,
+  builtIn: row.platformId === null,
+  createdAt: row.createdAt,
+});
+
+const visibleTo = (owner: TemplateOwner): Prisma.SettlementTemplateWhereInput => ({
+  OR: [{ platformId: null }, { platformId: owner.platformId, environment: owner.environment }],
+});
+const named = (idOrSlug: string): Prisma.SettlementTemplateWhereInput => (isUuid(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug });
 
 /** Built-in templates are rows like any other, so settlements reference them by id and version. */
 export async function ensureBuiltInTemplates(db: Db): Promise<void> {
@@ -13,16 +48,61 @@ export async function ensureBuiltInTemplates(db: Db): Promise<void> {
   }
 }
 
-/** The latest version of a template named by id or slug. */
-export async function findLatestTemplate(db: Db, idOrSlug: string): Promise<Template | undefined> {
+/** A version (the latest unless one is asked for) of a template named by id or slug, if the owner may see it. */
+export async function findTemplate(db: Db, owner: TemplateOwner, idOrSlug: string, version?: number): Promise<StoredTemplate | undefined> {
   const row = await db.settlementTemplate.findFirst({
-    where: isUuid(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
+    where: { AND: [visibleTo(owner), named(idOrSlug), version ? { version } : {}] },
     orderBy: { version: 'desc' },
   });
-  return row ? { id: row.id, slug: row.slug, version: row.version, name: row.name, config: row.config as unknown as TemplateConfig } : undefined;
+  return row ? fromRow(row) : undefined;
 }
 
-export async function findTemplateVersion(db: Db, id: string, version: number): Promise<Template> {
-  const row = await db.settlementTemplate.findUniqueOrThrow({ where: { id_version: { id, version } } });
-  return { id: row.id, slug: row.slug, version: row.version, name: row.name, config: row.config as unknown as TemplateConfig };
+// Saved versions never change, so a version once read can be kept for the process's life.
+const versions = new Map<string, Promise<StoredTemplate>>();
+
+export function findTemplateVersion(db: Db, id: string, version: number): Promise<StoredTemplate> {
+  const key = `${id}@${version}`;
+  let found = versions.get(key);
+  if (!found) {
+    found = db.settlementTemplate.findUniqueOrThrow({ where: { id_version: { id, version } } }).then(fromRow);
+    found.catch(() => versions.delete(key));
+    versions.set(key, found);
+  }
+  return found;
+}
+
+/** The latest version of every template the owner may see, built-ins first. */
+export async function listTemplates(db: Db, owner: TemplateOwner, page: { limit: number; offset: number }) {
+  const rows = await db.settlementTemplate.findMany({ where: visibleTo(owner), orderBy: [{ id: 'asc' }, { version: 'desc' }], distinct: ['id'] });
+  const latest = rows.map(fromRow).sort((a, b) => Number(b.builtIn) - Number(a.builtIn) || a.slug.localeCompare(b.slug));
+  return { items: latest.slice(page.offset, page.offset + page.limit), total: latest.length };
+}
+
+export async function createTemplate(db: Db, owner: TemplateOwner, input: { slug: string; name: string; config: TemplateConfig }): Promise<StoredTemplate> {
+  if (await db.settlementTemplate.findFirst({ where: { slug: input.slug } })) {
+    throw new TemplateConflictError(`a template with slug "${input.slug}" exists; publish a new version of it instead`);
+  }
+  return saveVersion(db, owner, { id: randomUUID(), version: 1, ...input });
+}
+
+/** The next version of a template the owner published; built-ins and others' templates cannot be changed. */
+export async function publishVersion(
+  db: Db,
+  owner: TemplateOwner,
+  current: StoredTemplate,
+  input: { name?: string; config: TemplateConfig },
+): Promise<StoredTemplate> {
+  return saveVersion(db, owner, { id: current.id, version: current.version + 1, slug: current.slug, name: input.name ?? current.name, config: input.config });
+}
+
+async function saveVersion(db: Db, owner: TemplateOwner, t: { id: string; version: number; slug: string; name: string; config: TemplateConfig }) {
+  try {
+    const row = await db.settlementTemplate.create({
+      data: { ...t, config: t.config as object, platformId: owner.platformId, environment: owner.environment },
+    });
+    return fromRow(row);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new TemplateConflictError(`version ${t.version} of "${t.slug}" was published concurrently; try again`);
+    throw err;
+  }
 }

@@ -93,8 +93,14 @@ export function checkInstruction(
   if (template.required_leg_types.length > 1 && both.length) {
     throw new InstructionError(`"${both[0]}" would deliver both the asset and the payment; check each leg's direction`, ['legs']);
   }
-  const families = legs.map((l) => legTypeFamily(l.leg_type));
-  const missingLegs = template.required_leg_types.filter((t) => !families.includes(legTypeFamily(t as LegType)));
+  // A type listed twice needs two legs of it (pvp-standard: two payment legs).
+  const have = legs.map((l) => legTypeFamily(l.leg_type));
+  const missingLegs = template.required_leg_types.filter((t) => {
+    const i = have.indexOf(legTypeFamily(t as LegType));
+    if (i < 0) return true;
+    have.splice(i, 1);
+    return false;
+  });
   if (missingLegs.length) {
     throw new InstructionError(`the template requires leg type(s): ${missingLegs.join(', ')}`, ['legs']);
   }

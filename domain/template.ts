@@ -89,30 +89,39 @@ function linear(states: readonly string[], failure: string): TemplateConfig['tra
   return transitions;
 }
 
-/** The KeyStone guide's default single-platform DvP template. */
-export const DVP_STANDARD: Template = {
-  id: '00000000-0000-4000-8000-000000000001',
-  slug: 'dvp-standard',
-  version: 1,
-  name: 'Single-platform DvP',
-  config: {
-    states: [...DVP_STATES, 'ROLLED_BACK'],
-    initial_state: 'INSTRUCTED',
-    terminal_states: ['FINALIZED', 'ROLLED_BACK'],
-    failure_states: ['ROLLED_BACK'],
-    transitions: linear(DVP_STATES, 'ROLLED_BACK'),
-    actions: {
-      INSTRUCTED: { type: 'noop' },
-      COMPLIANCE_CHECKING: { type: 'compliance_check' },
-      COMPLIANCE_CLEARED: { type: 'noop' },
-      REGISTERING_ESCROW: { type: 'escrow_register' },
-      AWAITING_DEPOSITS: { type: 'await_deposits' },
-      EXECUTING_SWAP: { type: 'execute_swap' },
-      SETTLED: { type: 'await_finality' },
+/** The guide's states and actions; the standard templates differ only in the legs they require. */
+function standard(id: string, slug: string, name: string, requiredLegTypes: string[]): Template {
+  return {
+    id,
+    slug,
+    version: 1,
+    name,
+    config: {
+      states: [...DVP_STATES, 'ROLLED_BACK'],
+      initial_state: 'INSTRUCTED',
+      terminal_states: ['FINALIZED', 'ROLLED_BACK'],
+      failure_states: ['ROLLED_BACK'],
+      transitions: linear(DVP_STATES, 'ROLLED_BACK'),
+      actions: {
+        INSTRUCTED: { type: 'noop' },
+        COMPLIANCE_CHECKING: { type: 'compliance_check' },
+        COMPLIANCE_CLEARED: { type: 'noop' },
+        REGISTERING_ESCROW: { type: 'escrow_register' },
+        AWAITING_DEPOSITS: { type: 'await_deposits' },
+        EXECUTING_SWAP: { type: 'execute_swap' },
+        SETTLED: { type: 'await_finality' },
+      },
+      required_roles: ['buyer', 'seller'],
+      required_leg_types: requiredLegTypes,
     },
-    required_roles: ['buyer', 'seller'],
-    required_leg_types: ['asset', 'payment'],
-  },
-};
+  };
+}
 
-export const BUILT_IN_TEMPLATES: readonly Template[] = [DVP_STANDARD];
+/** The KeyStone guide's default: an asset against a payment. */
+export const DVP_STANDARD = standard('00000000-0000-4000-8000-000000000001', 'dvp-standard', 'Single-platform DvP', ['asset', 'payment']);
+/** Payment versus payment: two payment legs, typically in different tokens. */
+export const PVP_STANDARD = standard('00000000-0000-4000-8000-000000000003', 'pvp-standard', 'Payment versus payment', ['payment', 'payment']);
+/** Delivery free of payment: only the asset leg is escrowed; any payment happens elsewhere. */
+export const FOP_STANDARD = standard('00000000-0000-4000-8000-000000000004', 'fop-standard', 'Delivery free of payment', ['asset']);
+
+export const BUILT_IN_TEMPLATES: readonly Template[] = [DVP_STANDARD, PVP_STANDARD, FOP_STANDARD];

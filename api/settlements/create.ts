@@ -10,7 +10,7 @@ import { canonicalJson } from '../../domain/canonicalJson';
 import { InvalidQuantityError, fromBaseUnits, toBaseUnits } from '../../domain/money';
 import { checkInstruction, InstructionError, transferOf } from '../../domain/settlement';
 import { isUniqueViolation, type Db } from '../../db/client';
-import { findLatestTemplate } from '../../db/templates';
+import { findTemplate } from '../../db/templates';
 import type { AuthContext } from '../auth/tokens';
 import { conflict, validationFailed, type FieldError } from '../errors';
 import type { CreateSettlementRequest } from '../schemas';
@@ -56,7 +56,7 @@ export async function createSettlement(
   const earlier = await replay();
   if (earlier) return earlier;
 
-  const template = await findLatestTemplate(deps.db, body.template_id);
+  const template = await findTemplate(deps.db, caller, body.template_id);
   if (!template) return invalid(['template_id'], `no template "${body.template_id}" exists`, 'not_found');
   try {
     checkInstruction(body.parties, body.legs, template.config);

@@ -5,6 +5,8 @@ import { getAddress, type Hex } from 'viem';
 import type { Chain } from '../../chain/client';
 import { depositCalls, legTerms } from '../../chain/escrow';
 import type { Db } from '../../db/client';
+import { findTemplateVersion } from '../../db/templates';
+import { actionFor } from '../../domain/template';
 import type { Prisma } from '../../generated/prisma/client';
 import { workflowIdFor } from '../../workflows/names';
 
@@ -33,7 +35,10 @@ export async function listSettlements(db: Db, platformId: string, environment: s
 
 export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
   const terms = legTerms(s.parties, s.legs);
-  const pending = s.state === 'AWAITING_DEPOSITS' ? s.legs.filter((l) => !l.depositedAt).map((l) => l.index) : [];
+  // Deposits are asked for in whichever state runs the template's await_deposits action.
+  const template = await findTemplateVersion(deps.db, s.templateId, s.templateVersion);
+  const awaiting = actionFor(template.config, s.state).type === 'await_deposits';
+  const pending = awaiting ? s.legs.filter((l) => !l.depositedAt).map((l) => l.index) : [];
   // What each depositor still owes the escrow per token, so one approval covers all its pending legs.
   const owed = (i: number) =>
     pending

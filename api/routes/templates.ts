@@ -1,0 +1,64 @@
+// Settlement templates: list, read (by id or slug, any version), create, publish a version.
+
+import { Router } from 'express';
+import { createTemplate, findTemplate, listTemplates, publishVersion, TemplateConflictError, type StoredTemplate } from '../../db/templates';
+import type { Db } from '../../db/client';
+import type { TemplateConfig } from '../../domain/template';
+import { templateProblems } from '../../domain/templateValidation';
+import { authenticate, callerOf, requireScope } from '../auth/middleware';
+import type { TokenSettings } from '../auth/tokens';
+import { conflict, forbidden, notFound, validationFailed } from '../errors';
+import { createTemplateSchema, pageQuery, publishVersionSchema, templateVersionQuery } from '../schemas';
+import { parseOr422 } from '../validation';
+
+export function presentTemplate(t: StoredTemplate) {
+  return { id: t.id, slug: t.slug, version: t.version, name: t.name, built_in: t.builtIn, config: t.config, created_at: t.createdAt.toISOString() };
+}
+
+/** Refuses an unsafe template with every reason, each under `body.config`. */
+function assertValid(config: TemplateConfig): void {
+  const problems = templateProblems(config);
+  if (problems.length) throw validationFailed(problems.map((msg) => ({ loc: ['body', 'config'], msg, type: 'template_invalid' })));
+}
+
+const onConflict = (err: unknown): never => {
+  if (err instanceof TemplateConflictError) throw conflict('template_conflict', err.message);
+  throw err;
+};
+
+export function templateRoutes(deps: { db: Db; tokens: TokenSettings }): Router {
+  const router = Router();
+  router.use('/v1/settlement-templates', authenticate(deps.tokens));
+
+  router.get('/v1/settlement-templates', requireScope('templates:read'), async (req, res) => {
+    const page = parseOr422(pageQuery, req.query, 'query');
+    const { items, total } = await listTemplates(deps.db, callerOf(req), page);
+    res.json({ items: items.map(presentTemplate), total, ...page });
+  });
+
+  router.get('/v1/settlement-templates/:idOrSlug', requireScope('templates:read'), async (req, res) => {
+    const { version } = parseOr422(templateVersionQuery, req.query, 'query');
+    const found = await findTemplate(deps.db, callerOf(req), String(req.params.idOrSlug), version);
+    if (!found) throw notFound(`Template ${req.params.idOrSlug}${version ? ` version ${version}` : ''}`);
+    res.json(presentTemplate(found));
+  });
+
+  router.post('/v1/settlement-templates', requireScope('templates:write'), async (req, res) => {
+    const body = parseOr422(createTemplateSchema, req.body ?? {}, 'body');
+    assertValid(body.config);
+    const created = await createTemplate(deps.db, callerOf(req), body).catch(onConflict);
+    res.status(201).json(presentTemplate(created));
+  });
+
+  router.post('/v1/settlement-templates/:idOrSlug/versions', requireScope('templates:write'), async (req, res) => {
+    const caller = callerOf(req);
+    const current = await findTemplate(deps.db, caller, String(req.params.idOrSlug));
+    if (!current) throw notFound(`Template ${req.params.idOrSlug}`);
+    if (current.builtIn) throw forbidden('Built-in templates cannot be changed; create your own template instead');
+    const body = parseOr422(publishVersionSchema, req.body ?? {}, 'body');
+    assertValid(body.config);
+    res.status(201).json(presentTemplate(await publishVersion(deps.db, caller, current, body).catch(onConflict)));
+  });
+
+  return router;
+}
