@@ -1,8 +1,10 @@
 // The HTTP API as an express app built from its dependencies (main.ts wires them).
 
 import express from 'express';
+import { authenticate } from './auth/middleware';
 import type { TokenSettings } from './auth/tokens';
 import { errorHandler, notFound, type ErrorContext } from './errors';
+import { complianceDecisionRoutes } from './routes/complianceDecisions';
 import { healthRoutes } from './routes/health';
 import { oauthRoutes } from './routes/oauth';
 import { settlementEventRoutes } from './routes/settlementEvents';
@@ -20,8 +22,11 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes({ ...deps, log: deps.errors.log }));
   app.use(oauthRoutes(deps));
+  // Everything under /v1 needs a valid token; each route then asks for its scope.
+  app.use('/v1', authenticate(deps.tokens));
   app.use(settlementRoutes(deps));
   app.use(settlementEventRoutes(deps));
+  app.use(complianceDecisionRoutes(deps));
   app.use(templateRoutes(deps));
   app.use((req) => {
     throw notFound(`Route ${req.method} ${req.path}`);

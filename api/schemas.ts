@@ -54,7 +54,7 @@ export const templateConfigSchema = z.object({
   terminal_states: z.array(stateName).min(1),
   failure_states: z.array(stateName).min(1),
   transitions: z.record(stateName, z.object({ allowed_next: z.array(stateName) })),
-  actions: z.record(stateName, z.object({ type: z.enum(ACTION_TYPES) })),
+  actions: z.record(stateName, z.object({ type: z.enum(ACTION_TYPES), on_flag: z.enum(['fail', 'await_decision']).optional() })),
   required_roles: z.array(text(64)).min(2).max(2),
   required_leg_types: z.array(z.enum(LEG_TYPES)).min(1).max(16),
 });
@@ -71,6 +71,11 @@ export const publishVersionSchema = z.object({
 });
 
 export const templateVersionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+
+export const complianceDecisionSchema = z.object({
+  decision: z.enum(['approve', 'reject']),
+  reason: z.string().trim().max(2000).default(''),
+});
 
 export const tokenRequestSchema = z.object({
   grant_type: z.literal('client_credentials'),

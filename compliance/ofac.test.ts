@@ -29,6 +29,18 @@ describe('OFAC SDN reader and exact screening', () => {
     expect(normalizeName('José  Pérez-Núñez')).toBe('jose nunez perez');
   });
 
+  it('reads weak aliases from the remarks, quotes inside names included', () => {
+    const bnc = entries.find((e) => e.entryId === '306')!;
+    expect(bnc.aliases).toContainEqual({ name: 'BNC', quality: 'weak' });
+    expect(entries.find((e) => e.entryId === '3754')!.aliases).toContainEqual({ name: "ABU-'UMAR", quality: 'weak' });
+  });
+
+  it('flags a hit on a weak alias only', () => {
+    const result = screener.screen([{ role: 'buyer', name: 'The Chess Player', walletAddress: '0x1111111111111111111111111111111111111111' }]);
+    expect(result.outcome).toBe('flagged');
+    expect(result.matches).toEqual([expect.objectContaining({ quality: 'weak', entryId: '4107', matched: 'THE CHESS PLAYER' })]);
+  });
+
   it('fails a listed name, a strong alias and a listed wallet; clears others', () => {
     const party = (name: string, walletAddress = '0x1111111111111111111111111111111111111111') => [{ role: 'buyer', name, walletAddress }];
     expect(screener.screen(party('Banco Nacional de Cuba')).outcome).toBe('failed');

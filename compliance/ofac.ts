@@ -31,6 +31,9 @@ const clean = (value: string | undefined) => {
 };
 
 const ADDRESS = /Digital Currency Address - ([A-Z0-9]+)\s+([^;\s]+)/g;
+// OFAC's legacy files list weak (low-quality) AKAs only in the remarks, quoted: a.k.a. 'BNC'.
+// A name may itself hold a quote (ABU-'ALI), so a name ends at a quote followed by ; or .
+const WEAK_ALIAS = /[afn]\.k\.a\. '(.+?)'(?=[;.]|$)/g;
 
 export async function readOfacSdn(dir: string): Promise<{ entries: SanctionsEntry[]; version: ListVersion }> {
   const files = await Promise.all(
@@ -48,10 +51,10 @@ export async function readOfacSdn(dir: string): Promise<{ entries: SanctionsEntr
   for (const [id, text] of parseCsv(comments)) continued.set(clean(id), clean(text));
 
   const aliases = new Map<string, SanctionsEntry['aliases']>();
-  for (const [id, , type, name] of parseCsv(alt)) {
+  // alt.csv holds the strong aliases (aka, fka, nka).
+  for (const [id, , , name] of parseCsv(alt)) {
     const list = aliases.get(clean(id)) ?? [];
-    // OFAC marks low-quality aliases "fka"/"nka" as strong; only "weak aka" entries are weak.
-    list.push({ name: clean(name), quality: clean(type).toLowerCase().includes('weak') ? 'weak' : 'strong' });
+    list.push({ name: clean(name), quality: 'strong' });
     aliases.set(clean(id), list);
   }
 
@@ -64,7 +67,10 @@ export async function readOfacSdn(dir: string): Promise<{ entries: SanctionsEntr
       name: clean(row[1]),
       entityType: clean(row[2]) || 'entity',
       programs: clean(row[3]).split(/\]\s*\[/).map((p) => p.replace(/[[\]]/g, '').trim()).filter(Boolean),
-      aliases: (aliases.get(entryId) ?? []).filter((a) => a.name),
+      aliases: [
+        ...(aliases.get(entryId) ?? []),
+        ...[...remarks.matchAll(WEAK_ALIAS)].map((m) => ({ name: m[1]!, quality: 'weak' as const })),
+      ].filter((a) => a.name),
       digitalCurrencyAddresses: [...remarks.matchAll(ADDRESS)].map((m) => ({ currency: m[1]!, address: m[2]! })),
     };
   });

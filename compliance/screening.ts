@@ -1,6 +1,8 @@
 // Dual-layer screening with normalized exact matching: layer 1 matches party names
-// against entry names and strong aliases, layer 2 matches wallets against listed
-// addresses and the operator's blocklist. Fuzzy scoring replaces layer 1 later.
+// against entry names and aliases, layer 2 matches wallets against listed addresses
+// and the operator's blocklist. A hit on a name, a strong alias or a wallet fails; a
+// hit on a weak alias only (OFAC's low-quality a.k.a.s) is flagged for a person to
+// decide. Fuzzy scoring replaces layer 1 later.
 
 import type { ListVersion, SanctionsEntry } from './ofac';
 
@@ -15,6 +17,8 @@ export interface ScreenedParty {
 export interface ScreeningMatch {
   partyRole: string;
   layer: 'name' | 'wallet';
+  /** weak: the hit is only on a low-quality alias. */
+  quality: 'strong' | 'weak';
   list: string;
   entryId: string;
   entryName: string;
@@ -23,7 +27,7 @@ export interface ScreeningMatch {
 }
 
 export interface ScreeningResult {
-  outcome: 'cleared' | 'failed';
+  outcome: 'cleared' | 'flagged' | 'failed';
   algorithm: string;
   listVersions: ListVersion[];
   matches: ScreeningMatch[];
@@ -46,7 +50,7 @@ export function normalizeName(name: string): string {
 }
 
 export class Screener {
-  private readonly names = new Map<string, { entry: SanctionsEntry; matched: string }[]>();
+  private readonly names = new Map<string, { entry: SanctionsEntry; matched: string; quality: 'strong' | 'weak' }[]>();
   private readonly wallets = new Map<string, { entry: SanctionsEntry | undefined; matched: string }>();
 
   constructor(
@@ -55,12 +59,12 @@ export class Screener {
     blocklist: string[] = [],
   ) {
     for (const entry of entries) {
-      const spellings = [entry.name, ...entry.aliases.filter((a) => a.quality === 'strong').map((a) => a.name)];
-      for (const spelling of spellings) {
-        const key = normalizeName(spelling);
+      const spellings = [{ name: entry.name, quality: 'strong' as const }, ...entry.aliases];
+      for (const { name, quality } of spellings) {
+        const key = normalizeName(name);
         if (!key) continue;
         const hits = this.names.get(key) ?? [];
-        hits.push({ entry, matched: spelling });
+        hits.push({ entry, matched: name, quality });
         this.names.set(key, hits);
       }
       for (const { address } of entry.digitalCurrencyAddresses) {
@@ -79,14 +83,15 @@ export class Screener {
   screen(parties: ScreenedParty[]): ScreeningResult {
     const matches: ScreeningMatch[] = [];
     for (const party of parties) {
-      for (const { entry, matched } of this.names.get(normalizeName(party.name)) ?? []) {
-        matches.push({ partyRole: party.role, layer: 'name', list: entry.list, entryId: entry.entryId, entryName: entry.name, matched });
+      for (const { entry, matched, quality } of this.names.get(normalizeName(party.name)) ?? []) {
+        matches.push({ partyRole: party.role, layer: 'name', quality, list: entry.list, entryId: entry.entryId, entryName: entry.name, matched });
       }
       const wallet = this.wallets.get(party.walletAddress.toLowerCase());
       if (wallet) {
         matches.push({
           partyRole: party.role,
           layer: 'wallet',
+          quality: 'strong',
           list: wallet.entry?.list ?? 'internal-blocklist',
           entryId: wallet.entry?.entryId ?? party.walletAddress.toLowerCase(),
           entryName: wallet.entry?.name ?? 'blocked address',
@@ -94,8 +99,9 @@ export class Screener {
         });
       }
     }
+    const outcome = matches.some((m) => m.quality === 'strong') ? 'failed' : matches.length ? 'flagged' : 'cleared';
     return {
-      outcome: matches.length ? 'failed' : 'cleared',
+      outcome,
       algorithm: SCREENING_ALGORITHM,
       listVersions: this.versions,
       matches,

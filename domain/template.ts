@@ -13,6 +13,8 @@ export type ActionType = (typeof ACTION_TYPES)[number];
 
 export interface TemplateAction {
   type: ActionType;
+  /** compliance_check only: what a flagged screening does. Default `fail`. */
+  on_flag?: 'fail' | 'await_decision';
 }
 
 export interface TemplateConfig {
@@ -77,34 +79,38 @@ const DVP_STATES = [
   'FINALIZED',
 ] as const;
 
-function linear(states: readonly string[], failure: string): TemplateConfig['transitions'] {
+function linear(states: readonly string[], failures: string[]): TemplateConfig['transitions'] {
   const transitions: TemplateConfig['transitions'] = {};
   states.forEach((state, i) => {
     const next = states[i + 1];
     // SETTLED is past the point of no return: the swap has happened on-chain.
     const canFail = next !== undefined && state !== 'SETTLED';
-    transitions[state] = { allowed_next: [...(next ? [next] : []), ...(canFail ? [failure] : [])] };
+    transitions[state] = { allowed_next: [...(next ? [next] : []), ...(canFail ? failures : [])] };
   });
-  transitions[failure] = { allowed_next: [] };
+  for (const failure of failures) transitions[failure] = { allowed_next: [] };
   return transitions;
 }
 
-/** The guide's states and actions; the standard templates differ only in the legs they require. */
-function standard(id: string, slug: string, name: string, requiredLegTypes: string[]): Template {
+/**
+ * The guide's states and actions; the built-ins differ in the legs they require and, for
+ * review, in a flagged screening waiting for a person and a timeout ending in TIMED_OUT.
+ */
+function standard(id: string, slug: string, name: string, requiredLegTypes: string[], review = false): Template {
+  const failures = review ? ['ROLLED_BACK', 'TIMED_OUT'] : ['ROLLED_BACK'];
   return {
     id,
     slug,
     version: 1,
     name,
     config: {
-      states: [...DVP_STATES, 'ROLLED_BACK'],
+      states: [...DVP_STATES, ...failures],
       initial_state: 'INSTRUCTED',
-      terminal_states: ['FINALIZED', 'ROLLED_BACK'],
-      failure_states: ['ROLLED_BACK'],
-      transitions: linear(DVP_STATES, 'ROLLED_BACK'),
+      terminal_states: ['FINALIZED', ...failures],
+      failure_states: failures,
+      transitions: linear(DVP_STATES, failures),
       actions: {
         INSTRUCTED: { type: 'noop' },
-        COMPLIANCE_CHECKING: { type: 'compliance_check' },
+        COMPLIANCE_CHECKING: review ? { type: 'compliance_check', on_flag: 'await_decision' } : { type: 'compliance_check' },
         COMPLIANCE_CLEARED: { type: 'noop' },
         REGISTERING_ESCROW: { type: 'escrow_register' },
         AWAITING_DEPOSITS: { type: 'await_deposits' },
@@ -119,9 +125,11 @@ function standard(id: string, slug: string, name: string, requiredLegTypes: stri
 
 /** The KeyStone guide's default: an asset against a payment. */
 export const DVP_STANDARD = standard('00000000-0000-4000-8000-000000000001', 'dvp-standard', 'Single-platform DvP', ['asset', 'payment']);
+/** Like dvp-standard, but a flagged screening waits for a compliance decision; a timeout is TIMED_OUT. */
+export const DVP_REVIEW = standard('00000000-0000-4000-8000-000000000002', 'dvp-review', 'DvP with compliance review', ['asset', 'payment'], true);
 /** Payment versus payment: two payment legs, typically in different tokens. */
 export const PVP_STANDARD = standard('00000000-0000-4000-8000-000000000003', 'pvp-standard', 'Payment versus payment', ['payment', 'payment']);
 /** Delivery free of payment: only the asset leg is escrowed; any payment happens elsewhere. */
 export const FOP_STANDARD = standard('00000000-0000-4000-8000-000000000004', 'fop-standard', 'Delivery free of payment', ['asset']);
 
-export const BUILT_IN_TEMPLATES: readonly Template[] = [DVP_STANDARD, PVP_STANDARD, FOP_STANDARD];
+export const BUILT_IN_TEMPLATES: readonly Template[] = [DVP_STANDARD, DVP_REVIEW, PVP_STANDARD, FOP_STANDARD];

@@ -24,6 +24,7 @@ export function templateProblems(config: TemplateConfig): string[] {
   for (const [s, action] of Object.entries(config.actions)) {
     if (!isState(s)) problems.push(`actions name an unknown state ${s}`);
     if (!(ACTION_TYPES as readonly string[]).includes(action.type)) problems.push(`${s} has unknown action type ${action.type}`);
+    if (action.on_flag !== undefined && action.type !== 'compliance_check') problems.push(`${s}: on_flag belongs to compliance_check only`);
   }
   if (problems.length) return problems;
 

@@ -2,7 +2,7 @@
 // Pure definitions only: safe to import from workflow code and from clients.
 
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export const DEFAULT_TASK_QUEUE = 'lockstep-settlements';
 
@@ -27,11 +27,23 @@ export interface DepositSignal {
 
 export const depositSignal = defineSignal<[DepositSignal]>('deposit');
 
+export interface ComplianceDecision {
+  decision: 'approve' | 'reject';
+  reason: string;
+  /** The API client that decided, for the trail. */
+  decidedBy: string;
+}
+
+/** A person's decision on a flagged screening; refused unless the settlement is waiting for one. */
+export const complianceDecisionUpdate = defineUpdate<{ accepted: true }, [ComplianceDecision]>('complianceDecision');
+export const NOT_AWAITING_DECISION = 'Settlement is not awaiting a compliance decision';
+
 export interface SettlementProgress {
   state: string;
   depositedLegs: number[];
   deadlinePassed: boolean;
   swapSubmitted: boolean;
+  awaitingDecision: boolean;
 }
 
 export const progressQuery = defineQuery<SettlementProgress>('progress');

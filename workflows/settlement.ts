@@ -16,6 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import type { ScreeningResult } from '../compliance/screening';
 import {
   actionFor,
   failureStateOf,
@@ -26,7 +27,15 @@ import {
   type TemplateAction,
   type TemplateConfig,
 } from '../domain/template';
-import { depositSignal, progressQuery, SettlementState, type DepositSignal } from './names';
+import {
+  complianceDecisionUpdate,
+  depositSignal,
+  NOT_AWAITING_DECISION,
+  progressQuery,
+  SettlementState,
+  type ComplianceDecision,
+  type DepositSignal,
+} from './names';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -111,6 +120,8 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
   let swapTxHash: string | undefined;
   const deposited = new Set<number>(resume?.deposited);
   const seenLogs = new Set<string>(resume?.seenLogs);
+  let awaitingDecision = false;
+  let decision: ComplianceDecision | undefined;
   // Legs in signal arrival order, so a contract read cannot erase a signal that arrived while it ran.
   const signalledLegs: number[] = [];
 
@@ -123,11 +134,25 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
     deposited.add(deposit.legIndex);
     signalledLegs.push(deposit.legIndex);
   });
+  setHandler(
+    complianceDecisionUpdate,
+    (d: ComplianceDecision) => {
+      decision = d;
+      return { accepted: true as const };
+    },
+    {
+      // Synchronous, as update validators must be: a refusal here never reaches history.
+      validator: (_d: ComplianceDecision) => {
+        if (!awaitingDecision || decision) throw new Error(NOT_AWAITING_DECISION);
+      },
+    },
+  );
   setHandler(progressQuery, () => ({
     state,
     depositedLegs: [...deposited].sort((a, b) => a - b),
     deadlinePassed,
     swapSubmitted,
+    awaitingDecision,
   }));
 
   const msUntilDeadline = Math.max(0, Date.parse(input.timeoutAt) - Date.now());
@@ -172,16 +197,30 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
     }
   }
 
+  /** A flagged screening waits, in its state and under its deadline, for a person to decide. */
+  async function reviewFlagged(screening: ScreeningResult): Promise<ActionOutcome> {
+    await enter(state, 'compliance:flagged', { screening });
+    awaitingDecision = true;
+    await condition(() => decision !== undefined || deadlinePassed);
+    awaitingDecision = false;
+    if (!decision) return { ok: false, cause: 'timeout', reason: 'timeout_at passed while awaiting a compliance decision' };
+    const payload = { decision: decision.decision, decision_reason: decision.reason, decided_by: decision.decidedBy };
+    return decision.decision === 'approve'
+      ? { ok: true, payload }
+      : { ok: false, cause: 'compliance', reason: `compliance reviewer rejected the settlement: ${decision.reason || 'no reason given'}`, payload };
+  }
+
   async function run(action: TemplateAction): Promise<ActionOutcome> {
     switch (action.type) {
       case 'noop':
         return { ok: true };
       case 'compliance_check': {
         const screening = await screenParties({ settlementId: input.settlementId });
-        const payload = { screening };
-        return screening.outcome === 'cleared'
-          ? { ok: true, payload }
-          : { ok: false, cause: 'compliance', reason: 'compliance screening matched a sanctions list entry', payload };
+        if (screening.outcome === 'cleared') return { ok: true, payload: { screening } };
+        if (screening.outcome === 'failed' || action.on_flag !== 'await_decision') {
+          return { ok: false, cause: 'compliance', reason: `compliance screening ${screening.outcome}: a party matched a sanctions list entry`, payload: { screening } };
+        }
+        return reviewFlagged(screening);
       }
       case 'escrow_register': {
         escrowTouched = true;

@@ -1,6 +1,5 @@
 import { Router } from 'express';
-import { authenticate, callerOf, requireScope } from '../auth/middleware';
-import type { TokenSettings } from '../auth/tokens';
+import { callerOf, requireScope } from '../auth/middleware';
 import { notFound, unsupportedMediaType } from '../errors';
 import { createSettlementSchema, listSettlementsQuery } from '../schemas';
 import { createSettlement, type CreateDeps } from '../settlements/create';
@@ -8,9 +7,8 @@ import { findSettlement, listSettlements, presentSettlement, type PresentDeps } 
 import { parseOr422 } from '../validation';
 import { isUuid } from '../../domain/ids';
 
-export function settlementRoutes(deps: CreateDeps & PresentDeps & { tokens: TokenSettings }): Router {
+export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
   const router = Router();
-  router.use('/v1/settlements', authenticate(deps.tokens));
 
   router.post('/v1/settlements', requireScope('settlements:write'), async (req, res) => {
     const caller = callerOf(req);

@@ -5,8 +5,7 @@ import { createTemplate, findTemplate, listTemplates, publishVersion, TemplateCo
 import type { Db } from '../../db/client';
 import type { TemplateConfig } from '../../domain/template';
 import { templateProblems } from '../../domain/templateValidation';
-import { authenticate, callerOf, requireScope } from '../auth/middleware';
-import type { TokenSettings } from '../auth/tokens';
+import { callerOf, requireScope } from '../auth/middleware';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { createTemplateSchema, pageQuery, publishVersionSchema, templateVersionQuery } from '../schemas';
 import { parseOr422 } from '../validation';
@@ -26,9 +25,8 @@ const onConflict = (err: unknown): never => {
   throw err;
 };
 
-export function templateRoutes(deps: { db: Db; tokens: TokenSettings }): Router {
+export function templateRoutes(deps: { db: Db }): Router {
   const router = Router();
-  router.use('/v1/settlement-templates', authenticate(deps.tokens));
 
   router.get('/v1/settlement-templates', requireScope('templates:read'), async (req, res) => {
     const page = parseOr422(pageQuery, req.query, 'query');

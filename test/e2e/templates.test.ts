@@ -37,7 +37,7 @@ async function settleEndToEnd(body: ReturnType<typeof dvpInstruction>, finalStat
 describe('settlement templates', () => {
   it('lists the built-ins and reads one by slug or id', async () => {
     const list = await api().request<{ items: TemplateView[]; total: number }>('GET', '/v1/settlement-templates');
-    expect(list.items.filter((t) => t.built_in).map((t) => t.slug).sort()).toEqual(['dvp-standard', 'fop-standard', 'pvp-standard']);
+    expect(list.items.filter((t) => t.built_in).map((t) => t.slug).sort()).toEqual(['dvp-review', 'dvp-standard', 'fop-standard', 'pvp-standard']);
     const bySlug = await api().request<TemplateView>('GET', '/v1/settlement-templates/pvp-standard');
     expect(await api().request<TemplateView>('GET', `/v1/settlement-templates/${bySlug.id}`)).toEqual(bySlug);
     expect((await refusal(api().request('GET', '/v1/settlement-templates/no-such')))?.status).toBe(404);

@@ -1,0 +1,37 @@
+// POST /v1/settlements/{id}/compliance-decision: a person approves or rejects a flagged
+// settlement. Delivered to the workflow as a Temporal Update, whose validator refuses it
+// unless the settlement is waiting for a decision.
+
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { Router } from 'express';
+import type { Db } from '../../db/client';
+import { isUuid } from '../../domain/ids';
+import { complianceDecisionUpdate, NOT_AWAITING_DECISION, workflowIdFor } from '../../workflows/names';
+import { callerOf, requireScope } from '../auth/middleware';
+import { conflict, notFound } from '../errors';
+import { complianceDecisionSchema } from '../schemas';
+import { findSettlement, presentSettlement, type PresentDeps } from '../settlements/present';
+import { parseOr422 } from '../validation';
+
+export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal: Client }): Router {
+  const router = Router();
+  router.post('/v1/settlements/:id/compliance-decision', requireScope('settlements:write'), async (req, res) => {
+    const caller = callerOf(req);
+    const id = String(req.params.id);
+    const settlement = isUuid(id) ? await findSettlement(deps.db, caller.platformId, caller.environment, id.toLowerCase()) : null;
+    if (!settlement) throw notFound(`Settlement ${id}`);
+    const body = parseOr422(complianceDecisionSchema, req.body ?? {}, 'body');
+    try {
+      await deps.temporal.workflow.getHandle(workflowIdFor(settlement.id)).executeUpdate(complianceDecisionUpdate, {
+        args: [{ decision: body.decision, reason: body.reason, decidedBy: caller.clientId }],
+      });
+    } catch (err) {
+      // Refused by the validator, or the workflow has already finished: either way nothing waits for it.
+      if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) throw conflict('not_awaiting_decision', NOT_AWAITING_DECISION);
+      throw err;
+    }
+    const after = await findSettlement(deps.db, caller.platformId, caller.environment, settlement.id);
+    res.json(await presentSettlement(deps, after!));
+  });
+  return router;
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
+import { createApiClient } from '../../db/clients';
+import { stackContext, withServices } from '../support/services';
+import { depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
+
+const { manifest } = stackContext();
+const services = withServices();
+const api = () => services().api;
+
+/** "THE CHESS PLAYER" is only a weak a.k.a. of OFAC entry 4107: a flag, not a hit. */
+async function flaggedSettlement(template: string, timeoutMs = 5 * 60_000): Promise<string> {
+  const body = dvpInstruction(manifest, { template_id: template, timeout_at: new Date(Date.now() + timeoutMs).toISOString() });
+  body.parties[0]!.name = 'The Chess Player';
+  return (await api().request<SettlementView>('POST', '/v1/settlements', body)).id;
+}
+
+const decide = (id: string, decision: string, reason = '', as = api()) =>
+  as.request<SettlementView>('POST', `/v1/settlements/${id}/compliance-decision`, { decision, reason }).catch((e: ApiRequestError) => e);
+
+async function waitUntilAwaitingDecision(id: string) {
+  for (let i = 0; i < 100; i++) {
+    const flag = await services().db.settlementEvent.findFirst({ where: { settlementId: id, triggeredBy: 'compliance:flagged' } });
+    if (flag) return flag;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`settlement ${id} was never flagged`);
+}
+
+const trail = (id: string) => services().db.settlementEvent.findMany({ where: { settlementId: id }, orderBy: { sequence: 'asc' } });
+
+describe('compliance decisions (dvp-review)', () => {
+  it('waits on a flag, records it, and finalizes after approval', async () => {
+    const id = await flaggedSettlement('dvp-review');
+    const flag = await waitUntilAwaitingDecision(id);
+    expect(flag).toMatchObject({ fromState: 'COMPLIANCE_CHECKING', toState: 'COMPLIANCE_CHECKING' });
+    expect(flag.payload).toMatchObject({ screening: { outcome: 'flagged', matches: [{ entryId: '4107', quality: 'weak' }] } });
+    expect((await api().request<SettlementView>('GET', `/v1/settlements/${id}`)).state).toBe('COMPLIANCE_CHECKING');
+
+    const approved = await decide(id, 'approve', 'namesake, checked the passport');
+    expect(approved).not.toBeInstanceOf(ApiRequestError);
+    const awaiting = await waitForState(api(), id, ['AWAITING_DEPOSITS']);
+    await depositAs(manifest, awaiting, 'seller');
+    await depositAs(manifest, awaiting, 'buyer');
+    await waitForState(api(), id, ['FINALIZED']);
+    const cleared = (await trail(id)).find((e) => e.toState === 'COMPLIANCE_CLEARED')!;
+    expect(cleared.payload).toMatchObject({ decision: 'approve', decision_reason: 'namesake, checked the passport', decided_by: manifest.client.client_id });
+
+    // Once decided, nothing waits for another decision.
+    expect(await decide(id, 'reject')).toMatchObject({ status: 409, body: { detail: 'Settlement is not awaiting a compliance decision' } });
+  });
+
+  it('rolls back when the reviewer rejects', async () => {
+    const id = await flaggedSettlement('dvp-review');
+    await waitUntilAwaitingDecision(id);
+    await decide(id, 'reject', 'same person');
+    const done = await waitForState(api(), id, ['ROLLED_BACK', 'FINALIZED']);
+    expect(done.state).toBe('ROLLED_BACK');
+    expect(done.failure_reason).toMatch(/reviewer rejected the settlement: same person/);
+    expect((await trail(id)).map((e) => e.toState)).not.toContain('REGISTERING_ESCROW');
+  });
+
+  it('times out to TIMED_OUT when nobody decides before timeout_at', async () => {
+    const id = await flaggedSettlement('dvp-review', 8_000);
+    await waitUntilAwaitingDecision(id);
+    const done = await waitForState(api(), id, ['TIMED_OUT', 'ROLLED_BACK'], 30_000);
+    expect(done).toMatchObject({ state: 'TIMED_OUT', failure_reason: 'timeout_at passed while awaiting a compliance decision' });
+  });
+
+  it('fails a flag outright under dvp-standard, which does not review', async () => {
+    const id = await flaggedSettlement('dvp-standard');
+    const done = await waitForState(api(), id, ['ROLLED_BACK', 'AWAITING_DEPOSITS']);
+    expect(done).toMatchObject({ state: 'ROLLED_BACK', failure_reason: expect.stringMatching(/screening flagged/) });
+  });
+
+  it('answers 409 for a settlement that is not waiting, 404 for an unknown one, 403 without the scope', async () => {
+    const plain = await api().request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+    await waitForState(api(), plain.id, ['AWAITING_DEPOSITS']);
+    expect(await decide(plain.id, 'approve')).toMatchObject({ status: 409, body: { code: 'not_awaiting_decision' } });
+    expect(await decide('00000000-0000-4000-8000-000000000099', 'approve')).toMatchObject({ status: 404 });
+    expect(await decide(plain.id, 'maybe')).toMatchObject({ status: 422 });
+
+    const client = await createApiClient(services().db, { platform: 'demo-platform', environment: 'sandbox', name: 'viewer', scopes: ['settlements:read'] });
+    const viewer = new LockstepApi(manifest.api_url);
+    await viewer.authenticate(client.client_id, client.client_secret);
+    const id = await flaggedSettlement('dvp-review');
+    await waitUntilAwaitingDecision(id);
+    expect(await decide(id, 'approve', '', viewer)).toMatchObject({ status: 403 });
+  });
+});
