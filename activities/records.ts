@@ -17,6 +17,12 @@ export interface TransitionRecord {
 
 export function recordActivities({ db }: { db: Db }) {
   return {
+    /** The last recorded event's sequence and state: where a forced rollback continues the trail. */
+    async readTrailHead({ settlementId }: { settlementId: string }): Promise<{ sequence: number; state: string }> {
+      const last = await db.settlementEvent.findFirstOrThrow({ where: { settlementId }, orderBy: { sequence: 'desc' } });
+      return { sequence: last.sequence, state: last.toState };
+    },
+
     async recordTransition(t: TransitionRecord): Promise<void> {
       const reason = typeof t.payload.reason === 'string' ? t.payload.reason : null;
       // Stored as JSON: hash exactly what a reader will get back.

@@ -2,6 +2,7 @@
 
 import express from 'express';
 import { authenticate } from './auth/middleware';
+import { adminRoutes } from './routes/admin';
 import type { TokenSettings } from './auth/tokens';
 import { errorHandler, notFound, type ErrorContext } from './errors';
 import { complianceDecisionRoutes } from './routes/complianceDecisions';
@@ -28,6 +29,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(settlementEventRoutes(deps));
   app.use(complianceDecisionRoutes(deps));
   app.use(templateRoutes(deps));
+  app.use(adminRoutes(deps));
   app.use((req) => {
     throw notFound(`Route ${req.method} ${req.path}`);
   });

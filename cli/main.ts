@@ -1,6 +1,7 @@
 // `lockstep` command line: operator tasks against the configured database.
 //   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b]
 //   lockstep trail verify SETTLEMENT_ID
+//   lockstep admin stuck [--idle-minutes 60] | admin cancel ID [--reason R] | admin force-rollback ID [--reason R]
 //   lockstep demo [--manifest data/dev/manifest.json]
 
 import { parseArgs } from 'node:util';
@@ -14,6 +15,9 @@ import { cliEnv } from '../stack/manifest';
 const USAGE = `usage:
   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes ${SCOPES.join(',')}]
   lockstep trail verify SETTLEMENT_ID
+  lockstep admin stuck [--idle-minutes 60]
+  lockstep admin cancel SETTLEMENT_ID [--reason TEXT]
+  lockstep admin force-rollback SETTLEMENT_ID [--reason TEXT]
   lockstep demo [--manifest PATH]`;
 
 async function main(argv: string[]): Promise<void> {
@@ -56,6 +60,11 @@ async function main(argv: string[]): Promise<void> {
     } finally {
       await db.$disconnect();
     }
+    return;
+  }
+  if (group === 'admin' && command) {
+    const { runAdmin } = await import('./admin');
+    await runAdmin(command, rest);
     return;
   }
   if (group === 'demo') {

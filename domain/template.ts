@@ -44,6 +44,11 @@ export function isTerminal(config: TemplateConfig, state: string): boolean {
   return config.terminal_states.includes(state);
 }
 
+/** Whether a settlement in `state` can still roll back: before the swap, any non-terminal state can. */
+export function canRollBack(config: TemplateConfig, state: string): boolean {
+  return (config.transitions[state]?.allowed_next ?? []).some((s) => config.failure_states.includes(s));
+}
+
 export function actionFor(config: TemplateConfig, state: string): TemplateAction {
   return config.actions[state] ?? { type: 'noop' };
 }
@@ -57,9 +62,9 @@ export function successorOf(config: TemplateConfig, state: string): string {
   return next[0]!;
 }
 
-export type FailureCause = 'timeout' | 'compliance' | 'error';
+export type FailureCause = 'timeout' | 'compliance' | 'error' | 'cancelled';
 
-/** Where a failure from `state` leads: TIMED_OUT for a timeout where the template has it, else its first failure state. */
+/** Where a failure from `state` leads: TIMED_OUT for a timeout where the template has it, else its first other failure state. */
 export function failureStateOf(config: TemplateConfig, state: string, cause: FailureCause): string {
   const allowed = (config.transitions[state]?.allowed_next ?? []).filter((s) => config.failure_states.includes(s));
   if (cause === 'timeout' && allowed.includes('TIMED_OUT')) return 'TIMED_OUT';

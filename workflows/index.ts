@@ -1,1 +1,2 @@
 export { settlementWorkflow } from './settlement';
+export { forceRollbackWorkflow } from './forceRollback';

@@ -38,12 +38,21 @@ export interface ComplianceDecision {
 export const complianceDecisionUpdate = defineUpdate<{ accepted: true }, [ComplianceDecision]>('complianceDecision');
 export const NOT_AWAITING_DECISION = 'Settlement is not awaiting a compliance decision';
 
+export interface CancelRequest {
+  reason: string;
+  requestedBy: string;
+}
+
+/** An operator's cancellation: rolls back with refunds, refused once the swap was submitted or the settlement ended. */
+export const cancelUpdate = defineUpdate<{ accepted: true }, [CancelRequest]>('cancel');
+
 export interface SettlementProgress {
   state: string;
   depositedLegs: number[];
   deadlinePassed: boolean;
   swapSubmitted: boolean;
   awaitingDecision: boolean;
+  cancelRequested: boolean;
 }
 
 export const progressQuery = defineQuery<SettlementProgress>('progress');

@@ -9,14 +9,13 @@ import {
   condition,
   continueAsNew,
   log,
-  proxyActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
 import type { ScreeningResult } from '../compliance/screening';
+import { awaitFinality, executeSwap, readDeposits, recordTransition, refundEscrow, registerEscrow, screenParties } from './activities';
 import {
   actionFor,
   failureStateOf,
@@ -28,16 +27,16 @@ import {
   type TemplateConfig,
 } from '../domain/template';
 import {
+  cancelUpdate,
   complianceDecisionUpdate,
   depositSignal,
   NOT_AWAITING_DECISION,
   progressQuery,
   SettlementState,
+  type CancelRequest,
   type ComplianceDecision,
   type DepositSignal,
 } from './names';
-
-type Activities = ReturnType<typeof createActivities>;
 
 /** What a run hands to its continuation when a long wait for deposits outgrows one history. */
 export interface ResumeState {
@@ -63,37 +62,6 @@ export interface SettlementWorkflowResult {
   state: string;
   reason?: string;
 }
-
-// Database and RPC calls: quick, retried with backoff, but never forever.
-const { recordTransition, registerEscrow, readDeposits } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
-});
-
-const { screenParties } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
-});
-
-// Transactions: each activity re-reads the contract and resumes its own pending
-// transaction (kept in heartbeat details), so retrying never repeats an effect.
-// The swap keeps trying for days: once the on-chain deadline passes it stops by itself.
-const { executeSwap, awaitFinality } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '30 seconds',
-  scheduleToCloseTimeout: '7 days',
-  // No attempt limit: scheduleToCloseTimeout bounds the retrying.
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-
-// The refund is the last line of defence for deposited funds: keep trying for days.
-const { refundEscrow } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '30 seconds',
-  scheduleToCloseTimeout: '7 days',
-  // No attempt limit: scheduleToCloseTimeout bounds the retrying.
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
 
 type ActionOutcome =
   | { ok: true; payload?: Record<string, unknown> }
@@ -122,6 +90,8 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
   const seenLogs = new Set<string>(resume?.seenLogs);
   let awaitingDecision = false;
   let decision: ComplianceDecision | undefined;
+  let cancelRequest: CancelRequest | undefined;
+  let closing = false; // rolling back or finished: nothing left for a cancellation to stop
   // Legs in signal arrival order, so a contract read cannot erase a signal that arrived while it ran.
   const signalledLegs: number[] = [];
 
@@ -147,12 +117,26 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
       },
     },
   );
+  setHandler(
+    cancelUpdate,
+    (request: CancelRequest) => {
+      cancelRequest ??= request;
+      return { accepted: true as const };
+    },
+    {
+      validator: (_request: CancelRequest) => {
+        if (closing) throw new Error('Settlement is already rolling back or has finished');
+        if (swapSubmitted) throw new Error('The swap was already submitted; the settlement can no longer be cancelled');
+      },
+    },
+  );
   setHandler(progressQuery, () => ({
     state,
     depositedLegs: [...deposited].sort((a, b) => a - b),
     deadlinePassed,
     swapSubmitted,
     awaitingDecision,
+    cancelRequested: cancelRequest !== undefined,
   }));
 
   const msUntilDeadline = Math.max(0, Date.parse(input.timeoutAt) - Date.now());
@@ -179,7 +163,8 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
     const pollMs = input.depositPollIntervalMs ?? 5 * 60_000;
     const allDeposited = () => deposited.size === input.legCount;
     for (;;) {
-      await condition(() => allDeposited() || deadlinePassed, pollMs);
+      await condition(() => allDeposited() || deadlinePassed || cancelRequest !== undefined, pollMs);
+      if (cancelRequest) return cancelled();
       if (deadlinePassed) return { ok: false, cause: 'timeout', reason: 'timeout_at passed before every leg was deposited' };
       // Only the contract says every leg is in; signals only say when to look again.
       const mark = signalledLegs.length;
@@ -197,12 +182,18 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
     }
   }
 
+  function cancelled(): { ok: false; cause: 'cancelled'; reason: string } {
+    const request = cancelRequest!;
+    return { ok: false, cause: 'cancelled', reason: `cancelled by ${request.requestedBy}: ${request.reason || 'no reason given'}` };
+  }
+
   /** A flagged screening waits, in its state and under its deadline, for a person to decide. */
   async function reviewFlagged(screening: ScreeningResult): Promise<ActionOutcome> {
     await enter(state, 'compliance:flagged', { screening });
     awaitingDecision = true;
-    await condition(() => decision !== undefined || deadlinePassed);
+    await condition(() => decision !== undefined || deadlinePassed || cancelRequest !== undefined);
     awaitingDecision = false;
+    if (cancelRequest) return cancelled();
     if (!decision) return { ok: false, cause: 'timeout', reason: 'timeout_at passed while awaiting a compliance decision' };
     const payload = { decision: decision.decision, decision_reason: decision.reason, decided_by: decision.decidedBy };
     return decision.decision === 'approve'
@@ -247,27 +238,37 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
 
   async function rollBack(cause: FailureCause, reason: string, payload: Record<string, unknown> = {}): Promise<SettlementWorkflowResult> {
     const failureState = fromTemplate(() => failureStateOf(config, state, cause));
+    closing = true;
     // refundEscrow fails non-retryably if the swap already happened: that needs an operator, not a guess.
     const refund = escrowTouched ? await refundEscrow({ settlementId: input.settlementId }) : undefined;
     await enter(failureState, `workflow:${cause}`, { ...payload, reason, ...(refund ? { refund } : {}) });
     return { state: failureState, reason };
   }
 
-  if (!resume) await enter(config.initial_state, 'api');
-  while (!isTerminal(config, state)) {
-    if (deadlinePassed && !swapSubmitted) return rollBack('timeout', 'timeout_at passed before the swap');
-    const action = actionFor(config, state);
-    let outcome: ActionOutcome;
-    try {
-      outcome = await run(action);
-    } catch (err) {
-      // A step that gave up (its retries exhausted, or a non-retryable failure) must not strand deposits.
-      if (!(err instanceof ActivityFailure) || swapSubmitted) throw err;
-      const detail = err.cause instanceof Error ? err.cause.message : err.message;
-      outcome = { ok: false, cause: 'error', reason: `${action.type} failed: ${detail}` };
+  async function walk(): Promise<SettlementWorkflowResult> {
+    if (!resume) await enter(config.initial_state, 'api');
+    while (!isTerminal(config, state)) {
+      if (cancelRequest && !swapSubmitted) return rollBack('cancelled', cancelled().reason);
+      if (deadlinePassed && !swapSubmitted) return rollBack('timeout', 'timeout_at passed before the swap');
+      const action = actionFor(config, state);
+      let outcome: ActionOutcome;
+      try {
+        outcome = await run(action);
+      } catch (err) {
+        // A step that gave up (its retries exhausted, or a non-retryable failure) must not strand deposits.
+        if (!(err instanceof ActivityFailure) || swapSubmitted) throw err;
+        const detail = err.cause instanceof Error ? err.cause.message : err.message;
+        outcome = { ok: false, cause: 'error', reason: `${action.type} failed: ${detail}` };
+      }
+      if (!outcome.ok) return rollBack(outcome.cause, outcome.reason, outcome.payload);
+      await enter(fromTemplate(() => successorOf(config, state)), `action:${action.type}`, outcome.payload);
     }
-    if (!outcome.ok) return rollBack(outcome.cause, outcome.reason, outcome.payload);
-    await enter(fromTemplate(() => successorOf(config, state)), `action:${action.type}`, outcome.payload);
+    return { state };
   }
-  return { state };
+
+  try {
+    return await walk();
+  } finally {
+    closing = true;
+  }
 }

@@ -11,6 +11,7 @@ import { serviceProcess, type ServiceName } from '../../stack/services';
 
 export interface TestServices {
   api: LockstepApi;
+  taskQueue: string;
   db: Db;
   temporal: Client;
   processes: Record<ServiceName, ReturnType<typeof serviceProcess>>;
@@ -42,6 +43,7 @@ export async function startServices(): Promise<TestServices> {
   const temporal = new Client({ connection, namespace: manifest.temporal.namespace });
   return {
     api,
+    taskQueue,
     db,
     temporal,
     processes,

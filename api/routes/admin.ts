@@ -1,0 +1,49 @@
+// Operator tools over HTTP (scope `admin`), limited to the caller's platform environment.
+
+import { Router } from 'express';
+import { z } from 'zod';
+import { callerOf, requireScope } from '../auth/middleware';
+import { conflict, notFound } from '../errors';
+import { pageQuery } from '../schemas';
+import { findSettlement, presentSettlement, type PresentDeps } from '../settlements/present';
+import { cancelSettlement, findStuck, forceRollback, OperationRefused, SettlementNotFound, type OperationDeps } from '../settlements/operations';
+import { parseOr422 } from '../validation';
+import { isUuid } from '../../domain/ids';
+
+const stuckQuery = pageQuery.extend({ idle_minutes: z.coerce.number().int().min(1).max(100_000).default(60) });
+const reasonBody = z.object({ reason: z.string().trim().max(2000).default('') });
+
+export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
+  const router = Router();
+
+  router.get('/v1/admin/settlements/stuck', requireScope('admin'), async (req, res) => {
+    const q = parseOr422(stuckQuery, req.query, 'query');
+    const caller = callerOf(req);
+    const { items, total } = await findStuck(deps.db, caller, q.idle_minutes * 60_000, q);
+    res.json({ items, total, limit: q.limit, offset: q.offset });
+  });
+
+  for (const [path, operate] of [
+    ['cancel', cancelSettlement],
+    ['force-rollback', forceRollback],
+  ] as const) {
+    router.post(`/v1/admin/settlements/:id/${path}`, requireScope('admin'), async (req, res) => {
+      const caller = callerOf(req);
+      const id = String(req.params.id);
+      const { reason } = parseOr422(reasonBody, req.body ?? {}, 'body');
+      if (!isUuid(id)) throw notFound(`Settlement ${id}`);
+      let outcome: string;
+      try {
+        outcome = await operate(deps, caller, id.toLowerCase(), reason, caller.clientId);
+      } catch (err) {
+        if (err instanceof SettlementNotFound) throw notFound(`Settlement ${id}`);
+        if (err instanceof OperationRefused) throw conflict('operation_refused', err.message);
+        throw err;
+      }
+      const settlement = await findSettlement(deps.db, caller.platformId, caller.environment, id.toLowerCase());
+      // The rollback runs in a workflow: accepted now, finished when the settlement reaches its failure state.
+      res.status(outcome === 'already_rolled_back' ? 200 : 202).json({ outcome, settlement: await presentSettlement(deps, settlement!) });
+    });
+  }
+  return router;
+}

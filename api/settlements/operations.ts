@@ -1,0 +1,107 @@
+// Operator tools, shared by the admin API and the CLI: find stuck settlements, cancel a
+// settlement before its swap, force a rollback (also of a settlement whose workflow died).
+
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import type { Db } from '../../db/client';
+import { findTemplateVersion } from '../../db/templates';
+import { canRollBack, isTerminal } from '../../domain/template';
+import { forceRollbackWorkflowId, type forceRollbackWorkflow } from '../../workflows/forceRollback';
+import { cancelUpdate, workflowIdFor } from '../../workflows/names';
+
+export interface OperationDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+}
+
+/** Limits an operation to one platform environment; the CLI, run by the operator, passes none. */
+export type OperationScope = { platformId: string; environment: string } | undefined;
+const within = (scope: OperationScope) => (scope ? { platformId: scope.platformId, environment: scope.environment } : {});
+
+export class OperationRefused extends Error {
+  override readonly name = 'OperationRefused';
+}
+
+export class SettlementNotFound extends Error {
+  override readonly name = 'SettlementNotFound';
+}
+
+async function settlementIn(db: Db, scope: OperationScope, id: string) {
+  const s = await db.settlement.findFirst({ where: { id, ...within(scope) } });
+  return s ? { ...s, template: await findTemplateVersion(db, s.templateId, s.templateVersion) } : undefined;
+}
+
+/**
+ * Non-terminal settlements past their timeout_at, or without a transition for `idleMs`:
+ * the ones whose workflow may have died or be waiting on something broken.
+ */
+export async function findStuck(db: Db, scope: OperationScope, idleMs: number, page: { limit: number; offset: number }) {
+  const now = Date.now();
+  const candidates = await db.settlement.findMany({
+    where: { ...within(scope), OR: [{ timeoutAt: { lt: new Date(now) } }, { updatedAt: { lt: new Date(now - idleMs) } }] },
+    orderBy: { updatedAt: 'asc' },
+  });
+  const stuck = [];
+  for (const s of candidates) {
+    const template = await findTemplateVersion(db, s.templateId, s.templateVersion);
+    if (isTerminal(template.config, s.state)) continue;
+    stuck.push({
+      id: s.id,
+      state: s.state,
+      timeout_at: s.timeoutAt.toISOString(),
+      updated_at: s.updatedAt.toISOString(),
+      reason: s.timeoutAt.getTime() < now ? 'past timeout_at' : `no transition for ${Math.round((now - s.updatedAt.getTime()) / 60_000)} minutes`,
+    });
+  }
+  return { items: stuck.slice(page.offset, page.offset + page.limit), total: stuck.length };
+}
+
+/** Asks the running workflow to roll back; refused once the swap was submitted or the settlement ended. */
+export async function cancelSettlement(deps: OperationDeps, scope: OperationScope, id: string, reason: string, requestedBy: string): Promise<'cancelling'> {
+  const s = await settlementIn(deps.db, scope, id);
+  if (!s) throw new SettlementNotFound(`Settlement ${id}`);
+  try {
+    await deps.temporal.workflow.getHandle(workflowIdFor(id)).executeUpdate(cancelUpdate, { args: [{ reason, requestedBy }] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new OperationRefused(err.cause?.message ?? err.message);
+    if (err instanceof WorkflowNotFoundError) throw new OperationRefused('The settlement has no running workflow; use force-rollback');
+    throw err;
+  }
+  return 'cancelling';
+}
+
+/**
+ * Rolls back a settlement that has not swapped, whatever its workflow's condition:
+ * a running workflow is cancelled; a dead one is replaced by a rollback workflow.
+ * A settlement already in a failure state is left as it is.
+ */
+export async function forceRollback(
+  deps: OperationDeps,
+  scope: OperationScope,
+  id: string,
+  reason: string,
+  requestedBy: string,
+): Promise<'already_rolled_back' | 'cancelling' | 'rolling_back'> {
+  const s = await settlementIn(deps.db, scope, id);
+  if (!s) throw new SettlementNotFound(`Settlement ${id}`);
+  const { config } = s.template;
+  if (config.failure_states.includes(s.state)) return 'already_rolled_back';
+  if (!canRollBack(config, s.state)) throw new OperationRefused(`A settlement in ${s.state} can no longer be rolled back`);
+  const running = await deps.temporal.workflow
+    .getHandle(workflowIdFor(id))
+    .describe()
+    .then((d) => d.status.name === 'RUNNING', (err: unknown) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err)));
+  if (running) return cancelSettlement(deps, scope, id, reason, requestedBy);
+  try {
+    await deps.temporal.workflow.start<typeof forceRollbackWorkflow>('forceRollbackWorkflow', {
+      workflowId: forceRollbackWorkflowId(id),
+      taskQueue: deps.taskQueue,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      args: [{ settlementId: id, template: { config }, reason, requestedBy }],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return 'rolling_back';
+}
