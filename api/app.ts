@@ -8,6 +8,7 @@ import { errorHandler, notFound, type ErrorContext } from './errors';
 import { complianceDecisionRoutes } from './routes/complianceDecisions';
 import { healthRoutes } from './routes/health';
 import { oauthRoutes } from './routes/oauth';
+import { referenceRoutes } from './routes/reference';
 import { settlementEventRoutes } from './routes/settlementEvents';
 import { settlementRoutes } from './routes/settlements';
 import { templateRoutes } from './routes/templates';
@@ -23,6 +24,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes({ ...deps, log: deps.errors.log }));
   app.use(oauthRoutes(deps));
+  app.use(referenceRoutes({ buildVersion: deps.errors.buildVersion }));
   // Everything under /v1 needs a valid token; each route then asks for its scope.
   app.use('/v1', authenticate(deps.tokens));
   app.use(settlementRoutes(deps));

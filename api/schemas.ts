@@ -77,6 +77,9 @@ export const complianceDecisionSchema = z.object({
   reason: z.string().trim().max(2000).default(''),
 });
 
+export const stuckQuery = pageQuery.extend({ idle_minutes: z.coerce.number().int().min(1).max(100_000).default(60) });
+export const reasonBody = z.object({ reason: z.string().trim().max(2000).default('') });
+
 export const tokenRequestSchema = z.object({
   grant_type: z.literal('client_credentials'),
   client_id: text(128),

@@ -1,17 +1,13 @@
 // Operator tools over HTTP (scope `admin`), limited to the caller's platform environment.
 
 import { Router } from 'express';
-import { z } from 'zod';
 import { callerOf, requireScope } from '../auth/middleware';
 import { conflict, notFound } from '../errors';
-import { pageQuery } from '../schemas';
+import { reasonBody, stuckQuery } from '../schemas';
 import { findSettlement, presentSettlement, type PresentDeps } from '../settlements/present';
 import { cancelSettlement, findStuck, forceRollback, OperationRefused, SettlementNotFound, type OperationDeps } from '../settlements/operations';
 import { parseOr422 } from '../validation';
 import { isUuid } from '../../domain/ids';
-
-const stuckQuery = pageQuery.extend({ idle_minutes: z.coerce.number().int().min(1).max(100_000).default(60) });
-const reasonBody = z.object({ reason: z.string().trim().max(2000).default('') });
 
 export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
   const router = Router();

@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../api/openapi';
 import { createApiClient } from '../../db/clients';
 import { stackContext, withServices } from '../support/services';
 import { dvpInstruction, type SettlementView } from '../support/settlements';
@@ -193,5 +194,25 @@ describe('listing and health', () => {
     const ready = await fetch(new URL('/readyz', manifest.api_url));
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', temporal: 'ok' } });
+  });
+});
+
+describe('the API reference', () => {
+  it('serves the OpenAPI document and a self-contained reference page', async () => {
+    const doc = (await (await fetch(new URL('/openapi.json', manifest.api_url))).json()) as { openapi: string; paths: object };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toContain('/v1/settlements/{id}/events');
+    const page = await fetch(new URL('/docs', manifest.api_url));
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
+  });
+
+  it('refuses every scoped route in the document without a token', async () => {
+    for (const route of ROUTES.filter((r) => r.scope)) {
+      const path = route.path.replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000099');
+      const res = await fetch(new URL(path, manifest.api_url), { method: route.method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: route.method === 'post' ? '{}' : undefined });
+      expect(res.status, `${route.method} ${route.path}`).toBe(401);
+    }
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
+import { trailVerdictSchema } from '../../api/responses';
 import { createApiClient } from '../../db/clients';
 import { ROOT } from '../../stack/paths';
 import { stackContext, withServices } from '../support/services';
@@ -51,7 +52,7 @@ describe('audit trail', () => {
     expect(page.items.every((e) => /^[0-9a-f]{64}$/.test(e.content_hash))).toBe(true);
     const rest = await services().api.request<TrailPage>('GET', `/v1/settlements/${id}/events?limit=2&offset=2`);
     expect(rest.items.map((e) => e.to_state)).toEqual(['ROLLED_BACK']);
-    expect(await verify(id)).toMatchObject({ valid: true, first_broken: null });
+    expect(trailVerdictSchema.parse(await verify(id))).toMatchObject({ valid: true, first_broken: null });
     expect(await cliVerify(id)).toMatchObject({ code: 0, verdict: { valid: true } });
   });
 

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { eventSchema, pageOf, settlementSchema } from '../../api/responses';
 import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow';
 import { ensureTemporalCli } from '../../stack/temporal';
 import { stackContext, withServices } from '../support/services';
@@ -23,12 +24,16 @@ describe('a DvP settlement end to end', () => {
     };
     const created = await services().api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
     expect(created).toMatchObject({ state: 'INSTRUCTED', settlement_type: 'single_platform' });
+    settlementSchema.parse(created); // the documented shape is the served one
 
     const awaiting = await waitForState(services().api, created.id, ['AWAITING_DEPOSITS']);
     await depositAs(manifest, awaiting, 'seller');
     await depositAs(manifest, awaiting, 'buyer');
+    settlementSchema.parse(awaiting);
     const done = await waitForState(services().api, created.id, ['FINALIZED', 'ROLLED_BACK']);
     expect(done.state).toBe('FINALIZED');
+    settlementSchema.parse(done);
+    pageOf(eventSchema).parse(await services().api.request('GET', `/v1/settlements/${created.id}/events`));
     expect(done.legs.every((l) => l.deposit.status === 'deposited' && l.deposit.instructions === null)).toBe(true);
 
     const asset = 100n * 10n ** 18n;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
+import { operationSchema } from '../../api/responses';
 import { createApiClient } from '../../db/clients';
 import { ROOT } from '../../stack/paths';
 import { stackContext, withServices } from '../support/services';
@@ -40,6 +41,7 @@ describe('operator tools', () => {
     const { id, sellerAsset } = await halfDeposited();
     const res = await admin(`${id}/cancel`, { reason: 'counterparty withdrew' });
     expect(res).toMatchObject({ outcome: 'cancelling' });
+    operationSchema.parse(res);
     const done = await waitForState(api(), id, ['ROLLED_BACK']);
     expect(done.failure_reason).toBe(`cancelled by ${manifest.client.client_id}: counterparty withdrew`);
     expect(await balanceOf(manifest, DEMO!.address, manifest.wallets.seller.address)).toBe(sellerAsset);

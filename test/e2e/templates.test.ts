@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
+import { templateSchema } from '../../api/responses';
 import { createApiClient } from '../../db/clients';
 import type { TemplateConfig } from '../../domain/template';
 import { stackContext, withServices } from '../support/services';
@@ -57,6 +58,7 @@ describe('settlement templates', () => {
     const slug = `custom-${randomUUID().slice(0, 8)}`;
     const created = await api().request<TemplateView>('POST', '/v1/settlement-templates', { slug, name: 'Screen after funding', config: CUSTOM });
     expect(created).toMatchObject({ slug, version: 1, built_in: false });
+    templateSchema.parse(created);
     const done = await settleEndToEnd(dvpInstruction(manifest, { template_id: slug }), 'DONE');
     const trail = await services().db.settlementEvent.findMany({ where: { settlementId: done.id }, orderBy: { sequence: 'asc' } });
     expect(trail.map((e) => e.toState)).toEqual(['NEW', 'ESCROW_OPEN', 'FUNDING', 'SCREENING', 'SWAPPING', 'DONE']);

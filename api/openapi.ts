@@ -1,0 +1,126 @@
+// The API as an OpenAPI 3.1 document, built from the same zod schemas the routes
+// validate with (api/schemas.ts) and the response shapes (api/responses.ts). A test
+// compares this table with the routes the app serves, so neither can drift.
+
+import { z } from 'zod';
+import type { Scope } from './auth/scopes';
+import * as res from './responses';
+import * as req from './schemas';
+
+export interface RouteSpec {
+  method: 'get' | 'post';
+  path: string;
+  summary: string;
+  tag: string;
+  /** Absent: no token needed. */
+  scope?: Scope;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  ok: { status: number; schema?: z.ZodType; description: string };
+  errors?: number[];
+}
+
+const page = (item: z.ZodType) => res.pageOf(item);
+
+export const ROUTES: RouteSpec[] = [
+  { method: 'get', path: '/healthz', tag: 'health', summary: 'The process is up', ok: { status: 200, description: 'alive' } },
+  { method: 'get', path: '/readyz', tag: 'health', summary: 'The database and Temporal answer', ok: { status: 200, description: 'ready' }, errors: [503] },
+  { method: 'get', path: '/openapi.json', tag: 'reference', summary: 'This document', ok: { status: 200, description: 'OpenAPI 3.1' } },
+  { method: 'get', path: '/docs', tag: 'reference', summary: 'A reference page for this document (works offline)', ok: { status: 200, description: 'HTML' } },
+  {
+    method: 'post', path: '/oauth/token', tag: 'auth', summary: 'OAuth 2.0 client credentials: an access token',
+    body: req.tokenRequestSchema, ok: { status: 200, schema: res.tokenSchema, description: 'a JWT access token' }, errors: [400, 401, 403, 422],
+  },
+  {
+    method: 'post', path: '/v1/settlements', tag: 'settlements', scope: 'settlements:write', summary: 'Create a settlement and start its workflow (idempotent by idempotency_key)',
+    body: req.createSettlementSchema, ok: { status: 201, schema: res.settlementSchema, description: 'created; 200 for an idempotent repeat' }, errors: [401, 403, 409, 415, 422],
+  },
+  {
+    method: 'get', path: '/v1/settlements', tag: 'settlements', scope: 'settlements:read', summary: "List the caller's settlements, newest first",
+    query: req.listSettlementsQuery, ok: { status: 200, schema: page(res.settlementSchema), description: 'a page' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'get', path: '/v1/settlements/{id}', tag: 'settlements', scope: 'settlements:read', summary: 'One settlement, with deposit instructions while deposits are awaited',
+    ok: { status: 200, schema: res.settlementSchema, description: 'the settlement' }, errors: [401, 403, 404],
+  },
+  {
+    method: 'get', path: '/v1/settlements/{id}/events', tag: 'settlements', scope: 'settlements:read', summary: 'The audit trail, oldest first, hash-chained',
+    query: req.pageQuery, ok: { status: 200, schema: page(res.eventSchema), description: 'a page of events' }, errors: [401, 403, 404, 422],
+  },
+  {
+    method: 'get', path: '/v1/settlements/{id}/events/verify', tag: 'settlements', scope: 'settlements:read', summary: "Verify the trail's hash chain; names the first broken link",
+    ok: { status: 200, schema: res.trailVerdictSchema, description: 'the verdict' }, errors: [401, 403, 404],
+  },
+  {
+    method: 'post', path: '/v1/settlements/{id}/compliance-decision', tag: 'settlements', scope: 'settlements:write', summary: 'Approve or reject a settlement waiting on a flagged screening',
+    body: req.complianceDecisionSchema, ok: { status: 200, schema: res.settlementSchema, description: 'the decision was delivered' }, errors: [401, 403, 404, 409, 422],
+  },
+  {
+    method: 'get', path: '/v1/settlement-templates', tag: 'templates', scope: 'templates:read', summary: 'The latest version of every visible template',
+    query: req.pageQuery, ok: { status: 200, schema: page(res.templateSchema), description: 'a page' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'get', path: '/v1/settlement-templates/{idOrSlug}', tag: 'templates', scope: 'templates:read', summary: 'A template version (the latest unless ?version=)',
+    query: req.templateVersionQuery, ok: { status: 200, schema: res.templateSchema, description: 'the template' }, errors: [401, 403, 404, 422],
+  },
+  {
+    method: 'post', path: '/v1/settlement-templates', tag: 'templates', scope: 'templates:write', summary: 'Create a template (version 1), validated before it is saved',
+    body: req.createTemplateSchema, ok: { status: 201, schema: res.templateSchema, description: 'created' }, errors: [401, 403, 409, 422],
+  },
+  {
+    method: 'post', path: '/v1/settlement-templates/{idOrSlug}/versions', tag: 'templates', scope: 'templates:write', summary: 'Publish the next version of your template',
+    body: req.publishVersionSchema, ok: { status: 201, schema: res.templateSchema, description: 'published' }, errors: [401, 403, 404, 409, 422],
+  },
+  {
+    method: 'get', path: '/v1/admin/settlements/stuck', tag: 'operations', scope: 'admin', summary: 'Non-terminal settlements past timeout_at or idle',
+    query: req.stuckQuery, ok: { status: 200, schema: page(res.stuckSchema), description: 'a page' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'post', path: '/v1/admin/settlements/{id}/cancel', tag: 'operations', scope: 'admin', summary: 'Cancel before the swap: roll back with refunds',
+    body: req.reasonBody, ok: { status: 202, schema: res.operationSchema, description: 'the rollback is under way' }, errors: [401, 403, 404, 409, 422],
+  },
+  {
+    method: 'post', path: '/v1/admin/settlements/{id}/force-rollback', tag: 'operations', scope: 'admin', summary: 'Roll back even if the workflow died; idempotent',
+    body: req.reasonBody, ok: { status: 202, schema: res.operationSchema, description: 'under way; 200 if already rolled back' }, errors: [401, 403, 404, 409, 422],
+  },
+];
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+export function openApiDocument(buildVersion: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of ROUTES) {
+    const pathParams = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const query = r.query ? Object.entries((jsonSchema(r.query, 'input').properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({ name, in: 'query', schema })) : [];
+    paths[r.path] ??= {};
+    paths[r.path]![r.method] = {
+      summary: r.summary,
+      tags: [r.tag],
+      ...(r.scope ? { security: [{ bearer: [] }], description: `Scope: \`${r.scope}\`.` } : { security: [] }),
+      ...(pathParams.length || query.length ? { parameters: [...pathParams, ...query] } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
+      responses: {
+        [r.ok.status]: { description: r.ok.description, ...(r.ok.schema ? { content: { 'application/json': { schema: jsonSchema(r.ok.schema, 'output') } } } : {}) },
+        ...Object.fromEntries((r.errors ?? []).map((status) => [status, { $ref: '#/components/responses/Error' }])),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Lockstep settlement API',
+      version: buildVersion,
+      description: 'Delivery-versus-payment settlement, compatible with the KeyStone OS settlement API; errors carry KeyStone\'s `detail` and IsSettled\'s fields.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { Error: jsonSchema(res.errorSchema, 'output') },
+      responses: { Error: { description: 'An error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+    },
+    paths,
+  };
+}
