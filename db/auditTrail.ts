@@ -15,8 +15,9 @@ export interface TrailEvent {
   createdAt: Date;
 }
 
-export function contentHash(previousHash: string | null, e: TrailEvent): string {
-  const content = canonicalJson({
+/** An event's content as the API shows it; the hash covers exactly this. */
+export function eventContent(e: TrailEvent) {
+  return {
     settlement_id: e.settlementId,
     sequence: e.sequence,
     from_state: e.fromState,
@@ -24,8 +25,11 @@ export function contentHash(previousHash: string | null, e: TrailEvent): string 
     triggered_by: e.triggeredBy,
     payload: e.payload,
     created_at: e.createdAt.toISOString(),
-  });
-  return createHash('sha256').update(`${previousHash ?? ''}\n${content}`).digest('hex');
+  };
+}
+
+export function contentHash(previousHash: string | null, e: TrailEvent): string {
+  return createHash('sha256').update(`${previousHash ?? ''}\n${canonicalJson(eventContent(e))}`).digest('hex');
 }
 
 export type TrailVerdict =

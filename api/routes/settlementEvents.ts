@@ -1,7 +1,7 @@
 // The audit trail: GET /v1/settlements/{id}/events (oldest first) and its verifier.
 
 import { Router, type Request } from 'express';
-import { verifyTrail } from '../../db/auditTrail';
+import { eventContent, verifyTrail } from '../../db/auditTrail';
 import type { Db } from '../../db/client';
 import { isUuid } from '../../domain/ids';
 import { callerOf, requireScope } from '../auth/middleware';
@@ -31,17 +31,7 @@ export function settlementEventRoutes(deps: { db: Db }): Router {
       deps.db.settlementEvent.count({ where: { settlementId } }),
     ]);
     res.json({
-      items: events.map((e) => ({
-        id: e.id,
-        settlement_id: e.settlementId,
-        sequence: e.sequence,
-        from_state: e.fromState,
-        to_state: e.toState,
-        triggered_by: e.triggeredBy,
-        payload: e.payload,
-        content_hash: e.contentHash,
-        created_at: e.createdAt.toISOString(),
-      })),
+      items: events.map((e) => ({ id: e.id, ...eventContent(e), content_hash: e.contentHash })),
       total,
       limit,
       offset,
