@@ -1,0 +1,141 @@
+// npm run bench: settlement speed and memory on the real stack (Temporal dev server,
+// PostgreSQL, anvil with automine), started fresh in data/bench on free ports.
+// Prints figures; asserts nothing. The dev server has one history shard and SQLite, so
+// these are figures for comparing changes on one machine, not capacity claims.
+//
+//   npm run bench -- [--settlements 30] [--concurrency 5] [--reads 300]
+
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Hex } from 'viem';
+import { LockstepApi } from '../cli/apiClient';
+import { sendPreparedCalls, type PreparedCall } from '../cli/depositor';
+import { guideInstruction } from '../cli/instruction';
+import { ROOT } from '../stack/paths';
+import { freePort } from '../stack/ports';
+import { serviceProcess } from '../stack/services';
+import { startInfrastructure } from '../stack/stack';
+
+interface View {
+  id: string;
+  state: string;
+  legs: { from_role: string; deposit: { instructions: PreparedCall[] | null } }[];
+}
+
+const { values } = parseArgs({
+  options: { settlements: { type: 'string', default: '30' }, concurrency: { type: 'string', default: '5' }, reads: { type: 'string', default: '300' } },
+});
+const total = Number(values.settlements);
+const concurrency = Number(values.concurrency);
+const reads = Number(values.reads);
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+const row = (name: string, xs: number[]) =>
+  say(`  ${name.padEnd(36)} p50 ${percentile(xs, 50).toFixed(0).padStart(6)} ms   p99 ${percentile(xs, 99).toFixed(0).padStart(6)} ms   (n=${xs.length})`);
+const rssMb = (pid: number | undefined) => {
+  const match = pid ? /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8')) : null;
+  return match ? (Number(match[1]) / 1024).toFixed(0) : '?';
+};
+
+/** One transaction at a time per wallet: the chain wants increasing nonces. */
+const queues: Record<string, Promise<unknown>> = {};
+function serially<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const next = (queues[key] ?? Promise.resolve()).then(work, work);
+  queues[key] = next.catch(() => undefined);
+  return next;
+}
+
+const dataDir = join(ROOT, 'data', 'bench');
+await rm(dataDir, { recursive: true, force: true });
+say('starting the stack...');
+const infra = await startInfrastructure({
+  dataDir,
+  ports: { api: await freePort(), temporal: await freePort(), temporalUi: await freePort(), postgres: await freePort(), anvil: await freePort() },
+  echo: false,
+  confirmations: 1,
+  persistChain: false,
+  say,
+});
+const { manifest, secrets } = infra;
+const processes = (['worker', 'listener', 'api'] as const).map((name) =>
+  serviceProcess(name, manifest, secrets, { logDir: join(dataDir, 'logs'), env: { LISTENER_POLL_MS: '200' } }),
+);
+try {
+  await Promise.all(processes.map((p) => p.start()));
+  const api = new LockstepApi(manifest.api_url);
+  await api.authenticate(manifest.client.client_id, manifest.client.client_secret);
+  const keys: Record<string, Hex> = { seller: manifest.wallets.seller.private_key, buyer: manifest.wallets.buyer.private_key };
+
+  const createMs: number[] = [];
+  const toAwaitingMs: number[] = [];
+  const depositsToFinalMs: number[] = [];
+  const endToEndMs: number[] = [];
+  const poll = async (id: string, until: (v: View) => boolean) => {
+    for (;;) {
+      const v = await api.request<View>('GET', `/v1/settlements/${id}`);
+      if (until(v)) return v;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  async function oneSettlement(): Promise<void> {
+    const started = performance.now();
+    const created = await api.request<View>('POST', '/v1/settlements', guideInstruction(manifest));
+    createMs.push(performance.now() - started);
+    const awaiting = await poll(created.id, (v) => v.state === 'AWAITING_DEPOSITS');
+    toAwaitingMs.push(performance.now() - started);
+    const depositsStarted = performance.now();
+    // Instructions reflect the allowance when read: read them just before sending, one wallet at a time.
+    await Promise.all(
+      awaiting.legs.map((leg, i) =>
+        serially(leg.from_role, async () => {
+          const fresh = await api.request<View>('GET', `/v1/settlements/${created.id}`);
+          await sendPreparedCalls(manifest.chain.rpc_url, keys[leg.from_role]!, fresh.legs[i]!.deposit.instructions!);
+        }),
+      ),
+    );
+    const done = await poll(created.id, (v) => ['FINALIZED', 'ROLLED_BACK'].includes(v.state));
+    if (done.state !== 'FINALIZED') throw new Error(`settlement ${done.id} ended ${done.state}`);
+    depositsToFinalMs.push(performance.now() - depositsStarted);
+    endToEndMs.push(performance.now() - started);
+  }
+
+  say(`running ${total} settlements, ${concurrency} at a time...`);
+  const runStarted = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next += 1;
+        await oneSettlement();
+      }
+    }),
+  );
+  const runSeconds = (performance.now() - runStarted) / 1000;
+
+  const list = await api.request<{ items: { id: string }[] }>('GET', '/v1/settlements?limit=1');
+  const readMs: number[] = [];
+  for (let i = 0; i < reads; i++) {
+    const t = performance.now();
+    await api.request('GET', `/v1/settlements/${list.items[0]!.id}`);
+    readMs.push(performance.now() - t);
+  }
+
+  say(`\nLockstep settlement benchmark (${new Date().toISOString()}, Node ${process.version}, automine, 1 confirmation)`);
+  row('POST /v1/settlements', createMs);
+  row('create → AWAITING_DEPOSITS', toAwaitingMs);
+  row('deposits sent → FINALIZED', depositsToFinalMs);
+  row('create → FINALIZED (incl. deposits)', endToEndMs);
+  row('GET /v1/settlements/{id}', readMs);
+  say(`  throughput                            ${(total / runSeconds).toFixed(2)} settlements/s (${total} in ${runSeconds.toFixed(1)} s)`);
+  say(`  resident memory after the run         worker ${rssMb(processes[0]!.pid)} MB, listener ${rssMb(processes[1]!.pid)} MB, api ${rssMb(processes[2]!.pid)} MB`);
+} finally {
+  for (const p of processes.reverse()) await p.stop();
+  await infra.stop();
+}
