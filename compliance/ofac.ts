@@ -58,7 +58,8 @@ export async function readOfacSdn(dir: string): Promise<{ entries: SanctionsEntr
     aliases.set(clean(id), list);
   }
 
-  const entries = parseCsv(sdn).map((row): SanctionsEntry => {
+  // The files end with a DOS end-of-file byte on a line of its own: keep only rows with an entity number.
+  const entries = parseCsv(sdn).filter((row) => /^\d+$/.test(clean(row[0]))).map((row): SanctionsEntry => {
     const entryId = clean(row[0]);
     const remarks = clean(row[11]) + (continued.get(entryId) ?? '');
     return {

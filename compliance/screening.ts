@@ -1,12 +1,15 @@
-// Dual-layer screening with normalized exact matching: layer 1 matches party names
-// against entry names and aliases, layer 2 matches wallets against listed addresses
-// and the operator's blocklist. A hit on a name, a strong alias or a wallet fails; a
-// hit on a weak alias only (OFAC's low-quality a.k.a.s) is flagged for a person to
-// decide. Fuzzy scoring replaces layer 1 later.
+// Dual-layer screening. Layer 1 scores each party name against the listed names and
+// aliases it shares keys with (a candidate index, so a query touches a small fraction of
+// the list); layer 2 matches wallets exactly against listed addresses and the operator's
+// blocklist. A wallet hit, or a name scoring at or above the fail threshold, fails; a
+// name between the review and fail thresholds, or an exact hit on a weak (low-quality)
+// alias only, is flagged for a person; anything else clears.
 
 import type { ListVersion, SanctionsEntry } from './ofac';
+import { comparePrepared, phoneticKey, prepareName, type PreparedName } from './nameScore';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 
-export const SCREENING_ALGORITHM = 'exact-normalized-v1';
+export const SCREENING_ALGORITHM = 'token-alignment-v1';
 
 export interface ScreenedParty {
   role: string;
@@ -24,48 +27,100 @@ export interface ScreeningMatch {
   entryName: string;
   /** The list's spelling that matched (name or alias) or the listed address. */
   matched: string;
+  score: number;
+  reason: string;
 }
 
 export interface ScreeningResult {
   outcome: 'cleared' | 'flagged' | 'failed';
   algorithm: string;
+  thresholds: Thresholds;
   listVersions: ListVersion[];
   matches: ScreeningMatch[];
 }
 
-const EVM_ADDRESS = /^0x[0-9a-f]{40}$/;
+interface Spelling {
+  entry: SanctionsEntry;
+  name: string;
+  quality: 'strong' | 'weak';
+  prepared: PreparedName;
+  schema: string;
+  /** Letters in its longest alternative, for ranking candidates. */
+  length: number;
+}
 
-/** Case, accents, punctuation and token order do not distinguish names: "DOE, John" is "John Doe". */
-export function normalizeName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()
-    .split(' ')
-    .filter(Boolean)
-    .sort()
-    .join(' ');
+const EVM_ADDRESS = /^0x[0-9a-f]{40}$/;
+/** Keys shared by more spellings than this say little about a candidate (al, mohammed, company). */
+const COMMON_KEY = 1500;
+const MAX_CANDIDATES = 60;
+
+const deletions = (t: string) => (t.length >= 4 ? [...t].map((_, i) => t.slice(0, i) + t.slice(i + 1)) : []);
+
+/**
+ * Keys a listed spelling is filed under: its whole token sequence (exact hits always
+ * surface), each token, its sound, and each token with one letter deleted, so that any
+ * single-letter slip in a query still shares a key with it (SymSpell's idea).
+ */
+function indexKeys(prepared: PreparedName): string[] {
+  const keys = new Set<string>();
+  for (const { tokens } of prepared) {
+    keys.add(`x:${tokens.join(' ')}`);
+    for (const t of tokens) {
+      keys.add(`t:${t}`);
+      keys.add(`p:${phoneticKey(t)}`);
+      for (const d of deletions(t)) keys.add(`d:${d}`);
+    }
+  }
+  return [...keys];
+}
+
+/** The keys a query looks up: a slip may have deleted, inserted or replaced a letter. */
+function queryKeys(prepared: PreparedName): { exact: string[]; fuzzy: string[] } {
+  const exact = new Set<string>();
+  const fuzzy = new Set<string>();
+  for (const { tokens } of prepared) {
+    exact.add(`x:${tokens.join(' ')}`);
+    for (const t of tokens) {
+      fuzzy.add(`t:${t}`);
+      fuzzy.add(`p:${phoneticKey(t)}`);
+      fuzzy.add(`d:${t}`);
+      for (const d of deletions(t)) {
+        fuzzy.add(`t:${d}`);
+        fuzzy.add(`d:${d}`);
+      }
+    }
+  }
+  return { exact: [...exact], fuzzy: [...fuzzy] };
+}
+
+function schemaOf(entry: SanctionsEntry): string {
+  if (entry.entityType === 'individual') return 'Person';
+  if (entry.entityType === 'vessel') return 'Vessel';
+  return 'Company';
 }
 
 export class Screener {
-  private readonly names = new Map<string, { entry: SanctionsEntry; matched: string; quality: 'strong' | 'weak' }[]>();
+  private readonly spellings: Spelling[] = [];
+  private readonly postings = new Map<string, number[]>();
   private readonly wallets = new Map<string, { entry: SanctionsEntry | undefined; matched: string }>();
 
   constructor(
     entries: SanctionsEntry[],
     private readonly versions: ListVersion[],
     blocklist: string[] = [],
+    private readonly thresholds: Thresholds = DEFAULT_THRESHOLDS,
   ) {
     for (const entry of entries) {
-      const spellings = [{ name: entry.name, quality: 'strong' as const }, ...entry.aliases];
-      for (const { name, quality } of spellings) {
-        const key = normalizeName(name);
-        if (!key) continue;
-        const hits = this.names.get(key) ?? [];
-        hits.push({ entry, matched: name, quality });
-        this.names.set(key, hits);
+      for (const { name, quality } of [{ name: entry.name, quality: 'strong' as const }, ...entry.aliases]) {
+        const prepared = prepareName(name);
+        if (!prepared.some((p) => p.tokens.length)) continue;
+        const length = Math.max(...prepared.map((a) => a.tokens.join('').length));
+        const id = this.spellings.push({ entry, name, quality, prepared, schema: schemaOf(entry), length }) - 1;
+        for (const key of indexKeys(prepared)) {
+          const list = this.postings.get(key) ?? [];
+          list.push(id);
+          this.postings.set(key, list);
+        }
       }
       for (const { address } of entry.digitalCurrencyAddresses) {
         // EVM addresses are the same account on every EVM chain, whatever currency OFAC filed them under.
@@ -80,11 +135,59 @@ export class Screener {
     return this.wallets.size;
   }
 
+  get spellingCount(): number {
+    return this.spellings.length;
+  }
+
+  /** Listed spellings scoring at least the review threshold against `name` (weak aliases: only exact), best first. */
+  matchName(name: string): { spelling: Spelling; score: number; reason: string }[] {
+    const prepared = prepareName(name);
+    const hits = new Map<number, number>();
+    const { exact, fuzzy } = queryKeys(prepared);
+    for (const key of exact) for (const id of this.postings.get(key) ?? []) hits.set(id, Number.POSITIVE_INFINITY);
+    const keys = fuzzy.map((k) => this.postings.get(k) ?? []).filter((p) => p.length);
+    const selective = keys.filter((p) => p.length <= COMMON_KEY);
+    // Candidates sharing the rarest keys come first: a rare key says more than a common one.
+    for (const posting of selective.length ? selective : keys.sort((p, q) => p.length - q.length).slice(0, 1)) {
+      const weight = 1 / Math.log2(2 + posting.length);
+      for (const id of posting) hits.set(id, (hits.get(id) ?? 0) + weight);
+    }
+    // Of equally keyed candidates, those of about the query's length are likelier the same name.
+    const queryLength = Math.max(...prepared.map((a) => a.tokens.join('').length));
+    const rank = ([id, weight]: [number, number]) => {
+      const l = this.spellings[id]!.length;
+      return weight * (Math.min(l, queryLength) / Math.max(l, queryLength, 1));
+    };
+    const candidates = [...hits].sort((a, b) => rank(b) - rank(a)).slice(0, MAX_CANDIDATES);
+    const found = [];
+    for (const [id] of candidates) {
+      const spelling = this.spellings[id]!;
+      const { score, reason } = comparePrepared(prepared, spelling.prepared, spelling.schema);
+      // Weak aliases are too short or common to match on their own: only an exact hit counts.
+      if (spelling.quality === 'weak' ? score >= 1 : score >= this.thresholds.review) found.push({ spelling, score, reason });
+    }
+    return found.sort((a, b) => b.score - a.score);
+  }
+
   screen(parties: ScreenedParty[]): ScreeningResult {
     const matches: ScreeningMatch[] = [];
     for (const party of parties) {
-      for (const { entry, matched, quality } of this.names.get(normalizeName(party.name)) ?? []) {
-        matches.push({ partyRole: party.role, layer: 'name', quality, list: entry.list, entryId: entry.entryId, entryName: entry.name, matched });
+      // One match per listed entry and party: its best-scoring spelling.
+      const seen = new Set<SanctionsEntry>();
+      for (const { spelling, score, reason } of this.matchName(party.name)) {
+        if (seen.has(spelling.entry)) continue;
+        seen.add(spelling.entry);
+        matches.push({
+          partyRole: party.role,
+          layer: 'name',
+          quality: spelling.quality,
+          list: spelling.entry.list,
+          entryId: spelling.entry.entryId,
+          entryName: spelling.entry.name,
+          matched: spelling.name,
+          score,
+          reason,
+        });
       }
       const wallet = this.wallets.get(party.walletAddress.toLowerCase());
       if (wallet) {
@@ -96,13 +199,16 @@ export class Screener {
           entryId: wallet.entry?.entryId ?? party.walletAddress.toLowerCase(),
           entryName: wallet.entry?.name ?? 'blocked address',
           matched: wallet.matched,
+          score: 1,
+          reason: 'exact address',
         });
       }
     }
-    const outcome = matches.some((m) => m.quality === 'strong') ? 'failed' : matches.length ? 'flagged' : 'cleared';
+    const fails = matches.some((m) => m.quality === 'strong' && m.score >= this.thresholds.fail);
     return {
-      outcome,
+      outcome: fails ? 'failed' : matches.length ? 'flagged' : 'cleared',
       algorithm: SCREENING_ALGORITHM,
+      thresholds: this.thresholds,
       listVersions: this.versions,
       matches,
     };

@@ -2,6 +2,7 @@
 // here, so a missing or malformed setting fails at start with its name, not later.
 
 import { z } from 'zod';
+import { DEFAULT_THRESHOLDS } from '../compliance/thresholds';
 import { DEFAULT_TASK_QUEUE } from '../workflows/names';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`), `must be 0x + ${bytes * 2} hex digits`);
@@ -31,6 +32,10 @@ const schema = z.object({
   JWT_ISSUER: z.string().default('https://auth.lockstep.local/'),
   TOKEN_TTL_SECONDS: int(60).default(24 * 3600),
   SANCTIONS_OFAC_DIR: z.string().min(1),
+  /** The UN Security Council consolidated list (XML); optional, screened beside OFAC's when set. */
+  SANCTIONS_UN_FILE: z.string().min(1).optional(),
+  SCREENING_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_THRESHOLDS.review),
+  SCREENING_FAIL_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_THRESHOLDS.fail),
   WALLET_BLOCKLIST: z.string().default(''),
   BUILD_VERSION: z.string().default('0.1.0'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

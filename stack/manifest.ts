@@ -22,6 +22,7 @@ export interface Manifest {
   wallets: Record<'operator' | 'seller' | 'buyer', { address: Address; private_key: Hex }>;
   client: { client_id: string; client_secret: string; platform_id: string; environment: string; audience: string; token_url: string };
   sanctions_ofac_dir: string;
+  sanctions_un_file: string;
 }
 
 /** Settings only the stack's own processes see; never printed. */
@@ -65,6 +66,7 @@ export function serviceEnv(manifest: Manifest, secrets: StackSecrets): Record<st
     JWT_SECRET: secrets.jwt_secret,
     JWT_AUDIENCE: manifest.client.audience,
     SANCTIONS_OFAC_DIR: manifest.sanctions_ofac_dir,
+    SANCTIONS_UN_FILE: manifest.sanctions_un_file,
   };
 }
 

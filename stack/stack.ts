@@ -108,6 +108,7 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
         },
         client,
         sanctions_ofac_dir: process.env.SANCTIONS_OFAC_DIR ?? resolve(ROOT, '..', 'shared', 'data', 'sanctions', 'ofac-sdn'),
+        sanctions_un_file: process.env.SANCTIONS_UN_FILE ?? resolve(ROOT, '..', 'shared', 'data', 'sanctions', 'un', 'consolidated.xml'),
       };
       await writeManifest(dataDir, manifest, secrets);
       return { manifest, secrets, stop };

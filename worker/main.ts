@@ -5,6 +5,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { chainFromConfig } from '../chain/client';
 import { readOfacSdn } from '../compliance/ofac';
+import { readUnConsolidated } from '../compliance/un';
 import { Screener } from '../compliance/screening';
 import { loadConfig, walletBlocklist } from '../config/config';
 import { createLogger } from '../config/logger';
@@ -15,9 +16,15 @@ const log = createLogger('worker', config.LOG_LEVEL);
 
 const db = createDb(config.DATABASE_URL);
 const chain = chainFromConfig(config, true);
-const ofac = await readOfacSdn(config.SANCTIONS_OFAC_DIR);
-const screener = new Screener(ofac.entries, [ofac.version], walletBlocklist(config));
-log.info('sanctions lists loaded', { ...ofac.version, wallets: screener.walletCount });
+const lists = [await readOfacSdn(config.SANCTIONS_OFAC_DIR), ...(config.SANCTIONS_UN_FILE ? [await readUnConsolidated(config.SANCTIONS_UN_FILE)] : [])];
+const screener = new Screener(
+  lists.flatMap((l) => l.entries),
+  lists.map((l) => l.version),
+  walletBlocklist(config),
+  { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD },
+);
+for (const { version } of lists) log.info('sanctions list loaded', { ...version });
+log.info('screening index built', { spellings: screener.spellingCount, wallets: screener.walletCount });
 
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const worker = await Worker.create({

@@ -67,6 +67,21 @@ describe('compliance decisions (dvp-review)', () => {
     expect(done).toMatchObject({ state: 'TIMED_OUT', failure_reason: 'timeout_at passed while awaiting a compliance decision' });
   });
 
+  it('flags a party one typo away from a listed name, naming the entry, and fails it under dvp-standard', async () => {
+    const typoed = (template: string) => {
+      const body = dvpInstruction(manifest, { template_id: template });
+      body.parties[1]!.name = 'Aqxa'; // OFAC entry 18341 is "AQUA"
+      return api().request<SettlementView>('POST', '/v1/settlements', body);
+    };
+    const review = await typoed('dvp-review');
+    const flag = await waitUntilAwaitingDecision(review.id);
+    expect(flag.payload).toMatchObject({
+      screening: { outcome: 'flagged', matches: [{ partyRole: 'seller', entryId: '18341', matched: 'AQUA', quality: 'strong', score: 0.9 }] },
+    });
+    const standard = await typoed('dvp-standard');
+    expect(await waitForState(api(), standard.id, ['ROLLED_BACK', 'AWAITING_DEPOSITS'])).toMatchObject({ state: 'ROLLED_BACK' });
+  });
+
   it('fails a flag outright under dvp-standard, which does not review', async () => {
     const id = await flaggedSettlement('dvp-standard');
     const done = await waitForState(api(), id, ['ROLLED_BACK', 'AWAITING_DEPOSITS']);

@@ -1,0 +1,61 @@
+// npm run bench:screening: the screening index over the full shipped lists (build time,
+// memory, latency of one party screening) and the name scorer's quality on the labelled
+// pairs of shared/data/name-pairs/cases.csv at the review and fail thresholds.
+// Prints figures; asserts nothing.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCsv } from '../compliance/csv';
+import { compareNames } from '../compliance/nameScore';
+import { readOfacSdn } from '../compliance/ofac';
+import { Screener } from '../compliance/screening';
+import { DEFAULT_THRESHOLDS } from '../compliance/thresholds';
+import { readUnConsolidated } from '../compliance/un';
+import { ROOT } from '../stack/paths';
+
+const data = join(ROOT, '..', 'shared', 'data');
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+
+const heapBefore = process.memoryUsage().heapUsed;
+let started = performance.now();
+const lists = [await readOfacSdn(join(data, 'sanctions', 'ofac-sdn')), await readUnConsolidated(join(data, 'sanctions', 'un', 'consolidated.xml'))];
+const readMs = performance.now() - started;
+started = performance.now();
+const screener = new Screener(lists.flatMap((l) => l.entries), lists.map((l) => l.version));
+const buildMs = performance.now() - started;
+global.gc?.();
+const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
+
+// Party screenings as the workflow runs them: one name and one wallet, taken from the lists
+// (exact and with a letter changed) and from made-up names that should clear.
+const entries = lists.flatMap((l) => l.entries);
+const queries = entries.filter((_, i) => i % 7 === 0).flatMap((e, i) => [e.name, e.name.replace(/[aeiou]/i, 'x'), `Person ${i} Example`]);
+const wallet = '0x1111111111111111111111111111111111111111';
+for (const q of queries.slice(0, 200)) screener.screen([{ role: 'buyer', name: q, walletAddress: wallet }]); // warm up
+const latencies = queries.map((q) => {
+  const t = performance.now();
+  screener.screen([{ role: 'buyer', name: q, walletAddress: wallet }]);
+  return performance.now() - t;
+});
+
+const rows = parseCsv(readFileSync(join(data, 'name-pairs', 'cases.csv'), 'utf8')).slice(1);
+const scored = rows.map(([, schema, a, b, match, quality]) => ({ score: compareNames(a!, b!, schema).score, match: match === 'true', quality }));
+const quality = (threshold: number) => {
+  const tp = scored.filter((c) => c.match && c.score >= threshold).length;
+  const fp = scored.filter((c) => !c.match && c.score >= threshold).length;
+  const fn = scored.filter((c) => c.match && c.score < threshold).length;
+  const precision = tp / (tp + fp);
+  const recall = tp / (tp + fn);
+  const strongWrong = scored.filter((c) => c.quality === 'STRONG' && c.match !== c.score >= threshold).length;
+  return `precision ${precision.toFixed(3)}  recall ${recall.toFixed(3)}  F1 ${((2 * precision * recall) / (precision + recall)).toFixed(3)}  STRONG pairs wrong ${strongWrong}`;
+};
+
+say(`Lockstep screening benchmark (${new Date().toISOString()}, Node ${process.version})`);
+say(`  lists                 ${lists.map((l) => `${l.version.list} ${l.version.entryCount} entries`).join(', ')}`);
+say(`  read lists            ${readMs.toFixed(0)} ms`);
+say(`  build index           ${buildMs.toFixed(0)} ms, ${screener.spellingCount} spellings, ${global.gc ? '' : '~'}${heapMb.toFixed(0)} MB heap for lists and index`);
+say(`  one party screening   p50 ${percentile(latencies, 50).toFixed(2)} ms   p99 ${percentile(latencies, 99).toFixed(2)} ms   (n=${latencies.length})`);
+say(`  cases.csv (${scored.length} labelled pairs)`);
+say(`    review ${DEFAULT_THRESHOLDS.review.toFixed(2)}           ${quality(DEFAULT_THRESHOLDS.review)}`);
+say(`    fail   ${DEFAULT_THRESHOLDS.fail.toFixed(2)}           ${quality(DEFAULT_THRESHOLDS.fail)}`);
