@@ -6,7 +6,6 @@
 //   npm run bench -- [--settlements 30] [--concurrency 5] [--reads 300]
 
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Hex } from 'viem';
@@ -14,9 +13,8 @@ import { LockstepApi } from '../cli/apiClient';
 import { sendPreparedCalls, type PreparedCall } from '../cli/depositor';
 import { guideInstruction } from '../cli/instruction';
 import { ROOT } from '../stack/paths';
-import { freePort } from '../stack/ports';
 import { serviceProcess } from '../stack/services';
-import { startInfrastructure } from '../stack/stack';
+import { startFreshInfrastructure } from '../stack/stack';
 
 interface View {
   id: string;
@@ -52,16 +50,8 @@ function serially<T>(key: string, work: () => Promise<T>): Promise<T> {
 }
 
 const dataDir = join(ROOT, 'data', 'bench');
-await rm(dataDir, { recursive: true, force: true });
 say('starting the stack...');
-const infra = await startInfrastructure({
-  dataDir,
-  ports: { api: await freePort(), temporal: await freePort(), temporalUi: await freePort(), postgres: await freePort(), anvil: await freePort() },
-  echo: false,
-  confirmations: 1,
-  persistChain: false,
-  say,
-});
+const infra = await startFreshInfrastructure(dataDir, say);
 const { manifest, secrets } = infra;
 const processes = (['worker', 'listener', 'api'] as const).map((name) =>
   serviceProcess(name, manifest, secrets, { logDir: join(dataDir, 'logs'), env: { LISTENER_POLL_MS: '200' } }),

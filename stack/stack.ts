@@ -3,7 +3,7 @@
 // a bootstrap API client. A data folder from an earlier run is reused as it is.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createPublicClient, createWalletClient, getAddress, http, parseUnits, toHex, type Address, type Hex } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
@@ -16,6 +16,7 @@ import { ensureBuiltInTemplates } from '../db/templates';
 import { DEFAULT_TASK_QUEUE } from '../workflows/names';
 import { startAnvil } from './anvil';
 import { ROOT } from './paths';
+import { freePort } from './ports';
 import { readStack, writeManifest, type Manifest, type StackSecrets } from './manifest';
 import { applyMigrations, startPostgres, type Postgres } from './postgres';
 import { ensureTemporalCli, startTemporal } from './temporal';
@@ -176,4 +177,21 @@ async function ensureBootstrapClient(db: Db, previous: Manifest | undefined, api
     audience,
     token_url: `${apiUrl}/oauth/token`,
   };
+}
+
+/**
+ * A throwaway stack for tests and benchmarks: a fresh data folder, free ports, a chain that
+ * mines a block per transaction and counts a deposit at depth 1 (fast, and still the real
+ * confirmation path), nothing kept afterwards.
+ */
+export async function startFreshInfrastructure(dataDir: string, say: (line: string) => void): Promise<Infrastructure> {
+  await rm(dataDir, { recursive: true, force: true });
+  return startInfrastructure({
+    dataDir,
+    ports: { api: await freePort(), temporal: await freePort(), temporalUi: await freePort(), postgres: await freePort(), anvil: await freePort() },
+    echo: false,
+    confirmations: 1,
+    persistChain: false,
+    say,
+  });
 }
