@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 // one file at a time because they share its chain and listener cursor.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'data/test-results.json' },
     projects: [
       {
         test: {
