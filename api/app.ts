@@ -11,6 +11,7 @@ import { oauthRoutes } from './routes/oauth';
 import { referenceRoutes } from './routes/reference';
 import { settlementEventRoutes } from './routes/settlementEvents';
 import { settlementRoutes } from './routes/settlements';
+import { suppressionRoutes } from './routes/suppressions';
 import { templateRoutes } from './routes/templates';
 import type { CreateDeps } from './settlements/create';
 import type { PresentDeps } from './settlements/present';
@@ -30,6 +31,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(settlementRoutes(deps));
   app.use(settlementEventRoutes(deps));
   app.use(complianceDecisionRoutes(deps));
+  app.use(suppressionRoutes(deps));
   app.use(templateRoutes(deps));
   app.use(adminRoutes(deps));
   app.use((req) => {

@@ -56,6 +56,11 @@ export const ROUTES: RouteSpec[] = [
     body: req.complianceDecisionSchema, ok: { status: 200, schema: res.settlementSchema, description: 'the decision was delivered' }, errors: [401, 403, 404, 409, 422],
   },
   {
+    method: 'post', path: '/v1/compliance/suppressions', tag: 'settlements', scope: 'settlements:write',
+    summary: "Record that a party is not a list entry the settlement's screening matched (never for an exact hit)",
+    body: req.suppressionSchema, ok: { status: 201, schema: res.suppressionResponseSchema, description: 'recorded' }, errors: [401, 403, 404, 422],
+  },
+  {
     method: 'get', path: '/v1/settlement-templates', tag: 'templates', scope: 'templates:read', summary: 'The latest version of every visible template',
     query: req.pageQuery, ok: { status: 200, schema: page(res.templateSchema), description: 'a page' }, errors: [401, 403, 422],
   },

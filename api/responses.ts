@@ -81,6 +81,17 @@ export const templateSchema = z.object({
   created_at: timestamp,
 });
 
+export const suppressionResponseSchema = z.object({
+  id: z.uuid(),
+  settlement_id: z.uuid(),
+  party_role: z.string(),
+  list: z.string(),
+  entry_id: z.string(),
+  reason: z.string(),
+  created_by: z.string(),
+  created_at: timestamp,
+});
+
 export const stuckSchema = z.object({ id: z.uuid(), state: z.string(), timeout_at: timestamp, updated_at: timestamp, reason: z.string() });
 
 export const operationSchema = z.object({ outcome: z.enum(['cancelling', 'rolling_back', 'already_rolled_back']), settlement: settlementSchema });

@@ -77,6 +77,14 @@ export const complianceDecisionSchema = z.object({
   reason: z.string().trim().max(2000).default(''),
 });
 
+export const suppressionSchema = z.object({
+  settlement_id: text(64),
+  party_role: text(64),
+  list: text(64),
+  entry_id: text(64),
+  reason: text(2000),
+});
+
 export const stuckQuery = pageQuery.extend({ idle_minutes: z.coerce.number().int().min(1).max(100_000).default(60) });
 export const reasonBody = z.object({ reason: z.string().trim().max(2000).default('') });
 

@@ -5,8 +5,10 @@
 // name between the review and fail thresholds, or an exact hit on a weak (low-quality)
 // alias only, is flagged for a person; anything else clears.
 
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../domain/canonicalJson';
 import type { ListVersion, SanctionsEntry } from './ofac';
-import { comparePrepared, phoneticKey, prepareName, type PreparedName } from './nameScore';
+import { comparePrepared, phoneticKey, prepareName, tokenize, type PreparedName } from './nameScore';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 
 export const SCREENING_ALGORITHM = 'token-alignment-v1';
@@ -15,7 +17,23 @@ export interface ScreenedParty {
   role: string;
   name: string;
   walletAddress: string;
+  /** partyKey(external reference, name), when suppressions may apply to this party. */
+  key?: string;
 }
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Who a party is for suppressions, without keeping their name: a new name is a new party. */
+export function partyKey(externalReference: string, name: string): string {
+  return sha(`${externalReference}\n${tokenize(name).tokens.join(' ')}`);
+}
+
+/** What a list entry says; a suppression ends when a list update changes it. */
+export function entryFingerprint(entry: SanctionsEntry): string {
+  return sha(canonicalJson({ name: entry.name, aliases: entry.aliases, type: entry.entityType, programs: entry.programs })).slice(0, 32);
+}
+
+export const suppressionKey = (party: string, list: string, entryId: string, fingerprint: string) => `${party}|${list}|${entryId}|${fingerprint}`;
 
 export interface ScreeningMatch {
   partyRole: string;
@@ -25,6 +43,7 @@ export interface ScreeningMatch {
   list: string;
   entryId: string;
   entryName: string;
+  entryFingerprint: string;
   /** The list's spelling that matched (name or alias) or the listed address. */
   matched: string;
   score: number;
@@ -37,6 +56,8 @@ export interface ScreeningResult {
   thresholds: Thresholds;
   listVersions: ListVersion[];
   matches: ScreeningMatch[];
+  /** Matches a reviewer suppressed for this party and entry; they do not count. */
+  suppressed: ScreeningMatch[];
 }
 
 interface Spelling {
@@ -169,21 +190,25 @@ export class Screener {
     return found.sort((a, b) => b.score - a.score);
   }
 
-  screen(parties: ScreenedParty[]): ScreeningResult {
+  /** `suppressions`: suppressionKey()s a reviewer recorded; an exact hit is never suppressed. */
+  screen(parties: ScreenedParty[], suppressions: ReadonlySet<string> = new Set()): ScreeningResult {
     const matches: ScreeningMatch[] = [];
+    const suppressed: ScreeningMatch[] = [];
     for (const party of parties) {
+      const found: ScreeningMatch[] = [];
       // One match per listed entry and party: its best-scoring spelling.
       const seen = new Set<SanctionsEntry>();
       for (const { spelling, score, reason } of this.matchName(party.name)) {
         if (seen.has(spelling.entry)) continue;
         seen.add(spelling.entry);
-        matches.push({
+        found.push({
           partyRole: party.role,
           layer: 'name',
           quality: spelling.quality,
           list: spelling.entry.list,
           entryId: spelling.entry.entryId,
           entryName: spelling.entry.name,
+          entryFingerprint: entryFingerprint(spelling.entry),
           matched: spelling.name,
           score,
           reason,
@@ -191,17 +216,23 @@ export class Screener {
       }
       const wallet = this.wallets.get(party.walletAddress.toLowerCase());
       if (wallet) {
-        matches.push({
+        found.push({
           partyRole: party.role,
           layer: 'wallet',
           quality: 'strong',
           list: wallet.entry?.list ?? 'internal-blocklist',
           entryId: wallet.entry?.entryId ?? party.walletAddress.toLowerCase(),
           entryName: wallet.entry?.name ?? 'blocked address',
+          entryFingerprint: wallet.entry ? entryFingerprint(wallet.entry) : 'blocklist',
           matched: wallet.matched,
           score: 1,
           reason: 'exact address',
         });
+      }
+      for (const m of found) {
+        const exact = m.layer === 'wallet' || m.score >= 1;
+        const waived = !exact && party.key !== undefined && suppressions.has(suppressionKey(party.key, m.list, m.entryId, m.entryFingerprint));
+        (waived ? suppressed : matches).push(m);
       }
     }
     const fails = matches.some((m) => m.quality === 'strong' && m.score >= this.thresholds.fail);
@@ -211,6 +242,7 @@ export class Screener {
       thresholds: this.thresholds,
       listVersions: this.versions,
       matches,
+      suppressed,
     };
   }
 }

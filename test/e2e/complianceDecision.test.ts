@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
+import { suppressionResponseSchema } from '../../api/responses';
 import { createApiClient } from '../../db/clients';
 import { stackContext, withServices } from '../support/services';
 import { depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
@@ -80,6 +81,36 @@ describe('compliance decisions (dvp-review)', () => {
     });
     const standard = await typoed('dvp-standard');
     expect(await waitForState(api(), standard.id, ['ROLLED_BACK', 'AWAITING_DEPOSITS'])).toMatchObject({ state: 'ROLLED_BACK' });
+  });
+
+  it('clears a suppressed party next time, flags it again once its name changes, and never suppresses an exact hit', async () => {
+    const withSeller = (name: string, template = 'dvp-review') => {
+      const body = dvpInstruction(manifest, { template_id: template });
+      body.parties[1]!.name = name;
+      return api().request<SettlementView>('POST', '/v1/settlements', body);
+    };
+    const first = await withSeller('Aqxa');
+    await waitUntilAwaitingDecision(first.id);
+    const suppression = await api().request('POST', '/v1/compliance/suppressions', {
+      settlement_id: first.id, party_role: 'seller', list: 'ofac-sdn', entry_id: '18341', reason: 'another company: checked the registry',
+    });
+    expect(suppressionResponseSchema.parse(suppression)).toMatchObject({ entry_id: '18341', created_by: manifest.client.client_id });
+    await decide(first.id, 'approve');
+
+    const again = await withSeller('Aqxa');
+    await waitForState(api(), again.id, ['AWAITING_DEPOSITS']);
+    const cleared = (await trail(again.id)).find((e) => e.toState === 'COMPLIANCE_CLEARED')!;
+    expect(cleared.payload).toMatchObject({ screening: { outcome: 'cleared', matches: [], suppressed: [{ entryId: '18341' }] } });
+
+    const renamed = await withSeller('Aqwa');
+    expect((await waitUntilAwaitingDecision(renamed.id)).payload).toMatchObject({ screening: { outcome: 'flagged' } });
+
+    const exact = await withSeller('Banco Nacional de Cuba', 'dvp-standard');
+    await waitForState(api(), exact.id, ['ROLLED_BACK']);
+    const refused = await api()
+      .request('POST', '/v1/compliance/suppressions', { settlement_id: exact.id, party_role: 'seller', list: 'ofac-sdn', entry_id: '306', reason: 'no' })
+      .catch((e: ApiRequestError) => e);
+    expect(refused).toMatchObject({ status: 422, body: { long_message: expect.stringMatching(/exact hit cannot be suppressed/) } });
   });
 
   it('fails a flag outright under dvp-standard, which does not review', async () => {
