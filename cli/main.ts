@@ -2,6 +2,7 @@
 //   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b]
 //   lockstep trail verify SETTLEMENT_ID
 //   lockstep admin stuck [--idle-minutes 60] | admin cancel ID [--reason R] | admin force-rollback ID [--reason R]
+//   lockstep screen name|compare|batch ... | lists status
 //   lockstep demo [--manifest data/dev/manifest.json]
 
 import { parseArgs } from 'node:util';
@@ -18,6 +19,10 @@ const USAGE = `usage:
   lockstep admin stuck [--idle-minutes 60]
   lockstep admin cancel SETTLEMENT_ID [--reason TEXT]
   lockstep admin force-rollback SETTLEMENT_ID [--reason TEXT]
+  lockstep screen name "<name>"
+  lockstep screen compare "<name a>" "<name b>" [Person|Company]
+  lockstep screen batch <file.csv>          (columns name, or name1,name2[,schema])
+  lockstep lists status
   lockstep demo [--manifest PATH]`;
 
 async function main(argv: string[]): Promise<void> {
@@ -65,6 +70,16 @@ async function main(argv: string[]): Promise<void> {
   if (group === 'admin' && command) {
     const { runAdmin } = await import('./admin');
     await runAdmin(command, rest);
+    return;
+  }
+  if (group === 'screen' && command) {
+    const { runScreen } = await import('./screening');
+    await runScreen(command, rest);
+    return;
+  }
+  if (group === 'lists' && command) {
+    const { runLists } = await import('./screening');
+    await runLists(command);
     return;
   }
   if (group === 'demo') {
