@@ -8,6 +8,7 @@ import type { Hex, TransactionReceipt } from 'viem';
 import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow';
 import { requireOperator, type Chain } from '../chain/client';
 import { depositedLegs, legTerms, readEscrow, sameTerms, unpaidRefunds } from '../chain/escrow';
+import { escrowIdFor } from '../chain/escrowId';
 import type { Db } from '../db/client';
 
 export interface EscrowDeps {
@@ -18,9 +19,12 @@ export interface EscrowDeps {
 
 const RECEIPT_WAIT_MS = 120_000;
 
+/** A transaction an earlier attempt of this activity sent, kept in its heartbeat details. */
+const pendingTx = () => (Context.current().info.heartbeatDetails as { txHash?: Hex } | undefined)?.txHash;
+
 async function escrowTermsOf(db: Db, settlementId: string) {
   const s = await db.settlement.findUniqueOrThrow({ where: { id: settlementId }, include: { legs: { orderBy: { index: 'asc' } }, parties: true } });
-  return { escrowId: s.escrowId as Hex, legs: legTerms(s.parties, s.legs), deadline: BigInt(Math.floor(s.timeoutAt.getTime() / 1000)) };
+  return { escrowId: escrowIdFor(settlementId), legs: legTerms(s.parties, s.legs), deadline: BigInt(Math.floor(s.timeoutAt.getTime() / 1000)) };
 }
 
 export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
@@ -41,9 +45,8 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
    * the heartbeat details, and a retry waits for that transaction instead of sending another.
    */
   async function sendOnce(functionName: 'settle' | 'refund', escrowId: Hex): Promise<TransactionReceipt> {
-    const pending = (Context.current().info.heartbeatDetails as { txHash?: Hex } | undefined)?.txHash;
     const txHash =
-      pending ??
+      pendingTx() ??
       (await requireOperator(chain).writeContract({ address: chain.escrowAddress, abi: lockstepEscrowAbi, functionName, args: [escrowId] }));
     Context.current().heartbeat({ txHash });
     const receipt = await receiptOf(txHash);
@@ -95,20 +98,19 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
 
     /** Leg indexes the contract holds deposits for: the truth the workflow checks signals against. */
     async readDeposits({ settlementId }: { settlementId: string }): Promise<{ deposited: number[] }> {
-      const { escrowId } = await escrowTermsOf(db, settlementId);
+      const escrowId = escrowIdFor(settlementId);
       return { deposited: depositedLegs(await readEscrow(chain, escrowId)) };
     },
 
     async executeSwap({ settlementId }: { settlementId: string }): Promise<
       { outcome: 'settled'; txHash: string; blockNumber: string } | { outcome: 'not_settled'; reason: string }
     > {
-      const { escrowId } = await escrowTermsOf(db, settlementId);
+      const escrowId = escrowIdFor(settlementId);
       const before = await readEscrow(chain, escrowId);
       if (before.status === 'Settled') return { outcome: 'settled', ...(await settledTxOf(escrowId)) };
       if (before.status !== 'Registered') return { outcome: 'not_settled', reason: `escrow is ${before.status}` };
       if (depositedLegs(before).length !== before.legs.length) return { outcome: 'not_settled', reason: 'not every leg is deposited' };
-      const pending = (Context.current().info.heartbeatDetails as { txHash?: Hex } | undefined)?.txHash;
-      if (!pending && (await chain.publicClient.getBlock()).timestamp > before.deadline) {
+      if (!pendingTx() && (await chain.publicClient.getBlock()).timestamp > before.deadline) {
         return { outcome: 'not_settled', reason: 'the on-chain deadline has passed' };
       }
       const receipt = await sendOnce('settle', escrowId);
@@ -124,7 +126,7 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
 
     /** Waits until the swap's block is `confirmations` deep and the escrow still reads Settled. */
     async awaitFinality({ settlementId, txHash }: { settlementId: string; txHash: string }): Promise<{ blockNumber: string; confirmations: number }> {
-      const { escrowId } = await escrowTermsOf(db, settlementId);
+      const escrowId = escrowIdFor(settlementId);
       for (;;) {
         const receipt = await chain.publicClient.getTransactionReceipt({ hash: txHash as Hex }).catch(() => undefined);
         if (!receipt) throw ApplicationFailure.retryable(`swap transaction ${txHash} is not in the chain`, 'ReceiptMissing');
@@ -147,7 +149,7 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
       refundedLegs: number[];
       unpaidLegs: number[];
     }> {
-      const { escrowId } = await escrowTermsOf(db, settlementId);
+      const escrowId = escrowIdFor(settlementId);
       const before = await readEscrow(chain, escrowId);
       const deposited = depositedLegs(before);
       const refunded = async (txHash: string | null) => {
