@@ -7,7 +7,6 @@ import { reasonBody, stuckQuery } from '../schemas';
 import { findSettlement, presentSettlement, type PresentDeps } from '../settlements/present';
 import { cancelSettlement, findStuck, forceRollback, OperationRefused, SettlementNotFound, type OperationDeps } from '../settlements/operations';
 import { parseOr422 } from '../validation';
-import { isUuid } from '../../domain/ids';
 
 export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
   const router = Router();
@@ -27,16 +26,15 @@ export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
       const caller = callerOf(req);
       const id = String(req.params.id);
       const { reason } = parseOr422(reasonBody, req.body ?? {}, 'body');
-      if (!isUuid(id)) throw notFound(`Settlement ${id}`);
       let outcome: string;
       try {
-        outcome = await operate(deps, caller, id.toLowerCase(), reason, caller.clientId);
+        outcome = await operate(deps, caller, id, reason, caller.clientId);
       } catch (err) {
         if (err instanceof SettlementNotFound) throw notFound(`Settlement ${id}`);
         if (err instanceof OperationRefused) throw conflict('operation_refused', err.message);
         throw err;
       }
-      const settlement = await findSettlement(deps.db, caller.platformId, caller.environment, id.toLowerCase());
+      const settlement = await findSettlement(deps.db, caller.platformId, caller.environment, id);
       // The rollback runs in a workflow: accepted now, finished when the settlement reaches its failure state.
       res.status(outcome === 'already_rolled_back' ? 200 : 202).json({ outcome, settlement: await presentSettlement(deps, settlement!) });
     });

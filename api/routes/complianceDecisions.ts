@@ -5,21 +5,18 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { Db } from '../../db/client';
-import { isUuid } from '../../domain/ids';
 import { complianceDecisionUpdate, NOT_AWAITING_DECISION, workflowIdFor } from '../../workflows/names';
 import { callerOf, requireScope } from '../auth/middleware';
-import { conflict, notFound } from '../errors';
+import { conflict } from '../errors';
 import { complianceDecisionSchema } from '../schemas';
-import { findSettlement, presentSettlement, type PresentDeps } from '../settlements/present';
+import { findSettlement, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present';
 import { parseOr422 } from '../validation';
 
 export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal: Client }): Router {
   const router = Router();
   router.post('/v1/settlements/:id/compliance-decision', requireScope('settlements:write'), async (req, res) => {
     const caller = callerOf(req);
-    const id = String(req.params.id);
-    const settlement = isUuid(id) ? await findSettlement(deps.db, caller.platformId, caller.environment, id.toLowerCase()) : null;
-    if (!settlement) throw notFound(`Settlement ${id}`);
+    const settlement = await requireSettlement(deps.db, caller, String(req.params.id));
     const body = parseOr422(complianceDecisionSchema, req.body ?? {}, 'body');
     try {
       await deps.temporal.workflow.getHandle(workflowIdFor(settlement.id)).executeUpdate(complianceDecisionUpdate, {

@@ -1,11 +1,10 @@
 import { Router } from 'express';
 import { callerOf, requireScope } from '../auth/middleware';
-import { notFound, unsupportedMediaType } from '../errors';
+import { unsupportedMediaType } from '../errors';
 import { createSettlementSchema, listSettlementsQuery } from '../schemas';
 import { createSettlement, type CreateDeps } from '../settlements/create';
-import { findSettlement, listSettlements, presentSettlement, type PresentDeps } from '../settlements/present';
+import { findSettlement, listSettlements, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present';
 import { parseOr422 } from '../validation';
-import { isUuid } from '../../domain/ids';
 
 export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
   const router = Router();
@@ -33,11 +32,7 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
 
   router.get('/v1/settlements/:id', requireScope('settlements:read'), async (req, res) => {
     const caller = callerOf(req);
-    const id = String(req.params.id);
-    // Another platform's settlement and a malformed id look the same: not found.
-    const settlement = isUuid(id) ? await findSettlement(deps.db, caller.platformId, caller.environment, id.toLowerCase()) : null;
-    if (!settlement) throw notFound(`Settlement ${id}`);
-    res.json(await presentSettlement(deps, settlement));
+    res.json(await presentSettlement(deps, await requireSettlement(deps.db, caller, String(req.params.id))));
   });
 
   return router;

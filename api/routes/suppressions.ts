@@ -5,11 +5,10 @@
 import { Router } from 'express';
 import { partyKey, type ScreeningMatch } from '../../compliance/screening';
 import type { Db } from '../../db/client';
-import { isUuid } from '../../domain/ids';
 import { callerOf, requireScope } from '../auth/middleware';
-import { notFound, validationFailed } from '../errors';
+import { validationFailed } from '../errors';
 import { suppressionSchema } from '../schemas';
-import { findSettlement } from '../settlements/present';
+import { requireSettlement } from '../settlements/present';
 import { parseOr422 } from '../validation';
 
 const refuse = (field: string, msg: string) => validationFailed([{ loc: ['body', field], msg, type: 'value_error' }]);
@@ -19,8 +18,7 @@ export function suppressionRoutes(deps: { db: Db }): Router {
   router.post('/v1/compliance/suppressions', requireScope('settlements:write'), async (req, res) => {
     const caller = callerOf(req);
     const body = parseOr422(suppressionSchema, req.body ?? {}, 'body');
-    const settlement = isUuid(body.settlement_id) ? await findSettlement(deps.db, caller.platformId, caller.environment, body.settlement_id.toLowerCase()) : null;
-    if (!settlement) throw notFound(`Settlement ${body.settlement_id}`);
+    const settlement = await requireSettlement(deps.db, caller, body.settlement_id);
     const party = settlement.parties.find((p) => p.role === body.party_role);
     if (!party) throw refuse('party_role', `the settlement has no party "${body.party_role}"`);
 

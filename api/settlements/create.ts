@@ -9,7 +9,7 @@ import { escrowIdFor } from '../../chain/escrowId';
 import { canonicalJson } from '../../domain/canonicalJson';
 import { InvalidQuantityError, fromBaseUnits, toBaseUnits } from '../../domain/money';
 import { checkInstruction, InstructionError, transferOf } from '../../domain/settlement';
-import { isUniqueViolation, type Db } from '../../db/client';
+import { isUniqueViolation } from '../../db/client';
 import { findTemplate } from '../../db/templates';
 import type { AuthContext } from '../auth/tokens';
 import { conflict, validationFailed, type FieldError } from '../errors';

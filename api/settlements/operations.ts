@@ -5,6 +5,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { Db } from '../../db/client';
 import { findTemplateVersion } from '../../db/templates';
+import { isUuid } from '../../domain/ids';
 import { canRollBack, isTerminal } from '../../domain/template';
 import { forceRollbackWorkflowId, type forceRollbackWorkflow } from '../../workflows/forceRollback';
 import { cancelUpdate, workflowIdFor } from '../../workflows/names';
@@ -28,7 +29,8 @@ export class SettlementNotFound extends Error {
 }
 
 async function settlementIn(db: Db, scope: OperationScope, id: string) {
-  const s = await db.settlement.findFirst({ where: { id, ...within(scope) } });
+  if (!isUuid(id)) return undefined;
+  const s = await db.settlement.findFirst({ where: { id: id.toLowerCase(), ...within(scope) } });
   return s ? { ...s, template: await findTemplateVersion(db, s.templateId, s.templateVersion) } : undefined;
 }
 

@@ -5,6 +5,8 @@ import { getAddress, type Hex } from 'viem';
 import type { Chain } from '../../chain/client';
 import { depositCalls, legTerms } from '../../chain/escrow';
 import type { Db } from '../../db/client';
+import { isUuid } from '../../domain/ids';
+import { notFound } from '../errors';
 import { findTemplateVersion } from '../../db/templates';
 import { actionFor } from '../../domain/template';
 import type { Prisma } from '../../generated/prisma/client';
@@ -20,8 +22,17 @@ export interface PresentDeps {
   namespace: string;
 }
 
+/** The caller's settlement with this id, if any; an id that is no UUID simply finds nothing. */
 export async function findSettlement(db: Db, platformId: string, environment: string, id: string) {
-  return db.settlement.findFirst({ where: { id, platformId, environment }, include });
+  if (!isUuid(id)) return null;
+  return db.settlement.findFirst({ where: { id: id.toLowerCase(), platformId, environment }, include });
+}
+
+/** The same, or 404: another platform's settlement and a malformed id look the same, not found. */
+export async function requireSettlement(db: Db, caller: { platformId: string; environment: string }, id: string) {
+  const settlement = await findSettlement(db, caller.platformId, caller.environment, id);
+  if (!settlement) throw notFound(`Settlement ${id}`);
+  return settlement;
 }
 
 export async function listSettlements(db: Db, platformId: string, environment: string, q: { state?: string; limit: number; offset: number }) {

@@ -8,7 +8,7 @@ import { ROOT } from '../../stack/paths';
 import { stackContext, withServices } from '../support/services';
 
 const { manifest } = stackContext();
-const services = withServices();
+withServices(); // the API this file's commands talk to
 
 const run = (args: string[]) =>
   promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), ...args], {

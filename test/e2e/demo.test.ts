@@ -4,7 +4,7 @@ import { manifestPath } from '../../stack/manifest';
 import { stackContext, withServices } from '../support/services';
 
 const { dataDir } = stackContext();
-const services = withServices();
+withServices(); // the API the demo talks to
 
 describe('the demo command', () => {
   it("runs the KeyStone guide's three steps to FINALIZED using only the API and JSON-RPC", async () => {
