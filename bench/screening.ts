@@ -7,10 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsv } from '../compliance/csv';
 import { compareNames } from '../compliance/nameScore';
-import { readOfacSdn } from '../compliance/ofac';
-import { Screener } from '../compliance/screening';
+import { readLists, screenerOf } from '../compliance/lists';
 import { DEFAULT_THRESHOLDS } from '../compliance/thresholds';
-import { readUnConsolidated } from '../compliance/un';
 import { ROOT } from '../stack/paths';
 
 const data = join(ROOT, '..', 'shared', 'data');
@@ -19,10 +17,10 @@ const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Ma
 
 const heapBefore = process.memoryUsage().heapUsed;
 let started = performance.now();
-const lists = [await readOfacSdn(join(data, 'sanctions', 'ofac-sdn')), await readUnConsolidated(join(data, 'sanctions', 'un', 'consolidated.xml'))];
+const lists = await readLists({ ofacDir: join(data, 'sanctions', 'ofac-sdn'), unFile: join(data, 'sanctions', 'un', 'consolidated.xml') });
 const readMs = performance.now() - started;
 started = performance.now();
-const screener = new Screener(lists.flatMap((l) => l.entries), lists.map((l) => l.version));
+const screener = screenerOf(lists);
 const buildMs = performance.now() - started;
 global.gc?.();
 const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;

@@ -10,7 +10,7 @@ import { SCOPES } from '../api/auth/scopes';
 import { loadConfig } from '../config/config';
 import { createApiClient } from '../db/clients';
 import { verifyTrail } from '../db/auditTrail';
-import { createDb } from '../db/client';
+import { createDb, type Db } from '../db/client';
 import { cliEnv } from '../stack/manifest';
 
 const USAGE = `usage:
@@ -25,6 +25,16 @@ const USAGE = `usage:
   lockstep lists status
   lockstep demo [--manifest PATH]`;
 
+/** The configured database for one piece of work, disconnected afterwards. */
+async function withDb<T>(work: (db: Db) => Promise<T>): Promise<T> {
+  const db = createDb(loadConfig(cliEnv(), ['DATABASE_URL']).DATABASE_URL);
+  try {
+    return await work(db);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [group, command, ...rest] = argv;
   if (group === 'clients' && command === 'create') {
@@ -37,34 +47,27 @@ async function main(argv: string[]): Promise<void> {
         scopes: { type: 'string', default: 'settlements:read,settlements:write,templates:read,platform:read' },
       },
     });
-    if (!values.platform) throw new UsageError('--platform is required');
-    const db = createDb(loadConfig(cliEnv(), ['DATABASE_URL']).DATABASE_URL);
-    try {
-      const client = await createApiClient(db, {
-        platform: values.platform,
+    const platform = values.platform;
+    if (!platform) throw new UsageError('--platform is required');
+    const client = await withDb((db) =>
+      createApiClient(db, {
+        platform,
         environment: values.environment,
         name: values.name,
         scopes: values.scopes.split(',').map((s) => s.trim()).filter(Boolean),
-      });
-      process.stdout.write(`${JSON.stringify(client, null, 2)}\n`);
-    } finally {
-      await db.$disconnect();
-    }
+      }),
+    );
+    process.stdout.write(`${JSON.stringify(client, null, 2)}\n`);
     return;
   }
   if (group === 'trail' && command === 'verify') {
     const [settlementId] = rest;
     if (!settlementId) throw new UsageError('a settlement id is required');
-    const db = createDb(loadConfig(cliEnv(), ['DATABASE_URL']).DATABASE_URL);
-    try {
-      const events = await db.settlementEvent.findMany({ where: { settlementId } });
-      if (!events.length) throw new Error(`settlement ${settlementId} has no events`);
-      const verdict = verifyTrail(events);
-      process.stdout.write(`${JSON.stringify({ settlement_id: settlementId, ...verdict }, null, 2)}\n`);
-      if (!verdict.valid) process.exitCode = 1;
-    } finally {
-      await db.$disconnect();
-    }
+    const events = await withDb((db) => db.settlementEvent.findMany({ where: { settlementId } }));
+    if (!events.length) throw new Error(`settlement ${settlementId} has no events`);
+    const verdict = verifyTrail(events);
+    process.stdout.write(`${JSON.stringify({ settlement_id: settlementId, ...verdict }, null, 2)}\n`);
+    if (!verdict.valid) process.exitCode = 1;
     return;
   }
   if (group === 'admin' && command) {

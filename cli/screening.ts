@@ -4,9 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { parseCsv } from '../compliance/csv';
 import { compareNames } from '../compliance/nameScore';
-import { readOfacSdn } from '../compliance/ofac';
-import { Screener } from '../compliance/screening';
-import { readUnConsolidated } from '../compliance/un';
+import { readLists, screenerOf } from '../compliance/lists';
+import type { Screener } from '../compliance/screening';
 import { loadConfig } from '../config/config';
 import { cliEnv } from '../stack/manifest';
 
@@ -14,9 +13,9 @@ const print = (value: unknown, pretty = true) => process.stdout.write(`${JSON.st
 
 async function loadLists() {
   const config = loadConfig(cliEnv(), ['SANCTIONS_OFAC_DIR', 'SANCTIONS_UN_FILE', 'SCREENING_REVIEW_THRESHOLD', 'SCREENING_FAIL_THRESHOLD']);
-  const lists = [await readOfacSdn(config.SANCTIONS_OFAC_DIR), ...(config.SANCTIONS_UN_FILE ? [await readUnConsolidated(config.SANCTIONS_UN_FILE)] : [])];
+  const lists = await readLists({ ofacDir: config.SANCTIONS_OFAC_DIR, unFile: config.SANCTIONS_UN_FILE });
   const thresholds = { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD };
-  return { lists, screener: new Screener(lists.flatMap((l) => l.entries), lists.map((l) => l.version), [], thresholds), thresholds };
+  return { lists, screener: screenerOf(lists, [], thresholds), thresholds };
 }
 
 function topMatches(screener: Screener, name: string, limit = 5) {

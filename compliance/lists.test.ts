@@ -5,18 +5,18 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tokenize } from './nameScore';
-import { readOfacSdn, type SanctionsEntry } from './ofac';
-import { Screener } from './screening';
-import { readUnConsolidated } from './un';
+import { readLists, screenerOf } from './lists';
+import type { SanctionsEntry } from './ofac';
+import type { Screener } from './screening';
 
 const data = join(import.meta.dirname, '../../shared/data/sanctions');
 let entries: SanctionsEntry[];
 let screener: Screener;
 
 beforeAll(async () => {
-  const lists = [await readOfacSdn(join(data, 'ofac-sdn')), await readUnConsolidated(join(data, 'un/consolidated.xml'))];
+  const lists = await readLists({ ofacDir: join(data, 'ofac-sdn'), unFile: join(data, 'un/consolidated.xml') });
   entries = lists.flatMap((l) => l.entries);
-  screener = new Screener(entries, lists.map((l) => l.version));
+  screener = screenerOf(lists);
 });
 
 /**

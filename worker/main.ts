@@ -4,9 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { chainFromConfig } from '../chain/client';
-import { readOfacSdn } from '../compliance/ofac';
-import { readUnConsolidated } from '../compliance/un';
-import { Screener } from '../compliance/screening';
+import { readLists, screenerOf } from '../compliance/lists';
 import { loadConfig, walletBlocklist } from '../config/config';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/client';
@@ -16,13 +14,8 @@ const log = createLogger('worker', config.LOG_LEVEL);
 
 const db = createDb(config.DATABASE_URL);
 const chain = chainFromConfig(config, true);
-const lists = [await readOfacSdn(config.SANCTIONS_OFAC_DIR), ...(config.SANCTIONS_UN_FILE ? [await readUnConsolidated(config.SANCTIONS_UN_FILE)] : [])];
-const screener = new Screener(
-  lists.flatMap((l) => l.entries),
-  lists.map((l) => l.version),
-  walletBlocklist(config),
-  { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD },
-);
+const lists = await readLists({ ofacDir: config.SANCTIONS_OFAC_DIR, unFile: config.SANCTIONS_UN_FILE });
+const screener = screenerOf(lists, walletBlocklist(config), { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD });
 for (const { version } of lists) log.info('sanctions list loaded', { ...version });
 log.info('screening index built', { spellings: screener.spellingCount, wallets: screener.walletCount });
 
