@@ -1,16 +1,40 @@
-import { partyKey, suppressionKey, type Screener, type ScreeningResult } from '../compliance/screening';
+import type { PartyAttributes } from '../compliance/attributes';
+import type { ScreeningIndex } from '../compliance/lists';
+import { partyKey, suppressionKey, type ScreenedParty, type ScreeningResult } from '../compliance/screening';
+import type { Thresholds } from '../compliance/thresholds';
 import type { Db } from '../db/client';
+import { thresholdsFor } from '../db/screening';
 
-export function complianceActivities({ db, screener }: { db: Db; screener: Screener }) {
+/** A party's attributes as stored (the API accepted only individual or organization as entity type). */
+const attributesOf = (party: { entityType: string | null; country: string | null; dateOfBirth: string | null }): PartyAttributes => ({
+  entityType: (party.entityType ?? undefined) as PartyAttributes['entityType'],
+  country: party.country ?? undefined,
+  dateOfBirth: party.dateOfBirth ?? undefined,
+});
+
+export function complianceActivities({ db, index, thresholds }: { db: Db; index: ScreeningIndex; thresholds: Thresholds }) {
   return {
     /** Both layers, re-run for every settlement; the result names matched list entries, never echoes party data. */
     async screenParties({ settlementId }: { settlementId: string }): Promise<ScreeningResult> {
       const settlement = await db.settlement.findUniqueOrThrow({ where: { id: settlementId }, include: { parties: true } });
-      const parties = settlement.parties.map((p) => ({ role: p.role, name: p.name, walletAddress: p.walletAddress, key: partyKey(p.externalReference, p.name) }));
-      const suppressions = await db.screeningSuppression.findMany({
-        where: { platformId: settlement.platformId, environment: settlement.environment, partyKey: { in: parties.map((p) => p.key) } },
+      const scope = { platformId: settlement.platformId, environment: settlement.environment };
+      const parties = settlement.parties.map((p) => ({
+        role: p.role,
+        name: p.name,
+        walletAddress: p.walletAddress,
+        key: partyKey(p.externalReference, p.name),
+        ...attributesOf(p),
+      }));
+      const suppressions = await db.screeningSuppression.findMany({ where: { ...scope, active: true, partyKey: { in: parties.map((p) => p.key) } } });
+      return index.screener.screen(parties, {
+        thresholds: await thresholdsFor(db, scope, thresholds),
+        suppressions: new Set(suppressions.map((s) => suppressionKey(s.partyKey, s.list, s.entryId, s.entryFingerprint))),
       });
-      return screener.screen(parties, new Set(suppressions.map((s) => suppressionKey(s.partyKey, s.list, s.entryId, s.entryFingerprint))));
+    },
+
+    /** One party screened on request (admin tools), with its platform's thresholds and the worker's live index. */
+    async screenParty({ platformId, environment, party }: { platformId: string; environment: string; party: ScreenedParty }): Promise<ScreeningResult> {
+      return index.screener.screen([party], { thresholds: await thresholdsFor(db, { platformId, environment }, thresholds) });
     },
   };
 }

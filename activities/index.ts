@@ -1,7 +1,8 @@
 // Activities are built from their dependencies; the worker creates those once and
 // tests may pass their own.
 
-import type { Screener } from '../compliance/screening';
+import type { ScreeningIndex } from '../compliance/lists';
+import type { Thresholds } from '../compliance/thresholds';
 import type { Chain } from '../chain/client';
 import type { Db } from '../db/client';
 import { complianceActivities } from './compliance';
@@ -11,7 +12,9 @@ import { recordActivities } from './records';
 export interface ActivityDeps {
   db: Db;
   chain: Chain;
-  screener: Screener;
+  index: ScreeningIndex;
+  /** Applied where a platform environment has not set its own. */
+  thresholds: Thresholds;
   confirmations: number;
 }
 

@@ -9,6 +9,7 @@ import { complianceDecisionRoutes } from './routes/complianceDecisions';
 import { healthRoutes } from './routes/health';
 import { oauthRoutes } from './routes/oauth';
 import { referenceRoutes } from './routes/reference';
+import { screeningRoutes, type ScreeningDeps } from './routes/screening';
 import { settlementEventRoutes } from './routes/settlementEvents';
 import { settlementRoutes } from './routes/settlements';
 import { suppressionRoutes } from './routes/suppressions';
@@ -16,7 +17,7 @@ import { templateRoutes } from './routes/templates';
 import type { CreateDeps } from './settlements/create';
 import type { PresentDeps } from './settlements/present';
 
-export type ApiDeps = CreateDeps & PresentDeps & { tokens: TokenSettings; errors: ErrorContext };
+export type ApiDeps = CreateDeps & PresentDeps & ScreeningDeps & { tokens: TokenSettings; errors: ErrorContext };
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
@@ -32,6 +33,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(settlementEventRoutes(deps));
   app.use(complianceDecisionRoutes(deps));
   app.use(suppressionRoutes(deps));
+  app.use(screeningRoutes(deps));
   app.use(templateRoutes(deps));
   app.use(adminRoutes(deps));
   app.use((req) => {

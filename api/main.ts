@@ -27,6 +27,7 @@ const deps = {
   maxLeadMs: config.MAX_TIMEOUT_DAYS * 86_400_000,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,
+  defaultThresholds: { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD },
   tokens: { secret: config.JWT_SECRET, audience: config.JWT_AUDIENCE, issuer: config.JWT_ISSUER, ttlSeconds: config.TOKEN_TTL_SECONDS },
   errors: { serviceName: 'lockstep-api', buildVersion: config.BUILD_VERSION, log: log.error },
 };

@@ -8,7 +8,7 @@ import * as res from './responses';
 import * as req from './schemas';
 
 export interface RouteSpec {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   path: string;
   summary: string;
   tag: string;
@@ -58,7 +58,27 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'post', path: '/v1/compliance/suppressions', tag: 'settlements', scope: 'settlements:write',
     summary: "Record that a party is not a list entry the settlement's screening matched (never for an exact hit)",
-    body: req.suppressionSchema, ok: { status: 201, schema: res.suppressionResponseSchema, description: 'recorded' }, errors: [401, 403, 404, 422],
+    body: req.suppressionSchema, ok: { status: 201, schema: res.suppressionResponseSchema, description: 'recorded (or reactivated); 200 when already active' }, errors: [401, 403, 404, 422],
+  },
+  {
+    method: 'get', path: '/v1/compliance/suppressions', tag: 'compliance', scope: 'settlements:read', summary: 'Suppressions of this environment, newest first, with their history',
+    query: req.suppressionListQuery, ok: { status: 200, schema: page(res.suppressionResponseSchema), description: 'a page' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'get', path: '/v1/compliance/suppressions/{id}', tag: 'compliance', scope: 'settlements:read', summary: 'One suppression with who created, revoked or reactivated it and why',
+    ok: { status: 200, schema: res.suppressionResponseSchema, description: 'the suppression' }, errors: [401, 403, 404],
+  },
+  {
+    method: 'post', path: '/v1/compliance/suppressions/{id}/revoke', tag: 'compliance', scope: 'settlements:write', summary: 'Revoke a suppression: the match counts again from the next screening (idempotent)',
+    body: req.revokeSuppressionSchema, ok: { status: 200, schema: res.suppressionResponseSchema, description: 'revoked' }, errors: [401, 403, 404, 422],
+  },
+  {
+    method: 'get', path: '/v1/compliance/thresholds', tag: 'compliance', scope: 'settlements:read', summary: "This environment's review and fail thresholds (its own, else the deployment's)",
+    ok: { status: 200, schema: res.thresholdsResponseSchema, description: 'the thresholds in force' }, errors: [401, 403],
+  },
+  {
+    method: 'put', path: '/v1/compliance/thresholds', tag: 'compliance', scope: 'admin', summary: "Set this environment's review and fail thresholds for settlements screened from now on",
+    body: req.thresholdsSchema, ok: { status: 200, schema: res.thresholdsResponseSchema, description: 'saved' }, errors: [401, 403, 422],
   },
   {
     method: 'get', path: '/v1/settlement-templates', tag: 'templates', scope: 'templates:read', summary: 'The latest version of every visible template',
@@ -87,6 +107,18 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'post', path: '/v1/admin/settlements/{id}/force-rollback', tag: 'operations', scope: 'admin', summary: 'Roll back even if the workflow died; idempotent',
     body: req.reasonBody, ok: { status: 202, schema: res.operationSchema, description: 'under way; 200 if already rolled back' }, errors: [401, 403, 404, 409, 422],
+  },
+  {
+    method: 'post', path: '/v1/admin/screening/screen', tag: 'compliance', scope: 'admin', summary: "Screen one party now, with this environment's thresholds and the workers' lists",
+    body: req.adHocScreeningSchema, ok: { status: 200, schema: res.screeningResponseSchema, description: 'the screening' }, errors: [401, 403, 422, 503],
+  },
+  {
+    method: 'get', path: '/v1/admin/screening/lists', tag: 'compliance', scope: 'admin', summary: 'The list versions each worker screens with (its latest load of the last day)',
+    ok: { status: 200, schema: res.listStatusSchema, description: 'per worker' }, errors: [401, 403],
+  },
+  {
+    method: 'post', path: '/v1/admin/screening/lists/refresh', tag: 'compliance', scope: 'admin', summary: 'Ask every worker to re-read its lists now; each swaps its index once the new one is built',
+    ok: { status: 202, schema: res.refreshRequestSchema, description: 'requested; workers record their loads under request_id' }, errors: [401, 403],
   },
 ];
 

@@ -25,7 +25,18 @@ export const settlementSchema = z.object({
   template_version: z.number().int(),
   timeout_at: timestamp,
   failure_reason: z.string().nullable(),
-  parties: z.array(z.object({ role: z.string(), external_reference: z.string(), name: z.string(), wallet_address: address, chain_id: z.number().int() })),
+  parties: z.array(
+    z.object({
+      role: z.string(),
+      external_reference: z.string(),
+      name: z.string(),
+      wallet_address: address,
+      chain_id: z.number().int(),
+      entity_type: z.enum(['individual', 'organization']).optional(),
+      country: z.string().optional(),
+      date_of_birth: z.string().optional(),
+    }),
+  ),
   legs: z.array(
     z.object({
       leg_type: z.string(),
@@ -83,14 +94,63 @@ export const templateSchema = z.object({
 
 export const suppressionResponseSchema = z.object({
   id: z.uuid(),
-  settlement_id: z.uuid(),
-  party_role: z.string(),
+  settlement_id: z.uuid().nullable(),
+  party_role: z.string().nullable(),
   list: z.string(),
   entry_id: z.string(),
+  entry_name: z.string(),
+  status: z.enum(['active', 'revoked']),
   reason: z.string(),
   created_by: z.string(),
   created_at: timestamp,
+  history: z
+    .array(z.object({ action: z.enum(['created', 'revoked', 'reactivated']), actor: z.string(), reason: z.string(), at: timestamp }))
+    .describe('who created, revoked and reactivated it, oldest first'),
 });
+
+export const thresholdsResponseSchema = z.object({
+  review_threshold: z.number(),
+  fail_threshold: z.number(),
+  source: z.enum(['platform', 'default']).describe('platform: set for this environment; default: the deployment\'s'),
+  updated_by: z.string().nullable(),
+  updated_at: timestamp.nullable(),
+});
+
+const screeningMatchSchema = z.object({
+  party_role: z.string(),
+  layer: z.enum(['name', 'wallet']),
+  quality: z.enum(['strong', 'weak']),
+  exact: z.boolean(),
+  list: z.string(),
+  entry_id: z.string(),
+  entry_name: z.string(),
+  matched: z.string().describe('the listed spelling or address that matched'),
+  score: z.number(),
+  reason: z.string(),
+});
+
+export const screeningResponseSchema = z.object({
+  outcome: z.enum(['cleared', 'flagged', 'failed']),
+  algorithm: z.string(),
+  thresholds: z.object({ review: z.number(), fail: z.number() }),
+  list_versions: z.array(
+    z.object({ list: z.string(), content_hash: z.string(), entry_count: z.number().int(), published_at: z.string().nullable(), loaded_at: timestamp }),
+  ),
+  matches: z.array(screeningMatchSchema),
+});
+
+export const listLoadSchema = z.object({
+  worker: z.string(),
+  trigger: z.enum(['start', 'schedule', 'request']),
+  request_id: z.uuid().nullable(),
+  changed: z.boolean(),
+  versions: z.array(z.unknown()),
+  error: z.string().nullable(),
+  loaded_at: timestamp,
+});
+
+export const listStatusSchema = z.object({ workers: z.array(listLoadSchema) });
+export const refreshRequestSchema = z.object({ request_id: z.uuid(), status_url: z.string() });
 
 export const stuckSchema = z.object({ id: z.uuid(), state: z.string(), timeout_at: timestamp, updated_at: timestamp, reason: z.string() });
 

@@ -1,6 +1,7 @@
 // Request schemas: the single source of what the API accepts.
 
 import { z } from 'zod';
+import { isCountryCode } from '../compliance/attributes';
 import { DIRECTIONS, LEG_TYPES } from '../domain/settlement';
 import { ACTION_TYPES } from '../domain/template';
 
@@ -10,13 +11,34 @@ const evmAddress = z
   .refine((a) => !/^0x0{40}$/.test(a), 'must not be the zero address');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
-export const partySchema = z.object({
-  role: text(64),
-  external_reference: text(256),
-  name: text(512),
-  wallet_address: evmAddress,
-  chain_id: z.number().int().positive(),
+const isCalendarDate = (d: string) => {
+  const date = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(d) && date.getTime() <= Date.now();
+};
+
+/** What a party may say about itself so that screening can tell it from a listed namesake. */
+export const partyAttributesSchema = z.object({
+  entity_type: z.enum(['individual', 'organization']).optional(),
+  country: z
+    .string()
+    .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code in upper case, such as DE')
+    .optional(),
+  date_of_birth: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 1970-01-31')
+    .refine(isCalendarDate, 'must be a real date, not in the future')
+    .optional(),
 });
+
+export const partySchema = z
+  .object({
+    role: text(64),
+    external_reference: text(256),
+    name: text(512),
+    wallet_address: evmAddress,
+    chain_id: z.number().int().positive(),
+  })
+  .extend(partyAttributesSchema.shape);
 
 export const legSchema = z.object({
   leg_type: z.enum(LEG_TYPES),
@@ -84,6 +106,24 @@ export const suppressionSchema = z.object({
   entry_id: text(64),
   reason: text(2000),
 });
+
+export const suppressionListQuery = pageQuery.extend({
+  status: z.enum(['active', 'revoked', 'all']).default('active'),
+});
+export const revokeSuppressionSchema = z.object({ reason: text(2000) });
+
+const threshold = z.number().gt(0).max(1);
+export const thresholdsSchema = z
+  .object({ review_threshold: threshold, fail_threshold: threshold })
+  .refine((t) => t.review_threshold <= t.fail_threshold, { message: 'review_threshold must not be above fail_threshold', path: ['review_threshold'] });
+
+/** One party screened on request: a name, optionally a wallet and what the party says of itself. */
+export const adHocScreeningSchema = z
+  .object({
+    name: text(512),
+    wallet_address: evmAddress.optional(),
+  })
+  .extend(partyAttributesSchema.shape);
 
 export const stuckQuery = pageQuery.extend({ idle_minutes: z.coerce.number().int().min(1).max(100_000).default(60) });
 export const reasonBody = z.object({ reason: z.string().trim().max(2000).default('') });

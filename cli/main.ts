@@ -2,7 +2,7 @@
 //   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b]
 //   lockstep trail verify SETTLEMENT_ID
 //   lockstep admin stuck [--idle-minutes 60] | admin cancel ID [--reason R] | admin force-rollback ID [--reason R]
-//   lockstep screen name|compare|batch ... | lists status
+//   lockstep screen name|compare|batch ... | lists status|refresh
 //   lockstep demo [--manifest data/dev/manifest.json]
 
 import { parseArgs } from 'node:util';
@@ -19,10 +19,11 @@ const USAGE = `usage:
   lockstep admin stuck [--idle-minutes 60]
   lockstep admin cancel SETTLEMENT_ID [--reason TEXT]
   lockstep admin force-rollback SETTLEMENT_ID [--reason TEXT]
-  lockstep screen name "<name>"
+  lockstep screen name "<name>" [--type individual|organization] [--country XX] [--dob YYYY-MM-DD]
   lockstep screen compare "<name a>" "<name b>" [Person|Company]
   lockstep screen batch <file.csv>          (columns name, or name1,name2[,schema])
-  lockstep lists status
+  lockstep lists status                     (the configured lists, and what each worker holds)
+  lockstep lists refresh                    (every running worker re-reads its lists now)
   lockstep demo [--manifest PATH]`;
 
 /** The configured database for one piece of work, disconnected afterwards. */

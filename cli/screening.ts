@@ -1,25 +1,31 @@
-// `lockstep screen ...` and `lockstep lists status`: the screening engine from the command
-// line, over the configured lists (the dev stack's, or SANCTIONS_OFAC_DIR / SANCTIONS_UN_FILE).
+// `lockstep screen ...` and `lockstep lists status|refresh`: the screening engine from the
+// command line, over the configured lists (the dev stack's, or SANCTIONS_OFAC_DIR,
+// SANCTIONS_OFAC_XML and SANCTIONS_UN_FILE), and the lists the running workers hold.
 
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { PartyAttributes } from '../compliance/attributes';
 import { parseCsv } from '../compliance/csv';
 import { compareNames } from '../compliance/nameScore';
-import { readLists, screenerOf } from '../compliance/lists';
+import { listSources, readLists, screenerOf } from '../compliance/lists';
 import type { Screener } from '../compliance/screening';
 import { loadConfig } from '../config/config';
+import { createDb } from '../db/client';
+import { latestListLoads, loadsForRequest, presentListLoad, requestListRefresh } from '../db/screening';
+import { partyAttributesSchema } from '../api/schemas';
 import { cliEnv } from '../stack/manifest';
 
 const print = (value: unknown, pretty = true) => process.stdout.write(`${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`);
 
 async function loadLists() {
-  const config = loadConfig(cliEnv(), ['SANCTIONS_OFAC_DIR', 'SANCTIONS_UN_FILE', 'SCREENING_REVIEW_THRESHOLD', 'SCREENING_FAIL_THRESHOLD']);
-  const lists = await readLists({ ofacDir: config.SANCTIONS_OFAC_DIR, unFile: config.SANCTIONS_UN_FILE });
+  const config = loadConfig(cliEnv(), ['SANCTIONS_OFAC_DIR', 'SANCTIONS_OFAC_XML', 'SANCTIONS_UN_FILE', 'SCREENING_REVIEW_THRESHOLD', 'SCREENING_FAIL_THRESHOLD']);
+  const lists = await readLists(listSources(config));
   const thresholds = { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD };
-  return { lists, screener: screenerOf(lists, [], thresholds), thresholds };
+  return { lists, screener: await screenerOf(lists), thresholds };
 }
 
-function topMatches(screener: Screener, name: string, limit = 5) {
-  return screener.matchName(name).slice(0, limit).map((m) => ({
+function topMatches(screener: Screener, name: string, floor: number, attributes: PartyAttributes = {}, limit = 5) {
+  return screener.matchName(name, floor, attributes).slice(0, limit).map((m) => ({
     list: m.spelling.entry.list,
     entry_id: m.spelling.entry.entryId,
     entry_name: m.spelling.entry.name,
@@ -39,9 +45,13 @@ export async function runScreen(command: string, args: string[]): Promise<void> 
   }
   const { screener, thresholds } = await loadLists();
   if (command === 'name') {
-    const [name] = args;
-    if (!name) throw new Error('usage: lockstep screen name "<name>"');
-    print({ name, thresholds, matches: topMatches(screener, name) });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { type: { type: 'string' }, country: { type: 'string' }, dob: { type: 'string' } } });
+    const [name] = positionals;
+    if (!name) throw new Error('usage: lockstep screen name "<name>" [--type individual|organization] [--country XX] [--dob YYYY-MM-DD]');
+    const parsed = partyAttributesSchema.safeParse({ entity_type: values.type, country: values.country, date_of_birth: values.dob });
+    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `--${{ entity_type: 'type', country: 'country', date_of_birth: 'dob' }[String(i.path[0])]}: ${i.message}`).join('\n'));
+    const attributes = { entityType: parsed.data.entity_type, country: parsed.data.country, dateOfBirth: parsed.data.date_of_birth };
+    print({ name, thresholds, matches: topMatches(screener, name, thresholds.review, attributes) });
     return;
   }
   if (command === 'batch') {
@@ -55,15 +65,48 @@ export async function runScreen(command: string, args: string[]): Promise<void> 
     for (const row of hasHeader ? rows.slice(1) : rows) {
       const [a, b, schema] = col('name1') >= 0 ? [row[col('name1')], row[col('name2')], row[col('schema')]] : [row[Math.max(0, col('name'))], undefined, undefined];
       if (!a) continue;
-      print(b ? { name_a: a, name_b: b, ...compareNames(a, b, schema) } : { name: a, matches: topMatches(screener, a, 3) }, false);
+      print(b ? { name_a: a, name_b: b, ...compareNames(a, b, schema) } : { name: a, matches: topMatches(screener, a, thresholds.review, {}, 3) }, false);
     }
     return;
   }
   throw new Error(`unknown screen command: ${command}`);
 }
 
+const REFRESH_WAIT_MS = 120_000;
+
 export async function runLists(command: string): Promise<void> {
-  if (command !== 'status') throw new Error(`unknown lists command: ${command} (lists status)`);
-  const { lists, screener } = await loadLists();
-  print({ lists: lists.map((l) => l.version), spellings: screener.spellingCount, wallets: screener.walletCount });
+  if (command === 'status') {
+    // What the configured sources hold now, and what each running worker screens with.
+    const { lists, screener } = await loadLists();
+    const db = createDb(loadConfig(cliEnv(), ['DATABASE_URL']).DATABASE_URL);
+    try {
+      const workers = (await latestListLoads(db)).map(presentListLoad);
+      print({ configured: lists.map((l) => l.version), spellings: screener.spellingCount, wallets: screener.walletCount, workers });
+    } finally {
+      await db.$disconnect();
+    }
+    return;
+  }
+  if (command === 'refresh') {
+    const db = createDb(loadConfig(cliEnv(), ['DATABASE_URL']).DATABASE_URL);
+    try {
+      const requestId = await requestListRefresh(db, 'cli-operator');
+      process.stderr.write(`refresh ${requestId} requested; waiting for the workers`);
+      const started = Date.now();
+      let loads = await loadsForRequest(db, requestId);
+      while (!loads.length && Date.now() - started < REFRESH_WAIT_MS) {
+        await new Promise((r) => setTimeout(r, 500));
+        process.stderr.write('.');
+        loads = await loadsForRequest(db, requestId);
+      }
+      process.stderr.write('\n');
+      if (!loads.length) throw new Error(`no worker answered refresh ${requestId} within ${REFRESH_WAIT_MS / 1000} s; is a worker running against this database?`);
+      print({ request_id: requestId, loads: loads.map(presentListLoad) });
+      if (loads.some((l) => l.error)) process.exitCode = 1;
+    } finally {
+      await db.$disconnect();
+    }
+    return;
+  }
+  throw new Error(`unknown lists command: ${command} (lists status | lists refresh)`);
 }

@@ -5,18 +5,19 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tokenize } from './nameScore';
-import { readLists, screenerOf } from './lists';
-import type { SanctionsEntry } from './ofac';
+import { listSources, readLists, screenerOf } from './lists';
+import type { SanctionsEntry } from './sanctionsList';
 import type { Screener } from './screening';
+import { DEFAULT_THRESHOLDS as thresholds } from './thresholds';
 
 const data = join(import.meta.dirname, '../../shared/data/sanctions');
 let entries: SanctionsEntry[];
 let screener: Screener;
 
 beforeAll(async () => {
-  const lists = await readLists({ ofacDir: join(data, 'ofac-sdn'), unFile: join(data, 'un/consolidated.xml') });
+  const lists = await readLists(listSources({ SANCTIONS_OFAC_DIR: join(data, 'ofac-sdn'), SANCTIONS_UN_FILE: join(data, 'un/consolidated.xml') }));
   entries = lists.flatMap((l) => l.entries);
-  screener = screenerOf(lists);
+  screener = await screenerOf(lists);
 });
 
 /**
@@ -36,7 +37,7 @@ function withTypo(name: string): string | undefined {
   return name.slice(0, at) + (name[at]!.toLowerCase() === 'x' ? 'q' : 'x') + name.slice(at + 1);
 }
 
-const finds = (query: string, entry: SanctionsEntry) => screener.matchName(query).some((m) => m.spelling.entry === entry);
+const finds = (query: string, entry: SanctionsEntry) => screener.matchName(query, thresholds.review).some((m) => m.spelling.entry === entry);
 
 describe('screening over the full OFAC and UN lists', () => {
   it('finds every entry by its exact primary name and by each strong alias', () => {
@@ -61,7 +62,7 @@ describe('screening over the full OFAC and UN lists', () => {
     expect(addresses.length).toBeGreaterThanOrEqual(8);
     for (const { address } of addresses) {
       for (const written of [address.toLowerCase(), address.toUpperCase().replace('0X', '0x')]) {
-        expect(screener.screen([{ role: 'buyer', name: 'Alice Example', walletAddress: written }]).outcome).toBe('failed');
+        expect(screener.screen([{ role: 'buyer', name: 'Alice Example', walletAddress: written }], { thresholds }).outcome).toBe('failed');
       }
     }
   });

@@ -1,20 +1,113 @@
-// The sanctions lists a deployment screens against, read from where they are configured.
+// The sanctions lists a deployment screens against: where each comes from (files or URLs,
+// as configured), how one load is versioned, and the live index a worker screens with,
+// which a refresh replaces in one step while the old one keeps answering.
 
-import { readOfacSdn, type ListVersion, type SanctionsEntry } from './ofac';
+import { createHash } from 'node:crypto';
+import { OFAC_CSV_FILES, parseOfacSdnCsv } from './ofac';
+import { parseOfacSdnXml } from './ofacXml';
+import type { ListVersion, LoadedList, ParsedList } from './sanctionsList';
 import { Screener } from './screening';
-import type { Thresholds } from './thresholds';
-import { readUnConsolidated } from './un';
+import { locationIn, readDocument } from './sources';
+import { parseUnConsolidated } from './un';
 
-export interface LoadedList {
-  entries: SanctionsEntry[];
-  version: ListVersion;
+export interface ListSource {
+  list: string;
+  /** The setting that names the source, for error messages. */
+  setting: string;
+  locations: string[];
+  parse(documents: Buffer[]): ParsedList;
 }
 
-/** OFAC's SDN list always; the UN consolidated list when a file is given. */
-export async function readLists(sources: { ofacDir: string; unFile?: string }): Promise<LoadedList[]> {
-  return [await readOfacSdn(sources.ofacDir), ...(sources.unFile ? [await readUnConsolidated(sources.unFile)] : [])];
+export interface ListSettings {
+  /** Folder or base URL of OFAC's legacy CSV files. */
+  SANCTIONS_OFAC_DIR?: string | undefined;
+  /** File or URL of OFAC's SDN.XML; read instead of the CSV files when both are set. */
+  SANCTIONS_OFAC_XML?: string | undefined;
+  /** File or URL of the UN Security Council's consolidated.xml. */
+  SANCTIONS_UN_FILE?: string | undefined;
 }
 
-export function screenerOf(lists: LoadedList[], blocklist: string[] = [], thresholds?: Thresholds): Screener {
-  return new Screener(lists.flatMap((l) => l.entries), lists.map((l) => l.version), blocklist, thresholds);
+export function listSources(settings: ListSettings): ListSource[] {
+  const sources: ListSource[] = [];
+  if (settings.SANCTIONS_OFAC_XML) {
+    sources.push({ list: 'ofac-sdn', setting: 'SANCTIONS_OFAC_XML', locations: [settings.SANCTIONS_OFAC_XML], parse: ([xml]) => parseOfacSdnXml(xml!) });
+  } else if (settings.SANCTIONS_OFAC_DIR) {
+    const dir = settings.SANCTIONS_OFAC_DIR;
+    sources.push({ list: 'ofac-sdn', setting: 'SANCTIONS_OFAC_DIR', locations: OFAC_CSV_FILES.map((f) => locationIn(dir, f)), parse: parseOfacSdnCsv });
+  }
+  if (settings.SANCTIONS_UN_FILE) {
+    sources.push({ list: 'un-consolidated', setting: 'SANCTIONS_UN_FILE', locations: [settings.SANCTIONS_UN_FILE], parse: ([xml]) => parseUnConsolidated(xml!) });
+  }
+  // No list would clear every party.
+  if (!sources.length) throw new Error('no sanctions list configured: set SANCTIONS_OFAC_DIR or SANCTIONS_OFAC_XML, and optionally SANCTIONS_UN_FILE');
+  return sources;
+}
+
+export async function loadList(source: ListSource): Promise<LoadedList> {
+  const documents = await Promise.all(source.locations.map((l) => readDocument(l, source.setting)));
+  const hash = createHash('sha256');
+  for (const d of documents) hash.update(d.bytes);
+  let parsed: ParsedList;
+  try {
+    parsed = source.parse(documents.map((d) => d.bytes));
+  } catch (err) {
+    throw new Error(`cannot read ${source.list} from ${source.locations.join(', ')}: ${(err as Error).message}; check ${source.setting}`);
+  }
+  if (!parsed.entries.length) throw new Error(`${source.list} from ${source.locations.join(', ')} has no entries; check ${source.setting}`);
+  const modified = documents.map((d) => d.modifiedAt).filter((m): m is string => m !== null).sort().at(-1) ?? null;
+  return {
+    entries: parsed.entries,
+    version: {
+      list: source.list,
+      contentHash: hash.digest('hex'),
+      entryCount: parsed.entries.length,
+      publishedAt: parsed.publishedAt ?? modified,
+      loadedAt: new Date().toISOString(),
+    },
+  };
+}
+
+export const readLists = (sources: ListSource[]): Promise<LoadedList[]> => Promise.all(sources.map(loadList));
+
+export const screenerOf = (lists: LoadedList[], blocklist: string[] = []): Promise<Screener> =>
+  Screener.build(lists.flatMap((l) => l.entries), lists.map((l) => l.version), blocklist);
+
+export interface RefreshOutcome {
+  changed: boolean;
+  versions: ListVersion[];
+}
+
+/** The index a worker screens with. `screener` is always a complete index: old until a refresh swaps in the new one. */
+export class ScreeningIndex {
+  private refreshing: Promise<RefreshOutcome> | undefined;
+
+  private constructor(
+    private readonly sources: ListSource[],
+    private readonly blocklist: string[],
+    private current: Screener,
+  ) {}
+
+  static async load(sources: ListSource[], blocklist: string[] = []): Promise<ScreeningIndex> {
+    return new ScreeningIndex(sources, blocklist, await screenerOf(await readLists(sources), blocklist));
+  }
+
+  get screener(): Screener {
+    return this.current;
+  }
+
+  /** Re-reads every list; rebuilds only when a list's content changed. Concurrent calls share one refresh. */
+  refresh(): Promise<RefreshOutcome> {
+    this.refreshing ??= this.reload().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<RefreshOutcome> {
+    const lists = await readLists(this.sources);
+    const before = new Map(this.current.versions.map((v) => [v.list, v.contentHash]));
+    if (lists.every((l) => before.get(l.version.list) === l.version.contentHash)) return { changed: false, versions: this.current.versions };
+    this.current = await screenerOf(lists, this.blocklist);
+    return { changed: true, versions: this.current.versions };
+  }
 }

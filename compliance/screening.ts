@@ -1,19 +1,23 @@
 // Dual-layer screening. Layer 1 scores each party name against the listed names and
-// aliases it shares keys with (a candidate index, so a query touches a small fraction of
-// the list); layer 2 matches wallets exactly against listed addresses and the operator's
-// blocklist. A wallet hit, or a name scoring at or above the fail threshold, fails; a
-// name between the review and fail thresholds, or an exact hit on a weak (low-quality)
-// alias only, is flagged for a person; anything else clears.
+// strong aliases it shares keys with (a candidate index, so a query touches a small
+// fraction of the list), then moves the score by what the party's entity type, country
+// and date of birth say about the entry; layer 2 matches wallets exactly against listed
+// addresses and the operator's blocklist. A wallet hit, or a name scoring at or above the
+// fail threshold, fails; a name between the review and fail thresholds is flagged for a
+// person; anything else clears. Weak (low-quality) aliases are too short or common to name
+// anyone: an exact weak hit counts only when the party's country or date of birth
+// corroborates it, and then only for review.
 
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/canonicalJson';
-import type { ListVersion, SanctionsEntry } from './ofac';
+import type { ListVersion, SanctionsEntry } from './sanctionsList';
+import { adjustments, MAX_BOOST, type PartyAttributes } from './attributes';
 import { comparePrepared, phoneticKey, prepareName, tokenize, type PreparedName } from './nameScore';
-import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
+import type { Thresholds } from './thresholds';
 
-export const SCREENING_ALGORITHM = 'token-alignment-v1';
+export const SCREENING_ALGORITHM = 'token-alignment-v2';
 
-export interface ScreenedParty {
+export interface ScreenedParty extends PartyAttributes {
   role: string;
   name: string;
   walletAddress: string;
@@ -30,7 +34,8 @@ export function partyKey(externalReference: string, name: string): string {
 
 /** What a list entry says; a suppression ends when a list update changes it. */
 export function entryFingerprint(entry: SanctionsEntry): string {
-  return sha(canonicalJson({ name: entry.name, aliases: entry.aliases, type: entry.entityType, programs: entry.programs })).slice(0, 32);
+  const { name, aliases, entityType, programs, countries, birthDates } = entry;
+  return sha(canonicalJson({ name, aliases, entityType, programs, countries, birthDates })).slice(0, 32);
 }
 
 export const suppressionKey = (party: string, list: string, entryId: string, fingerprint: string) => `${party}|${list}|${entryId}|${fingerprint}`;
@@ -40,6 +45,8 @@ export interface ScreeningMatch {
   layer: 'name' | 'wallet';
   /** weak: the hit is only on a low-quality alias. */
   quality: 'strong' | 'weak';
+  /** The listed address, or the listed name or strong alias spelled the same way: never suppressed. */
+  exact: boolean;
   list: string;
   entryId: string;
   entryName: string;
@@ -60,7 +67,7 @@ export interface ScreeningResult {
   suppressed: ScreeningMatch[];
 }
 
-interface Spelling {
+export interface Spelling {
   entry: SanctionsEntry;
   name: string;
   quality: 'strong' | 'weak';
@@ -120,36 +127,55 @@ function schemaOf(entry: SanctionsEntry): string {
   return 'Company';
 }
 
+export interface NameMatch {
+  spelling: Spelling;
+  /** The name score moved by the party's attributes, in [0, 1]. */
+  score: number;
+  /** The name score alone: 1 when the name is the listed spelling. */
+  nameScore: number;
+  reason: string;
+}
+
+const clamp = (score: number) => Math.round(Math.min(1, Math.max(0, score)) * 1000) / 1000;
+const signed = (delta: number) => (delta > 0 ? `+${delta}` : `${delta}`);
+/** Entries per slice of an index build; between slices the event loop serves screenings with the old index. */
+const BUILD_SLICE = 100;
+
 export class Screener {
   private readonly spellings: Spelling[] = [];
   private readonly postings = new Map<string, number[]>();
   private readonly wallets = new Map<string, { entry: SanctionsEntry | undefined; matched: string }>();
 
-  constructor(
-    entries: SanctionsEntry[],
-    private readonly versions: ListVersion[],
-    blocklist: string[] = [],
-    private readonly thresholds: Thresholds = DEFAULT_THRESHOLDS,
-  ) {
-    for (const entry of entries) {
-      for (const { name, quality } of [{ name: entry.name, quality: 'strong' as const }, ...entry.aliases]) {
-        const prepared = prepareName(name);
-        if (!prepared.some((p) => p.tokens.length)) continue;
-        const length = Math.max(...prepared.map((a) => a.tokens.join('').length));
-        const id = this.spellings.push({ entry, name, quality, prepared, schema: schemaOf(entry), length }) - 1;
-        for (const key of indexKeys(prepared)) {
-          const list = this.postings.get(key) ?? [];
-          list.push(id);
-          this.postings.set(key, list);
-        }
-      }
-      for (const { address } of entry.digitalCurrencyAddresses) {
-        // EVM addresses are the same account on every EVM chain, whatever currency OFAC filed them under.
-        const key = address.toLowerCase();
-        if (EVM_ADDRESS.test(key)) this.wallets.set(key, { entry, matched: address });
+  private constructor(readonly versions: ListVersion[]) {}
+
+  /** Builds the index in slices, yielding between them, so a refresh does not stall the process. */
+  static async build(entries: SanctionsEntry[], versions: ListVersion[], blocklist: string[] = []): Promise<Screener> {
+    const screener = new Screener(versions);
+    for (let i = 0; i < entries.length; i += BUILD_SLICE) {
+      for (const entry of entries.slice(i, i + BUILD_SLICE)) screener.add(entry);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const address of blocklist) screener.wallets.set(address.toLowerCase(), { entry: undefined, matched: address });
+    return screener;
+  }
+
+  private add(entry: SanctionsEntry): void {
+    for (const { name, quality } of [{ name: entry.name, quality: 'strong' as const }, ...entry.aliases]) {
+      const prepared = prepareName(name);
+      if (!prepared.some((p) => p.tokens.length)) continue;
+      const length = Math.max(...prepared.map((a) => a.tokens.join('').length));
+      const id = this.spellings.push({ entry, name, quality, prepared, schema: schemaOf(entry), length }) - 1;
+      for (const key of indexKeys(prepared)) {
+        const list = this.postings.get(key);
+        if (list) list.push(id);
+        else this.postings.set(key, [id]);
       }
     }
-    for (const address of blocklist) this.wallets.set(address.toLowerCase(), { entry: undefined, matched: address });
+    for (const { address } of entry.digitalCurrencyAddresses) {
+      // EVM addresses are the same account on every EVM chain, whatever currency OFAC filed them under.
+      const key = address.toLowerCase();
+      if (EVM_ADDRESS.test(key)) this.wallets.set(key, { entry, matched: address });
+    }
   }
 
   get walletCount(): number {
@@ -160,8 +186,8 @@ export class Screener {
     return this.spellings.length;
   }
 
-  /** Listed spellings scoring at least the review threshold against `name` (weak aliases: only exact), best first. */
-  matchName(name: string): { spelling: Spelling; score: number; reason: string }[] {
+  /** The best match per listed entry scoring at least `floor` once the party's attributes count, best first. */
+  matchName(name: string, floor: number, attributes: PartyAttributes = {}): NameMatch[] {
     const prepared = prepareName(name);
     const hits = new Map<number, number>();
     const { exact, fuzzy } = queryKeys(prepared);
@@ -180,46 +206,49 @@ export class Screener {
       return weight * (Math.min(l, queryLength) / Math.max(l, queryLength, 1));
     };
     const candidates = [...hits].sort((a, b) => rank(b) - rank(a)).slice(0, MAX_CANDIDATES);
-    const found = [];
+    const best = new Map<SanctionsEntry, NameMatch>();
     for (const [id] of candidates) {
       const spelling = this.spellings[id]!;
-      const { score, reason } = comparePrepared(prepared, spelling.prepared, spelling.schema);
-      // Weak aliases are too short or common to match on their own: only an exact hit counts.
-      if (spelling.quality === 'weak' ? score >= 1 : score >= this.thresholds.review) found.push({ spelling, score, reason });
+      const { score: nameScore, reason } = comparePrepared(prepared, spelling.prepared, spelling.schema);
+      if (nameScore < floor - MAX_BOOST) continue;
+      const moves = adjustments(attributes, spelling.entry);
+      if (spelling.quality === 'weak' && !(nameScore >= 1 && moves.some((m) => m.delta > 0) && moves.every((m) => m.delta > 0))) continue;
+      const score = clamp(nameScore + moves.reduce((sum, m) => sum + m.delta, 0));
+      if (score < floor) continue;
+      const match = { spelling, score, nameScore, reason: [reason, ...moves.map((m) => `${m.reason} (${signed(m.delta)})`)].join('; ') };
+      // A strong spelling speaks for the entry before a weak one does.
+      const held = best.get(spelling.entry);
+      const outranks = !held || (held.spelling.quality === spelling.quality ? score > held.score : spelling.quality === 'strong');
+      if (outranks) best.set(spelling.entry, match);
     }
-    return found.sort((a, b) => b.score - a.score);
+    return [...best.values()].sort((a, b) => b.score - a.score);
   }
 
   /** `suppressions`: suppressionKey()s a reviewer recorded; an exact hit is never suppressed. */
-  screen(parties: ScreenedParty[], suppressions: ReadonlySet<string> = new Set()): ScreeningResult {
+  screen(parties: ScreenedParty[], { thresholds, suppressions = new Set() }: { thresholds: Thresholds; suppressions?: ReadonlySet<string> }): ScreeningResult {
     const matches: ScreeningMatch[] = [];
     const suppressed: ScreeningMatch[] = [];
     for (const party of parties) {
-      const found: ScreeningMatch[] = [];
-      // One match per listed entry and party: its best-scoring spelling.
-      const seen = new Set<SanctionsEntry>();
-      for (const { spelling, score, reason } of this.matchName(party.name)) {
-        if (seen.has(spelling.entry)) continue;
-        seen.add(spelling.entry);
-        found.push({
-          partyRole: party.role,
-          layer: 'name',
-          quality: spelling.quality,
-          list: spelling.entry.list,
-          entryId: spelling.entry.entryId,
-          entryName: spelling.entry.name,
-          entryFingerprint: entryFingerprint(spelling.entry),
-          matched: spelling.name,
-          score,
-          reason,
-        });
-      }
+      const found: ScreeningMatch[] = this.matchName(party.name, thresholds.review, party).map(({ spelling, score, nameScore, reason }) => ({
+        partyRole: party.role,
+        layer: 'name',
+        quality: spelling.quality,
+        exact: spelling.quality === 'strong' && nameScore >= 1,
+        list: spelling.entry.list,
+        entryId: spelling.entry.entryId,
+        entryName: spelling.entry.name,
+        entryFingerprint: entryFingerprint(spelling.entry),
+        matched: spelling.name,
+        score,
+        reason,
+      }));
       const wallet = this.wallets.get(party.walletAddress.toLowerCase());
       if (wallet) {
         found.push({
           partyRole: party.role,
           layer: 'wallet',
           quality: 'strong',
+          exact: true,
           list: wallet.entry?.list ?? 'internal-blocklist',
           entryId: wallet.entry?.entryId ?? party.walletAddress.toLowerCase(),
           entryName: wallet.entry?.name ?? 'blocked address',
@@ -230,16 +259,15 @@ export class Screener {
         });
       }
       for (const m of found) {
-        const exact = m.layer === 'wallet' || m.score >= 1;
-        const waived = !exact && party.key !== undefined && suppressions.has(suppressionKey(party.key, m.list, m.entryId, m.entryFingerprint));
+        const waived = !m.exact && party.key !== undefined && suppressions.has(suppressionKey(party.key, m.list, m.entryId, m.entryFingerprint));
         (waived ? suppressed : matches).push(m);
       }
     }
-    const fails = matches.some((m) => m.quality === 'strong' && m.score >= this.thresholds.fail);
+    const fails = matches.some((m) => m.layer === 'wallet' || (m.quality === 'strong' && m.score >= thresholds.fail));
     return {
       outcome: fails ? 'failed' : matches.length ? 'flagged' : 'cleared',
       algorithm: SCREENING_ALGORITHM,
-      thresholds: this.thresholds,
+      thresholds,
       listVersions: this.versions,
       matches,
       suppressed,

@@ -1,16 +1,17 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { join } from 'node:path';
-import { readUnConsolidated } from './un';
-import type { ListVersion, SanctionsEntry } from './ofac';
+import { listSources, loadList } from './lists';
+import type { ListVersion, SanctionsEntry } from './sanctionsList';
 
 const file = process.env.SANCTIONS_UN_FILE ?? join(import.meta.dirname, '../../shared/data/sanctions/un/consolidated.xml');
+const unSource = (location: string) => listSources({ SANCTIONS_UN_FILE: location })[0]!;
 
 describe('UN consolidated list reader', () => {
   let entries: SanctionsEntry[];
   let version: ListVersion;
   const entry = (id: string) => entries.find((e) => e.entryId === id)!;
   beforeAll(async () => {
-    ({ entries, version } = await readUnConsolidated(file));
+    ({ entries, version } = await loadList(unSource(file)));
   });
 
   it('reads individuals and entities keyed by reference number', () => {
@@ -26,8 +27,24 @@ describe('UN consolidated list reader', () => {
       // Its only alias element is empty.
       aliases: [],
       digitalCurrencyAddresses: [],
+      // Nationality, then the country of its address.
+      countries: ['CD', 'RW'],
+      birthDates: [{ from: '1971-01-01', to: '1971-12-31' }],
     });
-    expect(version).toMatchObject({ list: 'un-consolidated', entryCount: entries.length, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(version).toMatchObject({
+      list: 'un-consolidated',
+      entryCount: entries.length,
+      contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      // The list's own dateGenerated.
+      publishedAt: '2026-02-27T00:00:09.554Z',
+    });
+  });
+
+  it('reads exact dates, approximate years and ranges of years of birth', () => {
+    const dates = entries.flatMap((e) => e.birthDates);
+    expect(dates.length).toBeGreaterThan(800);
+    expect(dates.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d.from) && d.from <= d.to)).toBe(true);
+    expect(entry('IQi.002').birthDates.length).toBeGreaterThan(0);
   });
 
   it('joins all four name parts of an individual', () => {
@@ -64,6 +81,10 @@ describe('UN consolidated list reader', () => {
   });
 
   it('names the file and SANCTIONS_UN_FILE when the list cannot be read', async () => {
-    await expect(readUnConsolidated('/nonexistent/consolidated.xml')).rejects.toThrow(/\/nonexistent\/consolidated\.xml \(ENOENT\).*SANCTIONS_UN_FILE/);
+    await expect(loadList(unSource('/nonexistent/consolidated.xml'))).rejects.toThrow(/\/nonexistent\/consolidated\.xml \(ENOENT\).*SANCTIONS_UN_FILE/);
+  });
+
+  it('refuses a document that is not the UN list, since no entries would clear everyone', async () => {
+    await expect(loadList(unSource(join(import.meta.dirname, '../package.json')))).rejects.toThrow(/no CONSOLIDATED_LIST root.*SANCTIONS_UN_FILE/);
   });
 });

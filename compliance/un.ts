@@ -1,15 +1,22 @@
 // Reader for the UN Security Council consolidated sanctions list (consolidated.xml).
 
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { XMLParser } from 'fast-xml-parser';
-import type { ListVersion, SanctionsEntry } from './ofac';
+import { approximately, countryCodes, dateRange, type DateRange } from './attributes';
+import type { ParsedList, SanctionsEntry } from './sanctionsList';
 
 const LIST = 'un-consolidated';
 
 interface UnAlias {
   QUALITY?: string;
   ALIAS_NAME?: string;
+}
+
+interface UnBirthDate {
+  TYPE_OF_DATE?: string;
+  DATE?: string;
+  YEAR?: string;
+  FROM_YEAR?: string;
+  TO_YEAR?: string;
 }
 
 interface UnRecord {
@@ -23,19 +30,27 @@ interface UnRecord {
   NAME_ORIGINAL_SCRIPT?: string;
   INDIVIDUAL_ALIAS?: UnAlias[];
   ENTITY_ALIAS?: UnAlias[];
+  NATIONALITY?: { VALUE?: string | string[] }[];
+  INDIVIDUAL_ADDRESS?: { COUNTRY?: string }[];
+  ENTITY_ADDRESS?: { COUNTRY?: string }[];
+  INDIVIDUAL_DATE_OF_BIRTH?: UnBirthDate[];
 }
 
 // An empty <ENTITIES/> parses to '' rather than an object; ''.ENTITY is undefined all the same.
 interface UnDocument {
   CONSOLIDATED_LIST?: {
+    dateGenerated?: string;
     INDIVIDUALS?: { INDIVIDUAL?: UnRecord[] };
     ENTITIES?: { ENTITY?: UnRecord[] };
   };
 }
 
-const REPEATED = new Set(['INDIVIDUAL', 'ENTITY', 'INDIVIDUAL_ALIAS', 'ENTITY_ALIAS']);
+const REPEATED = new Set(['INDIVIDUAL', 'ENTITY', 'INDIVIDUAL_ALIAS', 'ENTITY_ALIAS', 'NATIONALITY', 'INDIVIDUAL_ADDRESS', 'ENTITY_ADDRESS', 'INDIVIDUAL_DATE_OF_BIRTH']);
 
 const parser = new XMLParser({
+  // The root's dateGenerated is the publication date.
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
   // Reference numbers and DATAIDs are identifiers, not numbers.
   parseTagValue: false,
   // A record with a single alias must still give an array.
@@ -49,6 +64,19 @@ const text = (value: string | undefined) => (value ?? '').replace(/\s+/g, ' ').t
 // Only 'Low' is the UN's low-quality alias; 'Good', 'a.k.a.', 'f.k.a.' and blank are all
 // names the person or entity is known by.
 const quality = (q: string | undefined): 'strong' | 'weak' => (q === 'Low' ? 'weak' : 'strong');
+
+function birthDate(d: UnBirthDate): DateRange | undefined {
+  if (d.DATE && /^\d{4}-\d{2}-\d{2}$/.test(d.DATE.trim())) {
+    const [y, m, day] = d.DATE.trim().split('-').map(Number) as [number, number, number];
+    return dateRange(y, m, day);
+  }
+  if (d.YEAR) {
+    const year = dateRange(Number(d.YEAR));
+    return d.TYPE_OF_DATE === 'APPROXIMATELY' ? approximately(year) : year;
+  }
+  if (d.FROM_YEAR && d.TO_YEAR) return { from: dateRange(Number(d.FROM_YEAR)).from, to: dateRange(Number(d.TO_YEAR)).to };
+  return undefined;
+}
 
 function toEntry(record: UnRecord, entityType: 'individual' | 'entity'): SanctionsEntry {
   const nameParts =
@@ -68,27 +96,23 @@ function toEntry(record: UnRecord, entityType: 'individual' | 'entity'): Sanctio
     programs: record.UN_LIST_TYPE ? [record.UN_LIST_TYPE] : [],
     aliases,
     digitalCurrencyAddresses: [],
+    countries: countryCodes([
+      ...(record.NATIONALITY ?? []).flatMap((n) => n.VALUE ?? []),
+      ...[...(record.INDIVIDUAL_ADDRESS ?? []), ...(record.ENTITY_ADDRESS ?? [])].map((a) => a.COUNTRY),
+    ]),
+    birthDates: (record.INDIVIDUAL_DATE_OF_BIRTH ?? []).map(birthDate).filter((d): d is DateRange => d !== undefined),
   };
 }
 
-export async function readUnConsolidated(file: string): Promise<{ entries: SanctionsEntry[]; version: ListVersion }> {
-  const raw = await readFile(file).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`cannot read the UN consolidated list: ${file} (${err.code}); set SANCTIONS_UN_FILE to the path of the UN Security Council's consolidated.xml`);
-  });
-  const root = (parser.parse(raw) as UnDocument).CONSOLIDATED_LIST;
-  // Any other file would parse to no entries, and an empty list clears every party.
-  if (!root) throw new Error(`not the UN consolidated list: ${file} has no CONSOLIDATED_LIST root; set SANCTIONS_UN_FILE to the UN Security Council's consolidated.xml`);
-  const entries = [
-    ...(root.INDIVIDUALS?.INDIVIDUAL ?? []).map((r) => toEntry(r, 'individual')),
-    ...(root.ENTITIES?.ENTITY ?? []).map((r) => toEntry(r, 'entity')),
-  ];
+export function parseUnConsolidated(xml: Buffer): ParsedList {
+  const root = (parser.parse(xml) as UnDocument).CONSOLIDATED_LIST;
+  // Any other document would parse to no entries, and an empty list clears every party.
+  if (!root) throw new Error('not the UN consolidated list: the document has no CONSOLIDATED_LIST root');
   return {
-    entries,
-    version: {
-      list: LIST,
-      contentHash: createHash('sha256').update(raw).digest('hex'),
-      entryCount: entries.length,
-      loadedAt: new Date().toISOString(),
-    },
+    entries: [
+      ...(root.INDIVIDUALS?.INDIVIDUAL ?? []).map((r) => toEntry(r, 'individual')),
+      ...(root.ENTITIES?.ENTITY ?? []).map((r) => toEntry(r, 'entity')),
+    ],
+    publishedAt: root.dateGenerated ?? null,
   };
 }

@@ -31,9 +31,15 @@ const schema = z.object({
   JWT_AUDIENCE: z.string().default('https://api.lockstep.local'),
   JWT_ISSUER: z.string().default('https://auth.lockstep.local/'),
   TOKEN_TTL_SECONDS: int(60).default(24 * 3600),
-  SANCTIONS_OFAC_DIR: z.string().min(1),
-  /** The UN Security Council consolidated list (XML); optional, screened beside OFAC's when set. */
+  /** Folder or base URL of OFAC's legacy CSV files (sdn.csv, alt.csv, add.csv, sdn_comments.csv). */
+  SANCTIONS_OFAC_DIR: z.string().min(1).optional(),
+  /** File or URL of OFAC's SDN.XML; read instead of the CSV files when both are set. */
+  SANCTIONS_OFAC_XML: z.string().min(1).optional(),
+  /** File or URL of the UN Security Council consolidated list (XML); screened beside OFAC's when set. */
   SANCTIONS_UN_FILE: z.string().min(1).optional(),
+  /** Workers re-read the lists this often (0: only at start and on request). */
+  SANCTIONS_REFRESH_MINUTES: int(0).default(60),
+  SANCTIONS_REFRESH_POLL_MS: int(100).default(2000),
   SCREENING_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_THRESHOLDS.review),
   SCREENING_FAIL_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_THRESHOLDS.fail),
   WALLET_BLOCKLIST: z.string().default(''),

@@ -12,7 +12,7 @@ export const { recordTransition, registerEscrow, readDeposits, readTrailHead } =
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
 
-export const { screenParties } = proxyActivities<Activities>({
+export const { screenParties, screenParty } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
 });

@@ -1,2 +1,3 @@
 export { settlementWorkflow } from './settlement';
 export { forceRollbackWorkflow } from './forceRollback';
+export { partyScreeningWorkflow } from './partyScreening';

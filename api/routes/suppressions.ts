@@ -1,33 +1,71 @@
-// POST /v1/compliance/suppressions: a reviewer records that a party is not a list entry,
-// for a match the settlement's own screening found (so the entry's fingerprint comes from
-// the trail, not from the caller). An exact hit cannot be suppressed.
+// Screening suppressions: a reviewer records that a party is not a list entry, for a match
+// the settlement's own screening found (so the entry's fingerprint comes from the trail,
+// not from the caller); lists them; revokes one. An exact hit cannot be suppressed. Every
+// change is an event in the suppression's history: who, what, when and why.
 
 import { Router } from 'express';
 import { partyKey, type ScreeningMatch } from '../../compliance/screening';
-import type { Db } from '../../db/client';
+import { isUniqueViolation, type Db } from '../../db/client';
 import { callerOf, requireScope } from '../auth/middleware';
-import { validationFailed } from '../errors';
-import { suppressionSchema } from '../schemas';
+import { notFound, validationFailed } from '../errors';
+import { revokeSuppressionSchema, suppressionListQuery, suppressionSchema } from '../schemas';
 import { requireSettlement } from '../settlements/present';
+import { isUuid } from '../../domain/ids';
 import { parseOr422 } from '../validation';
 
 const refuse = (field: string, msg: string) => validationFailed([{ loc: ['body', field], msg, type: 'value_error' }]);
 
+const withHistory = { events: { orderBy: { createdAt: 'asc' as const } } };
+
+type Caller = { platformId: string; environment: string };
+type SuppressionRow = NonNullable<Awaited<ReturnType<typeof findSuppression>>>;
+
+function findSuppression(db: Db, caller: Caller, id: string) {
+  if (!isUuid(id)) return Promise.resolve(null);
+  return db.screeningSuppression.findFirst({ where: { id, platformId: caller.platformId, environment: caller.environment }, include: withHistory });
+}
+
+async function requireSuppression(db: Db, caller: Caller, id: string): Promise<SuppressionRow> {
+  const found = await findSuppression(db, caller, id);
+  if (!found) throw notFound(`Suppression ${id}`);
+  return found;
+}
+
+const present = (s: SuppressionRow) => ({
+  id: s.id,
+  settlement_id: s.settlementId,
+  party_role: s.partyRole,
+  list: s.list,
+  entry_id: s.entryId,
+  entry_name: s.entryName,
+  status: s.active ? ('active' as const) : ('revoked' as const),
+  reason: s.reason,
+  created_by: s.createdBy,
+  created_at: s.createdAt.toISOString(),
+  history: s.events.map((e) => ({ action: e.action, actor: e.actor, reason: e.reason, at: e.createdAt.toISOString() })),
+});
+
+/** A match as the trail holds it: results screened before matches carried `exact` said so by score alone. */
+type TrailMatch = Omit<ScreeningMatch, 'exact'> & { exact?: boolean };
+const isExact = (m: TrailMatch) => m.exact ?? (m.layer === 'wallet' || m.score >= 1);
+
 export function suppressionRoutes(deps: { db: Db }): Router {
   const router = Router();
+  const { db } = deps;
+
   router.post('/v1/compliance/suppressions', requireScope('settlements:write'), async (req, res) => {
     const caller = callerOf(req);
     const body = parseOr422(suppressionSchema, req.body ?? {}, 'body');
-    const settlement = await requireSettlement(deps.db, caller, body.settlement_id);
+    const settlement = await requireSettlement(db, caller, body.settlement_id);
     const party = settlement.parties.find((p) => p.role === body.party_role);
     if (!party) throw refuse('party_role', `the settlement has no party "${body.party_role}"`);
 
-    const events = await deps.db.settlementEvent.findMany({ where: { settlementId: settlement.id }, orderBy: { sequence: 'desc' } });
+    const events = await db.settlementEvent.findMany({ where: { settlementId: settlement.id }, orderBy: { sequence: 'desc' } });
     const match = events
-      .flatMap((e) => ((e.payload as { screening?: { matches?: ScreeningMatch[] } }).screening?.matches ?? []))
+      .flatMap((e) => ((e.payload as { screening?: { matches?: TrailMatch[] } }).screening?.matches ?? []))
       .find((m) => m.partyRole === body.party_role && m.list === body.list && m.entryId === body.entry_id);
     if (!match) throw refuse('entry_id', `the settlement's screening has no match of ${body.party_role} with ${body.list} entry ${body.entry_id}`);
-    if (match.layer === 'wallet' || match.score >= 1) throw refuse('entry_id', 'an exact hit cannot be suppressed');
+    if (isExact(match)) throw refuse('entry_id', 'an exact hit cannot be suppressed');
 
     const key = {
       platformId: caller.platformId,
@@ -37,21 +75,70 @@ export function suppressionRoutes(deps: { db: Db }): Router {
       entryId: match.entryId,
       entryFingerprint: match.entryFingerprint,
     };
-    const saved = await deps.db.screeningSuppression.upsert({
-      where: { platformId_environment_partyKey_list_entryId_entryFingerprint: key },
-      create: { ...key, reason: body.reason, createdBy: caller.clientId },
-      update: {},
-    });
-    res.status(201).json({
-      id: saved.id,
-      settlement_id: settlement.id,
-      party_role: body.party_role,
-      list: saved.list,
-      entry_id: saved.entryId,
-      reason: saved.reason,
-      created_by: saved.createdBy,
-      created_at: saved.createdAt.toISOString(),
-    });
+    const where = { platformId_environment_partyKey_list_entryId_entryFingerprint: key };
+    const history = { actor: caller.clientId, reason: body.reason };
+    const existing = await db.screeningSuppression.findUnique({ where });
+    if (existing?.active) {
+      res.status(200).json(present(await requireSuppression(db, caller, existing.id)));
+      return;
+    }
+    try {
+      const saved = existing
+        ? await db.screeningSuppression.update({
+            where: { id: existing.id },
+            data: { active: true, reason: body.reason, events: { create: { action: 'reactivated', ...history } } },
+          })
+        : await db.screeningSuppression.create({
+            data: {
+              ...key,
+              entryName: match.entryName,
+              settlementId: settlement.id,
+              partyRole: body.party_role,
+              reason: body.reason,
+              createdBy: caller.clientId,
+              events: { create: { action: 'created', ...history } },
+            },
+          });
+      res.status(201).json(present(await requireSuppression(db, caller, saved.id)));
+    } catch (err) {
+      // A concurrent request recorded the same suppression first: answer with it.
+      if (!isUniqueViolation(err)) throw err;
+      const winner = await db.screeningSuppression.findUniqueOrThrow({ where });
+      res.status(200).json(present(await requireSuppression(db, caller, winner.id)));
+    }
+  });
+
+  router.get('/v1/compliance/suppressions', requireScope('settlements:read'), async (req, res) => {
+    const caller = callerOf(req);
+    const q = parseOr422(suppressionListQuery, req.query, 'query');
+    const where = {
+      platformId: caller.platformId,
+      environment: caller.environment,
+      ...(q.status === 'all' ? {} : { active: q.status === 'active' }),
+    };
+    const [items, total] = await Promise.all([
+      db.screeningSuppression.findMany({ where, include: withHistory, orderBy: { createdAt: 'desc' }, take: q.limit, skip: q.offset }),
+      db.screeningSuppression.count({ where }),
+    ]);
+    res.json({ items: items.map(present), total, limit: q.limit, offset: q.offset });
+  });
+
+  router.get('/v1/compliance/suppressions/:id', requireScope('settlements:read'), async (req, res) => {
+    res.json(present(await requireSuppression(db, callerOf(req), String(req.params.id))));
+  });
+
+  router.post('/v1/compliance/suppressions/:id/revoke', requireScope('settlements:write'), async (req, res) => {
+    const caller = callerOf(req);
+    const { reason } = parseOr422(revokeSuppressionSchema, req.body ?? {}, 'body');
+    const found = await requireSuppression(db, caller, String(req.params.id));
+    // Revoking twice changes nothing and adds no history.
+    if (found.active) {
+      await db.screeningSuppression.update({
+        where: { id: found.id },
+        data: { active: false, events: { create: { action: 'revoked', actor: caller.clientId, reason } } },
+      });
+    }
+    res.json(present(await requireSuppression(db, caller, found.id)));
   });
   return router;
 }

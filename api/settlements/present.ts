@@ -91,6 +91,10 @@ export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
       name: p.name,
       wallet_address: getAddress(p.walletAddress),
       chain_id: p.chainId,
+      // Given only when the party said them; JSON leaves undefined out.
+      entity_type: p.entityType ?? undefined,
+      country: p.country ?? undefined,
+      date_of_birth: p.dateOfBirth ?? undefined,
     })),
     legs,
     escrow: { chain_id: s.chainId, contract_address: getAddress(s.escrowAddress), escrow_id: s.escrowId },

@@ -43,16 +43,27 @@ describe('lockstep screen and lists', () => {
   const screen = (args: string[]) =>
     promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, SANCTIONS_OFAC_DIR: manifest.sanctions_ofac_dir, SANCTIONS_UN_FILE: manifest.sanctions_un_file },
+      env: { ...process.env, DATABASE_URL: manifest.database_url, SANCTIONS_OFAC_DIR: manifest.sanctions_ofac_dir, SANCTIONS_UN_FILE: manifest.sanctions_un_file },
     }).then(({ stdout }) => stdout);
 
   it('compares two names, screens one, and reports the lists', async () => {
     expect(JSON.parse(await screen(['screen', 'compare', 'Vladimir Pulin', 'Vladimir Putin']))).toMatchObject({ score: expect.any(Number), reason: expect.stringMatching(/pulin~putin/) });
     const top = JSON.parse(await screen(['screen', 'name', 'Banco Nacional de Cubx']));
     expect(top.matches[0]).toMatchObject({ list: 'ofac-sdn', entry_id: '306', quality: 'strong' });
+    const namesake = JSON.parse(await screen(['screen', 'name', 'Gilberto Jose Rodriguez Orejuela', '--dob', '1975-05-05', '--country', 'CO']));
+    expect(namesake.matches[0]).toMatchObject({ entry_id: '4107', score: 0.88, reason: expect.stringMatching(/date of birth differs \(-0.15\); country agrees \(\+0.03\)/) });
+    await expect(screen(['screen', 'name', 'X', '--dob', '1975-02-30'])).rejects.toMatchObject({ stderr: expect.stringMatching(/--dob: must be a real date/) });
     const status = JSON.parse(await screen(['lists', 'status']));
-    expect(status.lists.map((l: { list: string }) => l.list)).toEqual(['ofac-sdn', 'un-consolidated']);
-    expect(status.lists[0]).toMatchObject({ contentHash: expect.stringMatching(/^[0-9a-f]{64}$/), entryCount: expect.any(Number) });
+    expect(status.configured.map((l: { list: string }) => l.list)).toEqual(['ofac-sdn', 'un-consolidated']);
+    expect(status.configured[1]).toMatchObject({ contentHash: expect.stringMatching(/^[0-9a-f]{64}$/), entryCount: expect.any(Number), publishedAt: '2026-02-27T00:00:09.554Z' });
+    // The stack's worker recorded what it loaded at start.
+    expect(status.workers[0]).toMatchObject({ worker: expect.any(String), error: null, versions: [{ list: 'ofac-sdn' }, { list: 'un-consolidated' }] });
+  });
+
+  it('asks the running workers to refresh their lists and prints what each loaded', async () => {
+    const out = JSON.parse(await screen(['lists', 'refresh']));
+    // Same files: re-read and compared, nothing rebuilt.
+    expect(out).toMatchObject({ request_id: expect.any(String), loads: [{ trigger: 'request', changed: false, error: null, request_id: out.request_id }] });
   });
 
   it('scores a CSV of name pairs, one JSON line each', async () => {

@@ -9,10 +9,15 @@ const { manifest } = stackContext();
 const services = withServices();
 const api = () => services().api;
 
-/** "THE CHESS PLAYER" is only a weak a.k.a. of OFAC entry 4107: a flag, not a hit. */
-async function flaggedSettlement(template: string, timeoutMs = 5 * 60_000): Promise<string> {
+/**
+ * "THE CHESS PLAYER" is only a weak a.k.a. of OFAC entry 4107 (born 31 Jan 1939, Cali,
+ * Colombia): alone it clears; with the party's own date of birth or country agreeing it is a
+ * flag for review, never a hit.
+ */
+async function flaggedSettlement(template: string, timeoutMs = 5 * 60_000, corroborated = true): Promise<string> {
   const body = dvpInstruction(manifest, { template_id: template, timeout_at: new Date(Date.now() + timeoutMs).toISOString() });
   body.parties[0]!.name = 'The Chess Player';
+  if (corroborated) Object.assign(body.parties[0]!, { entity_type: 'individual', country: 'CO', date_of_birth: '1939-01-31' });
   return (await api().request<SettlementView>('POST', '/v1/settlements', body)).id;
 }
 
@@ -35,8 +40,12 @@ describe('compliance decisions (dvp-review)', () => {
     const id = await flaggedSettlement('dvp-review');
     const flag = await waitUntilAwaitingDecision(id);
     expect(flag).toMatchObject({ fromState: 'COMPLIANCE_CHECKING', toState: 'COMPLIANCE_CHECKING' });
-    expect(flag.payload).toMatchObject({ screening: { outcome: 'flagged', matches: [{ entryId: '4107', quality: 'weak' }] } });
-    expect((await api().request<SettlementView>('GET', `/v1/settlements/${id}`)).state).toBe('COMPLIANCE_CHECKING');
+    expect(flag.payload).toMatchObject({
+      screening: { outcome: 'flagged', matches: [{ entryId: '4107', quality: 'weak', exact: false, reason: expect.stringMatching(/date of birth agrees.*country agrees/) }] },
+    });
+    const view = await api().request<SettlementView>('GET', `/v1/settlements/${id}`);
+    expect(view.state).toBe('COMPLIANCE_CHECKING');
+    expect(view.parties[0]).toMatchObject({ entity_type: 'individual', country: 'CO', date_of_birth: '1939-01-31' });
 
     const approved = await decide(id, 'approve', 'namesake, checked the passport');
     expect(approved).not.toBeInstanceOf(ApiRequestError);
@@ -94,7 +103,10 @@ describe('compliance decisions (dvp-review)', () => {
     const suppression = await api().request('POST', '/v1/compliance/suppressions', {
       settlement_id: first.id, party_role: 'seller', list: 'ofac-sdn', entry_id: '18341', reason: 'another company: checked the registry',
     });
-    expect(suppressionResponseSchema.parse(suppression)).toMatchObject({ entry_id: '18341', created_by: manifest.client.client_id });
+    expect(suppressionResponseSchema.parse(suppression)).toMatchObject({
+      entry_id: '18341', entry_name: 'AQUA', status: 'active', created_by: manifest.client.client_id,
+      history: [{ action: 'created', actor: manifest.client.client_id, reason: 'another company: checked the registry' }],
+    });
     await decide(first.id, 'approve');
 
     const again = await withSeller('Aqxa');
@@ -105,12 +117,35 @@ describe('compliance decisions (dvp-review)', () => {
     const renamed = await withSeller('Aqwa');
     expect((await waitUntilAwaitingDecision(renamed.id)).payload).toMatchObject({ screening: { outcome: 'flagged' } });
 
+    // Listed, revoked (the match counts again), and recorded again: each step in its history.
+    const { id: suppressionId } = suppressionResponseSchema.parse(suppression);
+    const listed = await api().request<{ items: { id: string }[] }>('GET', '/v1/compliance/suppressions?status=active&limit=200');
+    expect(listed.items.map((i) => i.id)).toContain(suppressionId);
+    const revoked = suppressionResponseSchema.parse(await api().request('POST', `/v1/compliance/suppressions/${suppressionId}/revoke`, { reason: 'registry entry was stale' }));
+    expect(revoked).toMatchObject({ status: 'revoked', history: [{ action: 'created' }, { action: 'revoked', reason: 'registry entry was stale' }] });
+    const afterRevoke = await withSeller('Aqxa');
+    expect((await waitUntilAwaitingDecision(afterRevoke.id)).payload).toMatchObject({ screening: { outcome: 'flagged', suppressed: [] } });
+    const again2 = await api().request('POST', '/v1/compliance/suppressions', {
+      settlement_id: afterRevoke.id, party_role: 'seller', list: 'ofac-sdn', entry_id: '18341', reason: 'checked again',
+    });
+    expect(suppressionResponseSchema.parse(again2)).toMatchObject({ id: suppressionId, status: 'active', history: [{ action: 'created' }, { action: 'revoked' }, { action: 'reactivated' }] });
+    expect(suppressionResponseSchema.parse(await api().request('GET', `/v1/compliance/suppressions/${suppressionId}`)).history).toHaveLength(3);
+    expect(await api().request('GET', '/v1/compliance/suppressions/00000000-0000-4000-8000-000000000099').catch((e: ApiRequestError) => e)).toMatchObject({ status: 404 });
+    expect(await api().request('POST', `/v1/compliance/suppressions/${suppressionId}/revoke`, {}).catch((e: ApiRequestError) => e)).toMatchObject({ status: 422 });
+
     const exact = await withSeller('Banco Nacional de Cuba', 'dvp-standard');
     await waitForState(api(), exact.id, ['ROLLED_BACK']);
     const refused = await api()
       .request('POST', '/v1/compliance/suppressions', { settlement_id: exact.id, party_role: 'seller', list: 'ofac-sdn', entry_id: '306', reason: 'no' })
       .catch((e: ApiRequestError) => e);
     expect(refused).toMatchObject({ status: 422, body: { long_message: expect.stringMatching(/exact hit cannot be suppressed/) } });
+  });
+
+  it('clears a hit on a weak alias that nothing about the party corroborates', async () => {
+    const id = await flaggedSettlement('dvp-standard', 5 * 60_000, false);
+    await waitForState(api(), id, ['AWAITING_DEPOSITS']);
+    const cleared = (await trail(id)).find((e) => e.toState === 'COMPLIANCE_CLEARED')!;
+    expect(cleared.payload).toMatchObject({ screening: { outcome: 'cleared', matches: [] } });
   });
 
   it('fails a flag outright under dvp-standard, which does not review', async () => {

@@ -12,6 +12,7 @@ export interface SettlementView {
   failure_reason: string | null;
   escrow: { escrow_id: Hex; contract_address: Address };
   workflow: { id: string; ui_url: string };
+  parties: Record<string, unknown>[];
   legs: {
     from_role: string;
     to_role: string;

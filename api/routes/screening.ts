@@ -1,0 +1,118 @@
+// Screening settings and tools: a platform environment's thresholds, one party screened on
+// request with the workers' live index, and the list versions workers hold, with a refresh.
+
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import type { ScreeningResult } from '../../compliance/screening';
+import type { Thresholds } from '../../compliance/thresholds';
+import type { Db } from '../../db/client';
+import { latestListLoads, presentListLoad, requestListRefresh } from '../../db/screening';
+import type { partyScreeningWorkflow } from '../../workflows/partyScreening';
+import { callerOf, requireScope } from '../auth/middleware';
+import { ApiError } from '../errors';
+import { adHocScreeningSchema, thresholdsSchema } from '../schemas';
+import { parseOr422 } from '../validation';
+
+export interface ScreeningDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  /** The deployment's thresholds, where a platform environment has not set its own. */
+  defaultThresholds: Thresholds;
+}
+
+/** A screening as the API shows it: snake_case, without the suppression keys. */
+const presentScreening = (r: ScreeningResult) => ({
+  outcome: r.outcome,
+  algorithm: r.algorithm,
+  thresholds: r.thresholds,
+  list_versions: r.listVersions.map((v) => ({
+    list: v.list,
+    content_hash: v.contentHash,
+    entry_count: v.entryCount,
+    published_at: v.publishedAt,
+    loaded_at: v.loadedAt,
+  })),
+  matches: r.matches.map((m) => ({
+    party_role: m.partyRole,
+    layer: m.layer,
+    quality: m.quality,
+    exact: m.exact,
+    list: m.list,
+    entry_id: m.entryId,
+    entry_name: m.entryName,
+    matched: m.matched,
+    score: m.score,
+    reason: m.reason,
+  })),
+});
+
+type Policy = { reviewThreshold: number; failThreshold: number; updatedBy: string; updatedAt: Date };
+
+const presentThresholds = (policy: Policy | null, defaults: Thresholds) =>
+  policy
+    ? { review_threshold: policy.reviewThreshold, fail_threshold: policy.failThreshold, source: 'platform', updated_by: policy.updatedBy, updated_at: policy.updatedAt.toISOString() }
+    : { review_threshold: defaults.review, fail_threshold: defaults.fail, source: 'default', updated_by: null, updated_at: null };
+
+/** A worker answers within a second; this long means none is running. */
+const SCREENING_TIMEOUT = '20 seconds';
+
+export function screeningRoutes(deps: ScreeningDeps): Router {
+  const router = Router();
+  const { db } = deps;
+
+  router.get('/v1/compliance/thresholds', requireScope('settlements:read'), async (req, res) => {
+    const { platformId, environment } = callerOf(req);
+    const policy = await db.screeningPolicy.findUnique({ where: { platformId_environment: { platformId, environment } } });
+    res.json(presentThresholds(policy, deps.defaultThresholds));
+  });
+
+  router.put('/v1/compliance/thresholds', requireScope('admin'), async (req, res) => {
+    const { platformId, environment, clientId } = callerOf(req);
+    const body = parseOr422(thresholdsSchema, req.body ?? {}, 'body');
+    const data = { reviewThreshold: body.review_threshold, failThreshold: body.fail_threshold, updatedBy: clientId };
+    const policy = await db.screeningPolicy.upsert({
+      where: { platformId_environment: { platformId, environment } },
+      create: { platformId, environment, ...data },
+      update: data,
+    });
+    res.json(presentThresholds(policy, deps.defaultThresholds));
+  });
+
+  router.post('/v1/admin/screening/screen', requireScope('admin'), async (req, res) => {
+    const { platformId, environment } = callerOf(req);
+    const body = parseOr422(adHocScreeningSchema, req.body ?? {}, 'body');
+    const party = {
+      role: 'party',
+      name: body.name,
+      // No wallet given: the zero address, which no list holds, leaves layer 2 silent.
+      walletAddress: body.wallet_address ?? '0x0000000000000000000000000000000000000000',
+      entityType: body.entity_type,
+      country: body.country,
+      dateOfBirth: body.date_of_birth,
+    };
+    let result: ScreeningResult;
+    try {
+      result = await deps.temporal.workflow.execute<typeof partyScreeningWorkflow>('partyScreeningWorkflow', {
+        workflowId: `party-screening-${randomUUID()}`,
+        taskQueue: deps.taskQueue,
+        workflowExecutionTimeout: SCREENING_TIMEOUT,
+        args: [{ platformId, environment, party }],
+      });
+    } catch (err) {
+      throw new ApiError(503, 'screening_unavailable', 'Screening unavailable', `No worker screened the party within ${SCREENING_TIMEOUT}: ${(err as Error).message}`);
+    }
+    res.json(presentScreening(result));
+  });
+
+  router.get('/v1/admin/screening/lists', requireScope('admin'), async (_req, res) => {
+    res.json({ workers: (await latestListLoads(db)).map(presentListLoad) });
+  });
+
+  router.post('/v1/admin/screening/lists/refresh', requireScope('admin'), async (req, res) => {
+    const requestId = await requestListRefresh(db, callerOf(req).clientId);
+    res.status(202).json({ request_id: requestId, status_url: '/v1/admin/screening/lists' });
+  });
+  return router;
+}

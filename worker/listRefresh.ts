@@ -1,0 +1,55 @@
+// Keeps a worker's sanctions index current: re-reads the lists on a schedule and whenever an
+// operator asks (`lockstep lists refresh` or the admin API write a refresh request), and
+// records each load so operators can see which list versions every worker screens with.
+// A failed refresh keeps the index it had: screening never runs on a half-read list.
+
+import { hostname } from 'node:os';
+import type { ScreeningIndex } from '../compliance/lists';
+import type { Logger } from '../config/logger';
+import type { Db } from '../db/client';
+
+export interface ListRefreshOptions {
+  db: Db;
+  index: ScreeningIndex;
+  log: Logger;
+  /** Scheduled refreshes; 0 turns them off. */
+  intervalMs: number;
+  /** How often to look for operators' refresh requests. */
+  pollMs: number;
+}
+
+export const workerIdentity = (): string => `${hostname()}:${process.pid}`;
+
+export async function startListRefresh({ db, index, log, intervalMs, pollMs }: ListRefreshOptions): Promise<{ stop(): void }> {
+  const worker = workerIdentity();
+  const record = (fields: { trigger: string; requestId?: string; changed: boolean; error?: string }) =>
+    db.sanctionsListLoad.create({ data: { worker, versions: JSON.parse(JSON.stringify(index.screener.versions)), ...fields } });
+
+  const refresh = async (trigger: string, requestId?: string) => {
+    try {
+      const { changed } = await index.refresh();
+      await record({ trigger, requestId, changed });
+      log.info('sanctions lists refreshed', { trigger, changed, versions: index.screener.versions });
+    } catch (err) {
+      const error = (err as Error).message;
+      log.error('sanctions list refresh failed; screening continues with the previous lists', { trigger, error });
+      await record({ trigger, requestId, changed: false, error }).catch(() => undefined);
+    }
+  };
+
+  await record({ trigger: 'start', changed: true });
+  // Requests made before this worker started are already reflected in what it just loaded.
+  let seen = (await db.sanctionsRefreshRequest.findFirst({ orderBy: { createdAt: 'desc' } }))?.createdAt ?? new Date(0);
+  const pollRequests = async () => {
+    const latest = await db.sanctionsRefreshRequest.findFirst({ where: { createdAt: { gt: seen } }, orderBy: { createdAt: 'desc' } });
+    if (!latest) return;
+    seen = latest.createdAt;
+    await refresh('request', latest.id);
+  };
+
+  const timers = [
+    setInterval(() => void pollRequests().catch((err: Error) => log.warn('cannot read refresh requests', { error: err.message })), pollMs),
+    ...(intervalMs > 0 ? [setInterval(() => void refresh('schedule'), intervalMs)] : []),
+  ];
+  return { stop: () => timers.forEach(clearInterval) };
+}
