@@ -5,6 +5,7 @@
 import { contentHash } from '../db/auditTrail';
 import type { Db } from '../db/client';
 import type { Prisma } from '../generated/prisma/client';
+import { queueTransitionEvents } from '../webhooks/outbox';
 
 export interface TransitionRecord {
   settlementId: string;
@@ -32,7 +33,12 @@ export function recordActivities({ db }: { db: Db }) {
           ? await tx.settlementEvent.findUniqueOrThrow({ where: { settlementId_sequence: { settlementId: t.settlementId, sequence: t.sequence - 1 } } })
           : null;
         const event = { settlementId: t.settlementId, sequence: t.sequence, fromState: t.fromState, toState: t.toState, triggeredBy: t.triggeredBy, payload, createdAt: new Date() };
-        await tx.settlementEvent.createMany({ data: [{ ...event, contentHash: contentHash(previous?.contentHash ?? null, event) }], skipDuplicates: true });
+        const { count } = await tx.settlementEvent.createMany({ data: [{ ...event, contentHash: contentHash(previous?.contentHash ?? null, event) }], skipDuplicates: true });
+        // A retried activity finds its event already there, and its webhooks already queued.
+        if (count) {
+          const settlement = await tx.settlement.findUniqueOrThrow({ where: { id: t.settlementId }, select: { id: true, platformId: true, environment: true, settlementType: true } });
+          await queueTransitionEvents(tx, settlement, event);
+        }
         await tx.settlement.updateMany({
           where: { id: t.settlementId, stateSequence: { lt: t.sequence } },
           data: { state: t.toState, stateSequence: t.sequence, ...(reason ? { failureReason: reason } : {}) },

@@ -14,10 +14,11 @@ import { settlementEventRoutes } from './routes/settlementEvents';
 import { settlementRoutes } from './routes/settlements';
 import { suppressionRoutes } from './routes/suppressions';
 import { templateRoutes } from './routes/templates';
+import { webhookRoutes, type WebhookDeps } from './routes/webhooks';
 import type { CreateDeps } from './settlements/create';
 import type { PresentDeps } from './settlements/present';
 
-export type ApiDeps = CreateDeps & PresentDeps & ScreeningDeps & { tokens: TokenSettings; errors: ErrorContext };
+export type ApiDeps = CreateDeps & PresentDeps & ScreeningDeps & WebhookDeps & { tokens: TokenSettings; errors: ErrorContext };
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
@@ -36,6 +37,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(screeningRoutes(deps));
   app.use(templateRoutes(deps));
   app.use(adminRoutes(deps));
+  app.use(webhookRoutes(deps));
   app.use((req) => {
     throw notFound(`Route ${req.method} ${req.path}`);
   });

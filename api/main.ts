@@ -2,10 +2,11 @@
 
 import { Client, Connection } from '@temporalio/client';
 import { chainFromConfig } from '../chain/client';
-import { loadConfig } from '../config/config';
+import { loadConfig, webhookUrlPolicy } from '../config/config';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/client';
 import { ensureBuiltInTemplates } from '../db/templates';
+import { secretKey } from '../webhooks/secrets';
 import { createApp } from './app';
 import { sweepUnstarted } from './settlements/start';
 
@@ -27,6 +28,7 @@ const deps = {
   maxLeadMs: config.MAX_TIMEOUT_DAYS * 86_400_000,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,
+  webhooks: { secretKey: secretKey(config.WEBHOOK_SECRET_KEY), policyFor: (environment: string) => webhookUrlPolicy(config, environment) },
   defaultThresholds: { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD },
   tokens: { secret: config.JWT_SECRET, audience: config.JWT_AUDIENCE, issuer: config.JWT_ISSUER, ttlSeconds: config.TOKEN_TTL_SECONDS },
   errors: { serviceName: 'lockstep-api', buildVersion: config.BUILD_VERSION, log: log.error },

@@ -8,7 +8,7 @@ import * as res from './responses';
 import * as req from './schemas';
 
 export interface RouteSpec {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   tag: string;
@@ -119,6 +119,42 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'post', path: '/v1/admin/screening/lists/refresh', tag: 'compliance', scope: 'admin', summary: 'Ask every worker to re-read its lists now; each swaps its index once the new one is built',
     ok: { status: 202, schema: res.refreshRequestSchema, description: 'requested; workers record their loads under request_id' }, errors: [401, 403],
+  },
+  {
+    method: 'post', path: '/v1/platforms/me/webhooks', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'Register an endpoint; its signing secret is in this answer only',
+    body: req.createWebhookSchema, ok: { status: 201, schema: res.webhookCreatedSchema, description: 'registered' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'get', path: '/v1/platforms/me/webhooks', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: "This environment's endpoints, newest first",
+    query: req.pageQuery, ok: { status: 200, schema: page(res.webhookSchema), description: 'a page' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'get', path: '/v1/platforms/me/webhooks/{id}', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'One endpoint (never its secret)',
+    ok: { status: 200, schema: res.webhookSchema, description: 'the endpoint' }, errors: [401, 403, 404],
+  },
+  {
+    method: 'patch', path: '/v1/platforms/me/webhooks/{id}', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'Change url, description or events; pause or resume',
+    body: req.updateWebhookSchema, ok: { status: 200, schema: res.webhookSchema, description: 'updated' }, errors: [401, 403, 404, 422],
+  },
+  {
+    method: 'delete', path: '/v1/platforms/me/webhooks/{id}', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'Delete an endpoint with its pending deliveries and logs',
+    ok: { status: 204, description: 'deleted' }, errors: [401, 403, 404],
+  },
+  {
+    method: 'post', path: '/v1/platforms/me/webhooks/{id}/test', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'Send a test.ping to this endpoint',
+    ok: { status: 202, schema: res.queuedDeliverySchema, description: 'queued' }, errors: [401, 403, 404],
+  },
+  {
+    method: 'post', path: '/v1/platforms/me/webhooks/{id}/rotate-secret', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'A new signing secret; the previous one also signs for 24 hours',
+    ok: { status: 200, schema: res.rotatedSecretSchema, description: 'the new secret, shown once' }, errors: [401, 403, 404],
+  },
+  {
+    method: 'get', path: '/v1/platforms/me/webhooks/{id}/deliveries', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'Delivery log: each delivery with its attempts, status codes, latency and next retry',
+    query: req.deliveryListQuery, ok: { status: 200, schema: page(res.webhookDeliverySchema), description: 'a page, newest first' }, errors: [401, 403, 404, 422],
+  },
+  {
+    method: 'post', path: '/v1/platforms/me/webhooks/{id}/deliveries/{deliveryId}/resend', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'Send a past delivery\'s event again, as a new delivery',
+    ok: { status: 202, schema: res.queuedDeliverySchema, description: 'queued' }, errors: [401, 403, 404],
   },
 ];
 

@@ -173,3 +173,34 @@ export const errorSchema = z.object({
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+
+export const webhookSchema = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  description: z.string(),
+  events: z.array(z.string()),
+  status: z.enum(['active', 'paused', 'failing']).describe('failing: a run of failed attempts; still delivered to'),
+  consecutive_failures: z.number().int(),
+  previous_secret_valid_until: timestamp.nullable().describe('while set and in the future, deliveries are signed with the previous secret too'),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const webhookCreatedSchema = webhookSchema.extend({ secret: z.string().describe('shown once: sign-checking key (whsec_...)') });
+
+export const rotatedSecretSchema = z.object({ new_secret: z.string(), previous_secret_valid_until: timestamp });
+
+export const webhookDeliverySchema = z.object({
+  id: z.uuid(),
+  event_id: z.uuid(),
+  event: z.string(),
+  settlement_id: z.uuid().nullable(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempt_count: z.number().int(),
+  next_attempt_at: timestamp.nullable().describe('when pending'),
+  delivered_at: timestamp.nullable(),
+  created_at: timestamp,
+  attempts: z.array(z.object({ number: z.number().int(), status_code: z.number().int().nullable(), latency_ms: z.number().int(), error: z.string().nullable(), at: timestamp })),
+});
+
+export const queuedDeliverySchema = z.object({ event_id: z.uuid(), delivery_id: z.uuid() });

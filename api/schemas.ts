@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { isCountryCode } from '../compliance/attributes';
+import { EVENT_PATTERNS, EXACT_EVENT } from '../webhooks/events';
 import { DIRECTIONS, LEG_TYPES } from '../domain/settlement';
 import { ACTION_TYPES } from '../domain/template';
 
@@ -134,3 +135,34 @@ export const tokenRequestSchema = z.object({
   client_secret: text(256),
   audience: text(512).optional(),
 });
+
+const webhookEvents = z
+  .array(
+    z
+      .string()
+      .refine(
+        (e) => (EVENT_PATTERNS as readonly string[]).includes(e) || EXACT_EVENT.test(e),
+        'must be *, settlement.*, settlement.state.*, settlement.compliance.* or an event name such as settlement.state.finalized',
+      ),
+  )
+  .min(1)
+  .max(50);
+const webhookUrl = z.string().trim().min(1).max(2048);
+
+export const createWebhookSchema = z.object({
+  url: webhookUrl,
+  description: z.string().trim().max(500).default(''),
+  events: webhookEvents.default(['*']),
+});
+
+export const updateWebhookSchema = z
+  .object({
+    url: webhookUrl.optional(),
+    description: z.string().trim().max(500).optional(),
+    events: webhookEvents.optional(),
+    /** paused: deliveries wait, in order, until the endpoint is active again. */
+    status: z.enum(['active', 'paused']).optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of url, description, events, status');
+
+export const deliveryListQuery = pageQuery.extend({ status: z.enum(['pending', 'delivered', 'failed']).optional() });

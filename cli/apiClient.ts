@@ -40,7 +40,8 @@ export class LockstepApi {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const json = (await res.json()) as T & ApiErrorBody;
+    // 204 No Content (a delete) has no body to parse.
+    const json = (res.status === 204 ? undefined : await res.json()) as T & ApiErrorBody;
     if (!res.ok) throw new ApiRequestError(res.status, json);
     return json;
   }

@@ -43,6 +43,23 @@ const schema = z.object({
   SCREENING_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_THRESHOLDS.review),
   SCREENING_FAIL_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_THRESHOLDS.fail),
   WALLET_BLOCKLIST: z.string().default(''),
+  /** 32 bytes in base64: encrypts webhook signing secrets at rest. */
+  WEBHOOK_SECRET_KEY: z.string().refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64'),
+  /** Environments where webhook URLs must be https and public, whatever WEBHOOK_ALLOW_PRIVATE_URLS says. */
+  PRODUCTION_ENVIRONMENTS: z.string().default('production'),
+  /** Development only: receivers on loopback or private addresses, outside production environments. */
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Seconds to wait after each failed attempt (Standard Webhooks' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default('5,300,1800,7200,18000,36000,36000')
+    .transform((v) => v.split(',').map(Number))
+    .refine((xs) => xs.every((x) => Number.isFinite(x) && x >= 0), 'must be comma-separated seconds'),
+  WEBHOOK_FAILING_AFTER: int(1).default(5),
+  WEBHOOK_TIMEOUT_MS: int(100).default(10_000),
+  WEBHOOK_MAX_RESPONSE_BYTES: int(0).default(64 * 1024),
+  WEBHOOK_CONCURRENCY: int(1).default(16),
+  WEBHOOK_POLL_MS: int(10).default(500),
   BUILD_VERSION: z.string().default('0.1.0'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -64,6 +81,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, keys?: (keyof C
     throw new ConfigError(`invalid configuration:\n${problems}`);
   }
   return parsed.data;
+}
+
+/** How webhook URLs of one environment are checked, at registration and at delivery. */
+export function webhookUrlPolicy(config: Pick<Config, 'PRODUCTION_ENVIRONMENTS' | 'WEBHOOK_ALLOW_PRIVATE_URLS'>, environment: string) {
+  const production = config.PRODUCTION_ENVIRONMENTS.split(',').map((e) => e.trim()).includes(environment);
+  return { requireHttps: production, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS && !production };
 }
 
 /** Addresses operators add to the wallet screen on top of the sanctions lists. */

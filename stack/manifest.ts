@@ -28,6 +28,8 @@ export interface Manifest {
 /** Settings only the stack's own processes see; never printed. */
 export interface StackSecrets {
   jwt_secret: string;
+  /** Encrypts webhook signing secrets at rest. */
+  webhook_secret_key: string;
 }
 
 export const DEV_DATA_DIR = join(ROOT, 'data', 'dev');
@@ -65,6 +67,9 @@ export function serviceEnv(manifest: Manifest, secrets: StackSecrets): Record<st
     API_PORT: new URL(manifest.api_url).port,
     JWT_SECRET: secrets.jwt_secret,
     JWT_AUDIENCE: manifest.client.audience,
+    WEBHOOK_SECRET_KEY: secrets.webhook_secret_key,
+    // A development stack: receivers on this machine (localhost) may be registered outside production.
+    WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
     SANCTIONS_OFAC_DIR: manifest.sanctions_ofac_dir,
     SANCTIONS_UN_FILE: manifest.sanctions_un_file,
   };

@@ -1,4 +1,4 @@
-// Lockstep's own processes (worker, API, listener), spawned the same way by the
+// Lockstep's own processes (worker, API, listener, webhook dispatcher), spawned the same way by the
 // dev stack and by the tests: plain `node --import tsx`, so a signal reaches the
 // process itself rather than a wrapper.
 
@@ -7,12 +7,19 @@ import { ROOT } from './paths';
 import { serviceEnv, type Manifest, type StackSecrets } from './manifest';
 import { ManagedProcess } from './process';
 
-export type ServiceName = 'worker' | 'api' | 'listener';
+export type ServiceName = 'worker' | 'api' | 'listener' | 'webhooks';
 
 const ENTRY: Record<ServiceName, string> = {
   worker: 'worker/main.ts',
   api: 'api/main.ts',
   listener: 'listeners/main.ts',
+  webhooks: 'webhooks/main.ts',
+};
+
+const READY_LINE: Record<Exclude<ServiceName, 'api'>, RegExp> = {
+  worker: /"worker started"/,
+  listener: /"listening for escrow deposits"/,
+  webhooks: /"dispatching webhooks"/,
 };
 
 export interface ServiceOptions {
@@ -41,7 +48,7 @@ export function serviceProcess(name: ServiceName, manifest: Manifest, secrets: S
     readyTimeoutMs: 120_000,
     ...(name === 'api'
       ? { ready: async () => (await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(2000) })).ok }
-      : { readyLine: name === 'worker' ? /"worker started"/ : /"listening for escrow deposits"/ }),
+      : { readyLine: READY_LINE[name] }),
   });
 }
 

@@ -91,7 +91,11 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
       const chain = await ensureContracts(rpcUrl, previous?.manifest, say);
       await registerInstruments(db, chain);
       const client = await ensureBootstrapClient(db, previous?.manifest, `http://localhost:${ports.api}`);
-      const secrets: StackSecrets = previous?.secrets ?? { jwt_secret: randomBytes(32).toString('base64url') };
+      // A stack made before a secret existed gets it now; existing ones are kept.
+      const secrets: StackSecrets = {
+        jwt_secret: previous?.secrets.jwt_secret ?? randomBytes(32).toString('base64url'),
+        webhook_secret_key: previous?.secrets.webhook_secret_key ?? randomBytes(32).toString('base64'),
+      };
       const manifest: Manifest = {
         api_url: `http://localhost:${ports.api}`,
         temporal: {

@@ -41,7 +41,7 @@ process.on('SIGTERM', () => void stopAll(0));
 
 try {
   say('starting worker, API and deposit listener...');
-  for (const name of ['worker', 'listener', 'api'] as const) {
+  for (const name of ['worker', 'listener', 'webhooks', 'api'] as const) {
     services.push(await serviceProcess(name, infra.manifest, infra.secrets, { logDir: join(DEV_DATA_DIR, 'logs'), echo: true }).start());
   }
 } catch (err) {

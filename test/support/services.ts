@@ -31,9 +31,18 @@ export async function startServices(): Promise<TestServices> {
       logDir: join(dataDir, 'logs'),
       echo,
       // Short deadlines let the timeout tests finish in seconds.
-      env: { TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: echo ? 'debug' : 'info', LISTENER_POLL_MS: '200', MIN_TIMEOUT_LEAD_SECONDS: '5' },
+      env: {
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        LOG_LEVEL: echo ? 'debug' : 'info',
+        LISTENER_POLL_MS: '200',
+        MIN_TIMEOUT_LEAD_SECONDS: '5',
+        // Webhook retries in seconds rather than hours, so retry tests finish.
+        WEBHOOK_RETRY_SCHEDULE: '0.5,1,1,2,2,3,3,5,5,5',
+        WEBHOOK_POLL_MS: '100',
+        WEBHOOK_TIMEOUT_MS: '2000',
+      },
     });
-  const processes = { worker: make('worker'), listener: make('listener'), api: make('api') };
+  const processes = { worker: make('worker'), listener: make('listener'), webhooks: make('webhooks'), api: make('api') };
   await Promise.all(Object.values(processes).map((p) => p.start()));
 
   const api = new LockstepApi(manifest.api_url);

@@ -1,0 +1,175 @@
+// /v1/platforms/me/webhooks: a platform environment's webhook endpoints, their secrets
+// (shown once), test pings, rotation with a 24-hour overlap, and delivery logs with resend.
+
+import { Router } from 'express';
+import type { Db } from '../../db/client';
+import { isUuid } from '../../domain/ids';
+import { queueTestPing, requeueEvent } from '../../webhooks/outbox';
+import { newSecret, sealSecret } from '../../webhooks/secrets';
+import { checkUrl, UnsafeUrlError, type UrlPolicy } from '../../webhooks/urlGuard';
+import { callerOf, requireScope } from '../auth/middleware';
+import { notFound, validationFailed } from '../errors';
+import { createWebhookSchema, deliveryListQuery, pageQuery, updateWebhookSchema } from '../schemas';
+import { parseOr422 } from '../validation';
+
+export interface WebhookDeps {
+  db: Db;
+  webhooks: { secretKey: Buffer; policyFor(environment: string): UrlPolicy };
+}
+
+const SCOPE = 'platform:webhooks:manage';
+const ROTATION_OVERLAP_MS = 24 * 3600_000;
+const BASE = '/v1/platforms/me/webhooks';
+
+type Caller = { platformId: string; environment: string };
+type EndpointRow = NonNullable<Awaited<ReturnType<Db['webhookEndpoint']['findFirst']>>>;
+
+const present = (e: EndpointRow) => ({
+  id: e.id,
+  url: e.url,
+  description: e.description,
+  events: e.events,
+  status: e.status,
+  consecutive_failures: e.consecutiveFailures,
+  previous_secret_valid_until: e.previousSecretExpiresAt && e.previousSecretExpiresAt > new Date() ? e.previousSecretExpiresAt.toISOString() : null,
+  created_at: e.createdAt.toISOString(),
+  updated_at: e.updatedAt.toISOString(),
+});
+
+export function webhookRoutes(deps: WebhookDeps): Router {
+  const router = Router();
+  const { db } = deps;
+
+  async function requireEndpoint(caller: Caller, id: string): Promise<EndpointRow> {
+    const found = isUuid(id) ? await db.webhookEndpoint.findFirst({ where: { id, platformId: caller.platformId, environment: caller.environment } }) : null;
+    if (!found) throw notFound(`Webhook endpoint ${id}`);
+    return found;
+  }
+
+  /** Refuses a URL the environment may not call, with the reason, as a 422 on `url`. */
+  async function safeUrl(url: string, environment: string): Promise<string> {
+    try {
+      return (await checkUrl(url, deps.webhooks.policyFor(environment))).toString();
+    } catch (err) {
+      if (err instanceof UnsafeUrlError) throw validationFailed([{ loc: ['body', 'url'], msg: err.message, type: 'value_error' }]);
+      throw err;
+    }
+  }
+
+  router.post(BASE, requireScope(SCOPE), async (req, res) => {
+    const caller = callerOf(req);
+    const body = parseOr422(createWebhookSchema, req.body ?? {}, 'body');
+    const url = await safeUrl(body.url, caller.environment);
+    const secret = newSecret();
+    const endpoint = await db.webhookEndpoint.create({
+      data: {
+        platformId: caller.platformId,
+        environment: caller.environment,
+        url,
+        description: body.description,
+        events: [...new Set(body.events)],
+        secretCiphertext: sealSecret(deps.webhooks.secretKey, secret),
+        createdBy: caller.clientId,
+      },
+    });
+    res.status(201).json({ ...present(endpoint), secret });
+  });
+
+  router.get(BASE, requireScope(SCOPE), async (req, res) => {
+    const caller = callerOf(req);
+    const q = parseOr422(pageQuery, req.query, 'query');
+    const where = { platformId: caller.platformId, environment: caller.environment };
+    const [items, total] = await Promise.all([
+      db.webhookEndpoint.findMany({ where, orderBy: { createdAt: 'desc' }, take: q.limit, skip: q.offset }),
+      db.webhookEndpoint.count({ where }),
+    ]);
+    res.json({ items: items.map(present), total, limit: q.limit, offset: q.offset });
+  });
+
+  router.get(`${BASE}/:id`, requireScope(SCOPE), async (req, res) => {
+    res.json(present(await requireEndpoint(callerOf(req), String(req.params.id))));
+  });
+
+  router.patch(`${BASE}/:id`, requireScope(SCOPE), async (req, res) => {
+    const caller = callerOf(req);
+    const endpoint = await requireEndpoint(caller, String(req.params.id));
+    const body = parseOr422(updateWebhookSchema, req.body ?? {}, 'body');
+    const updated = await db.webhookEndpoint.update({
+      where: { id: endpoint.id },
+      data: {
+        ...(body.url !== undefined ? { url: await safeUrl(body.url, caller.environment) } : {}),
+        ...(body.description !== undefined ? { description: body.description } : {}),
+        ...(body.events !== undefined ? { events: [...new Set(body.events)] } : {}),
+        // Resuming starts afresh: a paused endpoint's failure count says nothing about it now.
+        ...(body.status !== undefined ? { status: body.status, consecutiveFailures: 0 } : {}),
+      },
+    });
+    res.json(present(updated));
+  });
+
+  router.delete(`${BASE}/:id`, requireScope(SCOPE), async (req, res) => {
+    const endpoint = await requireEndpoint(callerOf(req), String(req.params.id));
+    // Its pending deliveries and logs go with it.
+    await db.webhookEndpoint.delete({ where: { id: endpoint.id } });
+    res.status(204).end();
+  });
+
+  router.post(`${BASE}/:id/test`, requireScope(SCOPE), async (req, res) => {
+    const endpoint = await requireEndpoint(callerOf(req), String(req.params.id));
+    const { eventId, deliveryIds } = await queueTestPing(db, endpoint);
+    res.status(202).json({ event_id: eventId, delivery_id: deliveryIds[0] });
+  });
+
+  router.post(`${BASE}/:id/rotate-secret`, requireScope(SCOPE), async (req, res) => {
+    const endpoint = await requireEndpoint(callerOf(req), String(req.params.id));
+    const secret = newSecret();
+    const validUntil = new Date(Date.now() + ROTATION_OVERLAP_MS);
+    await db.webhookEndpoint.update({
+      where: { id: endpoint.id },
+      data: { secretCiphertext: sealSecret(deps.webhooks.secretKey, secret), previousSecretCiphertext: endpoint.secretCiphertext, previousSecretExpiresAt: validUntil },
+    });
+    res.json({ new_secret: secret, previous_secret_valid_until: validUntil.toISOString() });
+  });
+
+  router.get(`${BASE}/:id/deliveries`, requireScope(SCOPE), async (req, res) => {
+    const endpoint = await requireEndpoint(callerOf(req), String(req.params.id));
+    const q = parseOr422(deliveryListQuery, req.query, 'query');
+    const where = { endpointId: endpoint.id, ...(q.status ? { status: q.status } : {}) };
+    const [items, total] = await Promise.all([
+      db.webhookDelivery.findMany({
+        where,
+        include: { event: { select: { type: true } }, attempts: { orderBy: { number: 'asc' } } },
+        orderBy: [{ createdAt: 'desc' }, { eventSeq: 'desc' }],
+        take: q.limit,
+        skip: q.offset,
+      }),
+      db.webhookDelivery.count({ where }),
+    ]);
+    res.json({
+      items: items.map((d) => ({
+        id: d.id,
+        event_id: d.eventId,
+        event: d.event.type,
+        settlement_id: d.settlementId,
+        status: d.status,
+        attempt_count: d.attemptCount,
+        next_attempt_at: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
+        delivered_at: d.deliveredAt?.toISOString() ?? null,
+        created_at: d.createdAt.toISOString(),
+        attempts: d.attempts.map((a) => ({ number: a.number, status_code: a.statusCode, latency_ms: a.latencyMs, error: a.error, at: a.createdAt.toISOString() })),
+      })),
+      total,
+      limit: q.limit,
+      offset: q.offset,
+    });
+  });
+
+  router.post(`${BASE}/:id/deliveries/:deliveryId/resend`, requireScope(SCOPE), async (req, res) => {
+    const endpoint = await requireEndpoint(callerOf(req), String(req.params.id));
+    const deliveryId = String(req.params.deliveryId);
+    const past = isUuid(deliveryId) ? await db.webhookDelivery.findFirst({ where: { id: deliveryId, endpointId: endpoint.id }, include: { event: true } }) : null;
+    if (!past) throw notFound(`Delivery ${deliveryId}`);
+    res.status(202).json({ event_id: past.eventId, delivery_id: await requeueEvent(db, past.event, endpoint.id) });
+  });
+  return router;
+}

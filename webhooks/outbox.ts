@@ -1,0 +1,58 @@
+// Webhook events enter the database in the same transaction as what caused them, with one
+// delivery per subscribed endpoint: a committed transition always has its events queued, and
+// a rolled-back one never does. The dispatcher (webhooks/dispatcher.ts) sends them later, so
+// a slow or dead receiver never touches a settlement.
+
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/client';
+import type { Prisma } from '../generated/prisma/client';
+import { envelope, eventNamesFor, TEST_EVENT, wants, type SettlementEventData, type TransitionFacts } from './events';
+
+type Tx = Prisma.TransactionClient;
+
+interface EventScope {
+  platformId: string;
+  environment: string;
+  settlementId: string | null;
+}
+
+async function queueEvent(tx: Tx, scope: EventScope, name: string, data: object, endpoints: { id: string }[]): Promise<{ eventId: string; deliveryIds: string[] }> {
+  const id = randomUUID();
+  const event = await tx.webhookEvent.create({ data: { id, ...scope, type: name, body: envelope(id, name, data) } });
+  const deliveries = endpoints.map((e) => ({ id: randomUUID(), endpointId: e.id, eventId: id, eventSeq: event.seq, settlementId: scope.settlementId }));
+  if (deliveries.length) await tx.webhookDelivery.createMany({ data: deliveries });
+  return { eventId: id, deliveryIds: deliveries.map((d) => d.id) };
+}
+
+/** Queues the events of a transition just recorded in `tx`. */
+export async function queueTransitionEvents(
+  tx: Tx,
+  settlement: { id: string; platformId: string; environment: string; settlementType: string },
+  t: TransitionFacts & { createdAt: Date },
+): Promise<void> {
+  const names = eventNamesFor(t);
+  if (!names.length) return;
+  const scope = { platformId: settlement.platformId, environment: settlement.environment, settlementId: settlement.id };
+  const endpoints = await tx.webhookEndpoint.findMany({ where: { platformId: scope.platformId, environment: scope.environment }, select: { id: true, events: true } });
+  const data: SettlementEventData = {
+    settlement_id: settlement.id,
+    state: t.toState,
+    previous_state: t.fromState,
+    settlement_type: settlement.settlementType,
+    timestamp: t.createdAt.toISOString(),
+  };
+  for (const name of names) await queueEvent(tx, scope, name, data, endpoints.filter((e) => wants(e.events, name)));
+}
+
+/** A test.ping for one endpoint, whatever it subscribes to. */
+export async function queueTestPing(db: Db, endpoint: { id: string; platformId: string; environment: string }) {
+  return db.$transaction((tx) =>
+    queueEvent(tx, { platformId: endpoint.platformId, environment: endpoint.environment, settlementId: null }, TEST_EVENT, { endpoint_id: endpoint.id, timestamp: new Date().toISOString() }, [endpoint]),
+  );
+}
+
+/** Sends a past event to one endpoint again, as a new delivery with a fresh schedule. */
+export async function requeueEvent(db: Db, event: { id: string; seq: bigint; settlementId: string | null }, endpointId: string): Promise<string> {
+  const delivery = await db.webhookDelivery.create({ data: { endpointId, eventId: event.id, eventSeq: event.seq, settlementId: event.settlementId } });
+  return delivery.id;
+}

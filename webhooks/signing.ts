@@ -1,0 +1,23 @@
+// The headers that let a receiver trust a delivery. KeyStone's X-Keystone-Signature signs
+// only the body, so a captured delivery can be replayed; the Standard Webhooks headers sign
+// the message id and timestamp too, so a receiver can refuse an old or repeated one.
+// During a rotation's overlap both secrets sign: Standard Webhooks lists several
+// signatures in one header, and X-Keystone-Signature carries the hex digests comma-separated.
+
+import { createHmac } from 'node:crypto';
+
+/** Standard Webhooks keys the HMAC with the secret's bytes: the base64 after "whsec_". */
+const standardKey = (secret: string) => Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+
+export function signatureHeaders(message: { id: string; timestamp: number; body: string }, secrets: string[]): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    // KeyStone's: the hex HMAC-SHA256 of the raw body, keyed with the secret as given.
+    'x-keystone-signature': secrets.map((s) => createHmac('sha256', s).update(message.body).digest('hex')).join(','),
+    'webhook-id': message.id,
+    'webhook-timestamp': String(message.timestamp),
+    'webhook-signature': secrets
+      .map((s) => `v1,${createHmac('sha256', standardKey(s)).update(`${message.id}.${message.timestamp}.${message.body}`).digest('base64')}`)
+      .join(' '),
+  };
+}
