@@ -156,6 +156,10 @@ export const ROUTES: RouteSpec[] = [
     method: 'post', path: '/v1/platforms/me/webhooks/{id}/deliveries/{deliveryId}/resend', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'Send a past delivery\'s event again, as a new delivery',
     ok: { status: 202, schema: res.queuedDeliverySchema, description: 'queued' }, errors: [401, 403, 404],
   },
+  {
+    method: 'get', path: '/v1/platforms/me/events', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: "This environment's webhook events after a cursor, oldest first (what `lockstep listen` forwards)",
+    query: req.eventFeedQuery, ok: { status: 200, schema: res.eventFeedSchema, description: 'events and the next cursor; without after: none, and the latest cursor' }, errors: [401, 403, 422],
+  },
 ];
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {

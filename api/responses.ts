@@ -204,3 +204,8 @@ export const webhookDeliverySchema = z.object({
 });
 
 export const queuedDeliverySchema = z.object({ event_id: z.uuid(), delivery_id: z.uuid() });
+
+export const eventFeedSchema = z.object({
+  items: z.array(z.object({ id: z.uuid(), event: z.string(), body: z.object({ id: z.uuid(), event: z.string(), data: z.record(z.string(), z.unknown()) }), created_at: timestamp })),
+  next_after: z.string().describe('pass as ?after= to get what came since'),
+});

@@ -166,3 +166,9 @@ export const updateWebhookSchema = z
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of url, description, events, status');
 
 export const deliveryListQuery = pageQuery.extend({ status: z.enum(['pending', 'delivered', 'failed']).optional() });
+
+/** The event feed pages by cursor: events after `after` (an earlier answer's `next_after`), oldest first. */
+export const eventFeedQuery = z.object({
+  after: z.string().regex(/^\d{1,19}$/, 'must be a cursor from an earlier answer\'s next_after').optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});

@@ -3,9 +3,15 @@
 // Prints figures; asserts nothing. The dev server has one history shard and SQLite, so
 // these are figures for comparing changes on one machine, not capacity claims.
 //
-//   npm run bench -- [--settlements 30] [--concurrency 5] [--reads 300]
+//   npm run bench -- [--settlements 30] [--concurrency 5] [--reads 300] [--dead-receiver]
+//
+// --dead-receiver runs the settlements a second time with a webhook endpoint whose receiver
+// accepts connections and never answers, and prints both runs: webhook delivery must not
+// slow a settlement down.
 
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Hex } from 'viem';
@@ -23,7 +29,12 @@ interface View {
 }
 
 const { values } = parseArgs({
-  options: { settlements: { type: 'string', default: '30' }, concurrency: { type: 'string', default: '5' }, reads: { type: 'string', default: '300' } },
+  options: {
+    settlements: { type: 'string', default: '30' },
+    concurrency: { type: 'string', default: '5' },
+    reads: { type: 'string', default: '300' },
+    'dead-receiver': { type: 'boolean', default: false },
+  },
 });
 const total = Number(values.settlements);
 const concurrency = Number(values.concurrency);
@@ -53,7 +64,7 @@ const dataDir = join(ROOT, 'data', 'bench');
 say('starting the stack...');
 const infra = await startFreshInfrastructure(dataDir, say);
 const { manifest, secrets } = infra;
-const processes = (['worker', 'listener', 'api'] as const).map((name) =>
+const processes = (['worker', 'listener', 'api', 'webhooks'] as const).map((name) =>
   serviceProcess(name, manifest, secrets, { logDir: join(dataDir, 'logs'), env: { LISTENER_POLL_MS: '200' } }),
 );
 try {
@@ -62,53 +73,57 @@ try {
   await api.authenticate(manifest.client.client_id, manifest.client.client_secret);
   const keys: Record<string, Hex> = { seller: manifest.wallets.seller.private_key, buyer: manifest.wallets.buyer.private_key };
 
-  const createMs: number[] = [];
-  const toAwaitingMs: number[] = [];
-  const depositsToFinalMs: number[] = [];
-  const endToEndMs: number[] = [];
-  const poll = async (id: string, until: (v: View) => boolean) => {
-    for (;;) {
-      const v = await api.request<View>('GET', `/v1/settlements/${id}`);
-      if (until(v)) return v;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  async function runPhase() {
+    const createMs: number[] = [];
+    const toAwaitingMs: number[] = [];
+    const depositsToFinalMs: number[] = [];
+    const endToEndMs: number[] = [];
+    const poll = async (id: string, until: (v: View) => boolean) => {
+      for (;;) {
+        const v = await api.request<View>('GET', `/v1/settlements/${id}`);
+        if (until(v)) return v;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
 
-  async function oneSettlement(): Promise<void> {
-    const started = performance.now();
-    const created = await api.request<View>('POST', '/v1/settlements', guideInstruction(manifest));
-    createMs.push(performance.now() - started);
-    const awaiting = await poll(created.id, (v) => v.state === 'AWAITING_DEPOSITS');
-    toAwaitingMs.push(performance.now() - started);
-    const depositsStarted = performance.now();
-    // Instructions reflect the allowance when read: read them just before sending, one wallet at a time.
+    async function oneSettlement(): Promise<void> {
+      const started = performance.now();
+      const created = await api.request<View>('POST', '/v1/settlements', guideInstruction(manifest));
+      createMs.push(performance.now() - started);
+      const awaiting = await poll(created.id, (v) => v.state === 'AWAITING_DEPOSITS');
+      toAwaitingMs.push(performance.now() - started);
+      const depositsStarted = performance.now();
+      // Instructions reflect the allowance when read: read them just before sending, one wallet at a time.
+      await Promise.all(
+        awaiting.legs.map((leg, i) =>
+          serially(leg.from_role, async () => {
+            const fresh = await api.request<View>('GET', `/v1/settlements/${created.id}`);
+            await sendPreparedCalls(manifest.chain.rpc_url, keys[leg.from_role]!, fresh.legs[i]!.deposit.instructions!);
+          }),
+        ),
+      );
+      const done = await poll(created.id, (v) => ['FINALIZED', 'ROLLED_BACK'].includes(v.state));
+      if (done.state !== 'FINALIZED') throw new Error(`settlement ${done.id} ended ${done.state}`);
+      depositsToFinalMs.push(performance.now() - depositsStarted);
+      endToEndMs.push(performance.now() - started);
+    }
+
+    say(`running ${total} settlements, ${concurrency} at a time...`);
+    const runStarted = performance.now();
+    let next = 0;
     await Promise.all(
-      awaiting.legs.map((leg, i) =>
-        serially(leg.from_role, async () => {
-          const fresh = await api.request<View>('GET', `/v1/settlements/${created.id}`);
-          await sendPreparedCalls(manifest.chain.rpc_url, keys[leg.from_role]!, fresh.legs[i]!.deposit.instructions!);
-        }),
-      ),
+      Array.from({ length: concurrency }, async () => {
+        while (next < total) {
+          next += 1;
+          await oneSettlement();
+        }
+      }),
     );
-    const done = await poll(created.id, (v) => ['FINALIZED', 'ROLLED_BACK'].includes(v.state));
-    if (done.state !== 'FINALIZED') throw new Error(`settlement ${done.id} ended ${done.state}`);
-    depositsToFinalMs.push(performance.now() - depositsStarted);
-    endToEndMs.push(performance.now() - started);
+    const runSeconds = (performance.now() - runStarted) / 1000;
+    return { createMs, toAwaitingMs, depositsToFinalMs, endToEndMs, runSeconds };
   }
 
-  say(`running ${total} settlements, ${concurrency} at a time...`);
-  const runStarted = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next += 1;
-        await oneSettlement();
-      }
-    }),
-  );
-  const runSeconds = (performance.now() - runStarted) / 1000;
-
+  const plain = await runPhase();
   const list = await api.request<{ items: { id: string }[] }>('GET', '/v1/settlements?limit=1');
   const readMs: number[] = [];
   for (let i = 0; i < reads; i++) {
@@ -117,14 +132,32 @@ try {
     readMs.push(performance.now() - t);
   }
 
+  // A receiver that takes the connection and never answers: each delivery waits out its timeout.
+  let dead: Awaited<ReturnType<typeof runPhase>> | undefined;
+  if (values['dead-receiver']) {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    await api.request('POST', '/v1/platforms/me/webhooks', { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hooks` });
+    say(`running ${total} settlements again, with a webhook receiver that never answers...`);
+    dead = await runPhase();
+    silent.closeAllConnections();
+    silent.close();
+  }
+
   say(`\nLockstep settlement benchmark (${new Date().toISOString()}, Node ${process.version}, automine, 1 confirmation)`);
-  row('POST /v1/settlements', createMs);
-  row('create → AWAITING_DEPOSITS', toAwaitingMs);
-  row('deposits sent → FINALIZED', depositsToFinalMs);
-  row('create → FINALIZED (incl. deposits)', endToEndMs);
+  row('POST /v1/settlements', plain.createMs);
+  row('create → AWAITING_DEPOSITS', plain.toAwaitingMs);
+  row('deposits sent → FINALIZED', plain.depositsToFinalMs);
+  row('create → FINALIZED (incl. deposits)', plain.endToEndMs);
   row('GET /v1/settlements/{id}', readMs);
-  say(`  throughput                            ${(total / runSeconds).toFixed(2)} settlements/s (${total} in ${runSeconds.toFixed(1)} s)`);
-  say(`  resident memory after the run         worker ${rssMb(processes[0]!.pid)} MB, listener ${rssMb(processes[1]!.pid)} MB, api ${rssMb(processes[2]!.pid)} MB`);
+  say(`  throughput                            ${(total / plain.runSeconds).toFixed(2)} settlements/s (${total} in ${plain.runSeconds.toFixed(1)} s)`);
+  if (dead) {
+    say('  with a webhook receiver that never answers:');
+    row('POST /v1/settlements', dead.createMs);
+    row('create → FINALIZED (incl. deposits)', dead.endToEndMs);
+    say(`  throughput                            ${(total / dead.runSeconds).toFixed(2)} settlements/s`);
+  }
+  say(`  resident memory after the run         worker ${rssMb(processes[0]!.pid)} MB, listener ${rssMb(processes[1]!.pid)} MB, api ${rssMb(processes[2]!.pid)} MB, webhooks ${rssMb(processes[3]!.pid)} MB`);
 } finally {
   for (const p of processes.reverse()) await p.stop();
   await infra.stop();

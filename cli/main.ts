@@ -3,6 +3,7 @@
 //   lockstep trail verify SETTLEMENT_ID
 //   lockstep admin stuck [--idle-minutes 60] | admin cancel ID [--reason R] | admin force-rollback ID [--reason R]
 //   lockstep screen name|compare|batch ... | lists status|refresh
+//   lockstep listen --forward-to URL [--events PATTERNS]
 //   lockstep demo [--manifest data/dev/manifest.json]
 
 import { parseArgs } from 'node:util';
@@ -24,6 +25,7 @@ const USAGE = `usage:
   lockstep screen batch <file.csv>          (columns name, or name1,name2[,schema])
   lockstep lists status                     (the configured lists, and what each worker holds)
   lockstep lists refresh                    (every running worker re-reads its lists now)
+  lockstep listen --forward-to URL [--events settlement.state.*,...]   (webhook events to a local URL)
   lockstep demo [--manifest PATH]`;
 
 /** The configured database for one piece of work, disconnected afterwards. */
@@ -84,6 +86,11 @@ async function main(argv: string[]): Promise<void> {
   if (group === 'lists' && command) {
     const { runLists } = await import('./screening');
     await runLists(command);
+    return;
+  }
+  if (group === 'listen') {
+    const { runListen } = await import('./listen');
+    await runListen(argv.slice(1));
     return;
   }
   if (group === 'demo') {

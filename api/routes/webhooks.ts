@@ -9,7 +9,7 @@ import { newSecret, sealSecret } from '../../webhooks/secrets';
 import { checkUrl, UnsafeUrlError, type UrlPolicy } from '../../webhooks/urlGuard';
 import { callerOf, requireScope } from '../auth/middleware';
 import { notFound, validationFailed } from '../errors';
-import { createWebhookSchema, deliveryListQuery, pageQuery, updateWebhookSchema } from '../schemas';
+import { createWebhookSchema, deliveryListQuery, eventFeedQuery, pageQuery, updateWebhookSchema } from '../schemas';
 import { parseOr422 } from '../validation';
 
 export interface WebhookDeps {
@@ -170,6 +170,24 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     const past = isUuid(deliveryId) ? await db.webhookDelivery.findFirst({ where: { id: deliveryId, endpointId: endpoint.id }, include: { event: true } }) : null;
     if (!past) throw notFound(`Delivery ${deliveryId}`);
     res.status(202).json({ event_id: past.eventId, delivery_id: await requeueEvent(db, past.event, endpoint.id) });
+  });
+
+  // What `lockstep listen` forwards: this environment's events as receivers get them. Without
+  // `after`, the answer is empty with the cursor of the latest event, so a listener starts at now.
+  router.get('/v1/platforms/me/events', requireScope(SCOPE), async (req, res) => {
+    const { platformId, environment } = callerOf(req);
+    const q = parseOr422(eventFeedQuery, req.query, 'query');
+    const scope = { platformId, environment };
+    if (q.after === undefined) {
+      const latest = await db.webhookEvent.findFirst({ where: scope, orderBy: { seq: 'desc' }, select: { seq: true } });
+      res.json({ items: [], next_after: String(latest?.seq ?? 0n) });
+      return;
+    }
+    const events = await db.webhookEvent.findMany({ where: { ...scope, seq: { gt: BigInt(q.after) } }, orderBy: { seq: 'asc' }, take: q.limit });
+    res.json({
+      items: events.map((e) => ({ id: e.id, event: e.type, body: e.body, created_at: e.createdAt.toISOString() })),
+      next_after: String(events.at(-1)?.seq ?? q.after),
+    });
   });
   return router;
 }

@@ -1,12 +1,17 @@
 // Webhooks on the real stack, received by a real HTTP server and verified with the
 // standardwebhooks library (not our code) and with a plain HMAC check.
 
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
 import { queuedDeliverySchema, rotatedSecretSchema, webhookCreatedSchema, webhookDeliverySchema, webhookSchema } from '../../api/responses';
 import { createApiClient } from '../../db/clients';
+import { ROOT } from '../../stack/paths';
 import { Receiver, type Received } from '../support/receiver';
 import { stackContext, withServices } from '../support/services';
 import { depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
@@ -216,5 +221,30 @@ describe('webhooks', () => {
     const settlementsOnly = await clientOf('webhooks-platform', 'sandbox', ['settlements:read']);
     expect(await failure(settlementsOnly.request('GET', '/v1/platforms/me/webhooks'))).toMatchObject({ status: 403 });
     await api.request('DELETE', `/v1/platforms/me/webhooks/${mine.id}`);
+  });
+});
+
+describe('lockstep listen', () => {
+  it("forwards the environment's new events to a local URL, signed with the session's secret", async () => {
+    const client = await createApiClient(services().db, { platform: 'listen-platform', environment: 'sandbox', name: 'listen', scopes: SCOPES });
+    const local = await new Receiver().start();
+    const cli = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'listen', '--forward-to', local.url, '--events', 'settlement.state.*', '--poll-ms', '200'], {
+      cwd: ROOT,
+      env: { ...process.env, LOCKSTEP_API_URL: manifest.api_url, LOCKSTEP_CLIENT_ID: client.client_id, LOCKSTEP_CLIENT_SECRET: client.client_secret },
+    });
+    try {
+      const [line] = (await once(createInterface({ input: cli.stdout }), 'line')) as [string];
+      const { signing_secret: secret } = JSON.parse(line) as { signing_secret: string };
+      const as = new LockstepApi(manifest.api_url);
+      await as.authenticate(client.client_id, client.client_secret);
+      const created = await as.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+      await waitForState(as, created.id, ['AWAITING_DEPOSITS']);
+      const got = await local.waitFor((all) => all.some((r) => r.json.event === 'settlement.state.awaiting_deposits'));
+      expect(got.map((r) => r.json.event)).toEqual((await statesOf(created.id)).slice(0, got.length));
+      for (const r of got) expect(libraryValid(r, secret) && keystoneValid(r, secret)).toBe(true);
+    } finally {
+      cli.kill('SIGINT');
+      await local.stop();
+    }
   });
 });

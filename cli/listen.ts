@@ -1,0 +1,78 @@
+// `lockstep listen --forward-to URL`: forwards a platform environment's webhook events to a
+// local URL, as KeyStone's `keystone listen --forward-to` does, for development. It reads
+// the events feed over the API (so the engine need not reach your machine) and signs each
+// forward like a real delivery, with a secret made for this session and printed at start.
+
+import { parseArgs } from 'node:util';
+import { wants } from '../webhooks/events';
+import { newSecret } from '../webhooks/secrets';
+import { signatureHeaders } from '../webhooks/signing';
+import { DEV_DATA_DIR, manifestPath, readJson, type Manifest } from '../stack/manifest';
+import { ApiRequestError, LockstepApi } from './apiClient';
+
+interface Feed {
+  items: { id: string; event: string; body: unknown }[];
+  next_after: string;
+}
+
+export async function runListen(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'forward-to': { type: 'string' },
+      events: { type: 'string', default: '*' },
+      'poll-ms': { type: 'string', default: '1000' },
+    },
+  });
+  const target = values['forward-to'];
+  if (!target) throw new Error('usage: lockstep listen --forward-to http://localhost:3000/webhooks [--events settlement.state.*,...]');
+  const patterns = values.events.split(',').map((p) => p.trim()).filter(Boolean);
+
+  // The dev stack's client unless LOCKSTEP_API_URL, LOCKSTEP_CLIENT_ID and LOCKSTEP_CLIENT_SECRET say otherwise.
+  const manifest = readJson<Manifest>(manifestPath(DEV_DATA_DIR));
+  const apiUrl = process.env.LOCKSTEP_API_URL ?? manifest?.api_url;
+  const clientId = process.env.LOCKSTEP_CLIENT_ID ?? manifest?.client.client_id;
+  const clientSecret = process.env.LOCKSTEP_CLIENT_SECRET ?? manifest?.client.client_secret;
+  if (!apiUrl || !clientId || !clientSecret) throw new Error('no API credentials: start the dev stack, or set LOCKSTEP_API_URL, LOCKSTEP_CLIENT_ID and LOCKSTEP_CLIENT_SECRET');
+  const api = new LockstepApi(apiUrl);
+  await api.authenticate(clientId, clientSecret, manifest?.client.audience);
+
+  const secret = newSecret();
+  let after = (await api.request<Feed>('GET', '/v1/platforms/me/events')).next_after;
+  process.stdout.write(`${JSON.stringify({ forwarding_to: target, events: patterns, signing_secret: secret })}\n`);
+  process.stderr.write(`Ready. Forwarding ${patterns.join(', ')} to ${target}; signing secret for this session: ${secret} (Ctrl-C stops)\n`);
+
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  const pause = () => new Promise((resolve) => setTimeout(resolve, Number(values['poll-ms'])));
+  while (!stop.signal.aborted) {
+    let feed: Feed;
+    try {
+      feed = await api.request<Feed>('GET', `/v1/platforms/me/events?after=${after}`);
+    } catch (err) {
+      // An API restart or an expired token: say so and keep listening from the same cursor.
+      process.stderr.write(`cannot read events (${(err as Error).message}); retrying\n`);
+      if (err instanceof ApiRequestError && err.status === 401) await api.authenticate(clientId, clientSecret, manifest?.client.audience).catch(() => undefined);
+      await pause();
+      continue;
+    }
+    for (const item of feed.items.filter((i) => wants(patterns, i.event))) {
+      const body = JSON.stringify(item.body);
+      const started = Date.now();
+      const outcome = await fetch(target, {
+        method: 'POST',
+        headers: signatureHeaders({ id: item.id, timestamp: Math.floor(Date.now() / 1000), body }, [secret]),
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(10_000),
+      }).then(
+        (r) => String(r.status),
+        (err: Error) => `error: ${err.message}`,
+      );
+      process.stderr.write(`${new Date().toISOString()}  ${item.event}  ${item.id}  -> ${outcome} (${Date.now() - started} ms)\n`);
+    }
+    after = feed.next_after;
+    if (!feed.items.length) await pause();
+  }
+}
