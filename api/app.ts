@@ -3,7 +3,7 @@
 import express from 'express';
 import { authenticate } from './auth/middleware';
 import { adminRoutes } from './routes/admin';
-import type { TokenSettings } from './auth/tokens';
+import type { TokenService } from './auth/tokens';
 import { errorHandler, notFound, type ErrorContext } from './errors';
 import { complianceDecisionRoutes } from './routes/complianceDecisions';
 import { healthRoutes } from './routes/health';
@@ -18,7 +18,7 @@ import { webhookRoutes, type WebhookDeps } from './routes/webhooks';
 import type { CreateDeps } from './settlements/create';
 import type { PresentDeps } from './settlements/present';
 
-export type ApiDeps = CreateDeps & PresentDeps & ScreeningDeps & WebhookDeps & { tokens: TokenSettings; errors: ErrorContext };
+export type ApiDeps = CreateDeps & PresentDeps & ScreeningDeps & WebhookDeps & { tokens: TokenService; errors: ErrorContext };
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();

@@ -6,7 +6,8 @@ import { loadConfig, webhookUrlPolicy } from '../config/config';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/client';
 import { ensureBuiltInTemplates } from '../db/templates';
-import { secretKey } from '../webhooks/secrets';
+import { TokenService } from './auth/tokens';
+import { secretKey } from '../db/secretBox';
 import { createApp } from './app';
 import { sweepUnstarted } from './settlements/start';
 
@@ -17,6 +18,9 @@ await ensureBuiltInTemplates(db);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const chain = chainFromConfig(config);
+const secretsKey = secretKey(config.SECRETS_KEY);
+const tokens = new TokenService(db, { audience: config.JWT_AUDIENCE, issuer: config.JWT_ISSUER, ttlSeconds: config.TOKEN_TTL_SECONDS, secretsKey });
+await tokens.ensureSigningKey();
 
 const deps = {
   db,
@@ -28,9 +32,9 @@ const deps = {
   maxLeadMs: config.MAX_TIMEOUT_DAYS * 86_400_000,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,
-  webhooks: { secretKey: secretKey(config.WEBHOOK_SECRET_KEY), policyFor: (environment: string) => webhookUrlPolicy(config, environment) },
+  webhooks: { secretKey: secretsKey, policyFor: (environment: string) => webhookUrlPolicy(config, environment) },
   defaultThresholds: { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD },
-  tokens: { secret: config.JWT_SECRET, audience: config.JWT_AUDIENCE, issuer: config.JWT_ISSUER, ttlSeconds: config.TOKEN_TTL_SECONDS },
+  tokens,
   errors: { serviceName: 'lockstep-api', buildVersion: config.BUILD_VERSION, log: log.error },
 };
 const stopSweep = sweepUnstarted(deps, (err) => log.error('workflow start sweep failed', { error: String(err) }));

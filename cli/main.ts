@@ -1,5 +1,6 @@
 // `lockstep` command line: operator tasks against the configured database.
-//   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b]
+//   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b] [--refresh-policy issettled]
+//   lockstep clients deactivate CLIENT_ID | keys rotate
 //   lockstep trail verify SETTLEMENT_ID
 //   lockstep admin stuck [--idle-minutes 60] | admin cancel ID [--reason R] | admin force-rollback ID [--reason R]
 //   lockstep screen name|compare|batch ... | lists status|refresh
@@ -9,13 +10,17 @@
 import { parseArgs } from 'node:util';
 import { SCOPES } from '../api/auth/scopes';
 import { loadConfig } from '../config/config';
-import { createApiClient } from '../db/clients';
+import { rotateSigningKey } from '../api/auth/tokens';
+import { createApiClient, deactivateApiClient } from '../db/clients';
+import { secretKey } from '../db/secretBox';
 import { verifyTrail } from '../db/auditTrail';
 import { createDb, type Db } from '../db/client';
 import { cliEnv } from '../stack/manifest';
 
 const USAGE = `usage:
-  lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes ${SCOPES.join(',')}]
+  lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes ${SCOPES.join(',')}] [--refresh-policy issettled]
+  lockstep clients deactivate CLIENT_ID     (its tokens fail at once)
+  lockstep keys rotate                      (a new token signing key; old tokens keep verifying until they expire)
   lockstep trail verify SETTLEMENT_ID
   lockstep admin stuck [--idle-minutes 60]
   lockstep admin cancel SETTLEMENT_ID [--reason TEXT]
@@ -48,19 +53,36 @@ async function main(argv: string[]): Promise<void> {
         environment: { type: 'string', default: 'sandbox' },
         name: { type: 'string', default: 'default' },
         scopes: { type: 'string', default: 'settlements:read,settlements:write,templates:read,platform:read' },
+        'refresh-policy': { type: 'string' },
       },
     });
     const platform = values.platform;
     if (!platform) throw new UsageError('--platform is required');
+    const refreshPolicy = values['refresh-policy'];
+    if (refreshPolicy !== undefined && refreshPolicy !== 'issettled') throw new UsageError('--refresh-policy can only be issettled');
     const client = await withDb((db) =>
       createApiClient(db, {
         platform,
         environment: values.environment,
         name: values.name,
         scopes: values.scopes.split(',').map((s) => s.trim()).filter(Boolean),
+        refreshPolicy,
       }),
     );
     process.stdout.write(`${JSON.stringify(client, null, 2)}\n`);
+    return;
+  }
+  if (group === 'clients' && command === 'deactivate') {
+    const [clientId] = rest;
+    if (!clientId) throw new UsageError('a client id is required');
+    await withDb((db) => deactivateApiClient(db, clientId));
+    process.stdout.write(`${JSON.stringify({ client_id: clientId, active: false })}\n`);
+    return;
+  }
+  if (group === 'keys' && command === 'rotate') {
+    const key = secretKey(loadConfig(cliEnv(), ['SECRETS_KEY']).SECRETS_KEY);
+    const kid = await withDb((db) => rotateSigningKey(db, key));
+    process.stdout.write(`${JSON.stringify({ kid, note: 'API processes sign with it within 30 s; tokens of the previous key verify until they expire' })}\n`);
     return;
   }
   if (group === 'trail' && command === 'verify') {

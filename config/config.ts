@@ -27,7 +27,6 @@ const schema = z.object({
   MIN_TIMEOUT_LEAD_SECONDS: int(1).default(60),
   MAX_TIMEOUT_DAYS: int(1).default(30),
   API_PUBLIC_URL: z.string().optional(),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   JWT_AUDIENCE: z.string().default('https://api.lockstep.local'),
   JWT_ISSUER: z.string().default('https://auth.lockstep.local/'),
   TOKEN_TTL_SECONDS: int(60).default(24 * 3600),
@@ -44,7 +43,7 @@ const schema = z.object({
   SCREENING_FAIL_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_THRESHOLDS.fail),
   WALLET_BLOCKLIST: z.string().default(''),
   /** 32 bytes in base64: encrypts webhook signing secrets at rest. */
-  WEBHOOK_SECRET_KEY: z.string().refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64'),
+  SECRETS_KEY: z.string().refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64'),
   /** Environments where webhook URLs must be https and public, whatever WEBHOOK_ALLOW_PRIVATE_URLS says. */
   PRODUCTION_ENVIRONMENTS: z.string().default('production'),
   /** Development only: receivers on loopback or private addresses, outside production environments. */

@@ -12,11 +12,12 @@ export interface NewClient {
   platform: string;
   environment: string;
   scopes: Scope[];
+  refresh_policy: 'issettled' | null;
 }
 
 export async function createApiClient(
   db: Db,
-  input: { platform: string; environment: string; name: string; scopes: string[] },
+  input: { platform: string; environment: string; name: string; scopes: string[]; refreshPolicy?: 'issettled' },
 ): Promise<NewClient> {
   const unknown = input.scopes.filter((s) => !isScope(s));
   if (unknown.length) throw new Error(`unknown scope(s): ${unknown.join(', ')}`);
@@ -31,6 +32,7 @@ export async function createApiClient(
       platformId: platform.id,
       environment: input.environment,
       scopes: input.scopes,
+      refreshPolicy: input.refreshPolicy ?? null,
     },
   });
   return {
@@ -41,5 +43,12 @@ export async function createApiClient(
     platform: platform.name,
     environment: input.environment,
     scopes: input.scopes as Scope[],
+    refresh_policy: input.refreshPolicy ?? null,
   };
+}
+
+/** A deactivated client gets no new token, and its live tokens fail at once. */
+export async function deactivateApiClient(db: Db, clientId: string): Promise<void> {
+  const { count } = await db.apiClient.updateMany({ where: { clientId }, data: { active: false } });
+  if (!count) throw new Error(`no client ${clientId}`);
 }

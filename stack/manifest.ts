@@ -27,9 +27,8 @@ export interface Manifest {
 
 /** Settings only the stack's own processes see; never printed. */
 export interface StackSecrets {
-  jwt_secret: string;
   /** Encrypts webhook signing secrets at rest. */
-  webhook_secret_key: string;
+  secrets_key: string;
 }
 
 export const DEV_DATA_DIR = join(ROOT, 'data', 'dev');
@@ -65,9 +64,8 @@ export function serviceEnv(manifest: Manifest, secrets: StackSecrets): Record<st
     CONFIRMATIONS: String(manifest.chain.confirmations),
     ESCROW_DEPLOY_BLOCK: String(manifest.chain.deploy_block),
     API_PORT: new URL(manifest.api_url).port,
-    JWT_SECRET: secrets.jwt_secret,
     JWT_AUDIENCE: manifest.client.audience,
-    WEBHOOK_SECRET_KEY: secrets.webhook_secret_key,
+    SECRETS_KEY: secrets.secrets_key,
     // A development stack: receivers on this machine (localhost) may be registered outside production.
     WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
     SANCTIONS_OFAC_DIR: manifest.sanctions_ofac_dir,

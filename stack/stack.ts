@@ -93,8 +93,7 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
       const client = await ensureBootstrapClient(db, previous?.manifest, `http://localhost:${ports.api}`);
       // A stack made before a secret existed gets it now; existing ones are kept.
       const secrets: StackSecrets = {
-        jwt_secret: previous?.secrets.jwt_secret ?? randomBytes(32).toString('base64url'),
-        webhook_secret_key: previous?.secrets.webhook_secret_key ?? randomBytes(32).toString('base64'),
+        secrets_key: previous?.secrets.secrets_key ?? randomBytes(32).toString('base64'),
       };
       const manifest: Manifest = {
         api_url: `http://localhost:${ports.api}`,

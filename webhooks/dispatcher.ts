@@ -9,7 +9,7 @@
 import type { Logger } from '../config/logger';
 import type { Db } from '../db/client';
 import { postWebhook, type DeliveryLimits } from './deliver';
-import { openSecret } from './secrets';
+import { openSecret } from '../db/secretBox';
 import { signatureHeaders } from './signing';
 import type { UrlPolicy } from './urlGuard';
 

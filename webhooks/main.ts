@@ -4,7 +4,7 @@ import { loadConfig, webhookUrlPolicy } from '../config/config';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/client';
 import { Dispatcher } from './dispatcher';
-import { secretKey } from './secrets';
+import { secretKey } from '../db/secretBox';
 
 const config = loadConfig();
 const log = createLogger('webhooks', config.LOG_LEVEL);
@@ -12,7 +12,7 @@ const db = createDb(config.DATABASE_URL);
 const dispatcher = new Dispatcher({
   db,
   log,
-  secretKey: secretKey(config.WEBHOOK_SECRET_KEY),
+  secretKey: secretKey(config.SECRETS_KEY),
   retrySchedule: config.WEBHOOK_RETRY_SCHEDULE,
   failingAfter: config.WEBHOOK_FAILING_AFTER,
   policyFor: (environment) => webhookUrlPolicy(config, environment),

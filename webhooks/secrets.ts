@@ -1,29 +1,8 @@
 // Endpoint signing secrets. Lockstep must sign with them, so they cannot be hashed like
-// client secrets: they are encrypted at rest (AES-256-GCM under WEBHOOK_SECRET_KEY) and
-// shown only once, when created or rotated.
+// client secrets: they are sealed at rest (db/secretBox.ts) and shown only once, when
+// created or rotated.
 
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 /** The Standard Webhooks format: whsec_ and 32 random bytes in base64. */
 export const newSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
-
-/** WEBHOOK_SECRET_KEY: 32 bytes, base64 or base64url. */
-export function secretKey(encoded: string): Buffer {
-  const key = Buffer.from(encoded, 'base64');
-  if (key.length !== 32) throw new Error('WEBHOOK_SECRET_KEY must be 32 bytes in base64');
-  return key;
-}
-
-export function sealSecret(key: Buffer, secret: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const sealed = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-  return [iv, cipher.getAuthTag(), sealed].map((b) => b.toString('base64')).join('.');
-}
-
-export function openSecret(key: Buffer, stored: string): string {
-  const [iv, tag, sealed] = stored.split('.').map((part) => Buffer.from(part, 'base64')) as [Buffer, Buffer, Buffer];
-  const decipher = createDecipheriv('aes-256-gcm', key, iv);
-  decipher.setAuthTag(tag);
-  return Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8');
-}

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { forbidden, unauthorized } from '../errors';
 import type { Scope } from './scopes';
-import { InvalidTokenError, verifyAccessToken, type AuthContext, type TokenSettings } from './tokens';
+import { InvalidTokenError, type AuthContext, type TokenService } from './tokens';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -9,13 +9,13 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function authenticate(settings: TokenSettings): RequestHandler {
+export function authenticate(tokens: TokenService): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized('Send an access token as "Authorization: Bearer <token>"; get one from POST /oauth/token');
     try {
-      req.auth = await verifyAccessToken(settings, match[1]!);
+      req.auth = await tokens.verify(match[1]!);
     } catch (err) {
       if (err instanceof InvalidTokenError) throw unauthorized(err.message);
       throw err;

@@ -1,6 +1,12 @@
-// Access tokens are HS256 JWTs bound to one platform environment and a set of scopes.
+// Access tokens: ES256 JWTs bound to one client, platform environment and set of scopes,
+// signed with rotating keys published at /.well-known/jwks.json. Every token is registered
+// by its jti, so it can be revoked, refreshed under IsSettled's policy, and refused as soon
+// as its client is deactivated: a signature alone never admits a request.
 
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { decodeProtectedHeader, errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
+import type { Db } from '../../db/client';
+import { openSecret, sealSecret } from '../../db/secretBox';
 import { isScope, type Scope } from './scopes';
 
 export interface AuthContext {
@@ -8,49 +14,149 @@ export interface AuthContext {
   platformId: string;
   environment: string;
   scopes: Scope[];
+  jti: string;
 }
 
 export interface TokenSettings {
-  secret: string;
   audience: string;
   issuer: string;
   ttlSeconds: number;
+  /** SECRETS_KEY, which seals the private keys at rest. */
+  secretsKey: Buffer;
 }
 
 export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError';
 }
 
-const key = (secret: string) => new TextEncoder().encode(secret);
+const ALGORITHM = 'ES256';
+/** IsSettled's refresh policy: refresh within this long of issue or the last refresh, or lose the token. */
+export const REFRESH_WINDOW_MS = 15 * 60_000;
+/** How long a process trusts its copy of the key table; a new kid is looked up at once. */
+const KEY_CACHE_MS = 30_000;
 
-export async function issueAccessToken(settings: TokenSettings, auth: AuthContext): Promise<string> {
-  return new SignJWT({ platform_id: auth.platformId, environment: auth.environment, scope: auth.scopes.join(' ') })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(auth.clientId)
-    .setAudience(settings.audience)
-    .setIssuer(settings.issuer)
-    .setIssuedAt()
-    .setExpirationTime(`${settings.ttlSeconds}s`)
-    .sign(key(settings.secret));
+interface LoadedKey {
+  kid: string;
+  publicKey: Awaited<ReturnType<typeof importJWK>>;
+  publicJwk: JWK;
+  createdAt: Date;
+  retiredAt: Date | null;
+  privateKeySealed: string;
 }
 
-export async function verifyAccessToken(settings: TokenSettings, token: string): Promise<AuthContext> {
-  try {
-    const { payload } = await jwtVerify(token, key(settings.secret), {
-      algorithms: ['HS256'],
-      audience: settings.audience,
-      issuer: settings.issuer,
-      requiredClaims: ['sub', 'exp', 'platform_id', 'environment', 'scope'],
-    });
+/** Creates a signing key and retires the others; they keep verifying until their tokens expire. */
+export async function rotateSigningKey(db: Db, secretsKey: Buffer): Promise<string> {
+  const { publicKey, privateKey } = await generateKeyPair(ALGORITHM, { extractable: true });
+  const kid = randomUUID();
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALGORITHM, use: 'sig' };
+  await db.$transaction([
+    db.signingKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } }),
+    db.signingKey.create({ data: { kid, algorithm: ALGORITHM, publicJwk, privateKeySealed: sealSecret(secretsKey, JSON.stringify(await exportJWK(privateKey))) } }),
+  ]);
+  return kid;
+}
+
+export class TokenService {
+  private keys = new Map<string, LoadedKey>();
+  private loadedAt = 0;
+
+  constructor(
+    private readonly db: Db,
+    readonly settings: TokenSettings,
+  ) {}
+
+  /** A first key for a deployment that has none. */
+  async ensureSigningKey(): Promise<void> {
+    if (!(await this.db.signingKey.count({ where: { retiredAt: null } }))) await rotateSigningKey(this.db, this.settings.secretsKey);
+  }
+
+  private async loadKeys(): Promise<void> {
+    const rows = await this.db.signingKey.findMany({ orderBy: { createdAt: 'desc' } });
+    const keys = new Map<string, LoadedKey>();
+    for (const row of rows) {
+      const publicJwk = row.publicJwk as JWK;
+      keys.set(row.kid, { ...row, publicJwk, publicKey: await importJWK(publicJwk, ALGORITHM) });
+    }
+    this.keys = keys;
+    this.loadedAt = Date.now();
+  }
+
+  private async key(kid?: string): Promise<LoadedKey | undefined> {
+    if (Date.now() - this.loadedAt > KEY_CACHE_MS || (kid && !this.keys.has(kid))) await this.loadKeys();
+    return kid ? this.keys.get(kid) : [...this.keys.values()].find((k) => !k.retiredAt);
+  }
+
+  /** Keys whose tokens may still be alive: the signer and those retired less than a token lifetime ago. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    await this.key();
+    const oldest = Date.now() - this.settings.ttlSeconds * 1000;
+    return { keys: [...this.keys.values()].filter((k) => !k.retiredAt || k.retiredAt.getTime() > oldest).map((k) => k.publicJwk) };
+  }
+
+  async issue(client: { clientId: string; platformId: string; environment: string; scopes: Scope[] }): Promise<string> {
+    const signer = await this.key();
+    if (!signer) throw new Error('no signing key: the API creates one at start');
+    const jti = randomUUID();
+    const issuedAt = new Date();
+    const expiresAt = new Date(issuedAt.getTime() + this.settings.ttlSeconds * 1000);
+    await this.db.accessToken.create({ data: { jti, clientId: client.clientId, issuedAt, expiresAt, lastRefreshedAt: issuedAt } });
+    const privateKey = await importJWK(JSON.parse(openSecret(this.settings.secretsKey, signer.privateKeySealed)) as JWK, ALGORITHM);
+    return new SignJWT({ platform_id: client.platformId, environment: client.environment, scope: client.scopes.join(' ') })
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT', kid: signer.kid })
+      .setJti(jti)
+      .setSubject(client.clientId)
+      .setAudience(this.settings.audience)
+      .setIssuer(this.settings.issuer)
+      .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(privateKey);
+  }
+
+  async verify(token: string): Promise<AuthContext> {
+    let payload;
+    try {
+      const { kid } = decodeProtectedHeader(token);
+      const key = kid ? await this.key(kid) : undefined;
+      if (!key) throw new InvalidTokenError('the access token is not valid');
+      ({ payload } = await jwtVerify(token, key.publicKey, {
+        algorithms: [ALGORITHM],
+        audience: this.settings.audience,
+        issuer: this.settings.issuer,
+        requiredClaims: ['jti', 'sub', 'exp', 'iat', 'platform_id', 'environment', 'scope'],
+      }));
+    } catch (err) {
+      if (err instanceof InvalidTokenError) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw new InvalidTokenError('the access token has expired');
+      if (err instanceof joseErrors.JOSEError || err instanceof TypeError || err instanceof SyntaxError) throw new InvalidTokenError('the access token is not valid');
+      throw err;
+    }
+    const jti = String(payload.jti);
+    const registered = await this.db.accessToken.findUnique({ where: { jti } });
+    if (!registered || registered.clientId !== payload.sub) throw new InvalidTokenError('the access token is not valid');
+    if (registered.revokedAt) throw new InvalidTokenError(`the access token was revoked: ${registered.revokedReason ?? 'revoked'}`);
+    const client = await this.db.apiClient.findUnique({ where: { clientId: registered.clientId } });
+    if (!client?.active) throw new InvalidTokenError('the client of this access token is deactivated');
+    if (client.refreshPolicy === 'issettled' && Date.now() - registered.lastRefreshedAt.getTime() > REFRESH_WINDOW_MS) {
+      await this.revoke(jti, 'not refreshed within 15 minutes');
+      throw new InvalidTokenError('the access token was revoked: not refreshed within 15 minutes');
+    }
     return {
-      clientId: String(payload.sub),
+      clientId: registered.clientId,
       platformId: String(payload.platform_id),
       environment: String(payload.environment),
       scopes: String(payload.scope).split(' ').filter(isScope),
+      jti,
     };
-  } catch (err) {
-    if (err instanceof joseErrors.JWTExpired) throw new InvalidTokenError('the access token has expired');
-    if (err instanceof joseErrors.JOSEError) throw new InvalidTokenError('the access token is not valid');
-    throw err;
+  }
+
+  /** Extends a live token's refresh window; the token itself is unchanged. */
+  async refresh(jti: string): Promise<Date> {
+    const now = new Date();
+    await this.db.accessToken.update({ where: { jti }, data: { lastRefreshedAt: now } });
+    return now;
+  }
+
+  async revoke(jti: string, reason: string): Promise<void> {
+    await this.db.accessToken.updateMany({ where: { jti, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
   }
 }

@@ -1,10 +1,12 @@
-// OAuth2 client credentials, as KeyStone's Auth0 M2M flow: JSON or form body.
+// OAuth2 client credentials, as KeyStone's Auth0 M2M flow (JSON or form body); IsSettled's
+// token refresh; RFC 7009 revocation; the public keys that verify tokens.
 
 import express, { Router } from 'express';
 import type { Db } from '../../db/client';
 import { hashSecret, verifySecret } from '../auth/secrets';
 import { isScope } from '../auth/scopes';
-import { issueAccessToken, type TokenSettings } from '../auth/tokens';
+import { authenticate, callerOf } from '../auth/middleware';
+import { REFRESH_WINDOW_MS, type TokenService } from '../auth/tokens';
 import { ApiError } from '../errors';
 import { tokenRequestSchema } from '../schemas';
 import { parseOr422 } from '../validation';
@@ -16,7 +18,7 @@ const invalidClient = () => oauthError(401, 'invalid_client', 'Unknown client_id
 // Verified against when the client is unknown, so both cases cost one scrypt and take equally long.
 const DUMMY_HASH = hashSecret('not-a-client-secret');
 
-export function oauthRoutes(deps: { db: Db; tokens: TokenSettings }): Router {
+export function oauthRoutes(deps: { db: Db; tokens: TokenService }): Router {
   const router = Router();
   router.post('/oauth/token', express.urlencoded({ extended: false }), async (req, res) => {
     const grantType = (req.body as { grant_type?: unknown } | undefined)?.grant_type;
@@ -24,14 +26,14 @@ export function oauthRoutes(deps: { db: Db; tokens: TokenSettings }): Router {
       throw oauthError(400, 'unsupported_grant_type', 'Only grant_type "client_credentials" is supported');
     }
     const body = parseOr422(tokenRequestSchema, req.body ?? {}, 'body');
-    if (body.audience !== undefined && body.audience !== deps.tokens.audience) {
-      throw oauthError(403, 'invalid_audience', `audience must be ${deps.tokens.audience}`);
+    if (body.audience !== undefined && body.audience !== deps.tokens.settings.audience) {
+      throw oauthError(403, 'invalid_audience', `audience must be ${deps.tokens.settings.audience}`);
     }
     const client = await deps.db.apiClient.findUnique({ where: { clientId: body.client_id } });
     const secretOk = await verifySecret(body.client_secret, client?.secretHash ?? (await DUMMY_HASH));
     if (!client || !client.active || !secretOk) throw invalidClient();
     const scopes = client.scopes.filter(isScope);
-    const accessToken = await issueAccessToken(deps.tokens, {
+    const accessToken = await deps.tokens.issue({
       clientId: client.clientId,
       platformId: client.platformId,
       environment: client.environment,
@@ -40,9 +42,27 @@ export function oauthRoutes(deps: { db: Db; tokens: TokenSettings }): Router {
     res.set('Cache-Control', 'no-store').json({
       access_token: accessToken,
       token_type: 'Bearer',
-      expires_in: deps.tokens.ttlSeconds,
+      expires_in: deps.tokens.settings.ttlSeconds,
+      // Under IsSettled's policy the token must be refreshed within this many seconds, and again after each refresh.
+      ...(client.refreshPolicy === 'issettled' ? { refresh_within: REFRESH_WINDOW_MS / 1000 } : {}),
       scope: scopes.join(' '),
     });
+  });
+
+  router.post('/oauth-token/refresh', authenticate(deps.tokens), async (req, res) => {
+    const { jti } = callerOf(req);
+    const refreshedAt = await deps.tokens.refresh(jti);
+    res.set('Cache-Control', 'no-store').json({ refreshed_at: refreshedAt.toISOString(), refresh_by: new Date(refreshedAt.getTime() + REFRESH_WINDOW_MS).toISOString() });
+  });
+
+  // RFC 7009: a client revokes its own token (the one it authenticates with); 200 either way.
+  router.post('/oauth/revoke', authenticate(deps.tokens), async (req, res) => {
+    await deps.tokens.revoke(callerOf(req).jti, 'revoked by its client');
+    res.json({ revoked: true });
+  });
+
+  router.get('/.well-known/jwks.json', async (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=60').json(await deps.tokens.jwks());
   });
   return router;
 }

@@ -123,6 +123,28 @@ describe('webhooks', () => {
     await api.request('DELETE', `/v1/platforms/me/webhooks/${endpoint.id}`);
   });
 
+  it('marks an endpoint failing after a run of failed attempts, and active again on a success', async () => {
+    const endpoint = await register({ events: ['test.ping'] });
+    receiver.respond = (r) => (r.json.event === 'test.ping' ? 503 : 200);
+    await api.request('POST', `/v1/platforms/me/webhooks/${endpoint.id}/test`);
+    // WEBHOOK_FAILING_AFTER is 5 by default.
+    const status = async () => webhookSchema.parse(await api.request('GET', `/v1/platforms/me/webhooks/${endpoint.id}`));
+    let seen = await status();
+    for (let i = 0; i < 200 && seen.status !== 'failing'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await status();
+    }
+    expect(seen).toMatchObject({ status: 'failing', consecutive_failures: 5 });
+    receiver.respond = () => 200;
+    for (let i = 0; i < 200 && seen.status !== 'active'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await status();
+    }
+    expect(seen).toMatchObject({ status: 'active', consecutive_failures: 0 });
+    expect((await deliveries(endpoint.id))[0]!.attempts.map((a) => a.status_code)).toEqual([503, 503, 503, 503, 503, 200]);
+    await api.request('DELETE', `/v1/platforms/me/webhooks/${endpoint.id}`);
+  });
+
   it('delivers everything, in order, to a receiver that was down while the worker and dispatcher restarted', async () => {
     const endpoint = await register({ events: ['settlement.state.*'] });
     await receiver.stop();
