@@ -2,6 +2,7 @@
 
 import express from 'express';
 import { authenticate } from './auth/middleware';
+import { rateLimit } from './auth/rateLimit';
 import { adminRoutes } from './routes/admin';
 import type { TokenService } from './auth/tokens';
 import { errorHandler, notFound, type ErrorContext } from './errors';
@@ -18,7 +19,7 @@ import { webhookRoutes, type WebhookDeps } from './routes/webhooks';
 import type { CreateDeps } from './settlements/create';
 import type { PresentDeps } from './settlements/present';
 
-export type ApiDeps = CreateDeps & PresentDeps & ScreeningDeps & WebhookDeps & { tokens: TokenService; errors: ErrorContext };
+export type ApiDeps = CreateDeps & PresentDeps & ScreeningDeps & WebhookDeps & { tokens: TokenService; errors: ErrorContext; rateLimitPerMinute: number };
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
@@ -28,8 +29,9 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(healthRoutes({ ...deps, log: deps.errors.log }));
   app.use(oauthRoutes(deps));
   app.use(referenceRoutes({ buildVersion: deps.errors.buildVersion }));
-  // Everything under /v1 needs a valid token; each route then asks for its scope.
-  app.use('/v1', authenticate(deps.tokens));
+  // Everything under /v1 needs a valid token and counts against its environment's rate limit;
+  // each route then asks for its scope.
+  app.use('/v1', authenticate(deps.tokens), rateLimit(deps.db, deps.rateLimitPerMinute));
   app.use(settlementRoutes(deps));
   app.use(settlementEventRoutes(deps));
   app.use(complianceDecisionRoutes(deps));

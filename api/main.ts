@@ -35,6 +35,7 @@ const deps = {
   webhooks: { secretKey: secretsKey, policyFor: (environment: string) => webhookUrlPolicy(config, environment) },
   defaultThresholds: { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD },
   tokens,
+  rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   errors: { serviceName: 'lockstep-api', buildVersion: config.BUILD_VERSION, log: log.error },
 };
 const stopSweep = sweepUnstarted(deps, (err) => log.error('workflow start sweep failed', { error: String(err) }));

@@ -12,8 +12,10 @@ export interface RouteSpec {
   path: string;
   summary: string;
   tag: string;
-  /** Absent: no token needed. */
+  /** Absent: no token needed, unless `token`. */
   scope?: Scope;
+  /** A token is needed but no scope (it acts on the token itself). */
+  token?: true;
   query?: z.ZodObject;
   body?: z.ZodType;
   ok: { status: number; schema?: z.ZodType; description: string };
@@ -31,6 +33,15 @@ export const ROUTES: RouteSpec[] = [
     method: 'post', path: '/oauth/token', tag: 'auth', summary: 'OAuth 2.0 client credentials: an access token',
     body: req.tokenRequestSchema, ok: { status: 200, schema: res.tokenSchema, description: 'a JWT access token' }, errors: [400, 401, 403, 422],
   },
+  {
+    method: 'post', path: '/oauth-token/refresh', tag: 'auth', token: true, summary: "IsSettled's refresh: keep the token alive for another 15 minutes",
+    ok: { status: 200, schema: res.refreshedSchema, description: 'refreshed' }, errors: [401],
+  },
+  {
+    method: 'post', path: '/oauth/revoke', tag: 'auth', token: true, summary: 'Revoke the token this request carries (RFC 7009)',
+    ok: { status: 200, schema: res.revokedSchema, description: 'revoked from the next request on' }, errors: [401],
+  },
+  { method: 'get', path: '/.well-known/jwks.json', tag: 'auth', summary: 'The public keys that verify access tokens (JWKS)', ok: { status: 200, schema: res.jwksSchema, description: 'the key set' } },
   {
     method: 'post', path: '/v1/settlements', tag: 'settlements', scope: 'settlements:write', summary: 'Create a settlement and start its workflow (idempotent by idempotency_key)',
     body: req.createSettlementSchema, ok: { status: 201, schema: res.settlementSchema, description: 'created; 200 for an idempotent repeat' }, errors: [401, 403, 409, 415, 422],
@@ -176,7 +187,7 @@ export function openApiDocument(buildVersion: string) {
     paths[r.path]![r.method] = {
       summary: r.summary,
       tags: [r.tag],
-      ...(r.scope ? { security: [{ bearer: [] }], description: `Scope: \`${r.scope}\`.` } : { security: [] }),
+      ...(r.scope || r.token ? { security: [{ bearer: [] }], description: r.scope ? `Scope: \`${r.scope}\`.` : 'Any valid token: the one it acts on.' } : { security: [] }),
       ...(pathParams.length || query.length ? { parameters: [...pathParams, ...query] } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
       responses: {

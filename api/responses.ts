@@ -156,7 +156,16 @@ export const stuckSchema = z.object({ id: z.uuid(), state: z.string(), timeout_a
 
 export const operationSchema = z.object({ outcome: z.enum(['cancelling', 'rolling_back', 'already_rolled_back']), settlement: settlementSchema });
 
-export const tokenSchema = z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int(), scope: z.string() });
+export const tokenSchema = z.object({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int(),
+  scope: z.string(),
+  refresh_within: z.number().int().optional().describe('IsSettled policy: seconds within which POST /oauth-token/refresh must be called, and again after each refresh'),
+});
+export const refreshedSchema = z.object({ refreshed_at: timestamp, refresh_by: timestamp });
+export const revokedSchema = z.object({ revoked: z.literal(true) });
+export const jwksSchema = z.object({ keys: z.array(z.object({ kty: z.string(), crv: z.string(), x: z.string(), y: z.string(), kid: z.string(), alg: z.string(), use: z.string() })) });
 
 export const errorSchema = z.object({
   detail: z.union([z.string(), z.array(z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() }))]),

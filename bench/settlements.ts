@@ -65,7 +65,7 @@ say('starting the stack...');
 const infra = await startFreshInfrastructure(dataDir, say);
 const { manifest, secrets } = infra;
 const processes = (['worker', 'listener', 'api', 'webhooks'] as const).map((name) =>
-  serviceProcess(name, manifest, secrets, { logDir: join(dataDir, 'logs'), env: { LISTENER_POLL_MS: '200' } }),
+  serviceProcess(name, manifest, secrets, { logDir: join(dataDir, 'logs'), env: { LISTENER_POLL_MS: '200', RATE_LIMIT_PER_MINUTE: '1000000' } }),
 );
 try {
   await Promise.all(processes.map((p) => p.start()));

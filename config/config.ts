@@ -30,6 +30,8 @@ const schema = z.object({
   JWT_AUDIENCE: z.string().default('https://api.lockstep.local'),
   JWT_ISSUER: z.string().default('https://auth.lockstep.local/'),
   TOKEN_TTL_SECONDS: int(60).default(24 * 3600),
+  /** Requests per minute per platform environment, shared by all API processes. */
+  RATE_LIMIT_PER_MINUTE: int(1).default(600),
   /** Folder or base URL of OFAC's legacy CSV files (sdn.csv, alt.csv, add.csv, sdn_comments.csv). */
   SANCTIONS_OFAC_DIR: z.string().min(1).optional(),
   /** File or URL of OFAC's SDN.XML; read instead of the CSV files when both are set. */

@@ -129,8 +129,9 @@ export function suppressionRoutes(deps: { db: Db }): Router {
 
   router.post('/v1/compliance/suppressions/:id/revoke', requireScope('settlements:write'), async (req, res) => {
     const caller = callerOf(req);
-    const { reason } = parseOr422(revokeSuppressionSchema, req.body ?? {}, 'body');
+    // Another environment's suppression is 404 whatever the body says.
     const found = await requireSuppression(db, caller, String(req.params.id));
+    const { reason } = parseOr422(revokeSuppressionSchema, req.body ?? {}, 'body');
     // Revoking twice changes nothing and adds no history.
     if (found.active) {
       await db.screeningSuppression.update({

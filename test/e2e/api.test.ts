@@ -208,10 +208,10 @@ describe('the API reference', () => {
     expect(await page.text()).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
   });
 
-  it('refuses every scoped route in the document without a token', async () => {
-    for (const route of ROUTES.filter((r) => r.scope)) {
+  it('refuses every route in the document that needs a token without one', async () => {
+    for (const route of ROUTES.filter((r) => r.scope || r.token)) {
       const path = route.path.replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000099');
-      const res = await fetch(new URL(path, manifest.api_url), { method: route.method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: route.method === 'post' ? '{}' : undefined });
+      const res = await fetch(new URL(path, manifest.api_url), { method: route.method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: ['post', 'put', 'patch'].includes(route.method) ? '{}' : undefined });
       expect(res.status, `${route.method} ${route.path}`).toBe(401);
     }
   });

@@ -40,6 +40,8 @@ export async function startServices(): Promise<TestServices> {
         WEBHOOK_RETRY_SCHEDULE: '0.5,1,1,2,2,3,3,5,5,5',
         WEBHOOK_POLL_MS: '100',
         WEBHOOK_TIMEOUT_MS: '2000',
+        // Tests poll hard; the rate limit test runs its own API processes at the default.
+        RATE_LIMIT_PER_MINUTE: '1000000',
       },
     });
   const processes = { worker: make('worker'), listener: make('listener'), webhooks: make('webhooks'), api: make('api') };

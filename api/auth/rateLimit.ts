@@ -1,0 +1,34 @@
+// Per-environment rate limit: RATE_LIMIT_PER_MINUTE requests in a window of a minute that
+// opens with its first request. Counted in PostgreSQL (one row per environment, updated in a
+// single statement), so several API processes share one limit. Every answer carries the
+// X-RateLimit-* headers; over the limit it is 429 with Retry-After.
+
+import type { RequestHandler } from 'express';
+import type { Db } from '../../db/client';
+import { ApiError } from '../errors';
+
+const WINDOW_SECONDS = 60;
+
+export function rateLimit(db: Db, perMinute: number): RequestHandler {
+  return async (req, res, next) => {
+    const { platformId, environment } = req.auth!;
+    const [row] = await db.$queryRaw<{ count: number; reset_in: number }[]>`
+      INSERT INTO rate_limit_windows AS w (scope_key, window_start, count)
+      VALUES (${`${platformId}:${environment}`}, now(), 1)
+      ON CONFLICT (scope_key) DO UPDATE SET
+        window_start = CASE WHEN w.window_start <= now() - make_interval(secs => ${WINDOW_SECONDS}) THEN now() ELSE w.window_start END,
+        count = CASE WHEN w.window_start <= now() - make_interval(secs => ${WINDOW_SECONDS}) THEN 1 ELSE w.count + 1 END
+      RETURNING count, CEIL(EXTRACT(EPOCH FROM (window_start + make_interval(secs => ${WINDOW_SECONDS}) - now())))::int AS reset_in`;
+    const resetIn = Math.max(1, row!.reset_in);
+    res.set({
+      'X-RateLimit-Limit': String(perMinute),
+      'X-RateLimit-Remaining': String(Math.max(0, perMinute - row!.count)),
+      'X-RateLimit-Reset': String(resetIn),
+    });
+    if (row!.count > perMinute) {
+      res.set('Retry-After', String(resetIn));
+      throw new ApiError(429, 'rate_limited', 'Too many requests', `This environment may make ${perMinute} requests a minute; retry after ${resetIn} s`);
+    }
+    next();
+  };
+}

@@ -1,0 +1,70 @@
+// The per-environment rate limit with two API processes sharing it, at the default 600 a
+// minute: the 601st request of a minute is refused, another environment is not.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../../db/clients';
+import { freePort } from '../../stack/ports';
+import { serviceProcess } from '../../stack/services';
+import { stackContext, withServices } from '../support/services';
+
+const { manifest, secrets, dataDir } = stackContext();
+const services = withServices();
+const apis: ReturnType<typeof serviceProcess>[] = [];
+const urls: string[] = [];
+
+beforeAll(async () => {
+  for (const name of ['limited-a', 'limited-b']) {
+    const port = await freePort();
+    const logDir = join(dataDir, 'logs', name);
+    mkdirSync(logDir, { recursive: true });
+    apis.push(await serviceProcess('api', manifest, secrets, { logDir, env: { API_PORT: String(port), RATE_LIMIT_PER_MINUTE: '600' } }).start());
+    urls.push(`http://127.0.0.1:${port}`);
+  }
+});
+afterAll(async () => {
+  await Promise.all(apis.map((a) => a.stop()));
+});
+
+async function tokenFor(environment: string): Promise<string> {
+  const client = await createApiClient(services().db, { platform: 'limited-platform', environment, name: 'limited', scopes: ['settlements:read'] });
+  const res = await fetch(new URL('/oauth/token', urls[0]), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+const get = (base: string, token: string) => fetch(new URL('/v1/settlements?limit=1', base), { headers: { authorization: `Bearer ${token}` } });
+
+describe('rate limits', () => {
+  it('refuses the 601st request of a minute across two API processes, and leaves another environment alone', async () => {
+    const token = await tokenFor('limit-a');
+    const remaining: number[] = [];
+    // 600 requests, alternating between the two processes, 20 at a time.
+    for (let batch = 0; batch < 30; batch++) {
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => get(urls[i % 2]!, token)));
+      for (const a of answers) {
+        expect(a.status).toBe(200);
+        expect(a.headers.get('x-ratelimit-limit')).toBe('600');
+        expect(Number(a.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
+        remaining.push(Number(a.headers.get('x-ratelimit-remaining')));
+      }
+    }
+    // Each count was given out once, by whichever process served it: the processes share one counter.
+    expect([...remaining].sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i));
+
+    for (const base of urls) {
+      const over = await get(base, token);
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(over.headers.get('x-ratelimit-remaining')).toBe('0');
+      expect(await over.json()).toMatchObject({ code: 'rate_limited' });
+    }
+    const other = await get(urls[1]!, await tokenFor('limit-b'));
+    expect(other.status).toBe(200);
+    expect(other.headers.get('x-ratelimit-remaining')).toBe('599');
+  });
+});

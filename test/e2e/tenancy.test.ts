@@ -1,0 +1,79 @@
+// Every route with an object in its path, generated from the OpenAPI route table, asked by
+// a token of another platform and by one of another environment of the same platform: 404,
+// never 403, so nobody learns that the object exists. A route added later is covered
+// without touching this file, unless it needs a sample body below.
+
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../api/openapi';
+import { SCOPES } from '../../api/auth/scopes';
+import { createApiClient } from '../../db/clients';
+import { LockstepApi } from '../../cli/apiClient';
+import { stackContext, withServices } from '../support/services';
+import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
+import { CUSTOM } from '../support/templates';
+
+const { manifest } = stackContext();
+const services = withServices();
+
+/** Bodies valid enough to reach the object lookup; a route not listed is sent {}. */
+const SAMPLE_BODIES: Record<string, unknown> = {
+  'POST /v1/settlements/{id}/compliance-decision': { decision: 'approve', reason: 'x' },
+  'POST /v1/settlement-templates/{idOrSlug}/versions': { name: 'x', config: CUSTOM },
+  'PATCH /v1/platforms/me/webhooks/{id}': { description: 'x' },
+  'POST /v1/compliance/suppressions/{id}/revoke': { reason: 'x' },
+};
+
+async function clientOf(platform: string, environment: string): Promise<LockstepApi> {
+  const client = await createApiClient(services().db, { platform, environment, name: 'tenancy', scopes: [...SCOPES] });
+  const api = new LockstepApi(manifest.api_url);
+  await api.authenticate(client.client_id, client.client_secret);
+  return api;
+}
+
+describe('tenancy', () => {
+  it('answers 404 on every route with an object of another platform or environment', async () => {
+    const owner = await clientOf('tenancy-owner', 'sandbox');
+    // One object of each kind a path can name, owned by tenancy-owner/sandbox.
+    const body = dvpInstruction(manifest, { template_id: 'dvp-review' });
+    body.parties[1]!.name = 'Aqxa';
+    const settlement = await owner.request<SettlementView>('POST', '/v1/settlements', body);
+    for (let i = 0; i < 100 && !(await services().db.settlementEvent.findFirst({ where: { settlementId: settlement.id, triggeredBy: 'compliance:flagged' } })); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const suppression = await owner.request<{ id: string }>('POST', '/v1/compliance/suppressions', {
+      settlement_id: settlement.id, party_role: 'seller', list: 'ofac-sdn', entry_id: '18341', reason: 'checked',
+    });
+    const template = await owner.request<{ id: string; slug: string }>('POST', '/v1/settlement-templates', { slug: `tenancy-${randomUUID().slice(0, 8)}`, name: 'Owned', config: CUSTOM });
+    const webhook = await owner.request<{ id: string }>('POST', '/v1/platforms/me/webhooks', { url: 'http://127.0.0.1:9/hooks' });
+    const ping = await owner.request<{ delivery_id: string }>('POST', `/v1/platforms/me/webhooks/${webhook.id}/test`);
+    await waitForState(owner, settlement.id, ['COMPLIANCE_CHECKING']);
+
+    const idFor = (path: string, param: string): string => {
+      if (param === 'idOrSlug') return template.slug;
+      if (param === 'deliveryId') return ping.delivery_id;
+      if (path.startsWith('/v1/compliance/suppressions/')) return suppression.id;
+      if (path.startsWith('/v1/platforms/me/webhooks/')) return webhook.id;
+      if (path.startsWith('/v1/settlements/') || path.startsWith('/v1/admin/settlements/')) return settlement.id;
+      throw new Error(`tenancy test: no object for {${param}} in ${path}; add one`);
+    };
+    const routes = ROUTES.filter((r) => r.path.includes('{'));
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+
+    for (const intruder of [await clientOf('tenancy-intruder', 'sandbox'), await clientOf('tenancy-owner', 'production')]) {
+      for (const route of routes) {
+        const path = route.path.replace(/\{(\w+)\}/g, (_, param: string) => idFor(route.path, param));
+        const key = `${route.method.toUpperCase()} ${route.path}`;
+        const sent = route.method === 'get' || route.method === 'delete' ? undefined : (SAMPLE_BODIES[key] ?? {});
+        const answer = await intruder.request(route.method.toUpperCase(), path, sent).then(
+          () => 200,
+          (err: { status: number }) => err.status,
+        );
+        expect(answer, key).toBe(404);
+      }
+    }
+    // The owner still has everything.
+    expect((await owner.request<SettlementView>('GET', `/v1/settlements/${settlement.id}`)).id).toBe(settlement.id);
+    expect((await owner.request<{ id: string }>('GET', `/v1/platforms/me/webhooks/${webhook.id}`)).id).toBe(webhook.id);
+  });
+});
