@@ -5,9 +5,9 @@
 //
 //   npm run bench -- [--settlements 30] [--concurrency 5] [--reads 300] [--dead-receiver]
 //
-// --dead-receiver runs the settlements a second time with a webhook endpoint whose receiver
-// accepts connections and never answers, and prints both runs: webhook delivery must not
-// slow a settlement down.
+// --dead-receiver runs twice the settlements, alternating between the dev platform (no
+// webhooks) and a second platform whose webhook receiver accepts connections and never
+// answers, and prints both sets: webhook delivery must not slow a settlement down.
 
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Hex } from 'viem';
 import { LockstepApi } from '../cli/apiClient';
+import { createApiClient } from '../db/clients';
+import { createDb } from '../db/client';
 import { sendPreparedCalls, type PreparedCall } from '../cli/depositor';
 import { guideInstruction } from '../cli/instruction';
 import { ROOT } from '../stack/paths';
@@ -73,39 +75,47 @@ try {
   await api.authenticate(manifest.client.client_id, manifest.client.client_secret);
   const keys: Record<string, Hex> = { seller: manifest.wallets.seller.private_key, buyer: manifest.wallets.buyer.private_key };
 
-  async function runPhase(count: number, label: string) {
-    const createMs: number[] = [];
-    const toAwaitingMs: number[] = [];
-    const depositsToFinalMs: number[] = [];
-    const endToEndMs: number[] = [];
-    const poll = async (id: string, until: (v: View) => boolean) => {
+  interface Stats {
+    createMs: number[];
+    toAwaitingMs: number[];
+    depositsToFinalMs: number[];
+    endToEndMs: number[];
+  }
+  const emptyStats = (): Stats => ({ createMs: [], toAwaitingMs: [], depositsToFinalMs: [], endToEndMs: [] });
+
+  /** Settlement i is made by clients[i % n], so the clients' figures come from the same minutes. */
+  async function runPhase(count: number, label: string, clients: LockstepApi[]) {
+    const stats = clients.map(emptyStats);
+    const poll = async (as: LockstepApi, id: string, until: (v: View) => boolean) => {
       for (;;) {
-        const v = await api.request<View>('GET', `/v1/settlements/${id}`);
+        const v = await as.request<View>('GET', `/v1/settlements/${id}`);
         if (until(v)) return v;
         await new Promise((r) => setTimeout(r, 50));
       }
     };
 
-    async function oneSettlement(): Promise<void> {
+    async function oneSettlement(i: number): Promise<void> {
+      const as = clients[i % clients.length]!;
+      const s = stats[i % clients.length]!;
       const started = performance.now();
-      const created = await api.request<View>('POST', '/v1/settlements', guideInstruction(manifest));
-      createMs.push(performance.now() - started);
-      const awaiting = await poll(created.id, (v) => v.state === 'AWAITING_DEPOSITS');
-      toAwaitingMs.push(performance.now() - started);
+      const created = await as.request<View>('POST', '/v1/settlements', guideInstruction(manifest));
+      s.createMs.push(performance.now() - started);
+      const awaiting = await poll(as, created.id, (v) => v.state === 'AWAITING_DEPOSITS');
+      s.toAwaitingMs.push(performance.now() - started);
       const depositsStarted = performance.now();
       // Instructions reflect the allowance when read: read them just before sending, one wallet at a time.
       await Promise.all(
-        awaiting.legs.map((leg, i) =>
+        awaiting.legs.map((leg, l) =>
           serially(leg.from_role, async () => {
-            const fresh = await api.request<View>('GET', `/v1/settlements/${created.id}`);
-            await sendPreparedCalls(manifest.chain.rpc_url, keys[leg.from_role]!, fresh.legs[i]!.deposit.instructions!);
+            const fresh = await as.request<View>('GET', `/v1/settlements/${created.id}`);
+            await sendPreparedCalls(manifest.chain.rpc_url, keys[leg.from_role]!, fresh.legs[l]!.deposit.instructions!);
           }),
         ),
       );
-      const done = await poll(created.id, (v) => ['FINALIZED', 'ROLLED_BACK'].includes(v.state));
+      const done = await poll(as, created.id, (v) => ['FINALIZED', 'ROLLED_BACK'].includes(v.state));
       if (done.state !== 'FINALIZED') throw new Error(`settlement ${done.id} ended ${done.state}`);
-      depositsToFinalMs.push(performance.now() - depositsStarted);
-      endToEndMs.push(performance.now() - started);
+      s.depositsToFinalMs.push(performance.now() - depositsStarted);
+      s.endToEndMs.push(performance.now() - started);
     }
 
     say(`running ${count} settlements, ${concurrency} at a time${label}...`);
@@ -113,20 +123,36 @@ try {
     let next = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        while (next < count) {
-          next += 1;
-          await oneSettlement();
-        }
+        while (next < count) await oneSettlement(next++);
       }),
     );
-    const runSeconds = (performance.now() - runStarted) / 1000;
-    return { createMs, toAwaitingMs, depositsToFinalMs, endToEndMs, runSeconds };
+    return { stats, runSeconds: (performance.now() - runStarted) / 1000 };
   }
 
-  // The first settlements pay for JIT compilation and cold caches: kept out of the figures
-  // when two runs are compared.
-  if (values['dead-receiver']) await runPhase(concurrency * 2, ' to warm up');
-  const plain = await runPhase(total, '');
+  // A receiver that takes the connection and never answers: each delivery waits out its timeout.
+  // Its endpoint belongs to a second platform whose settlements alternate with the first's.
+  const silent = createServer(() => undefined);
+  const clients = [api];
+  if (values['dead-receiver']) {
+    // The first settlements pay for JIT compilation and cold caches: kept out of the figures.
+    await runPhase(concurrency * 2, ' to warm up', [api]);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const db = createDb(manifest.database_url);
+    const client = await createApiClient(db, { platform: 'bench-dead-receiver', environment: 'sandbox', name: 'bench', scopes: ['settlements:read', 'settlements:write', 'platform:webhooks:manage'] });
+    await db.$disconnect();
+    const withReceiver = new LockstepApi(manifest.api_url);
+    await withReceiver.authenticate(client.client_id, client.client_secret);
+    await withReceiver.request('POST', '/v1/platforms/me/webhooks', { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hooks` });
+    clients.push(withReceiver);
+  }
+  const run = await runPhase(values['dead-receiver'] ? total * 2 : total, values['dead-receiver'] ? ', alternating between a platform without webhooks and one with a dead receiver' : '', clients);
+  if (silent.listening) {
+    silent.closeAllConnections();
+    silent.close();
+  }
+  const plain = run.stats[0]!;
+  const dead = run.stats[1];
+
   const list = await api.request<{ items: { id: string }[] }>('GET', '/v1/settlements?limit=1');
   const readMs: number[] = [];
   for (let i = 0; i < reads; i++) {
@@ -135,31 +161,20 @@ try {
     readMs.push(performance.now() - t);
   }
 
-  // A receiver that takes the connection and never answers: each delivery waits out its timeout.
-  let dead: Awaited<ReturnType<typeof runPhase>> | undefined;
-  if (values['dead-receiver']) {
-    const silent = createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    await api.request('POST', '/v1/platforms/me/webhooks', { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hooks` });
-    dead = await runPhase(total, ', with a webhook receiver that never answers');
-    silent.closeAllConnections();
-    silent.close();
-  }
-
   say(`\nLockstep settlement benchmark (${new Date().toISOString()}, Node ${process.version}, automine, 1 confirmation)`);
   row('POST /v1/settlements', plain.createMs);
   row('create → AWAITING_DEPOSITS', plain.toAwaitingMs);
   row('deposits sent → FINALIZED', plain.depositsToFinalMs);
   row('create → FINALIZED (incl. deposits)', plain.endToEndMs);
   row('GET /v1/settlements/{id}', readMs);
-  say(`  throughput                            ${(total / plain.runSeconds).toFixed(2)} settlements/s (${total} in ${plain.runSeconds.toFixed(1)} s)`);
+  const settled = run.stats.reduce((n, st) => n + st.endToEndMs.length, 0);
+  say(`  throughput                            ${(settled / run.runSeconds).toFixed(2)} settlements/s (${settled} in ${run.runSeconds.toFixed(1)} s)`);
   if (dead) {
-    say('  with a webhook receiver that never answers:');
+    say('  the same minutes, a platform whose webhook receiver never answers:');
     row('POST /v1/settlements', dead.createMs);
     row('create → AWAITING_DEPOSITS', dead.toAwaitingMs);
     row('deposits sent → FINALIZED', dead.depositsToFinalMs);
     row('create → FINALIZED (incl. deposits)', dead.endToEndMs);
-    say(`  throughput                            ${(total / dead.runSeconds).toFixed(2)} settlements/s`);
   }
   say(`  resident memory after the run         worker ${rssMb(processes[0]!.pid)} MB, listener ${rssMb(processes[1]!.pid)} MB, api ${rssMb(processes[2]!.pid)} MB, webhooks ${rssMb(processes[3]!.pid)} MB`);
 } finally {
