@@ -1,7 +1,7 @@
 // The HTTP API as an express app built from its dependencies (main.ts wires them).
 
 import express from 'express';
-import { authenticate } from './auth/middleware';
+import { authenticate, permittedEndpoint } from './auth/middleware';
 import { rateLimit } from './auth/rateLimit';
 import { adminRoutes } from './routes/admin';
 import type { TokenService } from './auth/tokens';
@@ -12,6 +12,7 @@ import { oauthRoutes } from './routes/oauth';
 import { referenceRoutes } from './routes/reference';
 import { screeningRoutes, type ScreeningDeps } from './routes/screening';
 import { settlementEventRoutes } from './routes/settlementEvents';
+import { sessionRoutes } from './routes/sessions';
 import { settlementRoutes } from './routes/settlements';
 import { suppressionRoutes } from './routes/suppressions';
 import { templateRoutes } from './routes/templates';
@@ -31,7 +32,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(referenceRoutes({ buildVersion: deps.errors.buildVersion }));
   // Everything under /v1 needs a valid token and counts against its environment's rate limit;
   // each route then asks for its scope.
-  app.use('/v1', authenticate(deps.tokens), rateLimit(deps.db, deps.rateLimitPerMinute));
+  app.use('/v1', authenticate(deps.tokens), rateLimit(deps.db, deps.rateLimitPerMinute), permittedEndpoint);
   app.use(settlementRoutes(deps));
   app.use(settlementEventRoutes(deps));
   app.use(complianceDecisionRoutes(deps));
@@ -40,6 +41,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(templateRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(webhookRoutes(deps));
+  app.use(sessionRoutes(deps));
   app.use((req) => {
     throw notFound(`Route ${req.method} ${req.path}`);
   });

@@ -41,6 +41,14 @@ export const ROUTES: RouteSpec[] = [
     method: 'post', path: '/oauth/revoke', tag: 'auth', token: true, summary: 'Revoke the token this request carries (RFC 7009)',
     ok: { status: 200, schema: res.revokedSchema, description: 'revoked from the next request on' }, errors: [401],
   },
+  {
+    method: 'post', path: '/v1/sessions', tag: 'auth', token: true, summary: 'A session token: some of this token\'s scopes, 1 minute to 24 hours, perhaps for some settlements only (m2m tokens only)',
+    body: req.createSessionSchema, ok: { status: 201, schema: res.sessionSchema, description: 'the session token, shown once' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'delete', path: '/v1/sessions/{id}', tag: 'auth', token: true, summary: 'Revoke a session this client made',
+    ok: { status: 204, description: 'revoked' }, errors: [401, 404],
+  },
   { method: 'get', path: '/.well-known/jwks.json', tag: 'auth', summary: 'The public keys that verify access tokens (JWKS)', ok: { status: 200, schema: res.jwksSchema, description: 'the key set' } },
   {
     method: 'post', path: '/v1/settlements', tag: 'settlements', scope: 'settlements:write', summary: 'Create a settlement and start its workflow (idempotent by idempotency_key)',

@@ -218,3 +218,14 @@ export const eventFeedSchema = z.object({
   items: z.array(z.object({ id: z.uuid(), event: z.string(), body: z.object({ id: z.uuid(), event: z.string(), data: z.record(z.string(), z.unknown()) }), created_at: timestamp })),
   next_after: z.string().describe('pass as ?after= to get what came since'),
 });
+
+export const sessionSchema = z.object({
+  session_id: z.uuid(),
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int(),
+  expires_at: timestamp,
+  scope: z.string(),
+  settlement_ids: z.array(z.uuid()).nullable(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+});

@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { isCountryCode } from '../compliance/attributes';
+import { SCOPES } from './auth/scopes';
 import { EVENT_PATTERNS, EXACT_EVENT } from '../webhooks/events';
 import { DIRECTIONS, LEG_TYPES } from '../domain/settlement';
 import { ACTION_TYPES } from '../domain/template';
@@ -171,4 +172,15 @@ export const deliveryListQuery = pageQuery.extend({ status: z.enum(['pending', '
 export const eventFeedQuery = z.object({
   after: z.string().regex(/^\d{1,19}$/, 'must be a cursor from an earlier answer\'s next_after').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** IsSettled's session tokens: a subset of the caller's scopes, for a while, maybe for some settlements only. */
+export const createSessionSchema = z.object({
+  scopes: z.array(z.enum(SCOPES)).min(1).optional(),
+  ttl_seconds: z.number().int().min(60).max(24 * 3600).default(3600),
+  settlement_ids: z.array(z.uuid()).min(1).max(100).optional(),
+  metadata: z
+    .record(z.string().max(64), z.union([z.string().max(512), z.number(), z.boolean()]))
+    .refine((m) => Object.keys(m).length <= 20, 'at most 20 keys')
+    .optional(),
 });

@@ -18,7 +18,13 @@ export class ApiRequestError extends Error {
 export class LockstepApi {
   private token?: string;
 
-  constructor(readonly baseUrl: string) {}
+  /** `token`: an access token obtained elsewhere, e.g. a session token. */
+  constructor(
+    readonly baseUrl: string,
+    token?: string,
+  ) {
+    this.token = token;
+  }
 
   async authenticate(clientId: string, clientSecret: string, audience?: string): Promise<string> {
     const body = await this.request<{ access_token: string }>('POST', '/oauth/token', {

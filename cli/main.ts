@@ -1,6 +1,6 @@
 // `lockstep` command line: operator tasks against the configured database.
 //   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b] [--refresh-policy issettled]
-//   lockstep clients deactivate CLIENT_ID | keys rotate
+//   lockstep clients deactivate CLIENT_ID | clients restrict CLIENT_ID ... | keys rotate
 //   lockstep trail verify SETTLEMENT_ID
 //   lockstep admin stuck [--idle-minutes 60] | admin cancel ID [--reason R] | admin force-rollback ID [--reason R]
 //   lockstep screen name|compare|batch ... | lists status|refresh
@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { SCOPES } from '../api/auth/scopes';
 import { loadConfig } from '../config/config';
 import { rotateSigningKey } from '../api/auth/tokens';
-import { createApiClient, deactivateApiClient } from '../db/clients';
+import { createApiClient, deactivateApiClient, restrictApiClient } from '../db/clients';
 import { secretKey } from '../db/secretBox';
 import { verifyTrail } from '../db/auditTrail';
 import { createDb, type Db } from '../db/client';
@@ -20,6 +20,8 @@ import { cliEnv } from '../stack/manifest';
 const USAGE = `usage:
   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes ${SCOPES.join(',')}] [--refresh-policy issettled]
   lockstep clients deactivate CLIENT_ID     (its tokens fail at once)
+  lockstep clients restrict CLIENT_ID [--ip-ranges CIDR,...] [--endpoints "GET /v1/settlements/*",...] [--wallets 0x...,...]
+                                            (an empty value lifts that restriction)
   lockstep keys rotate                      (a new token signing key; old tokens keep verifying until they expire)
   lockstep trail verify SETTLEMENT_ID
   lockstep admin stuck [--idle-minutes 60]
@@ -77,6 +79,19 @@ async function main(argv: string[]): Promise<void> {
     if (!clientId) throw new UsageError('a client id is required');
     await withDb((db) => deactivateApiClient(db, clientId));
     process.stdout.write(`${JSON.stringify({ client_id: clientId, active: false })}\n`);
+    return;
+  }
+  if (group === 'clients' && command === 'restrict') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { 'ip-ranges': { type: 'string' }, endpoints: { type: 'string' }, wallets: { type: 'string' } },
+    });
+    const [clientId] = positionals;
+    if (!clientId) throw new UsageError('a client id is required');
+    const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean));
+    const restrictions = await withDb((db) => restrictApiClient(db, clientId, { ipRanges: list(values['ip-ranges']), endpoints: list(values.endpoints), wallets: list(values.wallets) }));
+    process.stdout.write(`${JSON.stringify({ client_id: clientId, ...restrictions }, null, 2)}\n`);
     return;
   }
   if (group === 'keys' && command === 'rotate') {

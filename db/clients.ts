@@ -1,6 +1,7 @@
 // M2M API clients: created with a plain secret that is returned once and stored hashed.
 
 import { hashSecret, newClientId, newClientSecret } from '../api/auth/secrets';
+import { ENDPOINT_PATTERN, isIpRange } from '../api/auth/restrictions';
 import { isScope, type Scope } from '../api/auth/scopes';
 import type { Db } from './client';
 
@@ -51,4 +52,29 @@ export async function createApiClient(
 export async function deactivateApiClient(db: Db, clientId: string): Promise<void> {
   const { count } = await db.apiClient.updateMany({ where: { clientId }, data: { active: false } });
   if (!count) throw new Error(`no client ${clientId}`);
+}
+
+export interface Restrictions {
+  ipRanges?: string[];
+  endpoints?: string[];
+  wallets?: string[];
+}
+
+/** Sets a client's restrictions (an empty list lifts one); refuses malformed entries with the reason. */
+export async function restrictApiClient(db: Db, clientId: string, r: Restrictions): Promise<Required<Restrictions>> {
+  const bad = [
+    ...(r.ipRanges ?? []).filter((x) => !isIpRange(x)).map((x) => `not an IP range: ${x}`),
+    ...(r.endpoints ?? []).filter((x) => !ENDPOINT_PATTERN.test(x)).map((x) => `not "METHOD /path": ${x}`),
+    ...(r.wallets ?? []).filter((x) => !/^0x[0-9a-fA-F]{40}$/.test(x)).map((x) => `not a wallet address: ${x}`),
+  ];
+  if (bad.length) throw new Error(bad.join('; '));
+  const client = await db.apiClient.update({
+    where: { clientId },
+    data: {
+      ...(r.ipRanges ? { allowedIpRanges: r.ipRanges } : {}),
+      ...(r.endpoints ? { permittedEndpoints: r.endpoints } : {}),
+      ...(r.wallets ? { allowedWallets: r.wallets.map((w) => w.toLowerCase()) } : {}),
+    },
+  });
+  return { ipRanges: client.allowedIpRanges, endpoints: client.permittedEndpoints, wallets: client.allowedWallets };
 }

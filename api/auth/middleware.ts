@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { forbidden, unauthorized } from '../errors';
+import { endpointPermitted, ipAllowed } from './restrictions';
 import type { Scope } from './scopes';
 import { InvalidTokenError, type AuthContext, type TokenService } from './tokens';
 
@@ -20,9 +21,19 @@ export function authenticate(tokens: TokenService): RequestHandler {
       if (err instanceof InvalidTokenError) throw unauthorized(err.message);
       throw err;
     }
+    const from = req.socket.remoteAddress ?? '';
+    if (req.auth.ipRanges.length && !ipAllowed(req.auth.ipRanges, from)) throw forbidden(`This client may not call from ${from}`);
     next();
   };
 }
+
+/** A client limited to some endpoints may call only those (checked on /v1, not on its own token's routes). */
+export const permittedEndpoint: RequestHandler = (req, _res, next) => {
+  const auth = callerOf(req);
+  const path = req.originalUrl.split('?')[0]!;
+  if (auth.endpoints.length && !endpointPermitted(auth.endpoints, req.method, path)) throw forbidden(`This client may not call ${req.method} ${path}`);
+  next();
+};
 
 export function requireScope(scope: Scope): RequestHandler {
   return (req, _res, next) => {

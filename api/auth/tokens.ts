@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { Db } from '../../db/client';
+import type { Prisma } from '../../generated/prisma/client';
 import { openSecret, sealSecret } from '../../db/secretBox';
 import { isScope, type Scope } from './scopes';
 
@@ -15,6 +16,21 @@ export interface AuthContext {
   environment: string;
   scopes: Scope[];
   jti: string;
+  /** The client's restrictions (empty: none). */
+  ipRanges: string[];
+  endpoints: string[];
+  wallets: string[];
+  /** A session token limited to these settlements; null when not limited. */
+  settlementIds: string[] | null;
+  /** Set for a session token: its metadata, for the activity log. */
+  session: { metadata: unknown } | null;
+}
+
+/** What a session token is: a narrower, shorter-lived token derived from an m2m one. */
+export interface SessionGrant {
+  parentJti: string;
+  settlementIds: string[];
+  metadata: unknown;
 }
 
 export interface TokenSettings {
@@ -93,15 +109,30 @@ export class TokenService {
     return { keys: [...this.keys.values()].filter((k) => !k.retiredAt || k.retiredAt.getTime() > oldest).map((k) => k.publicJwk) };
   }
 
-  async issue(client: { clientId: string; platformId: string; environment: string; scopes: Scope[] }): Promise<string> {
+  /** An m2m token, or with `session` a session token (`ttlSeconds` then caps its life). */
+  async issue(
+    client: { clientId: string; platformId: string; environment: string; scopes: Scope[] },
+    session?: SessionGrant & { expiresAt: Date },
+  ): Promise<{ token: string; jti: string; expiresAt: Date }> {
     const signer = await this.key();
     if (!signer) throw new Error('no signing key: the API creates one at start');
     const jti = randomUUID();
     const issuedAt = new Date();
-    const expiresAt = new Date(issuedAt.getTime() + this.settings.ttlSeconds * 1000);
-    await this.db.accessToken.create({ data: { jti, clientId: client.clientId, issuedAt, expiresAt, lastRefreshedAt: issuedAt } });
+    const expiresAt = session?.expiresAt ?? new Date(issuedAt.getTime() + this.settings.ttlSeconds * 1000);
+    await this.db.accessToken.create({
+      data: {
+        jti,
+        clientId: client.clientId,
+        issuedAt,
+        expiresAt,
+        lastRefreshedAt: issuedAt,
+        ...(session
+          ? { kind: 'session', parentJti: session.parentJti, settlementIds: session.settlementIds, metadata: session.metadata as Prisma.InputJsonValue }
+          : {}),
+      },
+    });
     const privateKey = await importJWK(JSON.parse(openSecret(this.settings.secretsKey, signer.privateKeySealed)) as JWK, ALGORITHM);
-    return new SignJWT({ platform_id: client.platformId, environment: client.environment, scope: client.scopes.join(' ') })
+    const token = await new SignJWT({ platform_id: client.platformId, environment: client.environment, scope: client.scopes.join(' ') })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT', kid: signer.kid })
       .setJti(jti)
       .setSubject(client.clientId)
@@ -110,6 +141,7 @@ export class TokenService {
       .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
       .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
       .sign(privateKey);
+    return { token, jti, expiresAt };
   }
 
   async verify(token: string): Promise<AuthContext> {
@@ -136,7 +168,13 @@ export class TokenService {
     if (registered.revokedAt) throw new InvalidTokenError(`the access token was revoked: ${registered.revokedReason ?? 'revoked'}`);
     const client = await this.db.apiClient.findUnique({ where: { clientId: registered.clientId } });
     if (!client?.active) throw new InvalidTokenError('the client of this access token is deactivated');
-    if (client.refreshPolicy === 'issettled' && Date.now() - registered.lastRefreshedAt.getTime() > REFRESH_WINDOW_MS) {
+    if (registered.parentJti) {
+      const parent = await this.db.accessToken.findUnique({ where: { jti: registered.parentJti } });
+      if (!parent || parent.revokedAt) throw new InvalidTokenError('the access token was revoked: the token that created this session was revoked');
+    }
+    const isSession = registered.kind === 'session';
+    // Sessions are short-lived by construction; the refresh policy is for the client's own tokens.
+    if (!isSession && client.refreshPolicy === 'issettled' && Date.now() - registered.lastRefreshedAt.getTime() > REFRESH_WINDOW_MS) {
       await this.revoke(jti, 'not refreshed within 15 minutes');
       throw new InvalidTokenError('the access token was revoked: not refreshed within 15 minutes');
     }
@@ -146,6 +184,11 @@ export class TokenService {
       environment: String(payload.environment),
       scopes: String(payload.scope).split(' ').filter(isScope),
       jti,
+      ipRanges: client.allowedIpRanges,
+      endpoints: client.permittedEndpoints,
+      wallets: client.allowedWallets,
+      settlementIds: isSession && registered.settlementIds.length ? registered.settlementIds : null,
+      session: isSession ? { metadata: registered.metadata } : null,
     };
   }
 

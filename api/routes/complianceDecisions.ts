@@ -27,7 +27,7 @@ export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal:
       if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) throw conflict('not_awaiting_decision', NOT_AWAITING_DECISION);
       throw err;
     }
-    const after = await findSettlement(deps.db, caller.platformId, caller.environment, settlement.id);
+    const after = await findSettlement(deps.db, caller, settlement.id);
     res.json(await presentSettlement(deps, after!));
   });
   return router;

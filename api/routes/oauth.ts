@@ -4,6 +4,7 @@
 import express, { Router } from 'express';
 import type { Db } from '../../db/client';
 import { hashSecret, verifySecret } from '../auth/secrets';
+import { ipAllowed } from '../auth/restrictions';
 import { isScope } from '../auth/scopes';
 import { authenticate, callerOf } from '../auth/middleware';
 import { REFRESH_WINDOW_MS, type TokenService } from '../auth/tokens';
@@ -32,8 +33,10 @@ export function oauthRoutes(deps: { db: Db; tokens: TokenService }): Router {
     const client = await deps.db.apiClient.findUnique({ where: { clientId: body.client_id } });
     const secretOk = await verifySecret(body.client_secret, client?.secretHash ?? (await DUMMY_HASH));
     if (!client || !client.active || !secretOk) throw invalidClient();
+    const from = req.socket.remoteAddress ?? '';
+    if (client.allowedIpRanges.length && !ipAllowed(client.allowedIpRanges, from)) throw oauthError(403, 'access_denied', `This client may not call from ${from}`);
     const scopes = client.scopes.filter(isScope);
-    const accessToken = await deps.tokens.issue({
+    const { token: accessToken } = await deps.tokens.issue({
       clientId: client.clientId,
       platformId: client.platformId,
       environment: client.environment,

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { callerOf, requireScope } from '../auth/middleware';
-import { unsupportedMediaType } from '../errors';
+import { forbidden, unsupportedMediaType } from '../errors';
 import { createSettlementSchema, listSettlementsQuery } from '../schemas';
 import { createSettlement, type CreateDeps } from '../settlements/create';
-import { findSettlement, listSettlements, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present';
+import { listSettlements, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present';
 import { parseOr422 } from '../validation';
 
 export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
@@ -13,15 +13,20 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
     const caller = callerOf(req);
     if (!req.is('application/json')) throw unsupportedMediaType();
     const body = parseOr422(createSettlementSchema, req.body ?? {}, 'body');
+    if (caller.settlementIds) throw forbidden('A session limited to some settlements cannot create one');
+    const wallets = new Set(caller.wallets.map((w) => w.toLowerCase()));
+    if (wallets.size && !body.parties.some((p) => wallets.has(p.wallet_address.toLowerCase()))) {
+      throw forbidden('This client may only create settlements involving its allowed wallets');
+    }
     const { created, id } = await createSettlement(deps, caller, body);
-    const settlement = await findSettlement(deps.db, caller.platformId, caller.environment, id);
-    res.status(created ? 201 : 200).json(await presentSettlement(deps, settlement!));
+    // An idempotent repeat may name a settlement this caller cannot see: not found, as any other.
+    res.status(created ? 201 : 200).json(await presentSettlement(deps, await requireSettlement(deps.db, caller, id)));
   });
 
   router.get('/v1/settlements', requireScope('settlements:read'), async (req, res) => {
     const caller = callerOf(req);
     const query = parseOr422(listSettlementsQuery, req.query, 'query');
-    const { items, total } = await listSettlements(deps.db, caller.platformId, caller.environment, query);
+    const { items, total } = await listSettlements(deps.db, caller, query);
     res.json({
       items: await Promise.all(items.map((s) => presentSettlement(deps, s))),
       total,

@@ -3,6 +3,7 @@
 
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import { settlementWhere, type SettlementScope } from './scope';
 import type { Db } from '../../db/client';
 import { findTemplateVersion } from '../../db/templates';
 import { isUuid } from '../../domain/ids';
@@ -17,8 +18,9 @@ export interface OperationDeps {
 }
 
 /** Limits an operation to one platform environment; the CLI, run by the operator, passes none. */
-export type OperationScope = { platformId: string; environment: string } | undefined;
-const within = (scope: OperationScope) => (scope ? { platformId: scope.platformId, environment: scope.environment } : {});
+/** The caller's settlements; undefined for an operator at the command line, who sees every platform's. */
+export type OperationScope = SettlementScope | undefined;
+const within = (scope: OperationScope) => (scope ? settlementWhere(scope) : {});
 
 export class OperationRefused extends Error {
   override readonly name = 'OperationRefused';
@@ -30,7 +32,7 @@ export class SettlementNotFound extends Error {
 
 async function settlementIn(db: Db, scope: OperationScope, id: string) {
   if (!isUuid(id)) return undefined;
-  const s = await db.settlement.findFirst({ where: { id: id.toLowerCase(), ...within(scope) } });
+  const s = await db.settlement.findFirst({ where: { AND: [within(scope), { id: id.toLowerCase() }] } });
   return s ? { ...s, template: await findTemplateVersion(db, s.templateId, s.templateVersion) } : undefined;
 }
 
@@ -41,7 +43,7 @@ async function settlementIn(db: Db, scope: OperationScope, id: string) {
 export async function findStuck(db: Db, scope: OperationScope, idleMs: number, page: { limit: number; offset: number }) {
   const now = Date.now();
   const candidates = await db.settlement.findMany({
-    where: { ...within(scope), OR: [{ timeoutAt: { lt: new Date(now) } }, { updatedAt: { lt: new Date(now - idleMs) } }] },
+    where: { AND: [within(scope), { OR: [{ timeoutAt: { lt: new Date(now) } }, { updatedAt: { lt: new Date(now - idleMs) } }] }] },
     orderBy: { updatedAt: 'asc' },
   });
   const stuck = [];

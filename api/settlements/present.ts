@@ -11,6 +11,7 @@ import { findTemplateVersion } from '../../db/templates';
 import { actionFor } from '../../domain/template';
 import type { Prisma } from '../../generated/prisma/client';
 import { workflowIdFor } from '../../workflows/names';
+import { settlementWhere, type SettlementScope } from './scope';
 
 const include = { parties: { orderBy: { role: 'asc' } }, legs: { orderBy: { index: 'asc' } } } as const;
 type SettlementRow = Prisma.SettlementGetPayload<{ include: typeof include }>;
@@ -23,20 +24,20 @@ export interface PresentDeps {
 }
 
 /** The caller's settlement with this id, if any; an id that is no UUID simply finds nothing. */
-export async function findSettlement(db: Db, platformId: string, environment: string, id: string) {
+export async function findSettlement(db: Db, scope: SettlementScope, id: string) {
   if (!isUuid(id)) return null;
-  return db.settlement.findFirst({ where: { id: id.toLowerCase(), platformId, environment }, include });
+  return db.settlement.findFirst({ where: { AND: [settlementWhere(scope), { id: id.toLowerCase() }] }, include });
 }
 
 /** The same, or 404: another platform's settlement and a malformed id look the same, not found. */
-export async function requireSettlement(db: Db, caller: { platformId: string; environment: string }, id: string) {
-  const settlement = await findSettlement(db, caller.platformId, caller.environment, id);
+export async function requireSettlement(db: Db, scope: SettlementScope, id: string) {
+  const settlement = await findSettlement(db, scope, id);
   if (!settlement) throw notFound(`Settlement ${id}`);
   return settlement;
 }
 
-export async function listSettlements(db: Db, platformId: string, environment: string, q: { state?: string; limit: number; offset: number }) {
-  const where = { platformId, environment, ...(q.state ? { state: q.state } : {}) };
+export async function listSettlements(db: Db, scope: SettlementScope, q: { state?: string; limit: number; offset: number }) {
+  const where = { AND: [settlementWhere(scope), q.state ? { state: q.state } : {}] };
   const [items, total] = await db.$transaction([
     db.settlement.findMany({ where, include, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: q.limit, skip: q.offset }),
     db.settlement.count({ where }),

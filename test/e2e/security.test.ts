@@ -6,9 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { rotateSigningKey } from '../../api/auth/tokens';
-import { createApiClient, deactivateApiClient } from '../../db/clients';
+import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
+import { createApiClient, deactivateApiClient, restrictApiClient } from '../../db/clients';
 import { openSecret, secretKey } from '../../db/secretBox';
 import { stackContext, withServices } from '../support/services';
+import { dvpInstruction, type SettlementView } from '../support/settlements';
 
 const { manifest, secrets } = stackContext();
 const services = withServices();
@@ -151,5 +153,87 @@ describe('token attacks', () => {
     expect((await call(fresh)).status).toBe(200);
     const jwks = (await (await fetch(new URL('/.well-known/jwks.json', manifest.api_url))).json()) as { keys: JWK[] };
     expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([before, kid]));
+  });
+});
+
+describe('client restrictions and session tokens', () => {
+  const asToken = (token: string) => new LockstepApi(manifest.api_url, token);
+  const failure = (p: Promise<unknown>) => p.then(() => 200, (e: ApiRequestError) => e.status);
+
+  /** A client of restricted-platform/sandbox with write access, restricted as asked. */
+  async function restricted(restrictions: Parameters<typeof restrictApiClient>[2]) {
+    const client = await createApiClient(services().db, { platform: 'restricted-platform', environment: 'sandbox', name: 'r', scopes: ['settlements:read', 'settlements:write'] });
+    await restrictApiClient(services().db, client.client_id, restrictions);
+    const api = new LockstepApi(manifest.api_url);
+    const issued = await api.authenticate(client.client_id, client.client_secret).then(() => 200, (e: ApiRequestError) => e.status);
+    return { api, client, issued };
+  }
+
+  it('refuses a call from outside the allowed IP ranges, at the token endpoint and with a live token', async () => {
+    expect((await restricted({ ipRanges: ['10.0.0.0/8'] })).issued).toBe(403);
+    const local = await restricted({ ipRanges: ['127.0.0.0/8', '::1/128'] });
+    expect(local.issued).toBe(200);
+    expect(await failure(local.api.request('GET', '/v1/settlements'))).toBe(200);
+    // The range changes under a live token: refused from the next request.
+    await restrictApiClient(services().db, local.client.client_id, { ipRanges: ['192.0.2.0/24'] });
+    expect(await failure(local.api.request('GET', '/v1/settlements'))).toBe(403);
+  });
+
+  it('refuses an endpoint the client is not permitted', async () => {
+    const { api } = await restricted({ endpoints: ['GET /v1/settlements', 'GET /v1/settlements/*'] });
+    expect(await failure(api.request('GET', '/v1/settlements'))).toBe(200);
+    expect(await failure(api.request('GET', '/v1/settlements/00000000-0000-4000-8000-000000000099'))).toBe(404);
+    expect(await failure(api.request('GET', '/v1/settlements/00000000-0000-4000-8000-000000000099/events'))).toBe(403);
+    expect(await failure(api.request('POST', '/v1/settlements', dvpInstruction(manifest)))).toBe(403);
+  });
+
+  it("limits a wallet-restricted client to settlements involving its wallets: another's is 404, creating one is 403", async () => {
+    const open = (await restricted({})).api;
+    const stranger = dvpInstruction(manifest);
+    stranger.parties[0]!.wallet_address = '0x1111111111111111111111111111111111111111';
+    stranger.parties[1]!.wallet_address = '0x2222222222222222222222222222222222222222';
+    const theirs = await open.request<SettlementView>('POST', '/v1/settlements', stranger);
+    const ours = await open.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+
+    const { api } = await restricted({ wallets: [manifest.wallets.seller.address] });
+    expect(await failure(api.request('GET', `/v1/settlements/${theirs.id}`))).toBe(404);
+    expect(await failure(api.request('GET', `/v1/settlements/${theirs.id}/events`))).toBe(404);
+    expect(await failure(api.request('GET', `/v1/settlements/${ours.id}`))).toBe(200);
+    const listed = await api.request<{ items: { id: string }[] }>('GET', '/v1/settlements?limit=200');
+    expect(listed.items.map((i) => i.id)).toContain(ours.id);
+    expect(listed.items.map((i) => i.id)).not.toContain(theirs.id);
+    expect(await failure(api.request('POST', '/v1/settlements', { ...stranger, idempotency_key: randomUUID() }))).toBe(403);
+    expect(await failure(api.request('POST', '/v1/settlements', dvpInstruction(manifest)))).toBe(200);
+  });
+
+  it('limits a session token to its settlements and scopes, and ends it with its revocation', async () => {
+    const { api } = await restricted({});
+    const one = await api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+    const other = await api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+    const session = await api.request<{ session_id: string; access_token: string; expires_in: number; scope: string; metadata: unknown }>('POST', '/v1/sessions', {
+      scopes: ['settlements:read'], ttl_seconds: 600, settlement_ids: [one.id], metadata: { user: 'ops-42', purpose: 'support' },
+    });
+    expect(session).toMatchObject({ scope: 'settlements:read', metadata: { user: 'ops-42', purpose: 'support' } });
+    expect(session.expires_in).toBeLessThanOrEqual(600);
+    const s = asToken(session.access_token);
+    expect(await failure(s.request('GET', `/v1/settlements/${one.id}`))).toBe(200);
+    expect(await failure(s.request('GET', `/v1/settlements/${other.id}`))).toBe(404);
+    expect((await s.request<{ items: { id: string }[] }>('GET', '/v1/settlements')).items.map((i) => i.id)).toEqual([one.id]);
+    expect(await failure(s.request('POST', '/v1/settlements', dvpInstruction(manifest)))).toBe(403);
+    // A session cannot widen itself or make more sessions; bad requests are refused.
+    expect(await failure(s.request('POST', '/v1/sessions', {}))).toBe(403);
+    expect(await failure(api.request('POST', '/v1/sessions', { scopes: ['admin'] }))).toBe(422);
+    expect(await failure(api.request('POST', '/v1/sessions', { ttl_seconds: 30 }))).toBe(422);
+    expect(await failure(api.request('POST', '/v1/sessions', { ttl_seconds: 86_401 }))).toBe(422);
+    expect(await failure(api.request('POST', '/v1/sessions', { settlement_ids: [randomUUID()] }))).toBe(422);
+
+    await api.request('DELETE', `/v1/sessions/${session.session_id}`);
+    expect(await failure(s.request('GET', `/v1/settlements/${one.id}`))).toBe(401);
+
+    // Revoking the token that made a session ends the session too.
+    const second = await api.request<{ access_token: string }>('POST', '/v1/sessions', {});
+    expect(await failure(asToken(second.access_token).request('GET', '/v1/settlements'))).toBe(200);
+    await api.request('POST', '/oauth/revoke');
+    expect(await failure(asToken(second.access_token).request('GET', '/v1/settlements'))).toBe(401);
   });
 });

@@ -47,6 +47,7 @@ describe('tenancy', () => {
     const template = await owner.request<{ id: string; slug: string }>('POST', '/v1/settlement-templates', { slug: `tenancy-${randomUUID().slice(0, 8)}`, name: 'Owned', config: CUSTOM });
     const webhook = await owner.request<{ id: string }>('POST', '/v1/platforms/me/webhooks', { url: 'http://127.0.0.1:9/hooks' });
     const ping = await owner.request<{ delivery_id: string }>('POST', `/v1/platforms/me/webhooks/${webhook.id}/test`);
+    const session = await owner.request<{ session_id: string }>('POST', '/v1/sessions', { scopes: ['settlements:read'] });
     await waitForState(owner, settlement.id, ['COMPLIANCE_CHECKING']);
 
     const idFor = (path: string, param: string): string => {
@@ -54,6 +55,7 @@ describe('tenancy', () => {
       if (param === 'deliveryId') return ping.delivery_id;
       if (path.startsWith('/v1/compliance/suppressions/')) return suppression.id;
       if (path.startsWith('/v1/platforms/me/webhooks/')) return webhook.id;
+      if (path.startsWith('/v1/sessions/')) return session.session_id;
       if (path.startsWith('/v1/settlements/') || path.startsWith('/v1/admin/settlements/')) return settlement.id;
       throw new Error(`tenancy test: no object for {${param}} in ${path}; add one`);
     };

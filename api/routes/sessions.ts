@@ -1,0 +1,62 @@
+// POST /v1/sessions: IsSettled's session tokens. An m2m token hands a shorter-lived token,
+// with some of its scopes and perhaps only some settlements, to a less trusted part of the
+// platform (a browser, a partner); the session answers to the client's own restrictions too,
+// and ends when revoked or when the token that made it is revoked.
+
+import { Router } from 'express';
+import type { Db } from '../../db/client';
+import { isUuid } from '../../domain/ids';
+import { callerOf } from '../auth/middleware';
+import type { TokenService } from '../auth/tokens';
+import { forbidden, notFound, validationFailed } from '../errors';
+import { createSessionSchema } from '../schemas';
+import { settlementWhere } from '../settlements/scope';
+import { parseOr422 } from '../validation';
+
+export function sessionRoutes(deps: { db: Db; tokens: TokenService }): Router {
+  const router = Router();
+
+  router.post('/v1/sessions', async (req, res) => {
+    const caller = callerOf(req);
+    if (caller.session) throw forbidden('Only a client\'s own (m2m) token can create sessions');
+    const body = parseOr422(createSessionSchema, req.body ?? {}, 'body');
+    const scopes = body.scopes ?? caller.scopes;
+    const extra = scopes.filter((s) => !caller.scopes.includes(s));
+    if (extra.length) throw validationFailed([{ loc: ['body', 'scopes'], msg: `not held by this token: ${extra.join(', ')}`, type: 'value_error' }]);
+    if (body.settlement_ids) {
+      const ids = body.settlement_ids.map((id) => id.toLowerCase());
+      const visible = await deps.db.settlement.findMany({ where: { AND: [settlementWhere(caller), { id: { in: ids } }] }, select: { id: true } });
+      const unknown = ids.filter((id) => !visible.some((v) => v.id === id));
+      if (unknown.length) throw validationFailed([{ loc: ['body', 'settlement_ids'], msg: `no such settlements: ${unknown.join(', ')}`, type: 'value_error' }]);
+    }
+    // A session never outlives the token that made it.
+    const parent = await deps.db.accessToken.findUniqueOrThrow({ where: { jti: caller.jti } });
+    const expiresAt = new Date(Math.min(Date.now() + body.ttl_seconds * 1000, parent.expiresAt.getTime()));
+    const settlementIds = body.settlement_ids?.map((id) => id.toLowerCase()) ?? [];
+    const metadata = body.metadata ?? null;
+    const { token, jti } = await deps.tokens.issue(
+      { clientId: caller.clientId, platformId: caller.platformId, environment: caller.environment, scopes },
+      { parentJti: caller.jti, settlementIds, metadata, expiresAt },
+    );
+    res.status(201).set('Cache-Control', 'no-store').json({
+      session_id: jti,
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: Math.round((expiresAt.getTime() - Date.now()) / 1000),
+      expires_at: expiresAt.toISOString(),
+      scope: scopes.join(' '),
+      settlement_ids: settlementIds.length ? settlementIds : null,
+      metadata,
+    });
+  });
+
+  router.delete('/v1/sessions/:id', async (req, res) => {
+    const caller = callerOf(req);
+    const id = String(req.params.id);
+    const session = isUuid(id) ? await deps.db.accessToken.findFirst({ where: { jti: id, kind: 'session', clientId: caller.clientId } }) : null;
+    if (!session) throw notFound(`Session ${id}`);
+    await deps.tokens.revoke(session.jti, `session revoked by ${caller.clientId}`);
+    res.status(204).end();
+  });
+  return router;
+}
