@@ -1,6 +1,7 @@
 // The HTTP API as an express app built from its dependencies (main.ts wires them).
 
 import express from 'express';
+import { activityLog } from './activityLog';
 import { authenticate, permittedEndpoint } from './auth/middleware';
 import { rateLimit } from './auth/rateLimit';
 import { adminRoutes } from './routes/admin';
@@ -26,6 +27,8 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // First, so that a request refused by the body parser is logged too.
+  app.use(activityLog(deps.db, deps.errors.log));
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes({ ...deps, log: deps.errors.log }));
   app.use(oauthRoutes(deps));

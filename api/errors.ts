@@ -76,6 +76,8 @@ export function errorHandler(context: ErrorContext): ErrorRequestHandler {
     const known = err instanceof ApiError ? err : fromBodyParser(err);
     const error = known ?? new ApiError(500, 'internal_error', 'Internal error', `Something went wrong; quote troubleshooting id ${troubleshootingId}`);
     if (!known) context.log('unhandled error', { troubleshootingId, path: req.originalUrl, error: String(err?.stack ?? err) });
+    // For the activity log.
+    res.locals.errorCode = error.code;
     res.status(error.status).json(errorBody(req, error, context, troubleshootingId));
   };
 }

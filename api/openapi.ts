@@ -120,6 +120,10 @@ export const ROUTES: RouteSpec[] = [
     query: req.stuckQuery, ok: { status: 200, schema: page(res.stuckSchema), description: 'a page' }, errors: [401, 403, 422],
   },
   {
+    method: 'get', path: '/v1/admin/activity', tag: 'operations', scope: 'admin', summary: "This environment's activity log, newest first: mutating calls and authentication failures",
+    query: req.activityQuery, ok: { status: 200, schema: page(res.activitySchema), description: 'a page' }, errors: [401, 403, 422],
+  },
+  {
     method: 'post', path: '/v1/admin/settlements/{id}/cancel', tag: 'operations', scope: 'admin', summary: 'Cancel before the swap: roll back with refunds',
     body: req.reasonBody, ok: { status: 202, schema: res.operationSchema, description: 'the rollback is under way' }, errors: [401, 403, 404, 409, 422],
   },

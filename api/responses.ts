@@ -229,3 +229,15 @@ export const sessionSchema = z.object({
   settlement_ids: z.array(z.uuid()).nullable(),
   metadata: z.record(z.string(), z.unknown()).nullable(),
 });
+
+export const activitySchema = z.object({
+  at: timestamp,
+  client_id: z.string().nullable(),
+  session_id: z.uuid().nullable(),
+  session_metadata: z.unknown().nullable(),
+  method: z.string(),
+  path: z.string(),
+  status: z.number().int(),
+  code: z.string().nullable(),
+  ip: z.string(),
+});

@@ -184,3 +184,10 @@ export const createSessionSchema = z.object({
     .refine((m) => Object.keys(m).length <= 20, 'at most 20 keys')
     .optional(),
 });
+
+export const activityQuery = pageQuery.extend({
+  client_id: text(128).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  /** Only refusals and errors (status 400 and up). */
+  failures: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});

@@ -1,6 +1,6 @@
 // `lockstep` command line: operator tasks against the configured database.
 //   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b] [--refresh-policy issettled]
-//   lockstep clients deactivate CLIENT_ID | clients restrict CLIENT_ID ... | keys rotate
+//   lockstep clients deactivate CLIENT_ID | clients restrict CLIENT_ID ... | keys rotate | activity ...
 //   lockstep trail verify SETTLEMENT_ID
 //   lockstep admin stuck [--idle-minutes 60] | admin cancel ID [--reason R] | admin force-rollback ID [--reason R]
 //   lockstep screen name|compare|batch ... | lists status|refresh
@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { SCOPES } from '../api/auth/scopes';
 import { loadConfig } from '../config/config';
 import { rotateSigningKey } from '../api/auth/tokens';
+import { findActivity } from '../db/activity';
 import { createApiClient, deactivateApiClient, restrictApiClient } from '../db/clients';
 import { secretKey } from '../db/secretBox';
 import { verifyTrail } from '../db/auditTrail';
@@ -23,6 +24,7 @@ const USAGE = `usage:
   lockstep clients restrict CLIENT_ID [--ip-ranges CIDR,...] [--endpoints "GET /v1/settlements/*",...] [--wallets 0x...,...]
                                             (an empty value lifts that restriction)
   lockstep keys rotate                      (a new token signing key; old tokens keep verifying until they expire)
+  lockstep activity [--platform NAME --environment ENV] [--client CLIENT_ID] [--failures] [--limit 50]
   lockstep trail verify SETTLEMENT_ID
   lockstep admin stuck [--idle-minutes 60]
   lockstep admin cancel SETTLEMENT_ID [--reason TEXT]
@@ -92,6 +94,26 @@ async function main(argv: string[]): Promise<void> {
     const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean));
     const restrictions = await withDb((db) => restrictApiClient(db, clientId, { ipRanges: list(values['ip-ranges']), endpoints: list(values.endpoints), wallets: list(values.wallets) }));
     process.stdout.write(`${JSON.stringify({ client_id: clientId, ...restrictions }, null, 2)}\n`);
+    return;
+  }
+  if (group === 'activity') {
+    const { values } = parseArgs({
+      args: argv.slice(1),
+      options: { platform: { type: 'string' }, environment: { type: 'string', default: 'sandbox' }, client: { type: 'string' }, failures: { type: 'boolean', default: false }, limit: { type: 'string', default: '50' } },
+    });
+    const page = await withDb(async (db) => {
+      const platform = values.platform ? await db.platform.findUnique({ where: { name: values.platform } }) : undefined;
+      if (values.platform && !platform) throw new Error(`no platform ${values.platform}`);
+      return findActivity(db, {
+        platformId: platform?.id,
+        environment: platform ? values.environment : undefined,
+        clientId: values.client,
+        failures: values.failures,
+        limit: Number(values.limit),
+        offset: 0,
+      });
+    });
+    process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
     return;
   }
   if (group === 'keys' && command === 'rotate') {

@@ -3,7 +3,8 @@
 import { Router } from 'express';
 import { callerOf, requireScope } from '../auth/middleware';
 import { conflict, notFound } from '../errors';
-import { reasonBody, stuckQuery } from '../schemas';
+import { findActivity } from '../../db/activity';
+import { activityQuery, reasonBody, stuckQuery } from '../schemas';
 import { findSettlement, presentSettlement, type PresentDeps } from '../settlements/present';
 import { cancelSettlement, findStuck, forceRollback, OperationRefused, SettlementNotFound, type OperationDeps } from '../settlements/operations';
 import { parseOr422 } from '../validation';
@@ -15,6 +16,21 @@ export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
     const q = parseOr422(stuckQuery, req.query, 'query');
     const caller = callerOf(req);
     const { items, total } = await findStuck(deps.db, caller, q.idle_minutes * 60_000, q);
+    res.json({ items, total, limit: q.limit, offset: q.offset });
+  });
+
+  router.get('/v1/admin/activity', requireScope('admin'), async (req, res) => {
+    const q = parseOr422(activityQuery, req.query, 'query');
+    const { platformId, environment } = callerOf(req);
+    const { items, total } = await findActivity(deps.db, {
+      platformId,
+      environment,
+      clientId: q.client_id,
+      since: q.since ? new Date(q.since) : undefined,
+      failures: q.failures,
+      limit: q.limit,
+      offset: q.offset,
+    });
     res.json({ items, total, limit: q.limit, offset: q.offset });
   });
 

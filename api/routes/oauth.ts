@@ -2,6 +2,7 @@
 // token refresh; RFC 7009 revocation; the public keys that verify tokens.
 
 import express, { Router } from 'express';
+import type { KnownClient } from '../activityLog';
 import type { Db } from '../../db/client';
 import { hashSecret, verifySecret } from '../auth/secrets';
 import { ipAllowed } from '../auth/restrictions';
@@ -36,6 +37,7 @@ export function oauthRoutes(deps: { db: Db; tokens: TokenService }): Router {
     const from = req.socket.remoteAddress ?? '';
     if (client.allowedIpRanges.length && !ipAllowed(client.allowedIpRanges, from)) throw oauthError(403, 'access_denied', `This client may not call from ${from}`);
     const scopes = client.scopes.filter(isScope);
+    res.locals.client = { clientId: client.clientId, platformId: client.platformId, environment: client.environment } satisfies KnownClient;
     const { token: accessToken } = await deps.tokens.issue({
       clientId: client.clientId,
       platformId: client.platformId,

@@ -237,3 +237,73 @@ describe('client restrictions and session tokens', () => {
     expect(await failure(asToken(second.access_token).request('GET', '/v1/settlements'))).toBe(401);
   });
 });
+
+describe('activity log and secrets', () => {
+  it('records mutating calls and authentication failures with who, what, where and the outcome', async () => {
+    const client = await createApiClient(services().db, { platform: 'activity-platform', environment: 'sandbox', name: 'a', scopes: ['settlements:read', 'settlements:write', 'admin'] });
+    const api = new LockstepApi(manifest.api_url);
+    await api.authenticate(client.client_id, client.client_secret);
+    const created = await api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+    await api.request('POST', '/v1/settlements', {}).catch(() => undefined);
+    const session = await api.request<{ access_token: string; session_id: string }>('POST', '/v1/sessions', { metadata: { user: 'ops-7' } });
+    await new LockstepApi(manifest.api_url, session.access_token).request('POST', '/v1/compliance/suppressions', {}).catch(() => undefined);
+    const wrongSecret = await fetch(new URL('/oauth/token', manifest.api_url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'guess' }),
+    });
+    expect(wrongSecret.status).toBe(401);
+    const badToken = `bad-token-${randomUUID()}`;
+    expect((await call(badToken)).status).toBe(401);
+
+    // The log is written once each answer is sent: give it a moment.
+    await new Promise((r) => setTimeout(r, 500));
+    const log = (await api.request<{ items: { client_id: string; session_id: string | null; session_metadata: unknown; method: string; path: string; status: number; code: string | null; ip: string }[] }>('GET', '/v1/admin/activity?limit=50')).items;
+    expect(log).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ client_id: client.client_id, method: 'POST', path: '/oauth/token', status: 200 }),
+        expect.objectContaining({ client_id: client.client_id, method: 'POST', path: '/v1/settlements', status: 201, ip: expect.stringMatching(/127\.0\.0\.1|::1/) }),
+        expect.objectContaining({ client_id: client.client_id, method: 'POST', path: '/v1/settlements', status: 422, code: 'validation_error' }),
+        expect.objectContaining({ session_id: session.session_id, session_metadata: { user: 'ops-7' }, path: '/v1/compliance/suppressions', status: 422 }),
+      ]),
+    );
+    expect(log.some((e) => e.path === `/v1/settlements/${created.id}`)).toBe(false); // reads are not logged
+    const failures = (await api.request<{ items: { status: number }[] }>('GET', '/v1/admin/activity?failures=true&limit=50')).items;
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.every((e) => e.status >= 400)).toBe(true);
+    // Failures of unidentified callers are kept for operators (the CLI reads every platform's).
+    const strangers = await services().db.activityLog.findMany({ where: { platformId: null, status: 401, createdAt: { gt: new Date(Date.now() - 60_000) } } });
+    expect(strangers.some((e) => e.path === '/v1/settlements' && e.method === 'GET')).toBe(true);
+    expect(await services().db.activityLog.findFirst({ where: { clientId: client.client_id, path: '/oauth/token', status: 401 } })).not.toBeNull();
+  });
+
+  it('never shows a secret again after creation, in any answer or log', async () => {
+    const client = await createApiClient(services().db, { platform: 'secret-platform', environment: 'sandbox', name: 's', scopes: ['platform:webhooks:manage', 'admin'] });
+    const api = new LockstepApi(manifest.api_url);
+    const token = await api.authenticate(client.client_id, client.client_secret);
+    const hook = await api.request<{ id: string; secret: string }>('POST', '/v1/platforms/me/webhooks', { url: 'http://127.0.0.1:9/hooks' });
+    const rotated = await api.request<{ new_secret: string }>('POST', `/v1/platforms/me/webhooks/${hook.id}/rotate-secret`);
+    const secrets = [client.client_secret, hook.secret, rotated.new_secret];
+
+    const answers = JSON.stringify([
+      await api.request('GET', '/v1/platforms/me/webhooks'),
+      await api.request('GET', `/v1/platforms/me/webhooks/${hook.id}`),
+      await api.request('GET', '/v1/admin/activity?limit=200'),
+    ]);
+    await new Promise((r) => setTimeout(r, 500));
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const logDir = join(stackContext().dataDir, 'logs');
+    const logs = readdirSync(logDir, { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile())
+      .map((f) => readFileSync(join(f.parentPath, f.name), 'latin1'))
+      .join('\n');
+    expect(logs.length).toBeGreaterThan(1000);
+    for (const secret of [...secrets, token]) {
+      expect(answers.includes(secret)).toBe(false);
+      expect(logs.includes(secret)).toBe(false);
+    }
+    const rows = JSON.stringify(await services().db.activityLog.findMany({ where: { clientId: client.client_id } }));
+    for (const secret of secrets) expect(rows.includes(secret)).toBe(false);
+  });
+});

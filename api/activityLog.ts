@@ -1,0 +1,44 @@
+// The activity log: every mutating call and every authentication failure, with who made it
+// (client, session and its metadata), what (method, path), when, from which address and the
+// outcome (status and error code). Written when the response has been sent, so it never slows
+// or fails a request; a failed write is logged. Bodies are never kept, so neither are secrets.
+
+import type { RequestHandler } from 'express';
+import type { Db } from '../db/client';
+import type { Prisma } from '../generated/prisma/client';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Who a request was from, when it carried no token: set by /oauth/token once it knows the client. */
+export interface KnownClient {
+  clientId: string;
+  platformId: string;
+  environment: string;
+}
+
+export function activityLog(db: Db, log: (message: string, fields: Record<string, unknown>) => void): RequestHandler {
+  return (req, res, next) => {
+    res.on('finish', () => {
+      const authFailure = res.statusCode === 401;
+      if (!MUTATING.has(req.method) && !authFailure) return;
+      const auth = req.auth;
+      const known = res.locals.client as KnownClient | undefined;
+      // A failed token request names its client only in the body; keep the id, never the secret.
+      const claimed = typeof req.body?.client_id === 'string' ? String(req.body.client_id).slice(0, 128) : null;
+      const data: Prisma.ActivityLogCreateInput = {
+        platformId: auth?.platformId ?? known?.platformId ?? null,
+        environment: auth?.environment ?? known?.environment ?? null,
+        clientId: auth?.clientId ?? known?.clientId ?? (req.path === '/oauth/token' ? claimed : null),
+        sessionId: auth?.session ? auth.jti : null,
+        sessionMetadata: (auth?.session?.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+        method: req.method,
+        path: req.originalUrl.split('?')[0]!.slice(0, 512),
+        status: res.statusCode,
+        ip: req.socket.remoteAddress ?? '',
+        code: (res.locals.errorCode as string | undefined) ?? null,
+      };
+      db.activityLog.create({ data }).catch((err: Error) => log('activity log write failed', { error: err.message, path: data.path }));
+    });
+    next();
+  };
+}

@@ -1,0 +1,41 @@
+// Reading the activity log (api/activityLog.ts writes it).
+
+import type { Db } from './client';
+
+export interface ActivityFilter {
+  /** Undefined for an operator, who sees every platform's entries, and those of unidentified callers. */
+  platformId?: string;
+  environment?: string;
+  clientId?: string;
+  since?: Date;
+  failures?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export async function findActivity(db: Db, f: ActivityFilter) {
+  const where = {
+    ...(f.platformId ? { platformId: f.platformId, environment: f.environment } : {}),
+    ...(f.clientId ? { clientId: f.clientId } : {}),
+    ...(f.since ? { createdAt: { gte: f.since } } : {}),
+    ...(f.failures ? { status: { gte: 400 } } : {}),
+  };
+  const [items, total] = await Promise.all([
+    db.activityLog.findMany({ where, orderBy: { createdAt: 'desc' }, take: f.limit, skip: f.offset }),
+    db.activityLog.count({ where }),
+  ]);
+  return {
+    items: items.map((a) => ({
+      at: a.createdAt.toISOString(),
+      client_id: a.clientId,
+      session_id: a.sessionId,
+      session_metadata: a.sessionMetadata,
+      method: a.method,
+      path: a.path,
+      status: a.status,
+      code: a.code,
+      ip: a.ip,
+    })),
+    total,
+  };
+}
