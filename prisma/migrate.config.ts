@@ -46,14 +46,29 @@ function poolConfig(u: string) {
   };
 }
 
+// 6) The adapter runs a migration script by splitting it on every ";", even inside comments,
+//    dollar-quoted bodies and strings; PostgreSQL runs a multi-statement script itself.
+type ScriptRunner = { executeScript(script: string): Promise<void>; client: { query(sql: string): Promise<unknown> }; onError(err: unknown): never };
+function wholeScripts<T>(adapter: T): T {
+  const a = adapter as unknown as ScriptRunner;
+  a.executeScript = async (script) => {
+    await a.client.query(script).catch((err: unknown) => a.onError(err));
+  };
+  return adapter;
+}
+
 // 4) `migrate diff --from-migrations` replays into a shadow database; the 7.x adapter
 //    ignores the shadow database name given a connection string and drops it before closing its pool.
 class MigratePg extends PrismaPg {
+  override async connect() {
+    return wholeScripts(await super.connect());
+  }
+
   override async connectToShadowDb() {
     const admin = await this.connect();
     const name = `prisma_shadow_${randomUUID().replaceAll('-', '')}`;
     await admin.executeScript(`CREATE DATABASE "${name}"`);
-    const shadow = await new PrismaPg({ ...poolConfig(url), database: name }).connect();
+    const shadow = wholeScripts(await new PrismaPg({ ...poolConfig(url), database: name }).connect());
     const release = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {
       await release();
