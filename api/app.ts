@@ -7,6 +7,7 @@ import { rateLimit } from './auth/rateLimit';
 import { adminRoutes } from './routes/admin';
 import type { TokenService } from './auth/tokens';
 import { errorHandler, notFound, type ErrorContext } from './errors';
+import { clientRoutes } from './routes/clients';
 import { complianceDecisionRoutes } from './routes/complianceDecisions';
 import { healthRoutes } from './routes/health';
 import { oauthRoutes } from './routes/oauth';
@@ -45,6 +46,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(adminRoutes(deps));
   app.use(webhookRoutes(deps));
   app.use(sessionRoutes(deps));
+  app.use(clientRoutes(deps));
   app.use((req) => {
     throw notFound(`Route ${req.method} ${req.path}`);
   });

@@ -49,6 +49,22 @@ export const ROUTES: RouteSpec[] = [
     method: 'delete', path: '/v1/sessions/{id}', tag: 'auth', token: true, summary: 'Revoke a session this client made',
     ok: { status: 204, description: 'revoked' }, errors: [401, 404],
   },
+  {
+    method: 'get', path: '/v1/platforms/me/clients', tag: 'auth', scope: 'admin', summary: "This environment's API clients (never their secrets)",
+    query: req.pageQuery, ok: { status: 200, schema: page(res.apiClientSchema), description: 'a page' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'post', path: '/v1/platforms/me/clients', tag: 'auth', scope: 'admin', summary: 'Create a client with at most your own scopes, optionally restricted; its secret is in this answer only',
+    body: req.createClientSchema, ok: { status: 201, schema: res.createdClientSchema, description: 'created' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'patch', path: '/v1/platforms/me/clients/{clientId}', tag: 'auth', scope: 'admin', summary: "Change a client's restrictions, or deactivate it (its tokens fail at once)",
+    body: req.updateClientSchema, ok: { status: 200, schema: res.apiClientSchema, description: 'updated' }, errors: [401, 403, 404, 422],
+  },
+  {
+    method: 'post', path: '/v1/platforms/me/clients/{clientId}/rotate-secret', tag: 'auth', scope: 'admin', summary: 'A new client secret, shown once; the old one stops working',
+    ok: { status: 200, schema: res.rotatedClientSecretSchema, description: 'the new secret' }, errors: [401, 403, 404],
+  },
   { method: 'get', path: '/.well-known/jwks.json', tag: 'auth', summary: 'The public keys that verify access tokens (JWKS)', ok: { status: 200, schema: res.jwksSchema, description: 'the key set' } },
   {
     method: 'post', path: '/v1/settlements', tag: 'settlements', scope: 'settlements:write', summary: 'Create a settlement and start its workflow (idempotent by idempotency_key)',

@@ -241,3 +241,18 @@ export const activitySchema = z.object({
   code: z.string().nullable(),
   ip: z.string(),
 });
+
+export const apiClientSchema = z.object({
+  client_id: z.string(),
+  name: z.string(),
+  environment: z.string(),
+  scopes: z.array(z.string()),
+  active: z.boolean(),
+  refresh_policy: z.literal('issettled').nullable(),
+  ip_ranges: z.array(z.string()),
+  endpoints: z.array(z.string()),
+  wallets: z.array(z.string()),
+  created_at: timestamp,
+});
+export const createdClientSchema = apiClientSchema.extend({ client_secret: z.string().describe('shown once') });
+export const rotatedClientSecretSchema = z.object({ client_id: z.string(), client_secret: z.string().describe('shown once') });

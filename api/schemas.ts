@@ -191,3 +191,20 @@ export const activityQuery = pageQuery.extend({
   /** Only refusals and errors (status 400 and up). */
   failures: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
+
+const restrictionFields = {
+  ip_ranges: z.array(z.string().max(64)).max(50).optional(),
+  endpoints: z.array(z.string().max(256)).max(100).optional(),
+  wallets: z.array(z.string().max(42)).max(100).optional(),
+};
+
+export const createClientSchema = z.object({
+  name: text(128),
+  scopes: z.array(z.enum(SCOPES)).min(1),
+  refresh_policy: z.literal('issettled').optional(),
+  ...restrictionFields,
+});
+
+export const updateClientSchema = z
+  .object({ ...restrictionFields, active: z.boolean().optional() })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of ip_ranges, endpoints, wallets, active');

@@ -12,7 +12,7 @@ import { SCOPES } from '../api/auth/scopes';
 import { loadConfig } from '../config/config';
 import { rotateSigningKey } from '../api/auth/tokens';
 import { findActivity } from '../db/activity';
-import { createApiClient, deactivateApiClient, restrictApiClient } from '../db/clients';
+import { createApiClient, deactivateApiClient, restrictApiClient, rotateClientSecret } from '../db/clients';
 import { secretKey } from '../db/secretBox';
 import { verifyTrail } from '../db/auditTrail';
 import { createDb, type Db } from '../db/client';
@@ -21,6 +21,7 @@ import { cliEnv } from '../stack/manifest';
 const USAGE = `usage:
   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes ${SCOPES.join(',')}] [--refresh-policy issettled]
   lockstep clients deactivate CLIENT_ID     (its tokens fail at once)
+  lockstep clients rotate-secret CLIENT_ID  (a new secret, shown once; the old one stops working)
   lockstep clients restrict CLIENT_ID [--ip-ranges CIDR,...] [--endpoints "GET /v1/settlements/*",...] [--wallets 0x...,...]
                                             (an empty value lifts that restriction)
   lockstep keys rotate                      (a new token signing key; old tokens keep verifying until they expire)
@@ -81,6 +82,13 @@ async function main(argv: string[]): Promise<void> {
     if (!clientId) throw new UsageError('a client id is required');
     await withDb((db) => deactivateApiClient(db, clientId));
     process.stdout.write(`${JSON.stringify({ client_id: clientId, active: false })}\n`);
+    return;
+  }
+  if (group === 'clients' && command === 'rotate-secret') {
+    const [clientId] = rest;
+    if (!clientId) throw new UsageError('a client id is required');
+    const secret = await withDb((db) => rotateClientSecret(db, clientId));
+    process.stdout.write(`${JSON.stringify({ client_id: clientId, client_secret: secret }, null, 2)}\n`);
     return;
   }
   if (group === 'clients' && command === 'restrict') {

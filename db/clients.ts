@@ -78,3 +78,11 @@ export async function restrictApiClient(db: Db, clientId: string, r: Restriction
   });
   return { ipRanges: client.allowedIpRanges, endpoints: client.permittedEndpoints, wallets: client.allowedWallets };
 }
+
+/** A new secret for a client, returned once; the old one stops working at once (its live tokens do not). */
+export async function rotateClientSecret(db: Db, clientId: string): Promise<string> {
+  const secret = newClientSecret();
+  const { count } = await db.apiClient.updateMany({ where: { clientId }, data: { secretHash: await hashSecret(secret) } });
+  if (!count) throw new Error(`no client ${clientId}`);
+  return secret;
+}

@@ -307,3 +307,40 @@ describe('activity log and secrets', () => {
     for (const secret of secrets) expect(rows.includes(secret)).toBe(false);
   });
 });
+
+describe('managing clients over the API (admin)', () => {
+  it('creates clients without escalation, restricts, rotates and deactivates them, and never shows a secret twice', async () => {
+    const adminClient = await createApiClient(services().db, { platform: 'managed-platform', environment: 'sandbox', name: 'admin', scopes: ['settlements:read', 'admin'] });
+    const admin = new LockstepApi(manifest.api_url);
+    await admin.authenticate(adminClient.client_id, adminClient.client_secret);
+    const status = (p: Promise<unknown>) => p.then(() => 200, (e: ApiRequestError) => e.status);
+
+    // No more scopes than the creator holds.
+    expect(await status(admin.request('POST', '/v1/platforms/me/clients', { name: 'writer', scopes: ['settlements:write'] }))).toBe(422);
+    expect(await status(admin.request('POST', '/v1/platforms/me/clients', { name: 'x', scopes: ['settlements:read'], ip_ranges: ['not-a-range'] }))).toBe(422);
+    const made = await admin.request<{ client_id: string; client_secret: string; scopes: string[]; environment: string }>('POST', '/v1/platforms/me/clients', {
+      name: 'reader', scopes: ['settlements:read'], endpoints: ['GET /v1/settlements'],
+    });
+    expect(made).toMatchObject({ scopes: ['settlements:read'], environment: 'sandbox' });
+    const reader = new LockstepApi(manifest.api_url);
+    await reader.authenticate(made.client_id, made.client_secret);
+    expect(await status(reader.request('GET', '/v1/settlements'))).toBe(200);
+    expect(await status(reader.request('GET', '/v1/settlements/00000000-0000-4000-8000-000000000099'))).toBe(403);
+
+    const listed = JSON.stringify(await admin.request('GET', '/v1/platforms/me/clients'));
+    expect(listed).toContain(made.client_id);
+    expect(listed).not.toContain(made.client_secret);
+
+    const rotated = await admin.request<{ client_secret: string }>('POST', `/v1/platforms/me/clients/${made.client_id}/rotate-secret`);
+    expect(await status(new LockstepApi(manifest.api_url).authenticate(made.client_id, made.client_secret))).toBe(401);
+    expect(await status(new LockstepApi(manifest.api_url).authenticate(made.client_id, rotated.client_secret))).toBe(200);
+
+    await admin.request('PATCH', `/v1/platforms/me/clients/${made.client_id}`, { active: false });
+    expect(await status(reader.request('GET', '/v1/settlements'))).toBe(401);
+    // Another environment's admin cannot see or touch it.
+    const other = await createApiClient(services().db, { platform: 'managed-platform', environment: 'production', name: 'admin', scopes: ['admin'] });
+    const otherAdmin = new LockstepApi(manifest.api_url);
+    await otherAdmin.authenticate(other.client_id, other.client_secret);
+    expect(await status(otherAdmin.request('POST', `/v1/platforms/me/clients/${made.client_id}/rotate-secret`))).toBe(404);
+  });
+});

@@ -22,6 +22,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /v1/settlement-templates/{idOrSlug}/versions': { name: 'x', config: CUSTOM },
   'PATCH /v1/platforms/me/webhooks/{id}': { description: 'x' },
   'POST /v1/compliance/suppressions/{id}/revoke': { reason: 'x' },
+  'PATCH /v1/platforms/me/clients/{clientId}': { active: false },
 };
 
 async function clientOf(platform: string, environment: string): Promise<LockstepApi> {
@@ -34,6 +35,7 @@ async function clientOf(platform: string, environment: string): Promise<Lockstep
 describe('tenancy', () => {
   it('answers 404 on every route with an object of another platform or environment', async () => {
     const owner = await clientOf('tenancy-owner', 'sandbox');
+    const ownerClientId = (await owner.request<{ items: { client_id: string }[] }>('GET', '/v1/platforms/me/clients')).items[0]!.client_id;
     // One object of each kind a path can name, owned by tenancy-owner/sandbox.
     const body = dvpInstruction(manifest, { template_id: 'dvp-review' });
     body.parties[1]!.name = 'Aqxa';
@@ -53,6 +55,7 @@ describe('tenancy', () => {
     const idFor = (path: string, param: string): string => {
       if (param === 'idOrSlug') return template.slug;
       if (param === 'deliveryId') return ping.delivery_id;
+      if (param === 'clientId') return ownerClientId;
       if (path.startsWith('/v1/compliance/suppressions/')) return suppression.id;
       if (path.startsWith('/v1/platforms/me/webhooks/')) return webhook.id;
       if (path.startsWith('/v1/sessions/')) return session.session_id;

@@ -1,0 +1,88 @@
+// /v1/platforms/me/clients (scope admin): a platform environment's M2M clients: created with
+// no more scopes than the caller holds, restricted, given a new secret, deactivated. A secret
+// is shown once, when created or rotated; only its hash is kept.
+
+import { Router } from 'express';
+import type { Db } from '../../db/client';
+import { createApiClient, restrictApiClient, rotateClientSecret } from '../../db/clients';
+import { callerOf, requireScope } from '../auth/middleware';
+import { notFound, validationFailed } from '../errors';
+import { createClientSchema, pageQuery, updateClientSchema } from '../schemas';
+import { parseOr422 } from '../validation';
+
+const BASE = '/v1/platforms/me/clients';
+
+type ClientRow = NonNullable<Awaited<ReturnType<Db['apiClient']['findFirst']>>>;
+
+const present = (c: ClientRow) => ({
+  client_id: c.clientId,
+  name: c.name,
+  environment: c.environment,
+  scopes: c.scopes,
+  active: c.active,
+  refresh_policy: c.refreshPolicy,
+  ip_ranges: c.allowedIpRanges,
+  endpoints: c.permittedEndpoints,
+  wallets: c.allowedWallets,
+  created_at: c.createdAt.toISOString(),
+});
+
+export function clientRoutes(deps: { db: Db }): Router {
+  const router = Router();
+  const { db } = deps;
+
+  async function requireClient(caller: { platformId: string; environment: string }, clientId: string): Promise<ClientRow> {
+    const found = await db.apiClient.findFirst({ where: { clientId, platformId: caller.platformId, environment: caller.environment } });
+    if (!found) throw notFound(`Client ${clientId}`);
+    return found;
+  }
+
+  /** Restriction errors from db/clients.ts as a 422 on the field they concern. */
+  async function restrict(clientId: string, r: { ip_ranges?: string[]; endpoints?: string[]; wallets?: string[] }) {
+    try {
+      await restrictApiClient(db, clientId, { ipRanges: r.ip_ranges, endpoints: r.endpoints, wallets: r.wallets });
+    } catch (err) {
+      throw validationFailed([{ loc: ['body'], msg: (err as Error).message, type: 'value_error' }]);
+    }
+  }
+
+  router.get(BASE, requireScope('admin'), async (req, res) => {
+    const { platformId, environment } = callerOf(req);
+    const q = parseOr422(pageQuery, req.query, 'query');
+    const where = { platformId, environment };
+    const [items, total] = await Promise.all([
+      db.apiClient.findMany({ where, orderBy: { createdAt: 'desc' }, take: q.limit, skip: q.offset }),
+      db.apiClient.count({ where }),
+    ]);
+    res.json({ items: items.map(present), total, limit: q.limit, offset: q.offset });
+  });
+
+  router.post(BASE, requireScope('admin'), async (req, res) => {
+    const caller = callerOf(req);
+    const body = parseOr422(createClientSchema, req.body ?? {}, 'body');
+    // No escalation: a client gets at most the scopes of the token that creates it.
+    const extra = body.scopes.filter((s) => !caller.scopes.includes(s));
+    if (extra.length) throw validationFailed([{ loc: ['body', 'scopes'], msg: `not held by this token: ${extra.join(', ')}`, type: 'value_error' }]);
+    const platform = await db.platform.findUniqueOrThrow({ where: { id: caller.platformId } });
+    const created = await createApiClient(db, { platform: platform.name, environment: caller.environment, name: body.name, scopes: body.scopes, refreshPolicy: body.refresh_policy });
+    await restrict(created.client_id, body);
+    const client = await requireClient(caller, created.client_id);
+    res.status(201).set('Cache-Control', 'no-store').json({ ...present(client), client_secret: created.client_secret });
+  });
+
+  router.patch(`${BASE}/:clientId`, requireScope('admin'), async (req, res) => {
+    const caller = callerOf(req);
+    const client = await requireClient(caller, String(req.params.clientId));
+    const body = parseOr422(updateClientSchema, req.body ?? {}, 'body');
+    await restrict(client.clientId, body);
+    // Deactivation takes effect at once: the client's live tokens fail from the next request.
+    if (body.active !== undefined) await db.apiClient.update({ where: { clientId: client.clientId }, data: { active: body.active } });
+    res.json(present(await requireClient(caller, client.clientId)));
+  });
+
+  router.post(`${BASE}/:clientId/rotate-secret`, requireScope('admin'), async (req, res) => {
+    const client = await requireClient(callerOf(req), String(req.params.clientId));
+    res.set('Cache-Control', 'no-store').json({ client_id: client.clientId, client_secret: await rotateClientSecret(db, client.clientId) });
+  });
+  return router;
+}
