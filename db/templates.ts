@@ -52,7 +52,8 @@ export async function ensureBuiltInTemplates(db: Db): Promise<void> {
 export async function findTemplate(db: Db, owner: TemplateOwner, idOrSlug: string, version?: number): Promise<StoredTemplate | undefined> {
   const row = await db.settlementTemplate.findFirst({
     where: { AND: [visibleTo(owner), named(idOrSlug), version ? { version } : {}] },
-    orderBy: { version: 'desc' },
+    // The owner's own template before a built-in that later took the same slug.
+    orderBy: [{ platformId: { sort: 'asc', nulls: 'last' } }, { version: 'desc' }],
   });
   return row ? fromRow(row) : undefined;
 }
@@ -79,7 +80,8 @@ export async function listTemplates(db: Db, owner: TemplateOwner, page: { limit:
 }
 
 export async function createTemplate(db: Db, owner: TemplateOwner, input: { slug: string; name: string; config: TemplateConfig }): Promise<StoredTemplate> {
-  if (await db.settlementTemplate.findFirst({ where: { slug: input.slug } })) {
+  // Only the owner's own slugs and the built-ins' are taken: another platform's are none of its business.
+  if (await db.settlementTemplate.findFirst({ where: { AND: [visibleTo(owner), { slug: input.slug }] } })) {
     throw new TemplateConflictError(`a template with slug "${input.slug}" exists; publish a new version of it instead`);
   }
   return saveVersion(db, owner, { id: randomUUID(), version: 1, ...input });

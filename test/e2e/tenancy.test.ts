@@ -77,6 +77,12 @@ describe('tenancy', () => {
         expect(answer, key).toBe(404);
       }
     }
+    // Another platform may take the same template slug: it learns nothing of the owner's.
+    const intruder = await clientOf('tenancy-intruder', 'sandbox');
+    const theirs = await intruder.request<{ id: string; slug: string }>('POST', '/v1/settlement-templates', { slug: template.slug, name: 'Theirs', config: CUSTOM });
+    expect(theirs.id).not.toBe(template.id);
+    expect((await owner.request<{ id: string }>('GET', `/v1/settlement-templates/${template.slug}`)).id).toBe(template.id);
+    expect((await intruder.request<{ id: string }>('GET', `/v1/settlement-templates/${template.slug}`)).id).toBe(theirs.id);
     // The owner still has everything.
     expect((await owner.request<SettlementView>('GET', `/v1/settlements/${settlement.id}`)).id).toBe(settlement.id);
     expect((await owner.request<{ id: string }>('GET', `/v1/platforms/me/webhooks/${webhook.id}`)).id).toBe(webhook.id);
