@@ -1,4 +1,5 @@
 // `lockstep` command line: operator tasks against the configured database.
+//   lockstep platforms create NAME | environments rate-limit --platform NAME --environment ENV --per-minute N
 //   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b] [--refresh-policy issettled]
 //   lockstep clients deactivate CLIENT_ID | clients restrict CLIENT_ID ... | keys rotate | activity ...
 //   lockstep trail verify SETTLEMENT_ID
@@ -12,13 +13,15 @@ import { SCOPES } from '../api/auth/scopes';
 import { loadConfig } from '../config/config';
 import { rotateSigningKey } from '../api/auth/tokens';
 import { findActivity } from '../db/activity';
-import { createApiClient, deactivateApiClient, restrictApiClient, rotateClientSecret } from '../db/clients';
+import { createApiClient, deactivateApiClient, ensureEnvironment, restrictApiClient, rotateClientSecret, setRateLimit } from '../db/clients';
 import { secretKey } from '../db/secretBox';
 import { verifyTrail } from '../db/auditTrail';
 import { createDb, type Db } from '../db/client';
 import { cliEnv } from '../stack/manifest';
 
 const USAGE = `usage:
+  lockstep platforms create NAME [--environments sandbox,production]
+  lockstep environments rate-limit --platform NAME --environment ENV --per-minute N|default
   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes ${SCOPES.join(',')}] [--refresh-policy issettled]
   lockstep clients deactivate CLIENT_ID     (its tokens fail at once)
   lockstep clients rotate-secret CLIENT_ID  (a new secret, shown once; the old one stops working)
@@ -75,6 +78,29 @@ async function main(argv: string[]): Promise<void> {
       }),
     );
     process.stdout.write(`${JSON.stringify(client, null, 2)}\n`);
+    return;
+  }
+  if (group === 'platforms' && command === 'create') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { environments: { type: 'string', default: 'sandbox,production' } } });
+    const [name] = positionals;
+    if (!name) throw new UsageError('a platform name is required');
+    const environments = values.environments.split(',').map((e) => e.trim()).filter(Boolean);
+    const platform = await withDb(async (db) => {
+      let row;
+      for (const environment of environments) row = await ensureEnvironment(db, name, environment);
+      return row;
+    });
+    process.stdout.write(`${JSON.stringify({ platform_id: platform?.id, platform: name, environments }, null, 2)}\n`);
+    return;
+  }
+  if (group === 'environments' && command === 'rate-limit') {
+    const { values } = parseArgs({ args: rest, options: { platform: { type: 'string' }, environment: { type: 'string' }, 'per-minute': { type: 'string' } } });
+    const perMinute = values['per-minute'];
+    if (!values.platform || !values.environment || !perMinute) throw new UsageError('--platform, --environment and --per-minute are required');
+    const limit = perMinute === 'default' ? null : Number(perMinute);
+    if (limit !== null && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--per-minute must be a positive whole number or default');
+    await withDb((db) => setRateLimit(db, values.platform!, values.environment!, limit));
+    process.stdout.write(`${JSON.stringify({ platform: values.platform, environment: values.environment, rate_limit_per_minute: limit ?? 'default' })}\n`);
     return;
   }
   if (group === 'clients' && command === 'deactivate') {

@@ -5,6 +5,20 @@ import { ENDPOINT_PATTERN, isIpRange } from '../api/auth/restrictions';
 import { isScope, type Scope } from '../api/auth/scopes';
 import type { Db } from './client';
 
+/** The platform and its environment, created if new. */
+export async function ensureEnvironment(db: Db, platform: string, environment: string) {
+  const row = await db.platform.upsert({ where: { name: platform }, create: { name: platform }, update: {} });
+  await db.environment.upsert({ where: { platformId_name: { platformId: row.id, name: environment } }, create: { platformId: row.id, name: environment }, update: {} });
+  return row;
+}
+
+/** An environment's own rate limit, or null for the deployment's. */
+export async function setRateLimit(db: Db, platform: string, environment: string, perMinute: number | null): Promise<void> {
+  const row = await db.platform.findUnique({ where: { name: platform } });
+  const { count } = row ? await db.environment.updateMany({ where: { platformId: row.id, name: environment }, data: { rateLimitPerMinute: perMinute } }) : { count: 0 };
+  if (!count) throw new Error(`no environment ${environment} of platform ${platform}`);
+}
+
 export interface NewClient {
   client_id: string;
   client_secret: string;
@@ -22,7 +36,7 @@ export async function createApiClient(
 ): Promise<NewClient> {
   const unknown = input.scopes.filter((s) => !isScope(s));
   if (unknown.length) throw new Error(`unknown scope(s): ${unknown.join(', ')}`);
-  const platform = await db.platform.upsert({ where: { name: input.platform }, create: { name: input.platform }, update: {} });
+  const platform = await ensureEnvironment(db, input.platform, input.environment);
   const clientId = newClientId();
   const clientSecret = newClientSecret();
   await db.apiClient.create({

@@ -1,5 +1,5 @@
-// Per-environment rate limit: RATE_LIMIT_PER_MINUTE requests in a window of a minute that
-// opens with its first request. Counted in PostgreSQL (one row per environment, updated in a
+// Per-environment rate limit: the environment's own limit (environments table), else
+// RATE_LIMIT_PER_MINUTE, requests in a window of a minute that opens with its first request. Counted in PostgreSQL (one row per environment, updated in a
 // single statement), so several API processes share one limit. Every answer carries the
 // X-RateLimit-* headers; over the limit it is 429 with Retry-After.
 
@@ -9,16 +9,18 @@ import { ApiError } from '../errors';
 
 const WINDOW_SECONDS = 60;
 
-export function rateLimit(db: Db, perMinute: number): RequestHandler {
+export function rateLimit(db: Db, defaultPerMinute: number): RequestHandler {
   return async (req, res, next) => {
     const { platformId, environment } = req.auth!;
-    const [row] = await db.$queryRaw<{ count: number; reset_in: number }[]>`
+    const [row] = await db.$queryRaw<{ count: number; reset_in: number; per_minute: number }[]>`
       INSERT INTO rate_limit_windows AS w (scope_key, window_start, count)
       VALUES (${`${platformId}:${environment}`}, now(), 1)
       ON CONFLICT (scope_key) DO UPDATE SET
         window_start = CASE WHEN w.window_start <= now() - make_interval(secs => ${WINDOW_SECONDS}) THEN now() ELSE w.window_start END,
         count = CASE WHEN w.window_start <= now() - make_interval(secs => ${WINDOW_SECONDS}) THEN 1 ELSE w.count + 1 END
-      RETURNING count, CEIL(EXTRACT(EPOCH FROM (window_start + make_interval(secs => ${WINDOW_SECONDS}) - now())))::int AS reset_in`;
+      RETURNING count, CEIL(EXTRACT(EPOCH FROM (window_start + make_interval(secs => ${WINDOW_SECONDS}) - now())))::int AS reset_in,
+        COALESCE((SELECT rate_limit_per_minute FROM environments WHERE platform_id = ${platformId}::uuid AND name = ${environment}), ${defaultPerMinute})::int AS per_minute`;
+    const perMinute = row!.per_minute;
     const resetIn = Math.max(1, row!.reset_in);
     res.set({
       'X-RateLimit-Limit': String(perMinute),

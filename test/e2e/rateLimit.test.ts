@@ -68,3 +68,20 @@ describe('rate limits', () => {
     expect(other.headers.get('x-ratelimit-remaining')).toBe('599');
   });
 });
+
+describe('an environment with its own limit', () => {
+  it('applies a limit set for one environment from the command line', async () => {
+    const token = await tokenFor('limit-own');
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { ROOT } = await import('../../stack/paths');
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'environments', 'rate-limit', '--platform', 'limited-platform', '--environment', 'limit-own', '--per-minute', '3'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: manifest.database_url },
+    });
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await get(urls[0]!, token));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+    expect(answers[0]!.headers.get('x-ratelimit-limit')).toBe('3');
+  });
+});
