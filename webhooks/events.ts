@@ -2,7 +2,6 @@
 // endpoints want them. Pure: used inside the transition's database transaction.
 
 export const EVENT_PATTERNS = ['*', 'settlement.*', 'settlement.state.*', 'settlement.compliance.*'] as const;
-export const COMPLIANCE_EVENTS = ['settlement.compliance.cleared', 'settlement.compliance.failed', 'settlement.compliance.flagged'] as const;
 export const TEST_EVENT = 'test.ping';
 
 /** An exact event name an endpoint may subscribe to: a state's event, a compliance event or the test ping. */

@@ -101,7 +101,14 @@ function resolvedRefusal(host: string, addresses: LookupAddress[], policy: UrlPo
 }
 
 /** Syntax, scheme, credentials-free, and every address the host resolves to (dns.lookup with all: true); throws UnsafeUrlError. Returns the parsed URL. */
-export async function checkUrl(url: string, policy: UrlPolicy): Promise<URL> {
+/** The host as an address or name: IPv6 literals without their brackets. */
+const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
+
+/**
+ * Everything that can be judged without DNS: syntax, credentials, scheme, and the host when it
+ * is an address or a metadata name. A sender that connects through guardedLookup needs no more.
+ */
+export function parseWebhookUrl(url: string, policy: UrlPolicy): URL {
   // Not echoed: a URL this long is not a webhook, and the message would be as long.
   if (url.length > MAX_URL_LENGTH) throw new UnsafeUrlError(`a URL of ${url.length} characters is over the ${MAX_URL_LENGTH}-character limit`);
   if (!URL.canParse(url)) throw new UnsafeUrlError(`${url}: not a valid URL`);
@@ -116,14 +123,21 @@ export async function checkUrl(url: string, policy: UrlPolicy): Promise<URL> {
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new UnsafeUrlError(`${url}: only http and https URLs are allowed`);
   if (policy.requireHttps && parsed.protocol !== 'https:') throw new UnsafeUrlError(`${url}: https is required`);
   // WHATWG parsing has already turned numeric shorthand (2130706433, 0x7f.1) into a dotted address.
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  const host = hostOf(parsed);
   if (!host) throw new UnsafeUrlError(`${url}: no host`);
   if (isMetadataHost(host)) throw new UnsafeUrlError(`${url}: ${host} is a cloud metadata host`);
   if (isIP(host)) {
     const why = refusal(host, policy);
     if (why) throw new UnsafeUrlError(`${url}: ${host} is ${why}`);
-    return parsed;
   }
+  return parsed;
+}
+
+/** parseWebhookUrl, and every address a host name resolves to (at registration, where nothing connects). */
+export async function checkUrl(url: string, policy: UrlPolicy): Promise<URL> {
+  const parsed = parseWebhookUrl(url, policy);
+  const host = hostOf(parsed);
+  if (isIP(host)) return parsed;
   let addresses: LookupAddress[];
   try {
     addresses = await lookup(host, { all: true, verbatim: true });

@@ -18,10 +18,8 @@ export interface ListRefreshOptions {
   pollMs: number;
 }
 
-export const workerIdentity = (): string => `${hostname()}:${process.pid}`;
-
 export async function startListRefresh({ db, index, log, intervalMs, pollMs }: ListRefreshOptions): Promise<{ stop(): void }> {
-  const worker = workerIdentity();
+  const worker = `${hostname()}:${process.pid}`;
   const record = (fields: { trigger: string; requestId?: string; changed: boolean; error?: string }) =>
     db.sanctionsListLoad.create({ data: { worker, versions: JSON.parse(JSON.stringify(index.screener.versions)), ...fields } });
 

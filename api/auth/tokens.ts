@@ -58,6 +58,8 @@ interface LoadedKey {
   createdAt: Date;
   retiredAt: Date | null;
   privateKeySealed: string;
+  /** Unsealed and imported on first use, not on every token issued. */
+  privateKey?: ReturnType<typeof importJWK>;
 }
 
 /** Creates a signing key and retires the others; they keep verifying until their tokens expire. */
@@ -131,7 +133,8 @@ export class TokenService {
           : {}),
       },
     });
-    const privateKey = await importJWK(JSON.parse(openSecret(this.settings.secretsKey, signer.privateKeySealed)) as JWK, ALGORITHM);
+    signer.privateKey ??= importJWK(JSON.parse(openSecret(this.settings.secretsKey, signer.privateKeySealed)) as JWK, ALGORITHM);
+    const privateKey = await signer.privateKey;
     const token = await new SignJWT({ platform_id: client.platformId, environment: client.environment, scope: client.scopes.join(' ') })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT', kid: signer.kid })
       .setJti(jti)
@@ -163,10 +166,13 @@ export class TokenService {
       throw err;
     }
     const jti = String(payload.jti);
-    const registered = await this.db.accessToken.findUnique({ where: { jti } });
+    // Every request waits for these two: read together.
+    const [registered, client] = await Promise.all([
+      this.db.accessToken.findUnique({ where: { jti } }),
+      this.db.apiClient.findUnique({ where: { clientId: String(payload.sub) } }),
+    ]);
     if (!registered || registered.clientId !== payload.sub) throw new InvalidTokenError('the access token is not valid');
     if (registered.revokedAt) throw new InvalidTokenError(`the access token was revoked: ${registered.revokedReason ?? 'revoked'}`);
-    const client = await this.db.apiClient.findUnique({ where: { clientId: registered.clientId } });
     if (!client?.active) throw new InvalidTokenError('the client of this access token is deactivated');
     if (registered.parentJti) {
       const parent = await this.db.accessToken.findUnique({ where: { jti: registered.parentJti } });
