@@ -11,6 +11,7 @@ import { clientRoutes } from './routes/clients';
 import { complianceDecisionRoutes } from './routes/complianceDecisions';
 import { healthRoutes } from './routes/health';
 import { oauthRoutes } from './routes/oauth';
+import { operatorRoutes } from './routes/operator';
 import { referenceRoutes } from './routes/reference';
 import { screeningRoutes, type ScreeningDeps } from './routes/screening';
 import { settlementEventRoutes } from './routes/settlementEvents';
@@ -47,6 +48,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(webhookRoutes(deps));
   app.use(sessionRoutes(deps));
   app.use(clientRoutes(deps));
+  app.use(operatorRoutes(deps));
   app.use((req) => {
     throw notFound(`Route ${req.method} ${req.path}`);
   });

@@ -62,8 +62,9 @@ export const ROUTES: RouteSpec[] = [
     body: req.updateClientSchema, ok: { status: 200, schema: res.apiClientSchema, description: 'updated' }, errors: [401, 403, 404, 422],
   },
   {
-    method: 'post', path: '/v1/platforms/me/clients/{clientId}/rotate-secret', tag: 'auth', scope: 'admin', summary: 'A new client secret, shown once; the old one stops working',
-    ok: { status: 200, schema: res.rotatedClientSecretSchema, description: 'the new secret' }, errors: [401, 403, 404],
+    method: 'post', path: '/v1/platforms/me/clients/{clientId}/rotate-secret', tag: 'auth', scope: 'admin',
+    summary: 'A new client secret, shown once; the old one stops working. Live tokens stay valid unless revoke_tokens',
+    body: req.rotateClientSecretSchema, ok: { status: 200, schema: res.rotatedClientSecretSchema, description: 'the new secret' }, errors: [401, 403, 404, 422],
   },
   { method: 'get', path: '/.well-known/jwks.json', tag: 'auth', summary: 'The public keys that verify access tokens (JWKS)', ok: { status: 200, schema: res.jwksSchema, description: 'the key set' } },
   {
@@ -152,14 +153,6 @@ export const ROUTES: RouteSpec[] = [
     body: req.adHocScreeningSchema, ok: { status: 200, schema: res.screeningResponseSchema, description: 'the screening' }, errors: [401, 403, 422, 503],
   },
   {
-    method: 'get', path: '/v1/admin/screening/lists', tag: 'compliance', scope: 'admin', summary: 'The list versions each worker screens with (its latest load of the last day)',
-    ok: { status: 200, schema: res.listStatusSchema, description: 'per worker' }, errors: [401, 403],
-  },
-  {
-    method: 'post', path: '/v1/admin/screening/lists/refresh', tag: 'compliance', scope: 'admin', summary: 'Ask every worker to re-read its lists now; each swaps its index once the new one is built',
-    ok: { status: 202, schema: res.refreshRequestSchema, description: 'requested; workers record their loads under request_id' }, errors: [401, 403],
-  },
-  {
     method: 'post', path: '/v1/platforms/me/webhooks', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'Register an endpoint; its signing secret is in this answer only',
     body: req.createWebhookSchema, ok: { status: 201, schema: res.webhookCreatedSchema, description: 'registered' }, errors: [401, 403, 422],
   },
@@ -198,6 +191,51 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get', path: '/v1/platforms/me/events', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: "This environment's webhook events after a cursor, oldest first (what `lockstep listen` forwards)",
     query: req.eventFeedQuery, ok: { status: 200, schema: res.eventFeedSchema, description: 'events and the next cursor; without after: none, and the latest cursor' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'get', path: '/v1/operator/platforms', tag: 'operator', scope: 'operator', summary: 'Every platform and its environments',
+    query: req.pageQuery, ok: { status: 200, schema: page(res.platformSchema), description: 'a page, oldest first' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'post', path: '/v1/operator/platforms', tag: 'operator', scope: 'operator', summary: 'Create a platform with its environments (default sandbox and production)',
+    body: req.createPlatformSchema, ok: { status: 201, schema: res.platformSchema, description: 'created' }, errors: [401, 403, 409, 422],
+  },
+  {
+    method: 'get', path: '/v1/operator/platforms/{platform}', tag: 'operator', scope: 'operator', summary: 'One platform (by id or name) and its environments',
+    ok: { status: 200, schema: res.platformSchema, description: 'the platform' }, errors: [401, 403, 404],
+  },
+  {
+    method: 'post', path: '/v1/operator/platforms/{platform}/environments', tag: 'operator', scope: 'operator', summary: 'Add an environment to a platform',
+    body: req.createEnvironmentSchema, ok: { status: 201, schema: res.environmentSchema, description: 'created' }, errors: [401, 403, 404, 409, 422],
+  },
+  {
+    method: 'patch', path: '/v1/operator/platforms/{platform}/environments/{environment}', tag: 'operator', scope: 'operator', summary: "Set an environment's rate limit (null: the deployment default)",
+    body: req.updateEnvironmentSchema, ok: { status: 200, schema: res.environmentSchema, description: 'updated' }, errors: [401, 403, 404, 422],
+  },
+  {
+    method: 'post', path: '/v1/operator/platforms/{platform}/environments/{environment}/clients', tag: 'operator', scope: 'operator',
+    summary: "A client in any platform environment (a new environment's first admin); its secret is in this answer only",
+    body: req.createClientSchema, ok: { status: 201, schema: res.operatorCreatedClientSchema, description: 'created' }, errors: [401, 403, 404, 422],
+  },
+  {
+    method: 'post', path: '/v1/operator/clients/{clientId}/deactivate', tag: 'operator', scope: 'operator', summary: "Deactivate any platform's client; its tokens fail at once",
+    ok: { status: 200, schema: res.apiClientSchema, description: 'deactivated' }, errors: [401, 403, 404],
+  },
+  {
+    method: 'get', path: '/v1/operator/signing-keys', tag: 'operator', scope: 'operator', summary: 'The token signing keys (public facts only), newest first',
+    ok: { status: 200, schema: res.signingKeysSchema, description: 'the keys' }, errors: [401, 403],
+  },
+  {
+    method: 'post', path: '/v1/operator/signing-keys/rotate', tag: 'operator', scope: 'operator', summary: "A new signing key; the previous one's tokens verify until they expire",
+    ok: { status: 201, schema: res.rotatedSigningKeySchema, description: 'rotated' }, errors: [401, 403],
+  },
+  {
+    method: 'get', path: '/v1/operator/screening/lists', tag: 'operator', scope: 'operator', summary: 'The list versions each worker screens with (its latest load of the last day)',
+    ok: { status: 200, schema: res.listStatusSchema, description: 'per worker' }, errors: [401, 403],
+  },
+  {
+    method: 'post', path: '/v1/operator/screening/lists/refresh', tag: 'operator', scope: 'operator', summary: 'Ask every worker to re-read its lists now; each swaps its index once the new one is built',
+    ok: { status: 202, schema: res.refreshRequestSchema, description: 'requested; workers record their loads under request_id' }, errors: [401, 403],
   },
 ];
 

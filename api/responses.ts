@@ -255,4 +255,16 @@ export const apiClientSchema = z.object({
   created_at: timestamp,
 });
 export const createdClientSchema = apiClientSchema.extend({ client_secret: z.string().describe('shown once') });
-export const rotatedClientSecretSchema = z.object({ client_id: z.string(), client_secret: z.string().describe('shown once') });
+export const rotatedClientSecretSchema = z.object({
+  client_id: z.string(),
+  client_secret: z.string().describe('shown once'),
+  revoked_tokens: z.number().int().describe('live tokens revoked (revoke_tokens)'),
+});
+export const operatorCreatedClientSchema = createdClientSchema.extend({ platform_id: z.uuid() });
+
+export const environmentSchema = z.object({ name: z.string(), rate_limit_per_minute: z.number().int().nullable(), created_at: timestamp });
+export const platformSchema = z.object({ id: z.uuid(), name: z.string(), created_at: timestamp, environments: z.array(environmentSchema) });
+export const signingKeysSchema = z.object({
+  items: z.array(z.object({ kid: z.string(), algorithm: z.string(), created_at: timestamp, retired_at: timestamp.nullable() })),
+});
+export const rotatedSigningKeySchema = z.object({ kid: z.string(), note: z.string() });

@@ -6,6 +6,7 @@ import { SCOPES } from './auth/scopes';
 import { EVENT_PATTERNS, EXACT_EVENT } from '../webhooks/events';
 import { DIRECTIONS, LEG_TYPES } from '../domain/settlement';
 import { ACTION_TYPES } from '../domain/template';
+import { TENANT_NAME } from '../domain/ids';
 
 const evmAddress = z
   .string()
@@ -208,3 +209,18 @@ export const createClientSchema = z.object({
 export const updateClientSchema = z
   .object({ ...restrictionFields, active: z.boolean().optional() })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of ip_ranges, endpoints, wallets, active');
+
+/** `revoke_tokens`: a leaked secret; the client's live tokens fail at once too. */
+export const rotateClientSecretSchema = z.object({ revoke_tokens: z.boolean().default(false) });
+
+const tenantName = z.string().regex(TENANT_NAME, 'letters, digits, ".", "-" and "_", starting with a letter or digit, at most 64');
+const rateLimit = z.number().int().min(1).max(1_000_000).nullable().describe('requests per minute; null: the deployment default');
+
+export const createPlatformSchema = z.object({
+  name: tenantName,
+  environments: z.array(tenantName).min(1).max(20).default(['sandbox', 'production']),
+});
+
+export const createEnvironmentSchema = z.object({ name: tenantName, rate_limit_per_minute: rateLimit.default(null) });
+
+export const updateEnvironmentSchema = z.object({ rate_limit_per_minute: rateLimit });

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import type { Hex } from 'viem';
 import { LockstepApi } from '../cli/apiClient';
 import { createApiClient } from '../db/clients';
+import { ensureEnvironment } from '../db/platforms';
 import { createDb } from '../db/client';
 import { sendPreparedCalls, type PreparedCall } from '../cli/depositor';
 import { guideInstruction } from '../cli/instruction';
@@ -138,6 +139,7 @@ try {
     await runPhase(concurrency * 2, ' to warm up', [api]);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const db = createDb(manifest.database_url);
+    await ensureEnvironment(db, 'bench-dead-receiver', 'sandbox');
     const client = await createApiClient(db, { platform: 'bench-dead-receiver', environment: 'sandbox', name: 'bench', scopes: ['settlements:read', 'settlements:write', 'platform:webhooks:manage'] });
     await db.$disconnect();
     const withReceiver = new LockstepApi(manifest.api_url);

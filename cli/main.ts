@@ -1,5 +1,5 @@
 // `lockstep` command line: operator tasks against the configured database.
-//   lockstep platforms create NAME | environments rate-limit --platform NAME --environment ENV --per-minute N
+//   lockstep platforms create|list | environments create|rate-limit --platform NAME --environment ENV ...
 //   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b] [--refresh-policy issettled]
 //   lockstep clients deactivate CLIENT_ID | clients restrict CLIENT_ID ... | keys rotate | activity ...
 //   lockstep trail verify SETTLEMENT_ID
@@ -11,9 +11,10 @@
 import { parseArgs } from 'node:util';
 import { SCOPES } from '../api/auth/scopes';
 import { loadConfig } from '../config/config';
-import { rotateSigningKey } from '../api/auth/tokens';
+import { KEY_ROTATION_NOTE, rotateSigningKey } from '../api/auth/tokens';
 import { findActivity } from '../db/activity';
-import { createApiClient, deactivateApiClient, ensureEnvironment, restrictApiClient, rotateClientSecret, setRateLimit } from '../db/clients';
+import { createApiClient, deactivateApiClient, restrictApiClient, rotateClientSecret } from '../db/clients';
+import { createEnvironment, createPlatform, listPlatforms, setRateLimit } from '../db/platforms';
 import { secretKey } from '../db/secretBox';
 import { verifyTrail } from '../db/auditTrail';
 import { createDb, type Db } from '../db/client';
@@ -21,10 +22,15 @@ import { cliEnv } from '../stack/manifest';
 
 const USAGE = `usage:
   lockstep platforms create NAME [--environments sandbox,production]
+  lockstep platforms list
+  lockstep environments create --platform NAME --environment ENV
   lockstep environments rate-limit --platform NAME --environment ENV --per-minute N|default
   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes ${SCOPES.join(',')}] [--refresh-policy issettled]
+                                            (the platform and environment must exist)
   lockstep clients deactivate CLIENT_ID     (its tokens fail at once)
-  lockstep clients rotate-secret CLIENT_ID  (a new secret, shown once; the old one stops working)
+  lockstep clients rotate-secret CLIENT_ID [--revoke-tokens]
+                                            (a new secret, shown once; the old one stops working;
+                                             with --revoke-tokens its live tokens fail at once too)
   lockstep clients restrict CLIENT_ID [--ip-ranges CIDR,...] [--endpoints "GET /v1/settlements/*",...] [--wallets 0x...,...]
                                             (an empty value lifts that restriction)
   lockstep keys rotate                      (a new token signing key; old tokens keep verifying until they expire)
@@ -85,12 +91,21 @@ async function main(argv: string[]): Promise<void> {
     const [name] = positionals;
     if (!name) throw new UsageError('a platform name is required');
     const environments = values.environments.split(',').map((e) => e.trim()).filter(Boolean);
-    const platform = await withDb(async (db) => {
-      let row;
-      for (const environment of environments) row = await ensureEnvironment(db, name, environment);
-      return row;
-    });
-    process.stdout.write(`${JSON.stringify({ platform_id: platform?.id, platform: name, environments }, null, 2)}\n`);
+    const platform = await withDb((db) => createPlatform(db, name, environments));
+    process.stdout.write(`${JSON.stringify({ platform_id: platform.id, platform: name, environments: platform.environments.map((e) => e.name) }, null, 2)}\n`);
+    return;
+  }
+  if (group === 'platforms' && command === 'list') {
+    const { items } = await withDb((db) => listPlatforms(db, { limit: 10_000, offset: 0 }));
+    const rows = items.map((p) => ({ platform_id: p.id, platform: p.name, environments: p.environments.map((e) => ({ name: e.name, rate_limit_per_minute: e.rateLimitPerMinute ?? 'default' })) }));
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  if (group === 'environments' && command === 'create') {
+    const { values } = parseArgs({ args: rest, options: { platform: { type: 'string' }, environment: { type: 'string' } } });
+    if (!values.platform || !values.environment) throw new UsageError('--platform and --environment are required');
+    await withDb((db) => createEnvironment(db, values.platform!, values.environment!));
+    process.stdout.write(`${JSON.stringify({ platform: values.platform, environment: values.environment })}\n`);
     return;
   }
   if (group === 'environments' && command === 'rate-limit') {
@@ -111,10 +126,11 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (group === 'clients' && command === 'rotate-secret') {
-    const [clientId] = rest;
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'revoke-tokens': { type: 'boolean', default: false } } });
+    const [clientId] = positionals;
     if (!clientId) throw new UsageError('a client id is required');
-    const secret = await withDb((db) => rotateClientSecret(db, clientId));
-    process.stdout.write(`${JSON.stringify({ client_id: clientId, client_secret: secret }, null, 2)}\n`);
+    const { secret, revokedTokens } = await withDb((db) => rotateClientSecret(db, clientId, { revokeTokens: values['revoke-tokens'] }));
+    process.stdout.write(`${JSON.stringify({ client_id: clientId, client_secret: secret, revoked_tokens: revokedTokens }, null, 2)}\n`);
     return;
   }
   if (group === 'clients' && command === 'restrict') {
@@ -153,7 +169,7 @@ async function main(argv: string[]): Promise<void> {
   if (group === 'keys' && command === 'rotate') {
     const key = secretKey(loadConfig(cliEnv(), ['SECRETS_KEY']).SECRETS_KEY);
     const kid = await withDb((db) => rotateSigningKey(db, key));
-    process.stdout.write(`${JSON.stringify({ kid, note: 'API processes sign with it within 30 s; tokens of the previous key verify until they expire' })}\n`);
+    process.stdout.write(`${JSON.stringify({ kid, note: KEY_ROTATION_NOTE })}\n`);
     return;
   }
   if (group === 'trail' && command === 'verify') {

@@ -4,20 +4,7 @@ import { hashSecret, newClientId, newClientSecret } from '../api/auth/secrets';
 import { ENDPOINT_PATTERN, isIpRange } from '../api/auth/restrictions';
 import { isScope, type Scope } from '../api/auth/scopes';
 import type { Db } from './client';
-
-/** The platform and its environment, created if new. */
-export async function ensureEnvironment(db: Db, platform: string, environment: string) {
-  const row = await db.platform.upsert({ where: { name: platform }, create: { name: platform }, update: {} });
-  await db.environment.upsert({ where: { platformId_name: { platformId: row.id, name: environment } }, create: { platformId: row.id, name: environment }, update: {} });
-  return row;
-}
-
-/** An environment's own rate limit, or null for the deployment's. */
-export async function setRateLimit(db: Db, platform: string, environment: string, perMinute: number | null): Promise<void> {
-  const row = await db.platform.findUnique({ where: { name: platform } });
-  const { count } = row ? await db.environment.updateMany({ where: { platformId: row.id, name: environment }, data: { rateLimitPerMinute: perMinute } }) : { count: 0 };
-  if (!count) throw new Error(`no environment ${environment} of platform ${platform}`);
-}
+import { requireEnvironment } from './platforms';
 
 export interface NewClient {
   client_id: string;
@@ -30,13 +17,18 @@ export interface NewClient {
   refresh_policy: 'issettled' | null;
 }
 
+/** A malformed scope or restriction, with the reason (the API answers 422 with it). */
+export class InvalidClientSettings extends Error {}
+
+/** In an existing platform environment (TenantNotFound otherwise); nothing is written when a setting is malformed. */
 export async function createApiClient(
   db: Db,
-  input: { platform: string; environment: string; name: string; scopes: string[]; refreshPolicy?: 'issettled' },
+  input: { platform: string; environment: string; name: string; scopes: string[]; refreshPolicy?: 'issettled'; restrictions?: Restrictions },
 ): Promise<NewClient> {
   const unknown = input.scopes.filter((s) => !isScope(s));
-  if (unknown.length) throw new Error(`unknown scope(s): ${unknown.join(', ')}`);
-  const platform = await ensureEnvironment(db, input.platform, input.environment);
+  if (unknown.length) throw new InvalidClientSettings(`unknown scope(s): ${unknown.join(', ')}`);
+  const restrictions = restrictionData(input.restrictions ?? {});
+  const { platform } = await requireEnvironment(db, input.platform, input.environment);
   const clientId = newClientId();
   const clientSecret = newClientSecret();
   await db.apiClient.create({
@@ -48,6 +40,7 @@ export async function createApiClient(
       environment: input.environment,
       scopes: input.scopes,
       refreshPolicy: input.refreshPolicy ?? null,
+      ...restrictions,
     },
   });
   return {
@@ -74,29 +67,46 @@ export interface Restrictions {
   wallets?: string[];
 }
 
-/** Sets a client's restrictions (an empty list lifts one); refuses malformed entries with the reason. */
-export async function restrictApiClient(db: Db, clientId: string, r: Restrictions): Promise<Required<Restrictions>> {
+/** Restrictions as columns (an empty list lifts one), or InvalidClientSettings naming each malformed entry. */
+function restrictionData(r: Restrictions) {
   const bad = [
     ...(r.ipRanges ?? []).filter((x) => !isIpRange(x)).map((x) => `not an IP range: ${x}`),
     ...(r.endpoints ?? []).filter((x) => !ENDPOINT_PATTERN.test(x)).map((x) => `not "METHOD /path": ${x}`),
     ...(r.wallets ?? []).filter((x) => !/^0x[0-9a-fA-F]{40}$/.test(x)).map((x) => `not a wallet address: ${x}`),
   ];
-  if (bad.length) throw new Error(bad.join('; '));
-  const client = await db.apiClient.update({
-    where: { clientId },
-    data: {
-      ...(r.ipRanges ? { allowedIpRanges: r.ipRanges } : {}),
-      ...(r.endpoints ? { permittedEndpoints: r.endpoints } : {}),
-      ...(r.wallets ? { allowedWallets: r.wallets.map((w) => w.toLowerCase()) } : {}),
-    },
+  if (bad.length) throw new InvalidClientSettings(bad.join('; '));
+  return {
+    ...(r.ipRanges ? { allowedIpRanges: r.ipRanges } : {}),
+    ...(r.endpoints ? { permittedEndpoints: r.endpoints } : {}),
+    ...(r.wallets ? { allowedWallets: r.wallets.map((w) => w.toLowerCase()) } : {}),
+  };
+}
+
+/** Sets a client's restrictions (an empty list lifts one). */
+export async function restrictApiClient(db: Db, clientId: string, r: Restrictions): Promise<Required<Restrictions>> {
+  const data = restrictionData(r);
+  const client = await db.apiClient.update({ where: { clientId }, data }).catch((err: { code?: string }) => {
+    throw err.code === 'P2025' ? new Error(`no client ${clientId}`) : err;
   });
   return { ipRanges: client.allowedIpRanges, endpoints: client.permittedEndpoints, wallets: client.allowedWallets };
 }
 
-/** A new secret for a client, returned once; the old one stops working at once (its live tokens do not). */
-export async function rotateClientSecret(db: Db, clientId: string): Promise<string> {
+/**
+ * A new secret for a client, returned once; the old one stops working at once. Its live tokens
+ * stay valid, so a service can rotate without an outage, unless `revokeTokens` (a leaked
+ * secret): then they and their sessions fail from the next request.
+ */
+export async function rotateClientSecret(db: Db, clientId: string, options: { revokeTokens?: boolean } = {}): Promise<{ secret: string; revokedTokens: number }> {
   const secret = newClientSecret();
-  const { count } = await db.apiClient.updateMany({ where: { clientId }, data: { secretHash: await hashSecret(secret) } });
-  if (!count) throw new Error(`no client ${clientId}`);
-  return secret;
+  const secretHash = await hashSecret(secret);
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.apiClient.updateMany({ where: { clientId }, data: { secretHash } });
+    if (!count) throw new Error(`no client ${clientId}`);
+    if (!options.revokeTokens) return { secret, revokedTokens: 0 };
+    const revoked = await tx.accessToken.updateMany({
+      where: { clientId, revokedAt: null, expiresAt: { gt: new Date() } },
+      data: { revokedAt: new Date(), revokedReason: 'client secret rotated' },
+    });
+    return { secret, revokedTokens: revoked.count };
+  });
 }

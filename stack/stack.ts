@@ -12,6 +12,8 @@ import { deployContracts } from '../chain/deploy';
 import { demoTokenAbi } from '../contracts/generated/DemoToken';
 import { createDb, type Db } from '../db/client';
 import { createApiClient } from '../db/clients';
+import { ensureEnvironment } from '../db/platforms';
+import { SCOPES } from '../api/auth/scopes';
 import { ensureBuiltInTemplates } from '../db/templates';
 import { DEFAULT_TASK_QUEUE } from '../workflows/names';
 import { startAnvil } from './anvil';
@@ -165,13 +167,14 @@ async function registerInstruments(db: Db, chain: ChainFacts): Promise<void> {
 
 async function ensureBootstrapClient(db: Db, previous: Manifest | undefined, apiUrl: string): Promise<Manifest['client']> {
   const audience = 'https://api.lockstep.local';
-  if (previous && (await db.apiClient.findUnique({ where: { clientId: previous.client.client_id } }))) return previous.client;
-  const client = await createApiClient(db, {
-    platform: 'demo-platform',
-    environment: 'sandbox',
-    name: 'bootstrap',
-    scopes: ['settlements:read', 'settlements:write', 'templates:read', 'templates:write', 'platform:read', 'platform:webhooks:manage', 'admin'],
-  });
+  if (previous && (await db.apiClient.findUnique({ where: { clientId: previous.client.client_id } }))) {
+    // A stack made before a scope existed gets it on its next start.
+    await db.apiClient.update({ where: { clientId: previous.client.client_id }, data: { scopes: [...SCOPES] } });
+    return previous.client;
+  }
+  await ensureEnvironment(db, 'demo-platform', 'sandbox');
+  // The dev stack's one client is also its operator, so every route can be tried with it.
+  const client = await createApiClient(db, { platform: 'demo-platform', environment: 'sandbox', name: 'bootstrap', scopes: [...SCOPES] });
   return {
     client_id: client.client_id,
     client_secret: client.client_secret,

@@ -6,8 +6,15 @@ export const SCOPES = [
   'platform:read',
   'platform:webhooks:manage',
   'admin',
+  // The deployment's operator: platforms, environments, any platform's clients, signing keys
+  // and the sanctions lists, under /v1/operator. A platform's `admin` cannot grant it (a client
+  // gets at most its creator's scopes); only the CLI or another operator can.
+  'operator',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
+
+/** Everything a platform's own clients may hold. */
+export const TENANT_SCOPES = SCOPES.filter((s) => s !== 'operator');
 
 export function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);

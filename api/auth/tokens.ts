@@ -62,6 +62,8 @@ interface LoadedKey {
   privateKey?: ReturnType<typeof importJWK>;
 }
 
+export const KEY_ROTATION_NOTE = 'API processes sign with it within 30 s; tokens of the previous key verify until they expire';
+
 /** Creates a signing key and retires the others; they keep verifying until their tokens expire. */
 export async function rotateSigningKey(db: Db, secretsKey: Buffer): Promise<string> {
   const { publicKey, privateKey } = await generateKeyPair(ALGORITHM, { extractable: true });

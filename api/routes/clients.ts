@@ -4,17 +4,17 @@
 
 import { Router } from 'express';
 import type { Db } from '../../db/client';
-import { createApiClient, restrictApiClient, rotateClientSecret } from '../../db/clients';
+import { createApiClient, InvalidClientSettings, restrictApiClient, rotateClientSecret, type Restrictions } from '../../db/clients';
 import { callerOf, requireScope } from '../auth/middleware';
 import { notFound, validationFailed } from '../errors';
-import { createClientSchema, pageQuery, updateClientSchema } from '../schemas';
+import { createClientSchema, pageQuery, rotateClientSecretSchema, updateClientSchema } from '../schemas';
 import { parseOr422 } from '../validation';
 
 const BASE = '/v1/platforms/me/clients';
 
 type ClientRow = NonNullable<Awaited<ReturnType<Db['apiClient']['findFirst']>>>;
 
-const present = (c: ClientRow) => ({
+export const presentClient = (c: ClientRow) => ({
   client_id: c.clientId,
   name: c.name,
   environment: c.environment,
@@ -27,6 +27,18 @@ const present = (c: ClientRow) => ({
   created_at: c.createdAt.toISOString(),
 });
 
+export const restrictionsOf = (r: { ip_ranges?: string[]; endpoints?: string[]; wallets?: string[] }): Restrictions => ({ ipRanges: r.ip_ranges, endpoints: r.endpoints, wallets: r.wallets });
+
+/** A malformed scope or restriction from db/clients.ts as a 422 on the body. */
+export async function settingsOr422<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof InvalidClientSettings) throw validationFailed([{ loc: ['body'], msg: err.message, type: 'value_error' }]);
+    throw err;
+  }
+}
+
 export function clientRoutes(deps: { db: Db }): Router {
   const router = Router();
   const { db } = deps;
@@ -37,13 +49,8 @@ export function clientRoutes(deps: { db: Db }): Router {
     return found;
   }
 
-  /** Restriction errors from db/clients.ts as a 422 on the field they concern. */
   async function restrict(clientId: string, r: { ip_ranges?: string[]; endpoints?: string[]; wallets?: string[] }) {
-    try {
-      await restrictApiClient(db, clientId, { ipRanges: r.ip_ranges, endpoints: r.endpoints, wallets: r.wallets });
-    } catch (err) {
-      throw validationFailed([{ loc: ['body'], msg: (err as Error).message, type: 'value_error' }]);
-    }
+    await settingsOr422(() => restrictApiClient(db, clientId, restrictionsOf(r)));
   }
 
   router.get(BASE, requireScope('admin'), async (req, res) => {
@@ -54,7 +61,7 @@ export function clientRoutes(deps: { db: Db }): Router {
       db.apiClient.findMany({ where, orderBy: { createdAt: 'desc' }, take: q.limit, skip: q.offset }),
       db.apiClient.count({ where }),
     ]);
-    res.json({ items: items.map(present), total, limit: q.limit, offset: q.offset });
+    res.json({ items: items.map(presentClient), total, limit: q.limit, offset: q.offset });
   });
 
   router.post(BASE, requireScope('admin'), async (req, res) => {
@@ -63,11 +70,11 @@ export function clientRoutes(deps: { db: Db }): Router {
     // No escalation: a client gets at most the scopes of the token that creates it.
     const extra = body.scopes.filter((s) => !caller.scopes.includes(s));
     if (extra.length) throw validationFailed([{ loc: ['body', 'scopes'], msg: `not held by this token: ${extra.join(', ')}`, type: 'value_error' }]);
-    const platform = await db.platform.findUniqueOrThrow({ where: { id: caller.platformId } });
-    const created = await createApiClient(db, { platform: platform.name, environment: caller.environment, name: body.name, scopes: body.scopes, refreshPolicy: body.refresh_policy });
-    await restrict(created.client_id, body);
+    const created = await settingsOr422(() =>
+      createApiClient(db, { platform: caller.platformId, environment: caller.environment, name: body.name, scopes: body.scopes, refreshPolicy: body.refresh_policy, restrictions: restrictionsOf(body) }),
+    );
     const client = await requireClient(caller, created.client_id);
-    res.status(201).set('Cache-Control', 'no-store').json({ ...present(client), client_secret: created.client_secret });
+    res.status(201).set('Cache-Control', 'no-store').json({ ...presentClient(client), client_secret: created.client_secret });
   });
 
   router.patch(`${BASE}/:clientId`, requireScope('admin'), async (req, res) => {
@@ -77,12 +84,14 @@ export function clientRoutes(deps: { db: Db }): Router {
     await restrict(client.clientId, body);
     // Deactivation takes effect at once: the client's live tokens fail from the next request.
     if (body.active !== undefined) await db.apiClient.update({ where: { clientId: client.clientId }, data: { active: body.active } });
-    res.json(present(await requireClient(caller, client.clientId)));
+    res.json(presentClient(await requireClient(caller, client.clientId)));
   });
 
   router.post(`${BASE}/:clientId/rotate-secret`, requireScope('admin'), async (req, res) => {
     const client = await requireClient(callerOf(req), String(req.params.clientId));
-    res.set('Cache-Control', 'no-store').json({ client_id: client.clientId, client_secret: await rotateClientSecret(db, client.clientId) });
+    const body = parseOr422(rotateClientSecretSchema, req.body ?? {}, 'body');
+    const { secret, revokedTokens } = await rotateClientSecret(db, client.clientId, { revokeTokens: body.revoke_tokens });
+    res.set('Cache-Control', 'no-store').json({ client_id: client.clientId, client_secret: secret, revoked_tokens: revokedTokens });
   });
   return router;
 }

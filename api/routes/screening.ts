@@ -1,5 +1,5 @@
-// Screening settings and tools: a platform environment's thresholds, one party screened on
-// request with the workers' live index, and the list versions workers hold, with a refresh.
+// Screening settings and tools: a platform environment's thresholds, and one party screened on
+// request with the workers' live index. The lists themselves are the operator's (operator.ts).
 
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import type { ScreeningResult } from '../../compliance/screening';
 import type { Thresholds } from '../../compliance/thresholds';
 import type { Db } from '../../db/client';
-import { latestListLoads, presentListLoad, requestListRefresh } from '../../db/screening';
 import type { partyScreeningWorkflow } from '../../workflows/partyScreening';
 import { callerOf, requireScope } from '../auth/middleware';
 import { ApiError } from '../errors';
@@ -104,15 +103,6 @@ export function screeningRoutes(deps: ScreeningDeps): Router {
       throw new ApiError(503, 'screening_unavailable', 'Screening unavailable', `No worker screened the party within ${SCREENING_TIMEOUT}: ${(err as Error).message}`);
     }
     res.json(presentScreening(result));
-  });
-
-  router.get('/v1/admin/screening/lists', requireScope('admin'), async (_req, res) => {
-    res.json({ workers: (await latestListLoads(db)).map(presentListLoad) });
-  });
-
-  router.post('/v1/admin/screening/lists/refresh', requireScope('admin'), async (req, res) => {
-    const requestId = await requestListRefresh(db, callerOf(req).clientId);
-    res.status(202).json({ request_id: requestId, status_url: '/v1/admin/screening/lists' });
   });
   return router;
 }

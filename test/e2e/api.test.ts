@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../api/openapi';
-import { createApiClient } from '../../db/clients';
+import { fixtureClient } from '../support/clients';
 import { stackContext, withServices } from '../support/services';
 import { dvpInstruction, type SettlementView } from '../support/settlements';
 
@@ -18,7 +18,7 @@ async function post(path: string, body: unknown, token?: string, raw = false) {
 }
 
 async function tokenFor(scopes: string[]) {
-  const client = await createApiClient(services().db, { platform: 'demo-platform', environment: 'sandbox', name: 'scoped', scopes });
+  const client = await fixtureClient(services().db, { platform: 'demo-platform', environment: 'sandbox', name: 'scoped', scopes });
   const res = await post('/oauth/token', { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret });
   return res.body.access_token as string;
 }
@@ -168,7 +168,7 @@ describe('authentication and scopes', () => {
 
   it('scopes reads to the caller platform: another platform sees 404 and an empty list', async () => {
     const mine = await services().api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
-    const other = await createApiClient(services().db, { platform: 'other-platform', environment: 'sandbox', name: 'x', scopes: ['settlements:read'] });
+    const other = await fixtureClient(services().db, { platform: 'other-platform', environment: 'sandbox', name: 'x', scopes: ['settlements:read'] });
     const token = (await post('/oauth/token', { grant_type: 'client_credentials', client_id: other.client_id, client_secret: other.client_secret })).body.access_token as string;
     const res = await fetch(new URL(`/v1/settlements/${mine.id}`, manifest.api_url), { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(404);

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
 import { trailVerdictSchema } from '../../api/responses';
-import { createApiClient } from '../../db/clients';
+import { fixtureClient } from '../support/clients';
 import { ROOT } from '../../stack/paths';
 import { stackContext, withServices } from '../support/services';
 import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
@@ -85,7 +85,7 @@ describe('audit trail', () => {
   it("hides a trail from another platform (404) and from callers without a token (401)", async () => {
     const id = await endedSettlement();
     expect((await fetch(new URL(`/v1/settlements/${id}/events`, manifest.api_url))).status).toBe(401);
-    const other = await createApiClient(services().db, { platform: 'trail-outsider', environment: 'sandbox', name: 'x', scopes: ['settlements:read'] });
+    const other = await fixtureClient(services().db, { platform: 'trail-outsider', environment: 'sandbox', name: 'x', scopes: ['settlements:read'] });
     const outsider = new LockstepApi(manifest.api_url);
     await outsider.authenticate(other.client_id, other.client_secret);
     for (const path of [`/v1/settlements/${id}/events`, `/v1/settlements/${id}/events/verify`]) {

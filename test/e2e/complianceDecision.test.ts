@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
 import { suppressionResponseSchema } from '../../api/responses';
-import { createApiClient } from '../../db/clients';
+import { fixtureClient } from '../support/clients';
 import { stackContext, withServices } from '../support/services';
 import { depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
 
@@ -161,7 +161,7 @@ describe('compliance decisions (dvp-review)', () => {
     expect(await decide('00000000-0000-4000-8000-000000000099', 'approve')).toMatchObject({ status: 404 });
     expect(await decide(plain.id, 'maybe')).toMatchObject({ status: 422 });
 
-    const client = await createApiClient(services().db, { platform: 'demo-platform', environment: 'sandbox', name: 'viewer', scopes: ['settlements:read'] });
+    const client = await fixtureClient(services().db, { platform: 'demo-platform', environment: 'sandbox', name: 'viewer', scopes: ['settlements:read'] });
     const viewer = new LockstepApi(manifest.api_url);
     await viewer.authenticate(client.client_id, client.client_secret);
     const id = await flaggedSettlement('dvp-review');

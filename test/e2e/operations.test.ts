@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
 import { operationSchema } from '../../api/responses';
-import { createApiClient } from '../../db/clients';
+import { fixtureClient } from '../support/clients';
 import { ROOT } from '../../stack/paths';
 import { stackContext, withServices } from '../support/services';
 import { balanceOf, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
@@ -78,7 +78,7 @@ describe('operator tools', () => {
   });
 
   it('needs the admin scope', async () => {
-    const client = await createApiClient(services().db, { platform: 'demo-platform', environment: 'sandbox', name: 'writer', scopes: ['settlements:write', 'settlements:read'] });
+    const client = await fixtureClient(services().db, { platform: 'demo-platform', environment: 'sandbox', name: 'writer', scopes: ['settlements:write', 'settlements:read'] });
     const writer = new LockstepApi(manifest.api_url);
     await writer.authenticate(client.client_id, client.client_secret);
     expect(await admin('00000000-0000-4000-8000-000000000099/cancel', {}, writer)).toMatchObject({ status: 403 });

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiClient } from '../../db/clients';
+import { fixtureClient } from '../support/clients';
 import { freePort } from '../../stack/ports';
 import { serviceProcess } from '../../stack/services';
 import { stackContext, withServices } from '../support/services';
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 async function tokenFor(environment: string): Promise<string> {
-  const client = await createApiClient(services().db, { platform: 'limited-platform', environment, name: 'limited', scopes: ['settlements:read'] });
+  const client = await fixtureClient(services().db, { platform: 'limited-platform', environment, name: 'limited', scopes: ['settlements:read'] });
   const res = await fetch(new URL('/oauth/token', urls[0]), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

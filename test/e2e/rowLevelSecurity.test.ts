@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { LockstepApi } from '../../cli/apiClient';
-import { createApiClient } from '../../db/clients';
+import { fixtureClient } from '../support/clients';
 import { withTenant } from '../../db/tenant';
 import { stackContext, withServices } from '../support/services';
 import { dvpInstruction, type SettlementView } from '../support/settlements';
@@ -12,7 +12,7 @@ const { manifest } = stackContext();
 const services = withServices();
 
 async function tenant(platform: string) {
-  const client = await createApiClient(services().db, { platform, environment: 'sandbox', name: 'rls', scopes: ['settlements:read', 'settlements:write', 'platform:webhooks:manage'] });
+  const client = await fixtureClient(services().db, { platform, environment: 'sandbox', name: 'rls', scopes: ['settlements:read', 'settlements:write', 'platform:webhooks:manage'] });
   const api = new LockstepApi(manifest.api_url);
   await api.authenticate(client.client_id, client.client_secret);
   await api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));

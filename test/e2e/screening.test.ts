@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
 import { listStatusSchema, refreshRequestSchema, screeningResponseSchema, thresholdsResponseSchema } from '../../api/responses';
-import { createApiClient } from '../../db/clients';
+import { fixtureClient } from '../support/clients';
 import { stackContext, withServices } from '../support/services';
 import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
 
@@ -14,7 +14,7 @@ const services = withServices();
 
 /** A client of its own platform, so that its thresholds touch no other test's settlements. */
 async function clientOf(platform: string, scopes: string[]): Promise<LockstepApi> {
-  const client = await createApiClient(services().db, { platform, environment: 'sandbox', name: 'screening', scopes });
+  const client = await fixtureClient(services().db, { platform, environment: 'sandbox', name: 'screening', scopes });
   const api = new LockstepApi(manifest.api_url);
   await api.authenticate(client.client_id, client.client_secret);
   return api;
@@ -77,13 +77,17 @@ describe('ad-hoc screening and list refresh (admin)', () => {
   });
 
   it('has every worker re-read its lists on request and shows what each holds', async () => {
-    const admin = await clientOf('adhoc-platform', ['admin']);
-    const { request_id } = refreshRequestSchema.parse(await admin.request('POST', '/v1/admin/screening/lists/refresh'));
-    let loads = listStatusSchema.parse(await admin.request('GET', '/v1/admin/screening/lists')).workers;
+    const operator = await clientOf('adhoc-platform', ['operator']);
+    const { request_id } = refreshRequestSchema.parse(await operator.request('POST', '/v1/operator/screening/lists/refresh'));
+    let loads = listStatusSchema.parse(await operator.request('GET', '/v1/operator/screening/lists')).workers;
     for (let i = 0; i < 100 && !loads.some((l) => l.request_id === request_id); i++) {
       await new Promise((r) => setTimeout(r, 200));
-      loads = listStatusSchema.parse(await admin.request('GET', '/v1/admin/screening/lists')).workers;
+      loads = listStatusSchema.parse(await operator.request('GET', '/v1/operator/screening/lists')).workers;
     }
     expect(loads.find((l) => l.request_id === request_id)).toMatchObject({ trigger: 'request', changed: false, error: null });
+    // The lists are the deployment's: a platform's admin neither sees nor refreshes them.
+    const admin = await clientOf('adhoc-platform', ['admin']);
+    expect(await failure(admin.request('GET', '/v1/operator/screening/lists'))).toMatchObject({ status: 403 });
+    expect(await failure(admin.request('POST', '/v1/operator/screening/lists/refresh'))).toMatchObject({ status: 403 });
   });
 });

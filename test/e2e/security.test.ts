@@ -7,7 +7,8 @@ import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, importJWK, j
 import { describe, expect, it } from 'vitest';
 import { rotateSigningKey } from '../../api/auth/tokens';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
-import { createApiClient, deactivateApiClient, restrictApiClient } from '../../db/clients';
+import { deactivateApiClient, restrictApiClient } from '../../db/clients';
+import { fixtureClient } from '../support/clients';
 import { openSecret, secretKey } from '../../db/secretBox';
 import { stackContext, withServices } from '../support/services';
 import { dvpInstruction, type SettlementView } from '../support/settlements';
@@ -27,7 +28,7 @@ async function call(token: string | undefined, path = '/v1/settlements', method 
 }
 
 async function newClient(opts: { refreshPolicy?: 'issettled' } = {}) {
-  const client = await createApiClient(services().db, { platform: 'security-platform', environment: 'sandbox', name: 'target', scopes: ['settlements:read'], ...opts });
+  const client = await fixtureClient(services().db, { platform: 'security-platform', environment: 'sandbox', name: 'target', scopes: ['settlements:read'], ...opts });
   const res = await fetch(new URL('/oauth/token', manifest.api_url), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -162,7 +163,7 @@ describe('client restrictions and session tokens', () => {
 
   /** A client of restricted-platform/sandbox with write access, restricted as asked. */
   async function restricted(restrictions: Parameters<typeof restrictApiClient>[2]) {
-    const client = await createApiClient(services().db, { platform: 'restricted-platform', environment: 'sandbox', name: 'r', scopes: ['settlements:read', 'settlements:write'] });
+    const client = await fixtureClient(services().db, { platform: 'restricted-platform', environment: 'sandbox', name: 'r', scopes: ['settlements:read', 'settlements:write'] });
     await restrictApiClient(services().db, client.client_id, restrictions);
     const api = new LockstepApi(manifest.api_url);
     const issued = await api.authenticate(client.client_id, client.client_secret).then(() => 200, (e: ApiRequestError) => e.status);
@@ -240,7 +241,7 @@ describe('client restrictions and session tokens', () => {
 
 describe('activity log and secrets', () => {
   it('records mutating calls and authentication failures with who, what, where and the outcome', async () => {
-    const client = await createApiClient(services().db, { platform: 'activity-platform', environment: 'sandbox', name: 'a', scopes: ['settlements:read', 'settlements:write', 'admin'] });
+    const client = await fixtureClient(services().db, { platform: 'activity-platform', environment: 'sandbox', name: 'a', scopes: ['settlements:read', 'settlements:write', 'admin'] });
     const api = new LockstepApi(manifest.api_url);
     await api.authenticate(client.client_id, client.client_secret);
     const created = await api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
@@ -278,7 +279,7 @@ describe('activity log and secrets', () => {
   });
 
   it('never shows a secret again after creation, in any answer or log', async () => {
-    const client = await createApiClient(services().db, { platform: 'secret-platform', environment: 'sandbox', name: 's', scopes: ['platform:webhooks:manage', 'admin'] });
+    const client = await fixtureClient(services().db, { platform: 'secret-platform', environment: 'sandbox', name: 's', scopes: ['platform:webhooks:manage', 'admin'] });
     const api = new LockstepApi(manifest.api_url);
     const token = await api.authenticate(client.client_id, client.client_secret);
     const hook = await api.request<{ id: string; secret: string }>('POST', '/v1/platforms/me/webhooks', { url: 'http://127.0.0.1:9/hooks' });
@@ -310,7 +311,7 @@ describe('activity log and secrets', () => {
 
 describe('managing clients over the API (admin)', () => {
   it('creates clients without escalation, restricts, rotates and deactivates them, and never shows a secret twice', async () => {
-    const adminClient = await createApiClient(services().db, { platform: 'managed-platform', environment: 'sandbox', name: 'admin', scopes: ['settlements:read', 'admin'] });
+    const adminClient = await fixtureClient(services().db, { platform: 'managed-platform', environment: 'sandbox', name: 'admin', scopes: ['settlements:read', 'admin'] });
     const admin = new LockstepApi(manifest.api_url);
     await admin.authenticate(adminClient.client_id, adminClient.client_secret);
     const status = (p: Promise<unknown>) => p.then(() => 200, (e: ApiRequestError) => e.status);
@@ -331,14 +332,26 @@ describe('managing clients over the API (admin)', () => {
     expect(listed).toContain(made.client_id);
     expect(listed).not.toContain(made.client_secret);
 
-    const rotated = await admin.request<{ client_secret: string }>('POST', `/v1/platforms/me/clients/${made.client_id}/rotate-secret`);
+    // A malformed restriction creates nothing.
+    expect(JSON.stringify(await admin.request('GET', '/v1/platforms/me/clients'))).not.toContain('"name":"x"');
+
+    // A plain rotation: the old secret stops working, live tokens go on (no outage).
+    const rotated = await admin.request<{ client_secret: string; revoked_tokens: number }>('POST', `/v1/platforms/me/clients/${made.client_id}/rotate-secret`);
+    expect(rotated.revoked_tokens).toBe(0);
     expect(await status(new LockstepApi(manifest.api_url).authenticate(made.client_id, made.client_secret))).toBe(401);
     expect(await status(new LockstepApi(manifest.api_url).authenticate(made.client_id, rotated.client_secret))).toBe(200);
+    expect(await status(reader.request('GET', '/v1/settlements'))).toBe(200);
+    // A leaked secret: rotated with revoke_tokens, every live token fails at once.
+    const leaked = await admin.request<{ client_secret: string; revoked_tokens: number }>('POST', `/v1/platforms/me/clients/${made.client_id}/rotate-secret`, { revoke_tokens: true });
+    expect(leaked.revoked_tokens).toBe(2);
+    expect(await status(reader.request('GET', '/v1/settlements'))).toBe(401);
+    await reader.authenticate(made.client_id, leaked.client_secret);
+    expect(await status(reader.request('GET', '/v1/settlements'))).toBe(200);
 
     await admin.request('PATCH', `/v1/platforms/me/clients/${made.client_id}`, { active: false });
     expect(await status(reader.request('GET', '/v1/settlements'))).toBe(401);
     // Another environment's admin cannot see or touch it.
-    const other = await createApiClient(services().db, { platform: 'managed-platform', environment: 'production', name: 'admin', scopes: ['admin'] });
+    const other = await fixtureClient(services().db, { platform: 'managed-platform', environment: 'production', name: 'admin', scopes: ['admin'] });
     const otherAdmin = new LockstepApi(manifest.api_url);
     await otherAdmin.authenticate(other.client_id, other.client_secret);
     expect(await status(otherAdmin.request('POST', `/v1/platforms/me/clients/${made.client_id}/rotate-secret`))).toBe(404);

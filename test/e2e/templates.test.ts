@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
 import { templateSchema } from '../../api/responses';
-import { createApiClient } from '../../db/clients';
+import { fixtureClient } from '../support/clients';
 import type { TemplateConfig } from '../../domain/template';
 import { stackContext, withServices } from '../support/services';
 import { balanceOf, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
@@ -103,7 +103,7 @@ describe('settlement templates', () => {
   });
 
   it('needs templates:write to create and templates:read to list', async () => {
-    const client = await createApiClient(services().db, { platform: 'demo-platform', environment: 'sandbox', name: 'reader', scopes: ['settlements:read'] });
+    const client = await fixtureClient(services().db, { platform: 'demo-platform', environment: 'sandbox', name: 'reader', scopes: ['settlements:read'] });
     const reader = new LockstepApi(manifest.api_url);
     await reader.authenticate(client.client_id, client.client_secret);
     expect((await refusal(reader.request('GET', '/v1/settlement-templates')))?.status).toBe(403);
@@ -113,7 +113,7 @@ describe('settlement templates', () => {
   it("hides one platform's templates from another", async () => {
     const slug = `private-${randomUUID().slice(0, 8)}`;
     await api().request('POST', '/v1/settlement-templates', { slug, name: 'Mine', config: CUSTOM });
-    const client = await createApiClient(services().db, { platform: 'template-outsider', environment: 'sandbox', name: 'x', scopes: ['templates:read', 'settlements:write'] });
+    const client = await fixtureClient(services().db, { platform: 'template-outsider', environment: 'sandbox', name: 'x', scopes: ['templates:read', 'settlements:write'] });
     const outsider = new LockstepApi(manifest.api_url);
     await outsider.authenticate(client.client_id, client.client_secret);
     expect((await refusal(outsider.request('GET', `/v1/settlement-templates/${slug}`)))?.status).toBe(404);

@@ -1,13 +1,14 @@
 // Every route with an object in its path, generated from the OpenAPI route table, asked by
 // a token of another platform and by one of another environment of the same platform: 404,
 // never 403, so nobody learns that the object exists. A route added later is covered
-// without touching this file, unless it needs a sample body below.
+// without touching this file, unless it needs a sample body below. The operator's routes are
+// the deployment's, not a tenant's: every tenant token is refused them, whatever they name.
 
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../api/openapi';
-import { SCOPES } from '../../api/auth/scopes';
-import { createApiClient } from '../../db/clients';
+import { TENANT_SCOPES } from '../../api/auth/scopes';
+import { fixtureClient } from '../support/clients';
 import { LockstepApi } from '../../cli/apiClient';
 import { stackContext, withServices } from '../support/services';
 import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
@@ -26,7 +27,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
 };
 
 async function clientOf(platform: string, environment: string): Promise<LockstepApi> {
-  const client = await createApiClient(services().db, { platform, environment, name: 'tenancy', scopes: [...SCOPES] });
+  const client = await fixtureClient(services().db, { platform, environment, name: 'tenancy', scopes: [...TENANT_SCOPES] });
   const api = new LockstepApi(manifest.api_url);
   await api.authenticate(client.client_id, client.client_secret);
   return api;
@@ -62,7 +63,7 @@ describe('tenancy', () => {
       if (path.startsWith('/v1/settlements/') || path.startsWith('/v1/admin/settlements/')) return settlement.id;
       throw new Error(`tenancy test: no object for {${param}} in ${path}; add one`);
     };
-    const routes = ROUTES.filter((r) => r.path.includes('{'));
+    const routes = ROUTES.filter((r) => r.path.includes('{') && r.scope !== 'operator');
     expect(routes.length).toBeGreaterThanOrEqual(15);
 
     for (const intruder of [await clientOf('tenancy-intruder', 'sandbox'), await clientOf('tenancy-owner', 'production')]) {
@@ -75,6 +76,17 @@ describe('tenancy', () => {
           (err: { status: number }) => err.status,
         );
         expect(answer, key).toBe(404);
+      }
+    }
+    // A tenant holding every tenant scope is refused each operator route, for an existing
+    // object and a made-up one alike.
+    const operatorRoutes = ROUTES.filter((r) => r.scope === 'operator');
+    expect(operatorRoutes.length).toBeGreaterThanOrEqual(5);
+    for (const names of [{ platform: 'tenancy-owner', environment: 'sandbox', clientId: ownerClientId }, { platform: 'no-such-platform', environment: 'nope', clientId: 'nope' }]) {
+      for (const route of operatorRoutes) {
+        const path = route.path.replace(/\{(\w+)\}/g, (_, param: 'platform' | 'environment' | 'clientId') => names[param]);
+        const answer = await owner.request(route.method.toUpperCase(), path, route.method === 'get' ? undefined : {}).then(() => 200, (err: { status: number }) => err.status);
+        expect(answer, `${route.method.toUpperCase()} ${path}`).toBe(403);
       }
     }
     // Another platform may take the same template slug: it learns nothing of the owner's.

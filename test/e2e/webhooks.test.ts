@@ -10,7 +10,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
 import { queuedDeliverySchema, rotatedSecretSchema, webhookCreatedSchema, webhookDeliverySchema, webhookSchema } from '../../api/responses';
-import { createApiClient } from '../../db/clients';
+import { fixtureClient } from '../support/clients';
 import { ROOT } from '../../stack/paths';
 import { Receiver, type Received } from '../support/receiver';
 import { stackContext, withServices } from '../support/services';
@@ -22,7 +22,7 @@ const receiver = new Receiver();
 const SCOPES = ['settlements:read', 'settlements:write', 'platform:webhooks:manage'];
 
 async function clientOf(platform: string, environment = 'sandbox', scopes = SCOPES): Promise<LockstepApi> {
-  const client = await createApiClient(services().db, { platform, environment, name: 'webhooks', scopes });
+  const client = await fixtureClient(services().db, { platform, environment, name: 'webhooks', scopes });
   const api = new LockstepApi(manifest.api_url);
   await api.authenticate(client.client_id, client.client_secret);
   return api;
@@ -248,7 +248,7 @@ describe('webhooks', () => {
 
 describe('lockstep listen', () => {
   it("forwards the environment's new events to a local URL, signed with the session's secret", async () => {
-    const client = await createApiClient(services().db, { platform: 'listen-platform', environment: 'sandbox', name: 'listen', scopes: SCOPES });
+    const client = await fixtureClient(services().db, { platform: 'listen-platform', environment: 'sandbox', name: 'listen', scopes: SCOPES });
     const local = await new Receiver().start();
     const cli = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'listen', '--forward-to', local.url, '--events', 'settlement.state.*', '--poll-ms', '200'], {
       cwd: ROOT,

@@ -1,0 +1,120 @@
+// /v1/operator (scope `operator`): what belongs to the deployment rather than to one platform:
+// platforms and their environments, a first client for a new environment, any client's
+// deactivation, the token signing keys and the sanctions lists.
+
+import { Router } from 'express';
+import type { Db } from '../../db/client';
+import { createApiClient, deactivateApiClient } from '../../db/clients';
+import { createEnvironment, createPlatform, findPlatform, listPlatforms, setRateLimit, TenantExists, TenantNotFound } from '../../db/platforms';
+import { latestListLoads, presentListLoad, requestListRefresh } from '../../db/screening';
+import { KEY_ROTATION_NOTE, rotateSigningKey } from '../auth/tokens';
+import { callerOf, requireScope } from '../auth/middleware';
+import { conflict, notFound } from '../errors';
+import { createClientSchema, createEnvironmentSchema, createPlatformSchema, pageQuery, updateEnvironmentSchema } from '../schemas';
+import { parseOr422 } from '../validation';
+import { presentClient, restrictionsOf, settingsOr422 } from './clients';
+
+type PlatformRow = NonNullable<Awaited<ReturnType<typeof findPlatform>>>;
+type EnvironmentRow = Awaited<ReturnType<typeof createEnvironment>>;
+
+const presentEnvironment = (e: EnvironmentRow) => ({ name: e.name, rate_limit_per_minute: e.rateLimitPerMinute, created_at: e.createdAt.toISOString() });
+const presentPlatform = (p: PlatformRow & { environments: EnvironmentRow[] }) => ({
+  id: p.id,
+  name: p.name,
+  created_at: p.createdAt.toISOString(),
+  environments: p.environments.map(presentEnvironment),
+});
+
+/** db/platforms.ts's refusals as HTTP answers. */
+async function tenantCall<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof TenantNotFound) throw notFound(err.message);
+    if (err instanceof TenantExists) throw conflict('already_exists', err.message);
+    throw err;
+  }
+}
+
+export function operatorRoutes(deps: { db: Db; tokens: { settings: { secretsKey: Buffer } } }): Router {
+  const router = Router();
+  const { db } = deps;
+  const operator = requireScope('operator');
+
+  async function requirePlatform(idOrName: string) {
+    const platform = await findPlatform(db, idOrName);
+    if (!platform) throw notFound(`Platform ${idOrName}`);
+    return db.platform.findUniqueOrThrow({ where: { id: platform.id }, include: { environments: { orderBy: { createdAt: 'asc' } } } });
+  }
+
+  router.get('/v1/operator/platforms', operator, async (req, res) => {
+    const q = parseOr422(pageQuery, req.query, 'query');
+    const { items, total } = await listPlatforms(db, q);
+    res.json({ items: items.map(presentPlatform), total, limit: q.limit, offset: q.offset });
+  });
+
+  router.post('/v1/operator/platforms', operator, async (req, res) => {
+    const body = parseOr422(createPlatformSchema, req.body ?? {}, 'body');
+    const platform = await tenantCall(() => createPlatform(db, body.name, body.environments));
+    res.status(201).json(presentPlatform(platform));
+  });
+
+  router.get('/v1/operator/platforms/:platform', operator, async (req, res) => {
+    res.json(presentPlatform(await requirePlatform(String(req.params.platform))));
+  });
+
+  router.post('/v1/operator/platforms/:platform/environments', operator, async (req, res) => {
+    const body = parseOr422(createEnvironmentSchema, req.body ?? {}, 'body');
+    const environment = await tenantCall(() => createEnvironment(db, String(req.params.platform), body.name, body.rate_limit_per_minute));
+    res.status(201).json(presentEnvironment(environment));
+  });
+
+  router.patch('/v1/operator/platforms/:platform/environments/:environment', operator, async (req, res) => {
+    const body = parseOr422(updateEnvironmentSchema, req.body ?? {}, 'body');
+    const environment = await tenantCall(() => setRateLimit(db, String(req.params.platform), String(req.params.environment), body.rate_limit_per_minute));
+    res.json(presentEnvironment(environment));
+  });
+
+  // The way to give a new platform environment its first (admin) client; after that its own
+  // admins manage their clients under /v1/platforms/me/clients.
+  router.post('/v1/operator/platforms/:platform/environments/:environment/clients', operator, async (req, res) => {
+    const body = parseOr422(createClientSchema, req.body ?? {}, 'body');
+    const platform = await requirePlatform(String(req.params.platform));
+    const created = await tenantCall(() =>
+      settingsOr422(() =>
+        createApiClient(db, { platform: platform.id, environment: String(req.params.environment), name: body.name, scopes: body.scopes, refreshPolicy: body.refresh_policy, restrictions: restrictionsOf(body) }),
+      ),
+    );
+    const client = await db.apiClient.findUniqueOrThrow({ where: { clientId: created.client_id } });
+    res.status(201).set('Cache-Control', 'no-store').json({ ...presentClient(client), platform_id: platform.id, client_secret: created.client_secret });
+  });
+
+  // Incident response: any platform's client, at once.
+  router.post('/v1/operator/clients/:clientId/deactivate', operator, async (req, res) => {
+    const clientId = String(req.params.clientId);
+    const client = await db.apiClient.findUnique({ where: { clientId } });
+    if (!client) throw notFound(`Client ${clientId}`);
+    await deactivateApiClient(db, clientId);
+    res.json(presentClient({ ...client, active: false }));
+  });
+
+  router.get('/v1/operator/signing-keys', operator, async (_req, res) => {
+    const keys = await db.signingKey.findMany({ orderBy: { createdAt: 'desc' } });
+    res.json({ items: keys.map((k) => ({ kid: k.kid, algorithm: k.algorithm, created_at: k.createdAt.toISOString(), retired_at: k.retiredAt?.toISOString() ?? null })) });
+  });
+
+  router.post('/v1/operator/signing-keys/rotate', operator, async (_req, res) => {
+    const kid = await rotateSigningKey(db, deps.tokens.settings.secretsKey);
+    res.status(201).json({ kid, note: KEY_ROTATION_NOTE });
+  });
+
+  router.get('/v1/operator/screening/lists', operator, async (_req, res) => {
+    res.json({ workers: (await latestListLoads(db)).map(presentListLoad) });
+  });
+
+  router.post('/v1/operator/screening/lists/refresh', operator, async (req, res) => {
+    const requestId = await requestListRefresh(db, callerOf(req).clientId);
+    res.status(202).json({ request_id: requestId, status_url: '/v1/operator/screening/lists' });
+  });
+  return router;
+}

@@ -1,0 +1,73 @@
+// Platforms and their environments: the tenants. Made by an operator (CLI or /v1/operator);
+// a client, settlement or webhook can only belong to an environment that already exists, so a
+// mistyped name is refused rather than becoming a new, empty tenant.
+
+import { isUuid, TENANT_NAME } from '../domain/ids';
+import { isUniqueViolation, type Db } from './client';
+
+export class TenantNotFound extends Error {}
+export class TenantExists extends Error {}
+
+function checkName(kind: string, name: string): void {
+  if (!TENANT_NAME.test(name)) throw new Error(`not a ${kind} name (letters, digits, "._-", at most 64): ${JSON.stringify(name)}`);
+}
+
+/** A platform looked up by its id or its name. */
+export async function findPlatform(db: Db, idOrName: string) {
+  return isUuid(idOrName)
+    ? db.platform.findUnique({ where: { id: idOrName.toLowerCase() } })
+    : db.platform.findUnique({ where: { name: idOrName } });
+}
+
+export async function createPlatform(db: Db, name: string, environments: string[]) {
+  checkName('platform', name);
+  environments.forEach((e) => checkName('environment', e));
+  try {
+    return await db.platform.create({ data: { name, environments: { create: [...new Set(environments)].map((e) => ({ name: e })) } }, include: { environments: true } });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new TenantExists(`platform ${name} exists`);
+    throw err;
+  }
+}
+
+export async function createEnvironment(db: Db, platformIdOrName: string, name: string, rateLimitPerMinute: number | null = null) {
+  checkName('environment', name);
+  const platform = await findPlatform(db, platformIdOrName);
+  if (!platform) throw new TenantNotFound(`no platform ${platformIdOrName}`);
+  try {
+    return await db.environment.create({ data: { platformId: platform.id, name, rateLimitPerMinute } });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new TenantExists(`platform ${platform.name} has an environment ${name}`);
+    throw err;
+  }
+}
+
+/** The environment, or TenantNotFound naming what is missing. */
+export async function requireEnvironment(db: Db, platformIdOrName: string, environment: string) {
+  const platform = await findPlatform(db, platformIdOrName);
+  if (!platform) throw new TenantNotFound(`no platform ${platformIdOrName}; create it with "lockstep platforms create"`);
+  const row = await db.environment.findUnique({ where: { platformId_name: { platformId: platform.id, name: environment } } });
+  if (!row) throw new TenantNotFound(`platform ${platform.name} has no environment ${environment}; create it with "lockstep environments create"`);
+  return { platform, environment: row };
+}
+
+/** The platform and its environment, created if new: for the dev stack's and the tests' fixtures. */
+export async function ensureEnvironment(db: Db, platform: string, environment: string) {
+  const row = await db.platform.upsert({ where: { name: platform }, create: { name: platform }, update: {} });
+  await db.environment.upsert({ where: { platformId_name: { platformId: row.id, name: environment } }, create: { platformId: row.id, name: environment }, update: {} });
+  return row;
+}
+
+/** An environment's own rate limit, or null for the deployment's. */
+export async function setRateLimit(db: Db, platformIdOrName: string, environment: string, perMinute: number | null) {
+  const { platform } = await requireEnvironment(db, platformIdOrName, environment);
+  return db.environment.update({ where: { platformId_name: { platformId: platform.id, name: environment } }, data: { rateLimitPerMinute: perMinute } });
+}
+
+export async function listPlatforms(db: Db, page: { limit: number; offset: number }) {
+  const [items, total] = await Promise.all([
+    db.platform.findMany({ include: { environments: { orderBy: { createdAt: 'asc' } } }, orderBy: { createdAt: 'asc' }, take: page.limit, skip: page.offset }),
+    db.platform.count(),
+  ]);
+  return { items, total };
+}
