@@ -16,8 +16,24 @@ const run = (args: string[]) =>
     env: { ...process.env, DATABASE_URL: manifest.database_url },
   });
 
-describe('lockstep clients create', () => {
+describe('lockstep platforms, environments and clients', () => {
+  it('creates a platform and its environments once, and lists them', async () => {
+    const made = JSON.parse((await run(['platforms', 'create', 'cli-made', '--environments', 'sandbox'])).stdout);
+    expect(made).toMatchObject({ platform: 'cli-made', environments: ['sandbox'] });
+    await expect(run(['platforms', 'create', 'cli-made'])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/platform cli-made exists/) });
+    await run(['environments', 'create', '--platform', 'cli-made', '--environment', 'production']);
+    await expect(run(['environments', 'create', '--platform', 'cli-made', '--environment', 'production'])).rejects.toMatchObject({ stderr: expect.stringMatching(/has an environment production/) });
+    await run(['environments', 'rate-limit', '--platform', 'cli-made', '--environment', 'production', '--per-minute', '42']);
+    const listed = JSON.parse((await run(['platforms', 'list'])).stdout) as { platform: string; environments: unknown[] }[];
+    expect(listed.find((p) => p.platform === 'cli-made')?.environments).toEqual([
+      { name: 'sandbox', rate_limit_per_minute: 'default' },
+      { name: 'production', rate_limit_per_minute: 42 },
+    ]);
+    await expect(run(['platforms', 'create', 'bad name'])).rejects.toMatchObject({ stderr: expect.stringMatching(/not a platform name/) });
+  });
+
   it('prints a new client as JSON whose credentials get a token with exactly its scopes', async () => {
+    await run(['platforms', 'create', 'cli-platform']);
     const { stdout } = await run(['clients', 'create', '--platform', 'cli-platform', '--scopes', 'settlements:read']);
     const client = JSON.parse(stdout) as { client_id: string; client_secret: string };
     expect(client).toMatchObject({ platform: 'cli-platform', environment: 'sandbox', scopes: ['settlements:read'] });
@@ -30,7 +46,14 @@ describe('lockstep clients create', () => {
     expect((write as ApiRequestError).status).toBe(403);
   });
 
-  it('refuses unknown scopes and a missing platform', async () => {
+  it('refuses unknown scopes, a platform or environment nobody made, and a missing platform', async () => {
+    await expect(run(['clients', 'create', '--platform', 'cli-typo', '--scopes', 'settlements:read'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no platform cli-typo; create it with "lockstep platforms create"/),
+    });
+    await expect(run(['clients', 'create', '--platform', 'cli-platform', '--environment', 'prod', '--scopes', 'settlements:read'])).rejects.toMatchObject({
+      stderr: expect.stringMatching(/platform cli-platform has no environment prod/),
+    });
     await expect(run(['clients', 'create', '--platform', 'x', '--scopes', 'root'])).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/unknown scope\(s\): root/),
