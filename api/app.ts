@@ -2,7 +2,7 @@
 
 import express from 'express';
 import { activityLog } from './activityLog';
-import { authenticate, permittedEndpoint } from './auth/middleware';
+import { authenticate, permittedEndpoint, tenantScope } from './auth/middleware';
 import { rateLimit } from './auth/rateLimit';
 import { adminRoutes } from './routes/admin';
 import type { TokenService } from './auth/tokens';
@@ -35,15 +35,15 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(healthRoutes({ ...deps, log: deps.errors.log }));
   app.use(oauthRoutes(deps));
   app.use(referenceRoutes({ buildVersion: deps.errors.buildVersion }));
-  // Everything under /v1 needs a valid token and counts against its environment's rate limit;
-  // each route then asks for its scope.
-  app.use('/v1', authenticate(deps.tokens), rateLimit(deps.db, deps.rateLimitPerMinute), permittedEndpoint);
+  // Everything under /v1 needs a valid token, counts against its environment's rate limit and
+  // works in the caller's tenant view of the database; each route then asks for its scope.
+  app.use('/v1', authenticate(deps.tokens), rateLimit(deps.db, deps.rateLimitPerMinute), permittedEndpoint, tenantScope(deps.db));
   app.use(settlementRoutes(deps));
   app.use(settlementEventRoutes(deps));
   app.use(complianceDecisionRoutes(deps));
-  app.use(suppressionRoutes(deps));
+  app.use(suppressionRoutes());
   app.use(screeningRoutes(deps));
-  app.use(templateRoutes(deps));
+  app.use(templateRoutes());
   app.use(adminRoutes(deps));
   app.use(webhookRoutes(deps));
   app.use(sessionRoutes(deps));

@@ -129,7 +129,7 @@ async function main(argv: string[]): Promise<void> {
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'revoke-tokens': { type: 'boolean', default: false } } });
     const [clientId] = positionals;
     if (!clientId) throw new UsageError('a client id is required');
-    const { secret, revokedTokens } = await withDb((db) => rotateClientSecret(db, clientId, { revokeTokens: values['revoke-tokens'] }));
+    const { secret, revokedTokens } = await withDb((db) => db.$transaction((tx) => rotateClientSecret(tx, clientId, { revokeTokens: values['revoke-tokens'] })));
     process.stdout.write(`${JSON.stringify({ client_id: clientId, client_secret: secret, revoked_tokens: revokedTokens }, null, 2)}\n`);
     return;
   }

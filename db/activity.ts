@@ -1,6 +1,6 @@
 // Reading the activity log (api/activityLog.ts writes it).
 
-import type { Db } from './client';
+import type { Models } from './client';
 
 export interface ActivityFilter {
   /** Undefined for an operator, who sees every platform's entries, and those of unidentified callers. */
@@ -13,7 +13,7 @@ export interface ActivityFilter {
   offset: number;
 }
 
-export async function findActivity(db: Db, f: ActivityFilter) {
+export async function findActivity(db: Models, f: ActivityFilter) {
   const where = {
     ...(f.platformId ? { platformId: f.platformId, environment: f.environment } : {}),
     ...(f.clientId ? { clientId: f.clientId } : {}),

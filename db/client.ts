@@ -6,6 +6,13 @@ import { PrismaClient } from '../generated/prisma/client';
 
 export type Db = PrismaClient;
 
+/**
+ * A client's models and nothing else: the owner's Db, or a tenant's (db/tenant.ts), whose raw
+ * SQL and interactive transactions would escape row-level security and are left out. Code that
+ * serves either takes this.
+ */
+export type Models = Omit<Db, '$transaction' | '$queryRaw' | '$executeRaw' | '$queryRawUnsafe' | '$executeRawUnsafe' | '$extends' | '$connect' | '$disconnect' | '$on'>;
+
 export function createDb(databaseUrl: string): Db {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
 }

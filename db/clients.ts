@@ -3,7 +3,7 @@
 import { hashSecret, newClientId, newClientSecret } from '../api/auth/secrets';
 import { ENDPOINT_PATTERN, isIpRange } from '../api/auth/restrictions';
 import { isScope, type Scope } from '../api/auth/scopes';
-import type { Db } from './client';
+import type { Models } from './client';
 import { requireEnvironment } from './platforms';
 
 export interface NewClient {
@@ -22,7 +22,7 @@ export class InvalidClientSettings extends Error {}
 
 /** In an existing platform environment (TenantNotFound otherwise); nothing is written when a setting is malformed. */
 export async function createApiClient(
-  db: Db,
+  db: Models,
   input: { platform: string; environment: string; name: string; scopes: string[]; refreshPolicy?: 'issettled'; restrictions?: Restrictions },
 ): Promise<NewClient> {
   const unknown = input.scopes.filter((s) => !isScope(s));
@@ -56,7 +56,7 @@ export async function createApiClient(
 }
 
 /** A deactivated client gets no new token, and its live tokens fail at once. */
-export async function deactivateApiClient(db: Db, clientId: string): Promise<void> {
+export async function deactivateApiClient(db: Models, clientId: string): Promise<void> {
   const { count } = await db.apiClient.updateMany({ where: { clientId }, data: { active: false } });
   if (!count) throw new Error(`no client ${clientId}`);
 }
@@ -83,7 +83,7 @@ function restrictionData(r: Restrictions) {
 }
 
 /** Sets a client's restrictions (an empty list lifts one). */
-export async function restrictApiClient(db: Db, clientId: string, r: Restrictions): Promise<Required<Restrictions>> {
+export async function restrictApiClient(db: Models, clientId: string, r: Restrictions): Promise<Required<Restrictions>> {
   const data = restrictionData(r);
   const client = await db.apiClient.update({ where: { clientId }, data }).catch((err: { code?: string }) => {
     throw err.code === 'P2025' ? new Error(`no client ${clientId}`) : err;
@@ -94,19 +94,17 @@ export async function restrictApiClient(db: Db, clientId: string, r: Restriction
 /**
  * A new secret for a client, returned once; the old one stops working at once. Its live tokens
  * stay valid, so a service can rotate without an outage, unless `revokeTokens` (a leaked
- * secret): then they and their sessions fail from the next request.
+ * secret): then they and their sessions fail from the next request. Two statements: give it a
+ * transaction, so that a secret is never changed without the revocation asked for.
  */
-export async function rotateClientSecret(db: Db, clientId: string, options: { revokeTokens?: boolean } = {}): Promise<{ secret: string; revokedTokens: number }> {
+export async function rotateClientSecret(tx: Models, clientId: string, options: { revokeTokens?: boolean } = {}): Promise<{ secret: string; revokedTokens: number }> {
   const secret = newClientSecret();
-  const secretHash = await hashSecret(secret);
-  return db.$transaction(async (tx) => {
-    const { count } = await tx.apiClient.updateMany({ where: { clientId }, data: { secretHash } });
-    if (!count) throw new Error(`no client ${clientId}`);
-    if (!options.revokeTokens) return { secret, revokedTokens: 0 };
-    const revoked = await tx.accessToken.updateMany({
-      where: { clientId, revokedAt: null, expiresAt: { gt: new Date() } },
-      data: { revokedAt: new Date(), revokedReason: 'client secret rotated' },
-    });
-    return { secret, revokedTokens: revoked.count };
+  const { count } = await tx.apiClient.updateMany({ where: { clientId }, data: { secretHash: await hashSecret(secret) } });
+  if (!count) throw new Error(`no client ${clientId}`);
+  if (!options.revokeTokens) return { secret, revokedTokens: 0 };
+  const revoked = await tx.accessToken.updateMany({
+    where: { clientId, revokedAt: null, expiresAt: { gt: new Date() } },
+    data: { revokedAt: new Date(), revokedReason: 'client secret rotated' },
   });
+  return { secret, revokedTokens: revoked.count };
 }

@@ -3,7 +3,7 @@
 // mistyped name is refused rather than becoming a new, empty tenant.
 
 import { isUuid, TENANT_NAME } from '../domain/ids';
-import { isUniqueViolation, type Db } from './client';
+import { isUniqueViolation, type Models } from './client';
 
 export class TenantNotFound extends Error {}
 export class TenantExists extends Error {}
@@ -13,13 +13,13 @@ function checkName(kind: string, name: string): void {
 }
 
 /** A platform looked up by its id or its name. */
-export async function findPlatform(db: Db, idOrName: string) {
+export async function findPlatform(db: Models, idOrName: string) {
   return isUuid(idOrName)
     ? db.platform.findUnique({ where: { id: idOrName.toLowerCase() } })
     : db.platform.findUnique({ where: { name: idOrName } });
 }
 
-export async function createPlatform(db: Db, name: string, environments: string[]) {
+export async function createPlatform(db: Models, name: string, environments: string[]) {
   checkName('platform', name);
   environments.forEach((e) => checkName('environment', e));
   try {
@@ -30,7 +30,7 @@ export async function createPlatform(db: Db, name: string, environments: string[
   }
 }
 
-export async function createEnvironment(db: Db, platformIdOrName: string, name: string, rateLimitPerMinute: number | null = null) {
+export async function createEnvironment(db: Models, platformIdOrName: string, name: string, rateLimitPerMinute: number | null = null) {
   checkName('environment', name);
   const platform = await findPlatform(db, platformIdOrName);
   if (!platform) throw new TenantNotFound(`no platform ${platformIdOrName}`);
@@ -43,7 +43,7 @@ export async function createEnvironment(db: Db, platformIdOrName: string, name: 
 }
 
 /** The environment, or TenantNotFound naming what is missing. */
-export async function requireEnvironment(db: Db, platformIdOrName: string, environment: string) {
+export async function requireEnvironment(db: Models, platformIdOrName: string, environment: string) {
   const platform = await findPlatform(db, platformIdOrName);
   if (!platform) throw new TenantNotFound(`no platform ${platformIdOrName}; create it with "lockstep platforms create"`);
   const row = await db.environment.findUnique({ where: { platformId_name: { platformId: platform.id, name: environment } } });
@@ -52,19 +52,19 @@ export async function requireEnvironment(db: Db, platformIdOrName: string, envir
 }
 
 /** The platform and its environment, created if new: for the dev stack's and the tests' fixtures. */
-export async function ensureEnvironment(db: Db, platform: string, environment: string) {
+export async function ensureEnvironment(db: Models, platform: string, environment: string) {
   const row = await db.platform.upsert({ where: { name: platform }, create: { name: platform }, update: {} });
   await db.environment.upsert({ where: { platformId_name: { platformId: row.id, name: environment } }, create: { platformId: row.id, name: environment }, update: {} });
   return row;
 }
 
 /** An environment's own rate limit, or null for the deployment's. */
-export async function setRateLimit(db: Db, platformIdOrName: string, environment: string, perMinute: number | null) {
+export async function setRateLimit(db: Models, platformIdOrName: string, environment: string, perMinute: number | null) {
   const { platform } = await requireEnvironment(db, platformIdOrName, environment);
   return db.environment.update({ where: { platformId_name: { platformId: platform.id, name: environment } }, data: { rateLimitPerMinute: perMinute } });
 }
 
-export async function listPlatforms(db: Db, page: { limit: number; offset: number }) {
+export async function listPlatforms(db: Models, page: { limit: number; offset: number }) {
   const [items, total] = await Promise.all([
     db.platform.findMany({ include: { environments: { orderBy: { createdAt: 'asc' } } }, orderBy: { createdAt: 'asc' }, take: page.limit, skip: page.offset }),
     db.platform.count(),

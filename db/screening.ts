@@ -2,9 +2,10 @@
 
 import type { Thresholds } from '../compliance/thresholds';
 import type { Db } from './client';
+import type { Tenant } from './tenant';
 
 /** The platform environment's own thresholds, else the deployment's defaults. */
-export async function thresholdsFor(db: Db, scope: { platformId: string; environment: string }, defaults: Thresholds): Promise<Thresholds> {
+export async function thresholdsFor(db: Db, scope: Tenant, defaults: Thresholds): Promise<Thresholds> {
   const policy = await db.screeningPolicy.findUnique({ where: { platformId_environment: scope } });
   return policy ? { review: policy.reviewThreshold, fail: policy.failThreshold } : defaults;
 }

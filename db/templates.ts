@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { isUuid } from '../domain/ids';
 import { BUILT_IN_TEMPLATES, type Template, type TemplateConfig } from '../domain/template';
 import type { Prisma } from '../generated/prisma/client';
-import { isUniqueViolation, type Db } from './client';
+import { isUniqueViolation, type Db, type Models } from './client';
 
 export interface TemplateOwner {
   platformId: string;
@@ -49,7 +49,7 @@ export async function ensureBuiltInTemplates(db: Db): Promise<void> {
 }
 
 /** A version (the latest unless one is asked for) of a template named by id or slug, if the owner may see it. */
-export async function findTemplate(db: Db, owner: TemplateOwner, idOrSlug: string, version?: number): Promise<StoredTemplate | undefined> {
+export async function findTemplate(db: Models, owner: TemplateOwner, idOrSlug: string, version?: number): Promise<StoredTemplate | undefined> {
   const row = await db.settlementTemplate.findFirst({
     where: { AND: [visibleTo(owner), named(idOrSlug), version ? { version } : {}] },
     // The owner's own template before a built-in that later took the same slug.
@@ -61,7 +61,7 @@ export async function findTemplate(db: Db, owner: TemplateOwner, idOrSlug: strin
 // Saved versions never change, so a version once read can be kept for the process's life.
 const versions = new Map<string, Promise<StoredTemplate>>();
 
-export function findTemplateVersion(db: Db, id: string, version: number): Promise<StoredTemplate> {
+export function findTemplateVersion(db: Models, id: string, version: number): Promise<StoredTemplate> {
   const key = `${id}@${version}`;
   let found = versions.get(key);
   if (!found) {
@@ -73,13 +73,13 @@ export function findTemplateVersion(db: Db, id: string, version: number): Promis
 }
 
 /** The latest version of every template the owner may see, built-ins first. */
-export async function listTemplates(db: Db, owner: TemplateOwner, page: { limit: number; offset: number }) {
+export async function listTemplates(db: Models, owner: TemplateOwner, page: { limit: number; offset: number }) {
   const rows = await db.settlementTemplate.findMany({ where: visibleTo(owner), orderBy: [{ id: 'asc' }, { version: 'desc' }], distinct: ['id'] });
   const latest = rows.map(fromRow).sort((a, b) => Number(b.builtIn) - Number(a.builtIn) || a.slug.localeCompare(b.slug));
   return { items: latest.slice(page.offset, page.offset + page.limit), total: latest.length };
 }
 
-export async function createTemplate(db: Db, owner: TemplateOwner, input: { slug: string; name: string; config: TemplateConfig }): Promise<StoredTemplate> {
+export async function createTemplate(db: Models, owner: TemplateOwner, input: { slug: string; name: string; config: TemplateConfig }): Promise<StoredTemplate> {
   // Only the owner's own slugs and the built-ins' are taken: another platform's are none of its business.
   if (await db.settlementTemplate.findFirst({ where: { AND: [visibleTo(owner), { slug: input.slug }] } })) {
     throw new TemplateConflictError(`a template with slug "${input.slug}" exists; publish a new version of it instead`);
@@ -89,7 +89,7 @@ export async function createTemplate(db: Db, owner: TemplateOwner, input: { slug
 
 /** The next version of a template the owner published; built-ins and others' templates cannot be changed. */
 export async function publishVersion(
-  db: Db,
+  db: Models,
   owner: TemplateOwner,
   current: StoredTemplate,
   input: { name?: string; config: TemplateConfig },
@@ -97,7 +97,7 @@ export async function publishVersion(
   return saveVersion(db, owner, { id: current.id, version: current.version + 1, slug: current.slug, name: input.name ?? current.name, config: input.config });
 }
 
-async function saveVersion(db: Db, owner: TemplateOwner, t: { id: string; version: number; slug: string; name: string; config: TemplateConfig }) {
+async function saveVersion(db: Models, owner: TemplateOwner, t: { id: string; version: number; slug: string; name: string; config: TemplateConfig }) {
   try {
     const row = await db.settlementTemplate.create({
       data: { ...t, config: t.config as object, platformId: owner.platformId, environment: owner.environment },

@@ -4,7 +4,8 @@
 // a slow or dead receiver never touches a settlement.
 
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/client';
+import type { Models } from '../db/client';
+import type { Tenant } from '../db/tenant';
 import type { Prisma } from '../generated/prisma/client';
 import { envelope, eventNamesFor, TEST_EVENT, wants, type SettlementEventData, type TransitionFacts } from './events';
 
@@ -44,15 +45,14 @@ export async function queueTransitionEvents(
   for (const name of names) await queueEvent(tx, scope, name, data, endpoints.filter((e) => wants(e.events, name)));
 }
 
-/** A test.ping for one endpoint, whatever it subscribes to. */
-export async function queueTestPing(db: Db, endpoint: { id: string; platformId: string; environment: string }) {
-  return db.$transaction((tx) =>
-    queueEvent(tx, { platformId: endpoint.platformId, environment: endpoint.environment, settlementId: null }, TEST_EVENT, { endpoint_id: endpoint.id, timestamp: new Date().toISOString() }, [endpoint]),
-  );
+/** A test.ping for one endpoint, whatever it subscribes to; the event and its delivery in one transaction, `tx`. */
+export async function queueTestPing(tx: Tx, endpoint: Tenant & { id: string }) {
+  const scope = { platformId: endpoint.platformId, environment: endpoint.environment, settlementId: null };
+  return queueEvent(tx, scope, TEST_EVENT, { endpoint_id: endpoint.id, timestamp: new Date().toISOString() }, [endpoint]);
 }
 
 /** Sends a past event to one endpoint again, as a new delivery with a fresh schedule. */
-export async function requeueEvent(db: Db, event: { id: string; seq: bigint; settlementId: string | null }, endpointId: string): Promise<string> {
+export async function requeueEvent(db: Models, event: { id: string; seq: bigint; settlementId: string | null }, endpointId: string): Promise<string> {
   const delivery = await db.webhookDelivery.create({ data: { endpointId, eventId: event.id, eventSeq: event.seq, settlementId: event.settlementId } });
   return delivery.id;
 }

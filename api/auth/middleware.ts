@@ -1,4 +1,6 @@
 import type { RequestHandler } from 'express';
+import type { Db, Models } from '../../db/client';
+import { tenantDb } from '../../db/tenant';
 import { forbidden, unauthorized } from '../errors';
 import { endpointPermitted, ipAllowed } from './restrictions';
 import type { Scope } from './scopes';
@@ -7,6 +9,8 @@ import { InvalidTokenError, type AuthContext, type TokenService } from './tokens
 declare module 'express-serve-static-core' {
   interface Request {
     auth?: AuthContext;
+    /** The caller's tenant view of the database (row-level security). */
+    tenantDb?: Models;
   }
 }
 
@@ -34,6 +38,19 @@ export const permittedEndpoint: RequestHandler = (req, _res, next) => {
   if (auth.endpoints.length && !endpointPermitted(auth.endpoints, req.method, path)) throw forbidden(`This client may not call ${req.method} ${path}`);
   next();
 };
+
+/** Everything a route reads or writes for its caller goes through the caller's tenant view. */
+export function tenantScope(db: Db): RequestHandler {
+  return (req, _res, next) => {
+    req.tenantDb = tenantDb(db, callerOf(req));
+    next();
+  };
+}
+
+export function tenantDbOf(req: { tenantDb?: Models }): Models {
+  if (!req.tenantDb) throw unauthorized('Not authenticated');
+  return req.tenantDb;
+}
 
 export function requireScope(scope: Scope): RequestHandler {
   return (req, _res, next) => {

@@ -1,7 +1,7 @@
 // Operator tools over HTTP (scope `admin`), limited to the caller's platform environment.
 
 import { Router } from 'express';
-import { callerOf, requireScope } from '../auth/middleware';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
 import { conflict, notFound } from '../errors';
 import { findActivity } from '../../db/activity';
 import { activityQuery, reasonBody, stuckQuery } from '../schemas';
@@ -15,14 +15,14 @@ export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
   router.get('/v1/admin/settlements/stuck', requireScope('admin'), async (req, res) => {
     const q = parseOr422(stuckQuery, req.query, 'query');
     const caller = callerOf(req);
-    const { items, total } = await findStuck(deps.db, caller, q.idle_minutes * 60_000, q);
+    const { items, total } = await findStuck(tenantDbOf(req), caller, q.idle_minutes * 60_000, q);
     res.json({ items, total, limit: q.limit, offset: q.offset });
   });
 
   router.get('/v1/admin/activity', requireScope('admin'), async (req, res) => {
     const q = parseOr422(activityQuery, req.query, 'query');
     const { platformId, environment } = callerOf(req);
-    const { items, total } = await findActivity(deps.db, {
+    const { items, total } = await findActivity(tenantDbOf(req), {
       platformId,
       environment,
       clientId: q.client_id,
@@ -44,13 +44,13 @@ export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
       const { reason } = parseOr422(reasonBody, req.body ?? {}, 'body');
       let outcome: string;
       try {
-        outcome = await operate(deps, caller, id, reason, caller.clientId);
+        outcome = await operate({ ...deps, db: tenantDbOf(req) }, caller, id, reason, caller.clientId);
       } catch (err) {
         if (err instanceof SettlementNotFound) throw notFound(`Settlement ${id}`);
         if (err instanceof OperationRefused) throw conflict('operation_refused', err.message);
         throw err;
       }
-      const settlement = await findSettlement(deps.db, caller, id);
+      const settlement = await findSettlement(tenantDbOf(req), caller, id);
       // The rollback runs in a workflow: accepted now, finished when the settlement reaches its failure state.
       res.status(outcome === 'already_rolled_back' ? 200 : 202).json({ outcome, settlement: await presentSettlement(deps, settlement!) });
     });

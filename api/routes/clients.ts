@@ -3,9 +3,10 @@
 // is shown once, when created or rotated; only its hash is kept.
 
 import { Router } from 'express';
-import type { Db } from '../../db/client';
+import type { Db, Models } from '../../db/client';
+import { withTenant, type Tenant } from '../../db/tenant';
 import { createApiClient, InvalidClientSettings, restrictApiClient, rotateClientSecret, type Restrictions } from '../../db/clients';
-import { callerOf, requireScope } from '../auth/middleware';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
 import { notFound, validationFailed } from '../errors';
 import { createClientSchema, pageQuery, rotateClientSecretSchema, updateClientSchema } from '../schemas';
 import { parseOr422 } from '../validation';
@@ -41,19 +42,19 @@ export async function settingsOr422<T>(work: () => Promise<T>): Promise<T> {
 
 export function clientRoutes(deps: { db: Db }): Router {
   const router = Router();
-  const { db } = deps;
 
-  async function requireClient(caller: { platformId: string; environment: string }, clientId: string): Promise<ClientRow> {
+  async function requireClient(db: Models, caller: Tenant, clientId: string): Promise<ClientRow> {
     const found = await db.apiClient.findFirst({ where: { clientId, platformId: caller.platformId, environment: caller.environment } });
     if (!found) throw notFound(`Client ${clientId}`);
     return found;
   }
 
-  async function restrict(clientId: string, r: { ip_ranges?: string[]; endpoints?: string[]; wallets?: string[] }) {
+  async function restrict(db: Models, clientId: string, r: { ip_ranges?: string[]; endpoints?: string[]; wallets?: string[] }) {
     await settingsOr422(() => restrictApiClient(db, clientId, restrictionsOf(r)));
   }
 
   router.get(BASE, requireScope('admin'), async (req, res) => {
+    const db = tenantDbOf(req);
     const { platformId, environment } = callerOf(req);
     const q = parseOr422(pageQuery, req.query, 'query');
     const where = { platformId, environment };
@@ -65,6 +66,7 @@ export function clientRoutes(deps: { db: Db }): Router {
   });
 
   router.post(BASE, requireScope('admin'), async (req, res) => {
+    const db = tenantDbOf(req);
     const caller = callerOf(req);
     const body = parseOr422(createClientSchema, req.body ?? {}, 'body');
     // No escalation: a client gets at most the scopes of the token that creates it.
@@ -73,24 +75,26 @@ export function clientRoutes(deps: { db: Db }): Router {
     const created = await settingsOr422(() =>
       createApiClient(db, { platform: caller.platformId, environment: caller.environment, name: body.name, scopes: body.scopes, refreshPolicy: body.refresh_policy, restrictions: restrictionsOf(body) }),
     );
-    const client = await requireClient(caller, created.client_id);
+    const client = await requireClient(db, caller, created.client_id);
     res.status(201).set('Cache-Control', 'no-store').json({ ...presentClient(client), client_secret: created.client_secret });
   });
 
   router.patch(`${BASE}/:clientId`, requireScope('admin'), async (req, res) => {
+    const db = tenantDbOf(req);
     const caller = callerOf(req);
-    const client = await requireClient(caller, String(req.params.clientId));
+    const client = await requireClient(db, caller, String(req.params.clientId));
     const body = parseOr422(updateClientSchema, req.body ?? {}, 'body');
-    await restrict(client.clientId, body);
+    await restrict(db, client.clientId, body);
     // Deactivation takes effect at once: the client's live tokens fail from the next request.
     if (body.active !== undefined) await db.apiClient.update({ where: { clientId: client.clientId }, data: { active: body.active } });
-    res.json(presentClient(await requireClient(caller, client.clientId)));
+    res.json(presentClient(await requireClient(db, caller, client.clientId)));
   });
 
   router.post(`${BASE}/:clientId/rotate-secret`, requireScope('admin'), async (req, res) => {
-    const client = await requireClient(callerOf(req), String(req.params.clientId));
+    const db = tenantDbOf(req);
+    const client = await requireClient(db, callerOf(req), String(req.params.clientId));
     const body = parseOr422(rotateClientSecretSchema, req.body ?? {}, 'body');
-    const { secret, revokedTokens } = await rotateClientSecret(db, client.clientId, { revokeTokens: body.revoke_tokens });
+    const { secret, revokedTokens } = await withTenant(deps.db, callerOf(req), (tx) => rotateClientSecret(tx, client.clientId, { revokeTokens: body.revoke_tokens }));
     res.set('Cache-Control', 'no-store').json({ client_id: client.clientId, client_secret: secret, revoked_tokens: revokedTokens });
   });
   return router;

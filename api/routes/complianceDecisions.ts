@@ -6,7 +6,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { Router } from 'express';
 import type { Db } from '../../db/client';
 import { complianceDecisionUpdate, NOT_AWAITING_DECISION, workflowIdFor } from '../../workflows/names';
-import { callerOf, requireScope } from '../auth/middleware';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
 import { conflict } from '../errors';
 import { complianceDecisionSchema } from '../schemas';
 import { findSettlement, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present';
@@ -16,7 +16,7 @@ export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal:
   const router = Router();
   router.post('/v1/settlements/:id/compliance-decision', requireScope('settlements:write'), async (req, res) => {
     const caller = callerOf(req);
-    const settlement = await requireSettlement(deps.db, caller, String(req.params.id));
+    const settlement = await requireSettlement(tenantDbOf(req), caller, String(req.params.id));
     const body = parseOr422(complianceDecisionSchema, req.body ?? {}, 'body');
     try {
       await deps.temporal.workflow.getHandle(workflowIdFor(settlement.id)).executeUpdate(complianceDecisionUpdate, {
@@ -27,7 +27,7 @@ export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal:
       if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) throw conflict('not_awaiting_decision', NOT_AWAITING_DECISION);
       throw err;
     }
-    const after = await findSettlement(deps.db, caller, settlement.id);
+    const after = await findSettlement(tenantDbOf(req), caller, settlement.id);
     res.json(await presentSettlement(deps, after!));
   });
   return router;

@@ -8,7 +8,7 @@ import type { ScreeningResult } from '../../compliance/screening';
 import type { Thresholds } from '../../compliance/thresholds';
 import type { Db } from '../../db/client';
 import type { partyScreeningWorkflow } from '../../workflows/partyScreening';
-import { callerOf, requireScope } from '../auth/middleware';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
 import { ApiError } from '../errors';
 import { adHocScreeningSchema, thresholdsSchema } from '../schemas';
 import { parseOr422 } from '../validation';
@@ -59,15 +59,16 @@ const SCREENING_TIMEOUT = '20 seconds';
 
 export function screeningRoutes(deps: ScreeningDeps): Router {
   const router = Router();
-  const { db } = deps;
 
   router.get('/v1/compliance/thresholds', requireScope('settlements:read'), async (req, res) => {
+    const db = tenantDbOf(req);
     const { platformId, environment } = callerOf(req);
     const policy = await db.screeningPolicy.findUnique({ where: { platformId_environment: { platformId, environment } } });
     res.json(presentThresholds(policy, deps.defaultThresholds));
   });
 
   router.put('/v1/compliance/thresholds', requireScope('admin'), async (req, res) => {
+    const db = tenantDbOf(req);
     const { platformId, environment, clientId } = callerOf(req);
     const body = parseOr422(thresholdsSchema, req.body ?? {}, 'body');
     const data = { reviewThreshold: body.review_threshold, failThreshold: body.fail_threshold, updatedBy: clientId };

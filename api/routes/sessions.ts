@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import type { Db } from '../../db/client';
 import { isUuid } from '../../domain/ids';
-import { callerOf } from '../auth/middleware';
+import { callerOf, tenantDbOf } from '../auth/middleware';
 import type { TokenService } from '../auth/tokens';
 import { forbidden, notFound, validationFailed } from '../errors';
 import { createSessionSchema } from '../schemas';
@@ -25,12 +25,12 @@ export function sessionRoutes(deps: { db: Db; tokens: TokenService }): Router {
     if (extra.length) throw validationFailed([{ loc: ['body', 'scopes'], msg: `not held by this token: ${extra.join(', ')}`, type: 'value_error' }]);
     if (body.settlement_ids) {
       const ids = body.settlement_ids.map((id) => id.toLowerCase());
-      const visible = await deps.db.settlement.findMany({ where: { AND: [settlementWhere(caller), { id: { in: ids } }] }, select: { id: true } });
+      const visible = await tenantDbOf(req).settlement.findMany({ where: { AND: [settlementWhere(caller), { id: { in: ids } }] }, select: { id: true } });
       const unknown = ids.filter((id) => !visible.some((v) => v.id === id));
       if (unknown.length) throw validationFailed([{ loc: ['body', 'settlement_ids'], msg: `no such settlements: ${unknown.join(', ')}`, type: 'value_error' }]);
     }
     // A session never outlives the token that made it.
-    const parent = await deps.db.accessToken.findUniqueOrThrow({ where: { jti: caller.jti } });
+    const parent = await tenantDbOf(req).accessToken.findUniqueOrThrow({ where: { jti: caller.jti } });
     const expiresAt = new Date(Math.min(Date.now() + body.ttl_seconds * 1000, parent.expiresAt.getTime()));
     const settlementIds = body.settlement_ids?.map((id) => id.toLowerCase()) ?? [];
     const metadata = body.metadata ?? null;
@@ -53,7 +53,7 @@ export function sessionRoutes(deps: { db: Db; tokens: TokenService }): Router {
   router.delete('/v1/sessions/:id', async (req, res) => {
     const caller = callerOf(req);
     const id = String(req.params.id);
-    const session = isUuid(id) ? await deps.db.accessToken.findFirst({ where: { jti: id, kind: 'session', clientId: caller.clientId } }) : null;
+    const session = isUuid(id) ? await tenantDbOf(req).accessToken.findFirst({ where: { jti: id, kind: 'session', clientId: caller.clientId } }) : null;
     if (!session) throw notFound(`Session ${id}`);
     await deps.tokens.revoke(session.jti, `session revoked by ${caller.clientId}`);
     res.status(204).end();

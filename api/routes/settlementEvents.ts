@@ -3,7 +3,8 @@
 import { Router } from 'express';
 import { eventContent, verifyTrail } from '../../db/auditTrail';
 import type { Db } from '../../db/client';
-import { callerOf, requireScope } from '../auth/middleware';
+import { withTenant } from '../../db/tenant';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
 import { pageQuery } from '../schemas';
 import { requireSettlement } from '../settlements/present';
 import { parseOr422 } from '../validation';
@@ -12,12 +13,13 @@ export function settlementEventRoutes(deps: { db: Db }): Router {
   const router = Router();
 
   router.get('/v1/settlements/:id/events', requireScope('settlements:read'), async (req, res) => {
-    const settlementId = (await requireSettlement(deps.db, callerOf(req), String(req.params.id))).id;
+    const caller = callerOf(req);
+    const settlementId = (await requireSettlement(tenantDbOf(req), caller, String(req.params.id))).id;
     const { limit, offset } = parseOr422(pageQuery, req.query, 'query');
-    const [events, total] = await deps.db.$transaction([
-      deps.db.settlementEvent.findMany({ where: { settlementId }, orderBy: { sequence: 'asc' }, take: limit, skip: offset }),
-      deps.db.settlementEvent.count({ where: { settlementId } }),
-    ]);
+    // One snapshot, so that the page and the total agree while events are being added.
+    const [events, total] = await withTenant(deps.db, caller, (tx) =>
+      Promise.all([tx.settlementEvent.findMany({ where: { settlementId }, orderBy: { sequence: 'asc' }, take: limit, skip: offset }), tx.settlementEvent.count({ where: { settlementId } })]),
+    );
     res.json({
       items: events.map((e) => ({ id: e.id, ...eventContent(e), content_hash: e.contentHash })),
       total,
@@ -27,8 +29,9 @@ export function settlementEventRoutes(deps: { db: Db }): Router {
   });
 
   router.get('/v1/settlements/:id/events/verify', requireScope('settlements:read'), async (req, res) => {
-    const settlementId = (await requireSettlement(deps.db, callerOf(req), String(req.params.id))).id;
-    const events = await deps.db.settlementEvent.findMany({ where: { settlementId } });
+    const db = tenantDbOf(req);
+    const settlementId = (await requireSettlement(db, callerOf(req), String(req.params.id))).id;
+    const events = await db.settlementEvent.findMany({ where: { settlementId } });
     res.json({ settlement_id: settlementId, ...verifyTrail(events) });
   });
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { callerOf, requireScope } from '../auth/middleware';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
 import { forbidden, unsupportedMediaType } from '../errors';
 import { createSettlementSchema, listSettlementsQuery } from '../schemas';
 import { createSettlement, type CreateDeps } from '../settlements/create';
@@ -18,15 +18,16 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
     if (wallets.size && !body.parties.some((p) => wallets.has(p.wallet_address.toLowerCase()))) {
       throw forbidden('This client may only create settlements involving its allowed wallets');
     }
-    const { created, id } = await createSettlement(deps, caller, body);
+    const db = tenantDbOf(req);
+    const { created, id } = await createSettlement(deps, db, caller, body);
     // An idempotent repeat may name a settlement this caller cannot see: not found, as any other.
-    res.status(created ? 201 : 200).json(await presentSettlement(deps, await requireSettlement(deps.db, caller, id)));
+    res.status(created ? 201 : 200).json(await presentSettlement(deps, await requireSettlement(db, caller, id)));
   });
 
   router.get('/v1/settlements', requireScope('settlements:read'), async (req, res) => {
     const caller = callerOf(req);
     const query = parseOr422(listSettlementsQuery, req.query, 'query');
-    const { items, total } = await listSettlements(deps.db, caller, query);
+    const { items, total } = await listSettlements(tenantDbOf(req), caller, query);
     res.json({
       items: await Promise.all(items.map((s) => presentSettlement(deps, s))),
       total,
@@ -37,7 +38,7 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
 
   router.get('/v1/settlements/:id', requireScope('settlements:read'), async (req, res) => {
     const caller = callerOf(req);
-    res.json(await presentSettlement(deps, await requireSettlement(deps.db, caller, String(req.params.id))));
+    res.json(await presentSettlement(deps, await requireSettlement(tenantDbOf(req), caller, String(req.params.id))));
   });
 
   return router;

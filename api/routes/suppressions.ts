@@ -5,8 +5,9 @@
 
 import { Router } from 'express';
 import { partyKey, type ScreeningMatch } from '../../compliance/screening';
-import { isUniqueViolation, type Db } from '../../db/client';
-import { callerOf, requireScope } from '../auth/middleware';
+import { isUniqueViolation, type Models } from '../../db/client';
+import type { Tenant } from '../../db/tenant';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
 import { notFound, validationFailed } from '../errors';
 import { revokeSuppressionSchema, suppressionListQuery, suppressionSchema } from '../schemas';
 import { requireSettlement } from '../settlements/present';
@@ -17,15 +18,14 @@ const refuse = (field: string, msg: string) => validationFailed([{ loc: ['body',
 
 const withHistory = { events: { orderBy: { createdAt: 'asc' as const } } };
 
-type Caller = { platformId: string; environment: string };
 type SuppressionRow = NonNullable<Awaited<ReturnType<typeof findSuppression>>>;
 
-function findSuppression(db: Db, caller: Caller, id: string) {
+function findSuppression(db: Models, caller: Tenant, id: string) {
   if (!isUuid(id)) return Promise.resolve(null);
   return db.screeningSuppression.findFirst({ where: { id, platformId: caller.platformId, environment: caller.environment }, include: withHistory });
 }
 
-async function requireSuppression(db: Db, caller: Caller, id: string): Promise<SuppressionRow> {
+async function requireSuppression(db: Models, caller: Tenant, id: string): Promise<SuppressionRow> {
   const found = await findSuppression(db, caller, id);
   if (!found) throw notFound(`Suppression ${id}`);
   return found;
@@ -49,11 +49,11 @@ const present = (s: SuppressionRow) => ({
 type TrailMatch = Omit<ScreeningMatch, 'exact'> & { exact?: boolean };
 const isExact = (m: TrailMatch) => m.exact ?? (m.layer === 'wallet' || m.score >= 1);
 
-export function suppressionRoutes(deps: { db: Db }): Router {
+export function suppressionRoutes(): Router {
   const router = Router();
-  const { db } = deps;
 
   router.post('/v1/compliance/suppressions', requireScope('settlements:write'), async (req, res) => {
+    const db = tenantDbOf(req);
     const caller = callerOf(req);
     const body = parseOr422(suppressionSchema, req.body ?? {}, 'body');
     const settlement = await requireSettlement(db, caller, body.settlement_id);
@@ -109,6 +109,7 @@ export function suppressionRoutes(deps: { db: Db }): Router {
   });
 
   router.get('/v1/compliance/suppressions', requireScope('settlements:read'), async (req, res) => {
+    const db = tenantDbOf(req);
     const caller = callerOf(req);
     const q = parseOr422(suppressionListQuery, req.query, 'query');
     const where = {
@@ -124,10 +125,12 @@ export function suppressionRoutes(deps: { db: Db }): Router {
   });
 
   router.get('/v1/compliance/suppressions/:id', requireScope('settlements:read'), async (req, res) => {
+    const db = tenantDbOf(req);
     res.json(present(await requireSuppression(db, callerOf(req), String(req.params.id))));
   });
 
   router.post('/v1/compliance/suppressions/:id/revoke', requireScope('settlements:write'), async (req, res) => {
+    const db = tenantDbOf(req);
     const caller = callerOf(req);
     // Another environment's suppression is 404 whatever the body says.
     const found = await requireSuppression(db, caller, String(req.params.id));

@@ -2,10 +2,9 @@
 
 import { Router } from 'express';
 import { createTemplate, findTemplate, listTemplates, publishVersion, TemplateConflictError, type StoredTemplate } from '../../db/templates';
-import type { Db } from '../../db/client';
 import type { TemplateConfig } from '../../domain/template';
 import { templateProblems } from '../../domain/templateValidation';
-import { callerOf, requireScope } from '../auth/middleware';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { createTemplateSchema, pageQuery, publishVersionSchema, templateVersionQuery } from '../schemas';
 import { parseOr422 } from '../validation';
@@ -25,18 +24,18 @@ const onConflict = (err: unknown): never => {
   throw err;
 };
 
-export function templateRoutes(deps: { db: Db }): Router {
+export function templateRoutes(): Router {
   const router = Router();
 
   router.get('/v1/settlement-templates', requireScope('templates:read'), async (req, res) => {
     const page = parseOr422(pageQuery, req.query, 'query');
-    const { items, total } = await listTemplates(deps.db, callerOf(req), page);
+    const { items, total } = await listTemplates(tenantDbOf(req), callerOf(req), page);
     res.json({ items: items.map(presentTemplate), total, ...page });
   });
 
   router.get('/v1/settlement-templates/:idOrSlug', requireScope('templates:read'), async (req, res) => {
     const { version } = parseOr422(templateVersionQuery, req.query, 'query');
-    const found = await findTemplate(deps.db, callerOf(req), String(req.params.idOrSlug), version);
+    const found = await findTemplate(tenantDbOf(req), callerOf(req), String(req.params.idOrSlug), version);
     if (!found) throw notFound(`Template ${req.params.idOrSlug}${version ? ` version ${version}` : ''}`);
     res.json(presentTemplate(found));
   });
@@ -44,18 +43,18 @@ export function templateRoutes(deps: { db: Db }): Router {
   router.post('/v1/settlement-templates', requireScope('templates:write'), async (req, res) => {
     const body = parseOr422(createTemplateSchema, req.body ?? {}, 'body');
     assertValid(body.config);
-    const created = await createTemplate(deps.db, callerOf(req), body).catch(onConflict);
+    const created = await createTemplate(tenantDbOf(req), callerOf(req), body).catch(onConflict);
     res.status(201).json(presentTemplate(created));
   });
 
   router.post('/v1/settlement-templates/:idOrSlug/versions', requireScope('templates:write'), async (req, res) => {
     const caller = callerOf(req);
-    const current = await findTemplate(deps.db, caller, String(req.params.idOrSlug));
+    const current = await findTemplate(tenantDbOf(req), caller, String(req.params.idOrSlug));
     if (!current) throw notFound(`Template ${req.params.idOrSlug}`);
     if (current.builtIn) throw forbidden('Built-in templates cannot be changed; create your own template instead');
     const body = parseOr422(publishVersionSchema, req.body ?? {}, 'body');
     assertValid(body.config);
-    res.status(201).json(presentTemplate(await publishVersion(deps.db, caller, current, body).catch(onConflict)));
+    res.status(201).json(presentTemplate(await publishVersion(tenantDbOf(req), caller, current, body).catch(onConflict)));
   });
 
   return router;

@@ -2,13 +2,14 @@
 // (shown once), test pings, rotation with a 24-hour overlap, and delivery logs with resend.
 
 import { Router } from 'express';
-import type { Db } from '../../db/client';
+import type { Db, Models } from '../../db/client';
+import { withTenant, type Tenant } from '../../db/tenant';
 import { isUuid } from '../../domain/ids';
 import { queueTestPing, requeueEvent } from '../../webhooks/outbox';
 import { sealSecret } from '../../db/secretBox';
 import { newSecret } from '../../webhooks/secrets';
 import { checkUrl, UnsafeUrlError, type UrlPolicy } from '../../webhooks/urlGuard';
-import { callerOf, requireScope } from '../auth/middleware';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
 import { notFound, validationFailed } from '../errors';
 import { createWebhookSchema, deliveryListQuery, eventFeedQuery, pageQuery, updateWebhookSchema } from '../schemas';
 import { parseOr422 } from '../validation';
@@ -22,7 +23,6 @@ const SCOPE = 'platform:webhooks:manage';
 const ROTATION_OVERLAP_MS = 24 * 3600_000;
 const BASE = '/v1/platforms/me/webhooks';
 
-type Caller = { platformId: string; environment: string };
 type EndpointRow = NonNullable<Awaited<ReturnType<Db['webhookEndpoint']['findFirst']>>>;
 
 const present = (e: EndpointRow) => ({
@@ -39,9 +39,8 @@ const present = (e: EndpointRow) => ({
 
 export function webhookRoutes(deps: WebhookDeps): Router {
   const router = Router();
-  const { db } = deps;
 
-  async function requireEndpoint(caller: Caller, id: string): Promise<EndpointRow> {
+  async function requireEndpoint(db: Models, caller: Tenant, id: string): Promise<EndpointRow> {
     const found = isUuid(id) ? await db.webhookEndpoint.findFirst({ where: { id, platformId: caller.platformId, environment: caller.environment } }) : null;
     if (!found) throw notFound(`Webhook endpoint ${id}`);
     return found;
@@ -58,6 +57,7 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   }
 
   router.post(BASE, requireScope(SCOPE), async (req, res) => {
+    const db = tenantDbOf(req);
     const caller = callerOf(req);
     const body = parseOr422(createWebhookSchema, req.body ?? {}, 'body');
     const url = await safeUrl(body.url, caller.environment);
@@ -77,6 +77,7 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   });
 
   router.get(BASE, requireScope(SCOPE), async (req, res) => {
+    const db = tenantDbOf(req);
     const caller = callerOf(req);
     const q = parseOr422(pageQuery, req.query, 'query');
     const where = { platformId: caller.platformId, environment: caller.environment };
@@ -88,12 +89,13 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   });
 
   router.get(`${BASE}/:id`, requireScope(SCOPE), async (req, res) => {
-    res.json(present(await requireEndpoint(callerOf(req), String(req.params.id))));
+    res.json(present(await requireEndpoint(tenantDbOf(req), callerOf(req), String(req.params.id))));
   });
 
   router.patch(`${BASE}/:id`, requireScope(SCOPE), async (req, res) => {
+    const db = tenantDbOf(req);
     const caller = callerOf(req);
-    const endpoint = await requireEndpoint(caller, String(req.params.id));
+    const endpoint = await requireEndpoint(db, caller, String(req.params.id));
     const body = parseOr422(updateWebhookSchema, req.body ?? {}, 'body');
     const updated = await db.webhookEndpoint.update({
       where: { id: endpoint.id },
@@ -109,20 +111,23 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   });
 
   router.delete(`${BASE}/:id`, requireScope(SCOPE), async (req, res) => {
-    const endpoint = await requireEndpoint(callerOf(req), String(req.params.id));
+    const db = tenantDbOf(req);
+    const endpoint = await requireEndpoint(db, callerOf(req), String(req.params.id));
     // Its pending deliveries and logs go with it.
     await db.webhookEndpoint.delete({ where: { id: endpoint.id } });
     res.status(204).end();
   });
 
   router.post(`${BASE}/:id/test`, requireScope(SCOPE), async (req, res) => {
-    const endpoint = await requireEndpoint(callerOf(req), String(req.params.id));
-    const { eventId, deliveryIds } = await queueTestPing(db, endpoint);
+    const caller = callerOf(req);
+    const endpoint = await requireEndpoint(tenantDbOf(req), caller, String(req.params.id));
+    const { eventId, deliveryIds } = await withTenant(deps.db, caller, (tx) => queueTestPing(tx, endpoint));
     res.status(202).json({ event_id: eventId, delivery_id: deliveryIds[0] });
   });
 
   router.post(`${BASE}/:id/rotate-secret`, requireScope(SCOPE), async (req, res) => {
-    const endpoint = await requireEndpoint(callerOf(req), String(req.params.id));
+    const db = tenantDbOf(req);
+    const endpoint = await requireEndpoint(db, callerOf(req), String(req.params.id));
     const secret = newSecret();
     const validUntil = new Date(Date.now() + ROTATION_OVERLAP_MS);
     await db.webhookEndpoint.update({
@@ -133,7 +138,8 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   });
 
   router.get(`${BASE}/:id/deliveries`, requireScope(SCOPE), async (req, res) => {
-    const endpoint = await requireEndpoint(callerOf(req), String(req.params.id));
+    const db = tenantDbOf(req);
+    const endpoint = await requireEndpoint(db, callerOf(req), String(req.params.id));
     const q = parseOr422(deliveryListQuery, req.query, 'query');
     const where = { endpointId: endpoint.id, ...(q.status ? { status: q.status } : {}) };
     const [items, total] = await Promise.all([
@@ -166,7 +172,8 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   });
 
   router.post(`${BASE}/:id/deliveries/:deliveryId/resend`, requireScope(SCOPE), async (req, res) => {
-    const endpoint = await requireEndpoint(callerOf(req), String(req.params.id));
+    const db = tenantDbOf(req);
+    const endpoint = await requireEndpoint(db, callerOf(req), String(req.params.id));
     const deliveryId = String(req.params.deliveryId);
     const past = isUuid(deliveryId) ? await db.webhookDelivery.findFirst({ where: { id: deliveryId, endpointId: endpoint.id }, include: { event: true } }) : null;
     if (!past) throw notFound(`Delivery ${deliveryId}`);
@@ -176,6 +183,7 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   // What `lockstep listen` forwards: this environment's events as receivers get them. Without
   // `after`, the answer is empty with the cursor of the latest event, so a listener starts at now.
   router.get('/v1/platforms/me/events', requireScope(SCOPE), async (req, res) => {
+    const db = tenantDbOf(req);
     const { platformId, environment } = callerOf(req);
     const q = parseOr422(eventFeedQuery, req.query, 'query');
     const scope = { platformId, environment };

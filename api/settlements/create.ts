@@ -9,7 +9,7 @@ import { escrowIdFor } from '../../chain/escrowId';
 import { canonicalJson } from '../../domain/canonicalJson';
 import { InvalidQuantityError, fromBaseUnits, toBaseUnits } from '../../domain/money';
 import { checkInstruction, InstructionError, transferOf } from '../../domain/settlement';
-import { isUniqueViolation } from '../../db/client';
+import { isUniqueViolation, type Models } from '../../db/client';
 import { findTemplate } from '../../db/templates';
 import type { AuthContext } from '../auth/tokens';
 import { conflict, validationFailed, type FieldError } from '../errors';
@@ -34,8 +34,10 @@ class LegFieldError extends Error {
 }
 const fieldError = (loc: (string | number)[], msg: string, type: string) => new LegFieldError({ loc: ['body', ...loc], msg, type });
 
+/** `db`: the caller's tenant view, which the settlement is written through. */
 export async function createSettlement(
   deps: CreateDeps,
+  db: Models,
   caller: AuthContext,
   body: CreateSettlementRequest,
 ): Promise<{ created: boolean; id: string }> {
@@ -44,7 +46,7 @@ export async function createSettlement(
   const requestHash = createHash('sha256').update(canonicalJson(canonical)).digest('hex');
   const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
   const replay = async () => {
-    const existing = await deps.db.settlement.findUnique({ where: { platformId_environment_idempotencyKey: key } });
+    const existing = await db.settlement.findUnique({ where: { platformId_environment_idempotencyKey: key } });
     if (!existing) return undefined;
     if (existing.requestHash !== requestHash) {
       throw conflict('idempotency_key_reused', `idempotency_key "${body.idempotency_key}" was already used with a different request body`);
@@ -56,7 +58,7 @@ export async function createSettlement(
   const earlier = await replay();
   if (earlier) return earlier;
 
-  const template = await findTemplate(deps.db, caller, body.template_id);
+  const template = await findTemplate(db, caller, body.template_id);
   if (!template) return invalid(['template_id'], `no template "${body.template_id}" exists`, 'not_found');
   try {
     checkInstruction(body.parties, body.legs, template.config);
@@ -111,7 +113,7 @@ export async function createSettlement(
 
   const id = randomUUID();
   try {
-    await deps.db.settlement.create({
+    await db.settlement.create({
       data: {
         id,
         ...key,

@@ -4,7 +4,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { settlementWhere, type SettlementScope } from './scope';
-import type { Db } from '../../db/client';
+import type { Models } from '../../db/client';
 import { findTemplateVersion } from '../../db/templates';
 import { isUuid } from '../../domain/ids';
 import { canRollBack, isTerminal } from '../../domain/template';
@@ -12,12 +12,12 @@ import { forceRollbackWorkflowId, type forceRollbackWorkflow } from '../../workf
 import { cancelUpdate, workflowIdFor } from '../../workflows/names';
 
 export interface OperationDeps {
-  db: Db;
+  /** The caller's tenant view over the API; the owner's for the CLI. */
+  db: Models;
   temporal: Client;
   taskQueue: string;
 }
 
-/** Limits an operation to one platform environment; the CLI, run by the operator, passes none. */
 /** The caller's settlements; undefined for an operator at the command line, who sees every platform's. */
 export type OperationScope = SettlementScope | undefined;
 const within = (scope: OperationScope) => (scope ? settlementWhere(scope) : {});
@@ -30,7 +30,7 @@ export class SettlementNotFound extends Error {
   override readonly name = 'SettlementNotFound';
 }
 
-async function settlementIn(db: Db, scope: OperationScope, id: string) {
+async function settlementIn(db: Models, scope: OperationScope, id: string) {
   if (!isUuid(id)) return undefined;
   const s = await db.settlement.findFirst({ where: { AND: [within(scope), { id: id.toLowerCase() }] } });
   return s ? { ...s, template: await findTemplateVersion(db, s.templateId, s.templateVersion) } : undefined;
@@ -40,7 +40,7 @@ async function settlementIn(db: Db, scope: OperationScope, id: string) {
  * Non-terminal settlements past their timeout_at, or without a transition for `idleMs`:
  * the ones whose workflow may have died or be waiting on something broken.
  */
-export async function findStuck(db: Db, scope: OperationScope, idleMs: number, page: { limit: number; offset: number }) {
+export async function findStuck(db: Models, scope: OperationScope, idleMs: number, page: { limit: number; offset: number }) {
   const now = Date.now();
   const candidates = await db.settlement.findMany({
     where: { AND: [within(scope), { OR: [{ timeoutAt: { lt: new Date(now) } }, { updatedAt: { lt: new Date(now - idleMs) } }] }] },

@@ -4,8 +4,7 @@
 import { getAddress, type Hex } from 'viem';
 import type { Chain } from '../../chain/client';
 import { depositCalls, legTerms } from '../../chain/escrow';
-import type { Db } from '../../db/client';
-import { withTenant } from '../../db/tenant';
+import type { Db, Models } from '../../db/client';
 import { isUuid } from '../../domain/ids';
 import { notFound } from '../errors';
 import { findTemplateVersion } from '../../db/templates';
@@ -24,28 +23,26 @@ export interface PresentDeps {
   namespace: string;
 }
 
-/**
- * The caller's settlement with this id, if any; an id that is no UUID simply finds nothing.
- * Settlement reads run under row-level security as well as the filter (db/tenant.ts).
- */
-export async function findSettlement(db: Db, scope: SettlementScope, id: string) {
+/** The caller's settlement with this id, if any; an id that is no UUID simply finds nothing. */
+export async function findSettlement(db: Models, scope: SettlementScope, id: string) {
   if (!isUuid(id)) return null;
-  return withTenant(db, scope, (tx) => tx.settlement.findFirst({ where: { AND: [settlementWhere(scope), { id: id.toLowerCase() }] }, include }));
+  return db.settlement.findFirst({ where: { AND: [settlementWhere(scope), { id: id.toLowerCase() }] }, include });
 }
 
 /** The same, or 404: another platform's settlement and a malformed id look the same, not found. */
-export async function requireSettlement(db: Db, scope: SettlementScope, id: string) {
+export async function requireSettlement(db: Models, scope: SettlementScope, id: string) {
   const settlement = await findSettlement(db, scope, id);
   if (!settlement) throw notFound(`Settlement ${id}`);
   return settlement;
 }
 
-export async function listSettlements(db: Db, scope: SettlementScope, q: { state?: string; limit: number; offset: number }) {
+export async function listSettlements(db: Models, scope: SettlementScope, q: { state?: string; limit: number; offset: number }) {
   const where = { AND: [settlementWhere(scope), q.state ? { state: q.state } : {}] };
-  return withTenant(db, scope, async (tx) => {
-    const items = await tx.settlement.findMany({ where, include, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: q.limit, skip: q.offset });
-    return { items, total: await tx.settlement.count({ where }) };
-  });
+  const [items, total] = await Promise.all([
+    db.settlement.findMany({ where, include, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: q.limit, skip: q.offset }),
+    db.settlement.count({ where }),
+  ]);
+  return { items, total };
 }
 
 export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {

@@ -1,10 +1,12 @@
 // Row-level security, tested directly against the database: as the tenant role, a query
-// with no tenant filter returns only the named tenant's rows, and nothing when no tenant is named.
+// with no tenant filter returns only the named tenant's rows, and nothing when no tenant is
+// named; the API's per-request view (tenantDb) is held to the same; and no table is open to
+// the tenant role without a policy.
 
 import { describe, expect, it } from 'vitest';
 import { LockstepApi } from '../../cli/apiClient';
 import { fixtureClient } from '../support/clients';
-import { withTenant } from '../../db/tenant';
+import { tenantDb, withTenant } from '../../db/tenant';
 import { stackContext, withServices } from '../support/services';
 import { dvpInstruction, type SettlementView } from '../support/settlements';
 
@@ -33,6 +35,10 @@ describe('row-level security', () => {
       events: await tx.settlementEvent.findMany(),
       endpoints: await tx.webhookEndpoint.findMany(),
       templates: await tx.settlementTemplate.findMany(),
+      clients: await tx.apiClient.findMany(),
+      tokens: await tx.accessToken.findMany(),
+      platforms: await tx.platform.findMany(),
+      environments: await tx.environment.findMany(),
       raw: await tx.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM settlements`,
     }));
     expect(seen.settlements.length).toBe(1);
@@ -43,6 +49,20 @@ describe('row-level security', () => {
     // Built-in templates are everyone's.
     expect(seen.templates.some((t) => t.slug === 'dvp-standard')).toBe(true);
     expect(Number(seen.raw[0]!.n)).toBe(1);
+    expect(seen.clients.length).toBe(1);
+    expect(seen.clients[0]).toMatchObject({ platformId: a.platformId, environment: 'sandbox' });
+    expect(seen.tokens.length).toBeGreaterThan(0);
+    expect(seen.tokens.every((t) => t.clientId === seen.clients[0]!.clientId)).toBe(true);
+    expect(seen.platforms.map((p) => p.id)).toEqual([a.platformId]);
+    expect(seen.environments.map((e) => [e.platformId, e.name])).toEqual([[a.platformId, 'sandbox']]);
+
+    // The API's view of a tenant: every operation as the tenant, filter or none.
+    const view = tenantDb(db, a);
+    expect((await view.settlement.findMany()).map((s) => s.platformId)).toEqual([a.platformId]);
+    expect(await view.webhookEndpoint.count()).toBe(1);
+    expect(await view.signingKey.count().catch((e: Error) => e.message)).toMatch(/permission denied/);
+    await expect(view.apiClient.updateMany({ data: { name: 'taken over' } })).resolves.toEqual({ count: 1 });
+    expect(await db.apiClient.count({ where: { name: 'taken over' } })).toBe(1);
 
     // The same environment name of another platform, and another environment, see nothing of a's.
     expect(await withTenant(db, { ...a, environment: 'production' }, (tx) => tx.settlement.count())).toBe(0);
@@ -58,5 +78,21 @@ describe('row-level security', () => {
     await expect(
       withTenant(db, a, (tx) => tx.screeningPolicy.create({ data: { platformId: '00000000-0000-4000-8000-000000000001', environment: 'sandbox', reviewThreshold: 0.5, failThreshold: 0.6, updatedBy: 'x' } })),
     ).rejects.toThrow(/row-level security/);
+  });
+
+  it('leaves no table open to the tenant role without row-level security', async () => {
+    const tables = await services().db.$queryRaw<{ name: string; rls: boolean; reads: boolean; writes: boolean }[]>`
+      SELECT c.relname AS name, c.relrowsecurity AS rls,
+             has_table_privilege('lockstep_tenant', c.oid, 'SELECT') AS reads,
+             has_table_privilege('lockstep_tenant', c.oid, 'INSERT') OR has_table_privilege('lockstep_tenant', c.oid, 'UPDATE')
+               OR has_table_privilege('lockstep_tenant', c.oid, 'DELETE') AS writes
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')`;
+    expect(tables.length).toBeGreaterThan(20);
+    // Shared reference data, the same for every tenant: readable, never writable.
+    const shared = new Set(['instruments']);
+    const open = tables.filter((t) => !t.rls && (shared.has(t.name) ? t.writes : t.reads || t.writes)).map((t) => t.name);
+    expect(open, 'tables the tenant role can use without a policy: add one (see the tenant_wall migration) or revoke').toEqual([]);
+    expect(tables.filter((t) => t.rls).map((t) => t.name)).toEqual(expect.arrayContaining(['settlements', 'api_clients', 'access_tokens', 'webhook_endpoints']));
   });
 });
