@@ -49,7 +49,7 @@ const percentile = (xs: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 };
 const row = (name: string, xs: number[]) =>
-  say(`  ${name.padEnd(36)} p50 ${percentile(xs, 50).toFixed(0).padStart(6)} ms   p99 ${percentile(xs, 99).toFixed(0).padStart(6)} ms   (n=${xs.length})`);
+  say(`  ${name.padEnd(36)} p50 ${percentile(xs, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(xs, 99).toFixed(1).padStart(6)} ms   (n=${xs.length})`);
 const rssMb = (pid: number | undefined) => {
   const match = pid ? /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8')) : null;
   return match ? (Number(match[1]) / 1024).toFixed(0) : '?';
@@ -156,12 +156,20 @@ try {
   const dead = run.stats[1];
 
   const list = await api.request<{ items: { id: string }[] }>('GET', '/v1/settlements?limit=1');
-  const readMs: number[] = [];
-  for (let i = 0; i < reads; i++) {
-    const t = performance.now();
-    await api.request('GET', `/v1/settlements/${list.items[0]!.id}`);
-    readMs.push(performance.now() - t);
-  }
+  /** `reads` sequential GETs of `path`; an error answer counts like any other. */
+  const timeReads = async (path: string) => {
+    const ms: number[] = [];
+    for (let i = 0; i < reads; i++) {
+      const t = performance.now();
+      await api.request('GET', path).catch(() => undefined);
+      ms.push(performance.now() - t);
+    }
+    return ms;
+  };
+  const readMs = await timeReads(`/v1/settlements/${list.items[0]!.id}`);
+  // What a read costs before its query: HTTP alone, then HTTP with the token check and the rate limit.
+  const bareMs = await timeReads('/healthz');
+  const authMs = await timeReads('/v1/no-such-route');
 
   say(`\nLockstep settlement benchmark (${new Date().toISOString()}, Node ${process.version}, automine, 1 confirmation)`);
   row('POST /v1/settlements', plain.createMs);
@@ -169,6 +177,8 @@ try {
   row('deposits sent → FINALIZED', plain.depositsToFinalMs);
   row('create → FINALIZED (incl. deposits)', plain.endToEndMs);
   row('GET /v1/settlements/{id}', readMs);
+  row('  of which HTTP (GET /healthz)', bareMs);
+  row('  of which + token and rate limit', authMs);
   const settled = run.stats.reduce((n, st) => n + st.endToEndMs.length, 0);
   say(`  throughput                            ${(settled / run.runSeconds).toFixed(2)} settlements/s (${settled} in ${run.runSeconds.toFixed(1)} s)`);
   if (dead) {
