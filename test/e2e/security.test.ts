@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { SCOPES } from '../../api/auth/scopes';
 import { rotateSigningKey } from '../../api/auth/tokens';
+import { ROUTES } from '../../api/openapi';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
 import { deactivateApiClient, restrictApiClient } from '../../db/clients';
 import { fixtureClient } from '../support/clients';
@@ -178,6 +180,24 @@ describe('client restrictions and session tokens', () => {
     // The range changes under a live token: refused from the next request.
     await restrictApiClient(services().db, local.client.client_id, { ipRanges: ['192.0.2.0/24'] });
     expect(await failure(local.api.request('GET', '/v1/settlements'))).toBe(403);
+  });
+
+  it('refuses every scoped route to a token that holds every scope but that one (generated from the route table)', async () => {
+    let checked = 0;
+    for (const scope of SCOPES) {
+      const routes = ROUTES.filter((r) => r.scope === scope);
+      if (!routes.length) continue;
+      const client = await fixtureClient(services().db, { platform: 'scope-platform', environment: 'sandbox', name: `no-${scope}`, scopes: SCOPES.filter((s) => s !== scope) });
+      const api = new LockstepApi(manifest.api_url);
+      await api.authenticate(client.client_id, client.client_secret);
+      for (const route of routes) {
+        const path = route.path.replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000099');
+        const answer = await api.request(route.method.toUpperCase(), path, route.method === 'get' || route.method === 'delete' ? undefined : {}).catch((e: ApiRequestError) => e);
+        expect(answer, `${route.method.toUpperCase()} ${route.path} without ${scope}`).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(40);
   });
 
   it('refuses an endpoint the client is not permitted', async () => {
