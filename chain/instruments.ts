@@ -2,7 +2,7 @@
 // a token address; an unregistered address must answer ERC-20 decimals().
 
 import { erc20Abi, getAddress, isAddress, type Address } from 'viem';
-import type { Db } from '../db/client';
+import type { Models } from '../db/client';
 import type { Chain } from './client';
 
 export interface ResolvedInstrument {
@@ -15,7 +15,7 @@ export class UnknownInstrumentError extends Error {
   override readonly name = 'UnknownInstrumentError';
 }
 
-export async function resolveInstrument(db: Db, chain: Chain, instrumentId: string): Promise<ResolvedInstrument> {
+export async function resolveInstrument(db: Models, chain: Chain, instrumentId: string): Promise<ResolvedInstrument> {
   if (isAddress(instrumentId, { strict: false })) {
     const address = getAddress(instrumentId);
     const known = await db.instrument.findUnique({

@@ -3,6 +3,7 @@
 // mistyped name is refused rather than becoming a new, empty tenant.
 
 import { isUuid, TENANT_NAME } from '../domain/ids';
+import type { Prisma } from '../generated/prisma/client';
 import { isUniqueViolation, type Models } from './client';
 
 export class TenantNotFound extends Error {}
@@ -13,10 +14,8 @@ function checkName(kind: string, name: string): void {
 }
 
 /** A platform looked up by its id or its name. */
-export async function findPlatform(db: Models, idOrName: string) {
-  return isUuid(idOrName)
-    ? db.platform.findUnique({ where: { id: idOrName.toLowerCase() } })
-    : db.platform.findUnique({ where: { name: idOrName } });
+export function findPlatform<I extends Prisma.PlatformInclude = Record<string, never>>(db: Models, idOrName: string, include?: I) {
+  return db.platform.findUnique({ where: isUuid(idOrName) ? { id: idOrName.toLowerCase() } : { name: idOrName }, include: include as I });
 }
 
 export async function createPlatform(db: Models, name: string, environments: string[]) {

@@ -13,7 +13,7 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** Everything a platform's own clients may hold. */
+/** Every scope but the operator's: what a test gives a client that must stay a mere tenant. */
 export const TENANT_SCOPES = SCOPES.filter((s) => s !== 'operator');
 
 export function isScope(value: string): value is Scope {

@@ -7,7 +7,9 @@ import type { Db, Models } from '../../db/client';
 import { withTenant, type Tenant } from '../../db/tenant';
 import { createApiClient, InvalidClientSettings, restrictApiClient, rotateClientSecret, type Restrictions } from '../../db/clients';
 import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
-import { notFound, validationFailed } from '../errors';
+import { forbidden, notFound, validationFailed } from '../errors';
+import type { Scope } from '../auth/scopes';
+import type { AuthContext } from '../auth/tokens';
 import { createClientSchema, pageQuery, rotateClientSecretSchema, updateClientSchema } from '../schemas';
 import { parseOr422 } from '../validation';
 
@@ -49,6 +51,18 @@ export function clientRoutes(deps: { db: Db }): Router {
     return found;
   }
 
+  /**
+   * No escalation by management either: whoever could rotate a client's secret, lift its
+   * restrictions or switch it off could act as it (or silence it), so a caller manages only
+   * clients whose scopes it holds itself; the operator's clients stay the operator's.
+   */
+  async function requireManageable(db: Models, caller: AuthContext, clientId: string): Promise<ClientRow> {
+    const client = await requireClient(db, caller, clientId);
+    const extra = client.scopes.filter((s) => !caller.scopes.includes(s as Scope));
+    if (extra.length) throw forbidden(`Client ${clientId} holds scopes this token lacks (${extra.join(', ')}); only a token with them can manage it`);
+    return client;
+  }
+
   async function restrict(db: Models, clientId: string, r: { ip_ranges?: string[]; endpoints?: string[]; wallets?: string[] }) {
     await settingsOr422(() => restrictApiClient(db, clientId, restrictionsOf(r)));
   }
@@ -82,7 +96,7 @@ export function clientRoutes(deps: { db: Db }): Router {
   router.patch(`${BASE}/:clientId`, requireScope('admin'), async (req, res) => {
     const db = tenantDbOf(req);
     const caller = callerOf(req);
-    const client = await requireClient(db, caller, String(req.params.clientId));
+    const client = await requireManageable(db, caller, String(req.params.clientId));
     const body = parseOr422(updateClientSchema, req.body ?? {}, 'body');
     await restrict(db, client.clientId, body);
     // Deactivation takes effect at once: the client's live tokens fail from the next request.
@@ -92,7 +106,7 @@ export function clientRoutes(deps: { db: Db }): Router {
 
   router.post(`${BASE}/:clientId/rotate-secret`, requireScope('admin'), async (req, res) => {
     const db = tenantDbOf(req);
-    const client = await requireClient(db, callerOf(req), String(req.params.clientId));
+    const client = await requireManageable(db, callerOf(req), String(req.params.clientId));
     const body = parseOr422(rotateClientSecretSchema, req.body ?? {}, 'body');
     const { secret, revokedTokens } = await withTenant(deps.db, callerOf(req), (tx) => rotateClientSecret(tx, client.clientId, { revokeTokens: body.revoke_tokens }));
     res.set('Cache-Control', 'no-store').json({ client_id: client.clientId, client_secret: secret, revoked_tokens: revokedTokens });

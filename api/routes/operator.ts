@@ -42,9 +42,9 @@ export function operatorRoutes(deps: { db: Db; tokens: { settings: { secretsKey:
   const operator = requireScope('operator');
 
   async function requirePlatform(idOrName: string) {
-    const platform = await findPlatform(db, idOrName);
+    const platform = await findPlatform(db, idOrName, { environments: { orderBy: { createdAt: 'asc' } } });
     if (!platform) throw notFound(`Platform ${idOrName}`);
-    return db.platform.findUniqueOrThrow({ where: { id: platform.id }, include: { environments: { orderBy: { createdAt: 'asc' } } } });
+    return platform;
   }
 
   router.get('/v1/operator/platforms', operator, async (req, res) => {

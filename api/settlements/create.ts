@@ -78,7 +78,7 @@ export async function createSettlement(
   }
 
   const resolveLeg = async (leg: CreateSettlementRequest['legs'][number], index: number) => {
-    const instrument = await resolveInstrument(deps.db, deps.chain, leg.instrument_id).catch((err: unknown) => {
+    const instrument = await resolveInstrument(db, deps.chain, leg.instrument_id).catch((err: unknown) => {
       throw err instanceof UnknownInstrumentError ? fieldError(['legs', index, 'instrument_id'], err.message, 'not_found') : err;
     });
     const amount = (() => {

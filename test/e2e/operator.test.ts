@@ -75,10 +75,27 @@ describe('operator', () => {
     expect(await status(operator.request('GET', '/v1/settlements'))).toBe(200);
   });
 
-  it("is not a platform admin's to use or to grant", async () => {
+  it("is not a platform admin's to use, to grant or to take over", async () => {
     const admin = await clientOf('operator-outsider', ['admin', 'settlements:read']);
     expect(await status(admin.request('GET', '/v1/operator/platforms'))).toBe(403);
     expect(await status(admin.request('POST', '/v1/operator/platforms', { name: `x-${randomUUID().slice(0, 8)}` }))).toBe(403);
     expect(await status(admin.request('POST', '/v1/platforms/me/clients', { name: 'escalate', scopes: ['operator'] }))).toBe(422);
+
+    // An operator's client in the admin's own environment (as the dev stack's bootstrap client
+    // is): the admin sees it listed but can neither rotate its secret, lift its restrictions,
+    // nor switch it off.
+    const held = await fixtureClient(services().db, { platform: 'operator-outsider', environment: 'sandbox', name: 'ops', scopes: ['operator'], restrictions: { ipRanges: ['10.9.9.9/32'] } });
+    const listed = await admin.request<{ items: { client_id: string }[] }>('GET', '/v1/platforms/me/clients');
+    expect(listed.items.map((c) => c.client_id)).toContain(held.client_id);
+    for (const [method, path, body] of [
+      ['POST', `/v1/platforms/me/clients/${held.client_id}/rotate-secret`, {}],
+      ['PATCH', `/v1/platforms/me/clients/${held.client_id}`, { ip_ranges: [] }],
+      ['PATCH', `/v1/platforms/me/clients/${held.client_id}`, { active: false }],
+    ] as const) {
+      expect(await status(admin.request(method, path, body)), `${method} ${JSON.stringify(body)}`).toBe(403);
+    }
+    const after = await services().db.apiClient.findUniqueOrThrow({ where: { clientId: held.client_id } });
+    expect(after).toMatchObject({ active: true, allowedIpRanges: ['10.9.9.9/32'] });
+    expect(await status(new LockstepApi(manifest.api_url).authenticate(held.client_id, held.client_secret))).toBe(403); // still IP-restricted
   });
 });

@@ -61,8 +61,18 @@ describe('row-level security', () => {
     expect((await view.settlement.findMany()).map((s) => s.platformId)).toEqual([a.platformId]);
     expect(await view.webhookEndpoint.count()).toBe(1);
     expect(await view.signingKey.count().catch((e: Error) => e.message)).toMatch(/permission denied/);
-    await expect(view.apiClient.updateMany({ data: { name: 'taken over' } })).resolves.toEqual({ count: 1 });
-    expect(await db.apiClient.count({ where: { name: 'taken over' } })).toBe(1);
+    // Only what the tenant routes do: restrictions yes; a client's scopes, the trail, the
+    // activity log, a platform and the built-in templates never.
+    await expect(view.apiClient.updateMany({ data: { allowedWallets: [] } })).resolves.toEqual({ count: 1 });
+    const refused = (p: Promise<unknown>) => p.then(() => 'allowed', (e: Error) => (/permission denied/.test(e.message) ? 'refused' : e.message));
+    expect({
+      scopes: await refused(view.apiClient.updateMany({ data: { scopes: ['operator'] } })),
+      trail: await refused(view.settlementEvent.deleteMany()),
+      activity: await refused(view.activityLog.deleteMany()),
+      platform: await refused(view.platform.updateMany({ data: { name: 'renamed' } })),
+      templates: await refused(view.settlementTemplate.deleteMany({ where: { slug: 'dvp-standard' } })),
+      settlementState: await refused(view.settlement.updateMany({ data: { state: 'FINALIZED' } })),
+    }).toEqual({ scopes: 'refused', trail: 'refused', activity: 'refused', platform: 'refused', templates: 'refused', settlementState: 'refused' });
 
     // The same environment name of another platform, and another environment, see nothing of a's.
     expect(await withTenant(db, { ...a, environment: 'production' }, (tx) => tx.settlement.count())).toBe(0);
