@@ -5,9 +5,18 @@
 
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/client';
+import type { Tenant } from '../db/tenant';
 import type { Prisma } from '../generated/prisma/client';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The platform environment an operator's call acted on (res.locals.affects, set by
+ * api/routes/operator.ts): its own log shows the call too, marked as the operator's.
+ */
+export function affects(res: { locals: Record<string, unknown> }, tenant: Tenant): void {
+  res.locals.affects = tenant;
+}
 
 /** Who a request was from, when it carried no token: set by /oauth/token once it knows the client. */
 export interface KnownClient {
@@ -37,7 +46,9 @@ export function activityLog(db: Db, log: (message: string, fields: Record<string
         ip: req.socket.remoteAddress ?? '',
         code: (res.locals.errorCode as string | undefined) ?? null,
       };
-      db.activityLog.create({ data }).catch((err: Error) => log('activity log write failed', { error: err.message, path: data.path }));
+      const affected = res.locals.affects as Tenant | undefined;
+      const rows = affected ? [data, { ...data, platformId: affected.platformId, environment: affected.environment, byOperator: true }] : [data];
+      db.activityLog.createMany({ data: rows }).catch((err: Error) => log('activity log write failed', { error: err.message, path: data.path }));
     });
     next();
   };

@@ -240,6 +240,7 @@ export const activitySchema = z.object({
   status: z.number().int(),
   code: z.string().nullable(),
   ip: z.string(),
+  by_operator: z.boolean().describe("the deployment's operator acted on this environment, from its own client"),
 });
 
 export const apiClientSchema = z.object({

@@ -35,6 +35,7 @@ export async function findActivity(db: Models, f: ActivityFilter) {
       status: a.status,
       code: a.code,
       ip: a.ip,
+      by_operator: a.byOperator,
     })),
     total,
   };

@@ -7,6 +7,7 @@ import type { Db } from '../../db/client';
 import { createApiClient, deactivateApiClient } from '../../db/clients';
 import { createEnvironment, createPlatform, findPlatform, listPlatforms, setRateLimit, TenantExists, TenantNotFound } from '../../db/platforms';
 import { latestListLoads, presentListLoad, requestListRefresh } from '../../db/screening';
+import { affects } from '../activityLog';
 import { KEY_ROTATION_NOTE, rotateSigningKey } from '../auth/tokens';
 import { callerOf, requireScope } from '../auth/middleware';
 import { conflict, notFound } from '../errors';
@@ -66,12 +67,14 @@ export function operatorRoutes(deps: { db: Db; tokens: { settings: { secretsKey:
   router.post('/v1/operator/platforms/:platform/environments', operator, async (req, res) => {
     const body = parseOr422(createEnvironmentSchema, req.body ?? {}, 'body');
     const environment = await tenantCall(() => createEnvironment(db, String(req.params.platform), body.name, body.rate_limit_per_minute));
+    affects(res, { platformId: environment.platformId, environment: environment.name });
     res.status(201).json(presentEnvironment(environment));
   });
 
   router.patch('/v1/operator/platforms/:platform/environments/:environment', operator, async (req, res) => {
     const body = parseOr422(updateEnvironmentSchema, req.body ?? {}, 'body');
     const environment = await tenantCall(() => setRateLimit(db, String(req.params.platform), String(req.params.environment), body.rate_limit_per_minute));
+    affects(res, { platformId: environment.platformId, environment: environment.name });
     res.json(presentEnvironment(environment));
   });
 
@@ -86,6 +89,7 @@ export function operatorRoutes(deps: { db: Db; tokens: { settings: { secretsKey:
       ),
     );
     const client = await db.apiClient.findUniqueOrThrow({ where: { clientId: created.client_id } });
+    affects(res, client);
     res.status(201).set('Cache-Control', 'no-store').json({ ...presentClient(client), platform_id: platform.id, client_secret: created.client_secret });
   });
 
@@ -94,6 +98,7 @@ export function operatorRoutes(deps: { db: Db; tokens: { settings: { secretsKey:
     const clientId = String(req.params.clientId);
     const client = await db.apiClient.findUnique({ where: { clientId } });
     if (!client) throw notFound(`Client ${clientId}`);
+    affects(res, client);
     await deactivateApiClient(db, clientId);
     res.json(presentClient({ ...client, active: false }));
   });

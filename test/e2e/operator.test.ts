@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { environmentSchema, operatorCreatedClientSchema, platformSchema, signingKeysSchema } from '../../api/responses';
+import { activitySchema, environmentSchema, operatorCreatedClientSchema, pageOf, platformSchema, signingKeysSchema } from '../../api/responses';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
 import { createApiClient } from '../../db/clients';
 import { TenantNotFound } from '../../db/platforms';
@@ -13,6 +13,7 @@ import { stackContext, withServices } from '../support/services';
 
 const { manifest } = stackContext();
 const services = withServices();
+const activityPageSchema = pageOf(activitySchema);
 const status = (p: Promise<unknown>) => p.then(() => 200, (e: ApiRequestError) => e.status);
 
 async function clientOf(platform: string, scopes: string[]): Promise<LockstepApi> {
@@ -63,6 +64,24 @@ describe('operator', () => {
     await operator.request('POST', `/v1/operator/clients/${first.client_id}/deactivate`);
     expect(await status(admin.request('GET', '/v1/platforms/me/clients'))).toBe(401);
     expect(await status(operator.request('POST', '/v1/operator/clients/no-such-client/deactivate'))).toBe(404);
+
+    // The platform sees in its own activity log what the operator did to it, marked as such.
+    const auditor = await fixtureClient(services().db, { platform: name, environment: 'staging', name: 'auditor', scopes: ['admin'] });
+    const audit = new LockstepApi(manifest.api_url);
+    await audit.authenticate(auditor.client_id, auditor.client_secret);
+    const byOperator = async () =>
+      activityPageSchema.parse(await audit.request('GET', '/v1/admin/activity?limit=50')).items.filter((a) => a.by_operator).map((a) => `${a.method} ${a.path} ${a.status}`);
+    let seen = await byOperator();
+    for (let i = 0; i < 50 && seen.length < 4; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await byOperator();
+    }
+    expect(seen.sort()).toEqual([
+      `PATCH /v1/operator/platforms/${name}/environments/staging 200`,
+      `POST /v1/operator/clients/${first.client_id}/deactivate 200`,
+      `POST /v1/operator/platforms/${name}/environments 201`,
+      `POST /v1/operator/platforms/${name}/environments/staging/clients 201`,
+    ]);
   });
 
   it('rotates signing keys: the new key signs, tokens of the old one keep working', async () => {

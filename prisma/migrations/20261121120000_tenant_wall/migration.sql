@@ -11,8 +11,17 @@
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM lockstep_tenant;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE USAGE, SELECT ON SEQUENCES FROM lockstep_tenant;
 
-REVOKE ALL ON "_prisma_migrations", "signing_keys", "rate_limit_windows", "chain_cursors", "chain_logs",
+REVOKE ALL ON "signing_keys", "rate_limit_windows", "chain_cursors", "chain_logs",
   "sanctions_refresh_requests", "sanctions_list_loads" FROM lockstep_tenant;
+-- Prisma's own table exists when migrations are deployed, not when they are replayed into a
+-- shadow database to compute a diff.
+DO $$
+BEGIN
+  IF to_regclass('public._prisma_migrations') IS NOT NULL THEN
+    REVOKE ALL ON "_prisma_migrations" FROM lockstep_tenant;
+  END IF;
+END
+$$;
 REVOKE INSERT, UPDATE, DELETE ON "instruments" FROM lockstep_tenant;
 
 ALTER TABLE "platforms" ENABLE ROW LEVEL SECURITY;
