@@ -4,9 +4,9 @@
 
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Hex, TransactionReceipt } from 'viem';
+import { encodeFunctionData, type Hex, type TransactionReceipt } from 'viem';
 import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow';
-import { requireOperator, type Chain } from '../chain/client';
+import { sendEscrowCall, type Chain } from '../chain/client';
 import { depositedLegs, legTerms, readEscrow, sameTerms, unpaidRefunds } from '../chain/escrow';
 import { escrowIdFor } from '../chain/escrowId';
 import type { Db } from '../db/client';
@@ -47,7 +47,7 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
   async function sendOnce(functionName: 'settle' | 'refund', escrowId: Hex): Promise<TransactionReceipt> {
     const txHash =
       pendingTx() ??
-      (await requireOperator(chain).writeContract({ address: chain.escrowAddress, abi: lockstepEscrowAbi, functionName, args: [escrowId] }));
+      (await sendEscrowCall(chain, encodeFunctionData({ abi: lockstepEscrowAbi, functionName, args: [escrowId] })));
     Context.current().heartbeat({ txHash });
     const receipt = await receiptOf(txHash);
     // Mined or dropped, this transaction is done with: the next attempt re-reads the escrow first.
@@ -83,12 +83,7 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
       if (head.timestamp >= terms.deadline) {
         return { outcome: 'deadline_passed' as const, ...summary, reason: 'timeout_at passed before the escrow was registered' };
       }
-      const txHash = await requireOperator(chain).writeContract({
-        address: chain.escrowAddress,
-        abi: lockstepEscrowAbi,
-        functionName: 'register',
-        args: [terms.escrowId, terms.legs, terms.deadline],
-      });
+      const txHash = await sendEscrowCall(chain, encodeFunctionData({ abi: lockstepEscrowAbi, functionName: 'register', args: [terms.escrowId, terms.legs, terms.deadline] }));
       // Registering identical terms twice is a no-op on-chain, so a retry may simply send again.
       const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: txHash, timeout: RECEIPT_WAIT_MS });
       const after = await readEscrow(chain, terms.escrowId);
@@ -120,6 +115,12 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
         return receipt.status === 'success'
           ? { outcome: 'settled', txHash: receipt.transactionHash, blockNumber: receipt.blockNumber.toString() }
           : { outcome: 'settled', ...(await settledTxOf(escrowId)) };
+      }
+      // Still open, every leg in, the deadline not passed: the settle failed for a reason that
+      // may pass (a token paused for a while, gas), so try again rather than unwind a complete
+      // settlement; the deadline check above ends the retrying.
+      if (after.status === 'Registered' && depositedLegs(after).length === after.legs.length) {
+        throw ApplicationFailure.retryable(`settle transaction ${receipt.transactionHash} reverted; the escrow is still open with every leg deposited`, 'SettleReverted');
       }
       return { outcome: 'not_settled', reason: `settle transaction ${receipt.transactionHash} reverted; escrow is ${after.status}` };
     },

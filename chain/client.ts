@@ -68,3 +68,15 @@ export function requireOperator(chain: Chain): NonNullable<Chain['operator']> {
   if (!chain.operator) throw new Error('this process has no OPERATOR_PRIVATE_KEY; only the worker signs escrow transactions');
   return chain.operator;
 }
+
+/**
+ * Sends an operator call to the escrow with half again the estimated gas. The estimate is
+ * exact for the state it was made against; a deposit, payout or refund of another settlement
+ * landing first can make the same call dearer (a balance going from zero to non-zero costs
+ * 17,100 gas more), and an exact limit would then run out. Unused gas is not charged.
+ */
+export async function sendEscrowCall(chain: Chain, data: Hex): Promise<Hex> {
+  const operator = requireOperator(chain);
+  const estimate = await chain.publicClient.estimateGas({ account: operator.account, to: chain.escrowAddress, data });
+  return operator.sendTransaction({ to: chain.escrowAddress, data, gas: estimate + estimate / 2n });
+}

@@ -24,9 +24,18 @@ export async function sendPreparedCalls(rpcUrl: string, privateKey: Hex, calls: 
   const hashes: Hex[] = [];
   for (const call of calls) {
     if (call.from.toLowerCase() !== account.address.toLowerCase()) throw new Error(`call is for ${call.from}, key is ${account.address}`);
-    const hash = await wallet.sendTransaction({ to: call.to, data: call.data, value: BigInt(call.value) });
+    // Headroom over the estimate, as wallets give: concurrent deposits into the same escrow can
+    // make this one dearer between estimate and inclusion (see chain/client.ts sendEscrowCall).
+    const estimate = await reader.estimateGas({ account, to: call.to, data: call.data, value: BigInt(call.value) });
+    const hash = await wallet.sendTransaction({ to: call.to, data: call.data, value: BigInt(call.value), gas: estimate + estimate / 2n });
     const receipt = await reader.waitForTransactionReceipt({ hash });
-    if (receipt.status !== 'success') throw new Error(`${call.step} transaction ${hash} reverted`);
+    if (receipt.status !== 'success') {
+      // Why: the same call against the state it met (one transaction per block on anvil).
+      const why = await reader
+        .call({ account, to: call.to, data: call.data, value: BigInt(call.value), blockNumber: receipt.blockNumber - 1n })
+        .then(() => 'it succeeds when simulated alone', (err: Error) => err.message.split('\n')[0]);
+      throw new Error(`${call.step} transaction ${hash} reverted: ${why}`);
+    }
     hashes.push(hash);
   }
   return hashes;

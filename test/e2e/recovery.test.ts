@@ -1,6 +1,10 @@
+import { createTestClient, createWalletClient, defineChain, getContract, http, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, it } from 'vitest';
+import { freezableTokenAbi, freezableTokenBytecode } from '../../contracts/generated/FreezableToken';
+import { workflowIdFor } from '../../workflows/names';
 import { stackContext, withServices } from '../support/services';
-import { depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
+import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
 
 const { manifest } = stackContext();
 const services = withServices();
@@ -77,5 +81,69 @@ describe('crash recovery', () => {
     const swept = await waitForState(services().api, id, ['AWAITING_DEPOSITS'], 30_000);
     expect(swept.workflow.id).toBe(`settlement-${id}`);
     expect((await services().db.settlement.findUniqueOrThrow({ where: { id } })).workflowStartedAt).not.toBeNull();
+  });
+
+  it('retries a swap whose transaction reverted on-chain, instead of unwinding a complete settlement', async () => {
+    // The asset is a token whose transfers can be switched off, like a paused stablecoin.
+    const reader = chainReader(manifest);
+    const { seller, operator } = manifest.wallets;
+    const chain = defineChain({ id: manifest.chain.chain_id, name: 'test', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [manifest.chain.rpc_url] } } });
+    const wallet = createWalletClient({ chain, transport: http(manifest.chain.rpc_url), account: privateKeyToAccount(seller.private_key) });
+    const anvil = createTestClient({ chain, mode: 'anvil', transport: http(manifest.chain.rpc_url) });
+    const mined = async (hash: Hex) => (await reader.waitForTransactionReceipt({ hash, pollingInterval: 100 })).status;
+    const deployed = await reader.waitForTransactionReceipt({ hash: await wallet.deployContract({ abi: freezableTokenAbi, bytecode: freezableTokenBytecode }) });
+    const token = getContract({ address: deployed.contractAddress!, abi: freezableTokenAbi, client: wallet });
+    expect(await mined(await token.write.mint([seller.address, 100n * 10n ** 18n]))).toBe('success');
+
+    const body = dvpInstruction(manifest);
+    body.legs[0]!.instrument_id = token.address;
+    const created = await services().api.request<SettlementView>('POST', '/v1/settlements', body);
+    const awaiting = await waitForState(services().api, created.id, ['AWAITING_DEPOSITS']);
+    await depositAs(manifest, awaiting, 'seller');
+
+    // Blocks by hand from here, so that the swap is estimated against a payable token but mined
+    // after the token was frozen: the way a swap reverts on a live chain.
+    await anvil.setAutomine(false);
+    const pendingSettle = async () => {
+      const pool = await anvil.getTxpoolContent();
+      return Object.entries(pool.pending).find(([from]) => from.toLowerCase() === operator.address.toLowerCase())?.[1];
+    };
+    try {
+      let deposited = false;
+      const buyer = depositAs(manifest, awaiting, 'buyer').finally(() => (deposited = true));
+      while (!deposited) {
+        await anvil.mine({ blocks: 1 });
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      await buyer;
+      let settle = await pendingSettle();
+      for (let i = 0; i < 200 && !settle; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        settle = await pendingSettle();
+      }
+      expect(settle, 'the swap transaction is waiting to be mined').toBeDefined();
+      const settleHash = Object.values(settle!)[0]!.hash;
+      // A higher tip puts the freeze first in the block.
+      const freeze = await token.write.setFrozen([true], { maxPriorityFeePerGas: 100_000_000_000n, maxFeePerGas: 200_000_000_000n });
+      await anvil.mine({ blocks: 1 });
+      expect(await mined(freeze)).toBe('success');
+      expect(await mined(settleHash)).toBe('reverted');
+    } finally {
+      await anvil.setAutomine(true);
+    }
+
+    // Every leg is in and the deadline is far: the swap is tried again, not unwound.
+    const handle = services().temporal.workflow.getHandle(workflowIdFor(created.id));
+    let attempt = 0;
+    for (let i = 0; i < 100 && attempt < 2; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      attempt = (await handle.describe()).raw.pendingActivities?.find((a) => a.activityType?.name === 'executeSwap')?.attempt ?? 0;
+    }
+    expect(attempt).toBeGreaterThanOrEqual(2);
+    expect((await services().api.request<SettlementView>('GET', `/v1/settlements/${created.id}`)).state).toBe('EXECUTING_SWAP');
+
+    expect(await mined(await token.write.setFrozen([false]))).toBe('success');
+    expect((await waitForState(services().api, created.id, ['FINALIZED', 'ROLLED_BACK'])).state).toBe('FINALIZED');
+    expect(await balanceOf(manifest, token.address, manifest.wallets.buyer.address)).toBe(100n * 10n ** 18n);
   });
 });
