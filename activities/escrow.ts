@@ -4,9 +4,9 @@
 
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { encodeFunctionData, type Hex, type TransactionReceipt } from 'viem';
+import { BaseError, ContractFunctionRevertedError, type Hex, type TransactionReceipt } from 'viem';
 import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow';
-import { sendEscrowCall, type Chain } from '../chain/client';
+import { writeEscrow, type Chain } from '../chain/client';
 import { depositedLegs, legTerms, readEscrow, sameTerms, unpaidRefunds } from '../chain/escrow';
 import { escrowIdFor } from '../chain/escrowId';
 import type { Db } from '../db/client';
@@ -18,6 +18,21 @@ export interface EscrowDeps {
 }
 
 const RECEIPT_WAIT_MS = 120_000;
+
+/**
+ * Attempts of the swap, counting its retries, after which a swap that keeps reverting while
+ * the escrow is open with every leg in rolls the settlement back. With the swap's retry policy
+ * (2 s doubling) that is about half a minute: enough for a race with another transaction to
+ * pass, and at most this many reverted transactions paid for.
+ */
+const SWAP_REVERT_ATTEMPTS = 5;
+
+/** The contract's refusal of a call (found when estimating it), as opposed to an RPC failure; in one line. */
+function refusal(err: unknown): string | undefined {
+  const revert = err instanceof BaseError ? err.walk((e) => e instanceof ContractFunctionRevertedError) : null;
+  if (!(revert instanceof ContractFunctionRevertedError)) return undefined;
+  return revert.data?.errorName ?? revert.reason ?? (revert.signature ? `error ${revert.signature}` : 'reverted');
+}
 
 /** A transaction an earlier attempt of this activity sent, kept in its heartbeat details. */
 const pendingTx = () => (Context.current().info.heartbeatDetails as { txHash?: Hex } | undefined)?.txHash;
@@ -47,7 +62,7 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
   async function sendOnce(functionName: 'settle' | 'refund', escrowId: Hex): Promise<TransactionReceipt> {
     const txHash =
       pendingTx() ??
-      (await sendEscrowCall(chain, encodeFunctionData({ abi: lockstepEscrowAbi, functionName, args: [escrowId] })));
+      (await writeEscrow(chain, functionName, [escrowId]));
     Context.current().heartbeat({ txHash });
     const receipt = await receiptOf(txHash);
     // Mined or dropped, this transaction is done with: the next attempt re-reads the escrow first.
@@ -83,7 +98,7 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
       if (head.timestamp >= terms.deadline) {
         return { outcome: 'deadline_passed' as const, ...summary, reason: 'timeout_at passed before the escrow was registered' };
       }
-      const txHash = await sendEscrowCall(chain, encodeFunctionData({ abi: lockstepEscrowAbi, functionName: 'register', args: [terms.escrowId, terms.legs, terms.deadline] }));
+      const txHash = await writeEscrow(chain, 'register', [terms.escrowId, terms.legs, terms.deadline]);
       // Registering identical terms twice is a no-op on-chain, so a retry may simply send again.
       const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: txHash, timeout: RECEIPT_WAIT_MS });
       const after = await readEscrow(chain, terms.escrowId);
@@ -108,21 +123,33 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
       if (!pendingTx() && (await chain.publicClient.getBlock()).timestamp > before.deadline) {
         return { outcome: 'not_settled', reason: 'the on-chain deadline has passed' };
       }
-      const receipt = await sendOnce('settle', escrowId);
-      // Decide by the escrow, not the receipt: a reverted duplicate may stand beside a settle that succeeded.
-      const after = await readEscrow(chain, escrowId);
-      if (after.status === 'Settled') {
-        return receipt.status === 'success'
-          ? { outcome: 'settled', txHash: receipt.transactionHash, blockNumber: receipt.blockNumber.toString() }
-          : { outcome: 'settled', ...(await settledTxOf(escrowId)) };
+      let failure: string;
+      try {
+        const receipt = await sendOnce('settle', escrowId);
+        // Decide by the escrow, not the receipt: a reverted duplicate may stand beside a settle that succeeded.
+        const after = await readEscrow(chain, escrowId);
+        if (after.status === 'Settled') {
+          return receipt.status === 'success'
+            ? { outcome: 'settled', txHash: receipt.transactionHash, blockNumber: receipt.blockNumber.toString() }
+            : { outcome: 'settled', ...(await settledTxOf(escrowId)) };
+        }
+        if (after.status !== 'Registered' || depositedLegs(after).length !== after.legs.length) {
+          return { outcome: 'not_settled', reason: `settle transaction ${receipt.transactionHash} reverted; escrow is ${after.status}` };
+        }
+        failure = `settle transaction ${receipt.transactionHash} reverted`;
+      } catch (err) {
+        const refused = refusal(err);
+        if (!refused) throw err; // the RPC, not the contract: the retry policy handles it
+        failure = `settle refused: ${refused}`;
       }
-      // Still open, every leg in, the deadline not passed: the settle failed for a reason that
-      // may pass (a token paused for a while, gas), so try again rather than unwind a complete
-      // settlement; the deadline check above ends the retrying.
-      if (after.status === 'Registered' && depositedLegs(after).length === after.legs.length) {
-        throw ApplicationFailure.retryable(`settle transaction ${receipt.transactionHash} reverted; the escrow is still open with every leg deposited`, 'SettleReverted');
+      // Open, every leg in, and yet refused: a race with another transaction, or a token paused
+      // for a moment, may pass, so try a few times before unwinding a complete settlement; never
+      // past the deadline, read from the chain now (not from a heartbeat that may be stale).
+      const head = await chain.publicClient.getBlock();
+      if (head.timestamp <= before.deadline && Context.current().info.attempt < SWAP_REVERT_ATTEMPTS) {
+        throw ApplicationFailure.retryable(`${failure}; the escrow is open with every leg deposited, trying again`, 'SwapRefused');
       }
-      return { outcome: 'not_settled', reason: `settle transaction ${receipt.transactionHash} reverted; escrow is ${after.status}` };
+      return { outcome: 'not_settled', reason: `${failure}; escrow is Registered` };
     },
 
     /** Waits until the swap's block is `confirmations` deep and the escrow still reads Settled. */

@@ -14,9 +14,14 @@ import {
   type Account,
   type Chain as ViemChain,
   type Transport,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type EstimateContractGasParameters,
+  type WriteContractParameters,
 } from 'viem';
 import { nonceManager, privateKeyToAccount } from 'viem/accounts';
 import type { Config } from '../config/config';
+import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow';
 
 export interface ChainSettings {
   chainId: number;
@@ -70,13 +75,19 @@ export function requireOperator(chain: Chain): NonNullable<Chain['operator']> {
 }
 
 /**
- * Sends an operator call to the escrow with half again the estimated gas. The estimate is
- * exact for the state it was made against; a deposit, payout or refund of another settlement
- * landing first can make the same call dearer (a balance going from zero to non-zero costs
- * 17,100 gas more), and an exact limit would then run out. Unused gas is not charged.
+ * An operator call to the escrow, sent with half again its gas estimate. The estimate is exact
+ * for the state it was made against; a deposit, payout or refund of another settlement landing
+ * first can make the same call dearer (a balance going from zero to non-zero costs 17,100 gas
+ * more), and an exact limit would then run out. Unused gas is not charged. A call that would
+ * revert fails here, with the contract's error decoded.
  */
-export async function sendEscrowCall(chain: Chain, data: Hex): Promise<Hex> {
+export async function writeEscrow<const F extends ContractFunctionName<typeof lockstepEscrowAbi, 'nonpayable'>>(
+  chain: Chain,
+  functionName: F,
+  args: ContractFunctionArgs<typeof lockstepEscrowAbi, 'nonpayable', F>,
+): Promise<Hex> {
   const operator = requireOperator(chain);
-  const estimate = await chain.publicClient.estimateGas({ account: operator.account, to: chain.escrowAddress, data });
-  return operator.sendTransaction({ to: chain.escrowAddress, data, gas: estimate + estimate / 2n });
+  const call = { address: chain.escrowAddress, abi: lockstepEscrowAbi, functionName, args, account: operator.account };
+  const estimate = await chain.publicClient.estimateContractGas(call as EstimateContractGasParameters);
+  return operator.writeContract({ ...call, chain: operator.chain, gas: estimate + estimate / 2n } as WriteContractParameters);
 }

@@ -25,7 +25,7 @@ export async function sendPreparedCalls(rpcUrl: string, privateKey: Hex, calls: 
   for (const call of calls) {
     if (call.from.toLowerCase() !== account.address.toLowerCase()) throw new Error(`call is for ${call.from}, key is ${account.address}`);
     // Headroom over the estimate, as wallets give: concurrent deposits into the same escrow can
-    // make this one dearer between estimate and inclusion (see chain/client.ts sendEscrowCall).
+    // make this one dearer between estimate and inclusion (see writeEscrow in chain/client.ts).
     const estimate = await reader.estimateGas({ account, to: call.to, data: call.data, value: BigInt(call.value) });
     const hash = await wallet.sendTransaction({ to: call.to, data: call.data, value: BigInt(call.value), gas: estimate + estimate / 2n });
     const receipt = await reader.waitForTransactionReceipt({ hash });

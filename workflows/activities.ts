@@ -1,33 +1,16 @@
 // The activities as workflows call them, each with its timeouts and retry policy
 // stated once. Imported by workflow code only (activities by type, never by value).
 
-import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 
 type Activities = ReturnType<typeof createActivities>;
 
 // Database and RPC calls: quick, retried with backoff, but never forever.
-const QUICK = {
+export const { recordTransition, registerEscrow, readDeposits, readTrailHead } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
-} as const;
-export const { registerEscrow, readDeposits, readTrailHead } = proxyActivities<Activities>(QUICK);
-
-const remote = proxyActivities<Activities>(QUICK);
-const local = proxyLocalActivities<Activities>(QUICK);
-/** Workflows that started recording transitions as local activities; see recordTransition. */
-export const LOCAL_TRANSITIONS = 'record-transitions-locally';
-
-/**
- * Records a transition. It is one short, idempotent database write, so it runs as a local
- * activity, in the worker that runs the workflow: no trip through the Temporal server to
- * schedule it and another to report it, which cost 100-200 ms per state. A worker that dies
- * mid-write repeats it, and the write ignores an event already recorded. Histories recorded
- * before this change used an ordinary activity and replay with it (`patched`).
- */
-export function recordTransition(input: Parameters<Activities['recordTransition']>[0]): ReturnType<Activities['recordTransition']> {
-  return patched(LOCAL_TRANSITIONS) ? local.recordTransition(input) : remote.recordTransition(input);
-}
+});
 
 export const { screenParties, screenParty } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

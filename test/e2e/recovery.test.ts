@@ -20,6 +20,28 @@ async function assertCountedOnce(id: string) {
   ]);
 }
 
+/** A settlement whose asset is a token that can be switched off, like a paused stablecoin, with the seller's leg deposited. */
+async function settlementWithFreezableAsset() {
+  const reader = chainReader(manifest);
+  const { seller } = manifest.wallets;
+  const chain = defineChain({ id: manifest.chain.chain_id, name: 'test', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [manifest.chain.rpc_url] } } });
+  const wallet = createWalletClient({ chain, transport: http(manifest.chain.rpc_url), account: privateKeyToAccount(seller.private_key) });
+  const mined = async (hash: Hex) => (await reader.waitForTransactionReceipt({ hash, pollingInterval: 100 })).status;
+  const deployed = await reader.waitForTransactionReceipt({ hash: await wallet.deployContract({ abi: freezableTokenAbi, bytecode: freezableTokenBytecode }) });
+  const token = getContract({ address: deployed.contractAddress!, abi: freezableTokenAbi, client: wallet });
+  expect(await mined(await token.write.mint([seller.address, 100n * 10n ** 18n]))).toBe('success');
+  const body = dvpInstruction(manifest);
+  body.legs[0]!.instrument_id = token.address;
+  const created = await services().api.request<SettlementView>('POST', '/v1/settlements', body);
+  const awaiting = await waitForState(services().api, created.id, ['AWAITING_DEPOSITS']);
+  await depositAs(manifest, awaiting, 'seller');
+  const swapActivity = async () => {
+    const pending = (await services().temporal.workflow.getHandle(workflowIdFor(created.id)).describe()).raw.pendingActivities ?? [];
+    return pending.find((a) => a.activityType?.name === 'executeSwap');
+  };
+  return { chain, token, mined, awaiting, swapActivity };
+}
+
 describe('crash recovery', () => {
   it('finalizes after the worker is killed while the settlement awaits deposits', async () => {
     const created = await services().api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
@@ -84,22 +106,9 @@ describe('crash recovery', () => {
   });
 
   it('retries a swap whose transaction reverted on-chain, instead of unwinding a complete settlement', async () => {
-    // The asset is a token whose transfers can be switched off, like a paused stablecoin.
-    const reader = chainReader(manifest);
-    const { seller, operator } = manifest.wallets;
-    const chain = defineChain({ id: manifest.chain.chain_id, name: 'test', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [manifest.chain.rpc_url] } } });
-    const wallet = createWalletClient({ chain, transport: http(manifest.chain.rpc_url), account: privateKeyToAccount(seller.private_key) });
+    const { chain, token, mined, awaiting, swapActivity } = await settlementWithFreezableAsset();
+    const { operator } = manifest.wallets;
     const anvil = createTestClient({ chain, mode: 'anvil', transport: http(manifest.chain.rpc_url) });
-    const mined = async (hash: Hex) => (await reader.waitForTransactionReceipt({ hash, pollingInterval: 100 })).status;
-    const deployed = await reader.waitForTransactionReceipt({ hash: await wallet.deployContract({ abi: freezableTokenAbi, bytecode: freezableTokenBytecode }) });
-    const token = getContract({ address: deployed.contractAddress!, abi: freezableTokenAbi, client: wallet });
-    expect(await mined(await token.write.mint([seller.address, 100n * 10n ** 18n]))).toBe('success');
-
-    const body = dvpInstruction(manifest);
-    body.legs[0]!.instrument_id = token.address;
-    const created = await services().api.request<SettlementView>('POST', '/v1/settlements', body);
-    const awaiting = await waitForState(services().api, created.id, ['AWAITING_DEPOSITS']);
-    await depositAs(manifest, awaiting, 'seller');
 
     // Blocks by hand from here, so that the swap is estimated against a payable token but mined
     // after the token was frozen: the way a swap reverts on a live chain.
@@ -122,7 +131,7 @@ describe('crash recovery', () => {
         settle = await pendingSettle();
       }
       expect(settle, 'the swap transaction is waiting to be mined').toBeDefined();
-      const settleHash = Object.values(settle!)[0]!.hash;
+      const settleHash = Object.values(settle!)[0]!.hash as Hex;
       // A higher tip puts the freeze first in the block.
       const freeze = await token.write.setFrozen([true], { maxPriorityFeePerGas: 100_000_000_000n, maxFeePerGas: 200_000_000_000n });
       await anvil.mine({ blocks: 1 });
@@ -133,17 +142,29 @@ describe('crash recovery', () => {
     }
 
     // Every leg is in and the deadline is far: the swap is tried again, not unwound.
-    const handle = services().temporal.workflow.getHandle(workflowIdFor(created.id));
-    let attempt = 0;
-    for (let i = 0; i < 100 && attempt < 2; i++) {
+    let swap = await swapActivity();
+    for (let i = 0; i < 100 && (swap?.attempt ?? 0) < 2; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      attempt = (await handle.describe()).raw.pendingActivities?.find((a) => a.activityType?.name === 'executeSwap')?.attempt ?? 0;
+      swap = await swapActivity();
     }
-    expect(attempt).toBeGreaterThanOrEqual(2);
-    expect((await services().api.request<SettlementView>('GET', `/v1/settlements/${created.id}`)).state).toBe('EXECUTING_SWAP');
+    expect(swap?.attempt).toBeGreaterThanOrEqual(2);
+    expect(swap?.lastFailure?.message).toMatch(/^settle (transaction 0x[0-9a-f]{64} reverted|refused: .*); the escrow is open with every leg deposited, trying again$/);
+    expect((await services().api.request<SettlementView>('GET', `/v1/settlements/${awaiting.id}`)).state).toBe('EXECUTING_SWAP');
 
     expect(await mined(await token.write.setFrozen([false]))).toBe('success');
-    expect((await waitForState(services().api, created.id, ['FINALIZED', 'ROLLED_BACK'])).state).toBe('FINALIZED');
+    expect((await waitForState(services().api, awaiting.id, ['FINALIZED', 'ROLLED_BACK'])).state).toBe('FINALIZED');
     expect(await balanceOf(manifest, token.address, manifest.wallets.buyer.address)).toBe(100n * 10n ** 18n);
   });
+
+  it('rolls back, refunding what it can, when the swap is still refused after its last attempt', async () => {
+    const { token, mined, awaiting } = await settlementWithFreezableAsset();
+    expect(await mined(await token.write.setFrozen([true]))).toBe('success');
+    await depositAs(manifest, awaiting, 'buyer');
+    const done = await waitForState(services().api, awaiting.id, ['FINALIZED', 'ROLLED_BACK'], 120_000);
+    expect(done.state).toBe('ROLLED_BACK');
+    expect(done.failure_reason).toMatch(/^settle refused: .*; escrow is Registered$/);
+    // The frozen leg stays claimable in the escrow; the payment went back to the buyer.
+    const last = await services().db.settlementEvent.findFirstOrThrow({ where: { settlementId: awaiting.id }, orderBy: { sequence: 'desc' } });
+    expect((last.payload as { refund: { refundedLegs: number[]; unpaidLegs: number[] } }).refund).toMatchObject({ refundedLegs: [1], unpaidLegs: [0] });
+  }, 150_000);
 });
