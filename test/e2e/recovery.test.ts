@@ -107,28 +107,29 @@ describe('crash recovery', () => {
 
   it('retries a swap whose transaction reverted on-chain, instead of unwinding a complete settlement', async () => {
     const { chain, token, mined, awaiting, swapActivity } = await settlementWithFreezableAsset();
-    const { operator } = manifest.wallets;
+    const { operator, buyer } = manifest.wallets;
     const anvil = createTestClient({ chain, mode: 'anvil', transport: http(manifest.chain.rpc_url) });
 
     // Blocks by hand from here, so that the swap is estimated against a payable token but mined
     // after the token was frozen: the way a swap reverts on a live chain.
     await anvil.setAutomine(false);
-    const pendingSettle = async () => {
+    const pendingFrom = async (address: string) => {
       const pool = await anvil.getTxpoolContent();
-      return Object.entries(pool.pending).find(([from]) => from.toLowerCase() === operator.address.toLowerCase())?.[1];
+      return Object.entries(pool.pending).find(([from]) => from.toLowerCase() === address.toLowerCase())?.[1];
     };
     try {
+      // A block only for a buyer's transaction, so that none can take the swap along with it.
       let deposited = false;
-      const buyer = depositAs(manifest, awaiting, 'buyer').finally(() => (deposited = true));
+      const deposit = depositAs(manifest, awaiting, 'buyer').finally(() => (deposited = true));
       while (!deposited) {
-        await anvil.mine({ blocks: 1 });
-        await new Promise((r) => setTimeout(r, 150));
+        if (await pendingFrom(buyer.address)) await anvil.mine({ blocks: 1 });
+        await new Promise((r) => setTimeout(r, 100));
       }
-      await buyer;
-      let settle = await pendingSettle();
+      await deposit;
+      let settle = await pendingFrom(operator.address);
       for (let i = 0; i < 200 && !settle; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        settle = await pendingSettle();
+        settle = await pendingFrom(operator.address);
       }
       expect(settle, 'the swap transaction is waiting to be mined').toBeDefined();
       const settleHash = Object.values(settle!)[0]!.hash as Hex;
