@@ -6,6 +6,9 @@ import { isUuid, TENANT_NAME } from '../domain/ids';
 import type { Prisma } from '../generated/prisma/client';
 import { isUniqueViolation, type Models } from './client';
 
+/** A platform's environments, oldest first, as every answer lists them. */
+export const WITH_ENVIRONMENTS = { environments: { orderBy: { createdAt: 'asc' } } } as const;
+
 export class TenantNotFound extends Error {}
 export class TenantExists extends Error {}
 
@@ -65,7 +68,7 @@ export async function setRateLimit(db: Models, platformIdOrName: string, environ
 
 export async function listPlatforms(db: Models, page: { limit: number; offset: number }) {
   const [items, total] = await Promise.all([
-    db.platform.findMany({ include: { environments: { orderBy: { createdAt: 'asc' } } }, orderBy: { createdAt: 'asc' }, take: page.limit, skip: page.offset }),
+    db.platform.findMany({ include: WITH_ENVIRONMENTS, orderBy: { createdAt: 'asc' }, take: page.limit, skip: page.offset }),
     db.platform.count(),
   ]);
   return { items, total };

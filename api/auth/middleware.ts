@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
 import type { Db, Models } from '../../db/client';
 import { tenantDb } from '../../db/tenant';
-import { forbidden, unauthorized } from '../errors';
+import { forbidden, unauthorized, validationFailed } from '../errors';
 import { endpointPermitted, ipAllowed } from './restrictions';
-import type { Scope } from './scopes';
+import { scopesBeyond, type Scope } from './scopes';
 import { InvalidTokenError, type AuthContext, type TokenService } from './tokens';
 
 declare module 'express-serve-static-core' {
@@ -58,6 +58,12 @@ export function requireScope(scope: Scope): RequestHandler {
     if (!req.auth.scopes.includes(scope)) throw forbidden(`This token lacks the "${scope}" scope`);
     next();
   };
+}
+
+/** No escalation: a token hands out (to a new client or a session) at most the scopes it holds; 422 on `body.scopes` otherwise. */
+export function requireGrantable(caller: AuthContext, scopes: readonly string[]): void {
+  const extra = scopesBeyond(caller.scopes, scopes);
+  if (extra.length) throw validationFailed([{ loc: ['body', 'scopes'], msg: `not held by this token: ${extra.join(', ')}`, type: 'value_error' }]);
 }
 
 /** The authenticated caller; routes behind `authenticate` can rely on it. */

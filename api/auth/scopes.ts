@@ -16,6 +16,11 @@ export type Scope = (typeof SCOPES)[number];
 /** Every scope but the operator's: what a test gives a client that must stay a mere tenant. */
 export const TENANT_SCOPES = SCOPES.filter((s) => s !== 'operator');
 
+/** The scopes in `wanted` that `held` lacks. */
+export function scopesBeyond(held: readonly string[], wanted: readonly string[]): string[] {
+  return wanted.filter((s) => !held.includes(s));
+}
+
 export function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);
 }

@@ -6,9 +6,9 @@ import { Router } from 'express';
 import type { Db, Models } from '../../db/client';
 import { withTenant, type Tenant } from '../../db/tenant';
 import { createApiClient, InvalidClientSettings, restrictApiClient, rotateClientSecret, type Restrictions } from '../../db/clients';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
+import { callerOf, requireGrantable, requireScope, tenantDbOf } from '../auth/middleware';
 import { forbidden, notFound, validationFailed } from '../errors';
-import type { Scope } from '../auth/scopes';
+import { scopesBeyond } from '../auth/scopes';
 import type { AuthContext } from '../auth/tokens';
 import { createClientSchema, pageQuery, rotateClientSecretSchema, updateClientSchema } from '../schemas';
 import { parseOr422 } from '../validation';
@@ -58,7 +58,7 @@ export function clientRoutes(deps: { db: Db }): Router {
    */
   async function requireManageable(db: Models, caller: AuthContext, clientId: string): Promise<ClientRow> {
     const client = await requireClient(db, caller, clientId);
-    const extra = client.scopes.filter((s) => !caller.scopes.includes(s as Scope));
+    const extra = scopesBeyond(caller.scopes, client.scopes);
     if (extra.length) throw forbidden(`Client ${clientId} holds scopes this token lacks (${extra.join(', ')}); only a token with them can manage it`);
     return client;
   }
@@ -83,9 +83,7 @@ export function clientRoutes(deps: { db: Db }): Router {
     const db = tenantDbOf(req);
     const caller = callerOf(req);
     const body = parseOr422(createClientSchema, req.body ?? {}, 'body');
-    // No escalation: a client gets at most the scopes of the token that creates it.
-    const extra = body.scopes.filter((s) => !caller.scopes.includes(s));
-    if (extra.length) throw validationFailed([{ loc: ['body', 'scopes'], msg: `not held by this token: ${extra.join(', ')}`, type: 'value_error' }]);
+    requireGrantable(caller, body.scopes);
     const created = await settingsOr422(() =>
       createApiClient(db, { platform: caller.platformId, environment: caller.environment, name: body.name, scopes: body.scopes, refreshPolicy: body.refresh_policy, restrictions: restrictionsOf(body) }),
     );

@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import type { Db } from '../../db/client';
 import { createApiClient, deactivateApiClient } from '../../db/clients';
-import { createEnvironment, createPlatform, findPlatform, listPlatforms, setRateLimit, TenantExists, TenantNotFound } from '../../db/platforms';
+import { createEnvironment, createPlatform, findPlatform, listPlatforms, setRateLimit, TenantExists, TenantNotFound, WITH_ENVIRONMENTS } from '../../db/platforms';
 import { latestListLoads, presentListLoad, requestListRefresh } from '../../db/screening';
 import { affects } from '../activityLog';
 import { KEY_ROTATION_NOTE, rotateSigningKey } from '../auth/tokens';
@@ -43,7 +43,7 @@ export function operatorRoutes(deps: { db: Db; tokens: { settings: { secretsKey:
   const operator = requireScope('operator');
 
   async function requirePlatform(idOrName: string) {
-    const platform = await findPlatform(db, idOrName, { environments: { orderBy: { createdAt: 'asc' } } });
+    const platform = await findPlatform(db, idOrName, WITH_ENVIRONMENTS);
     if (!platform) throw notFound(`Platform ${idOrName}`);
     return platform;
   }
@@ -82,15 +82,15 @@ export function operatorRoutes(deps: { db: Db; tokens: { settings: { secretsKey:
   // admins manage their clients under /v1/platforms/me/clients.
   router.post('/v1/operator/platforms/:platform/environments/:environment/clients', operator, async (req, res) => {
     const body = parseOr422(createClientSchema, req.body ?? {}, 'body');
-    const platform = await requirePlatform(String(req.params.platform));
+    // An unknown platform or environment is TenantNotFound here: 404.
     const created = await tenantCall(() =>
       settingsOr422(() =>
-        createApiClient(db, { platform: platform.id, environment: String(req.params.environment), name: body.name, scopes: body.scopes, refreshPolicy: body.refresh_policy, restrictions: restrictionsOf(body) }),
+        createApiClient(db, { platform: String(req.params.platform), environment: String(req.params.environment), name: body.name, scopes: body.scopes, refreshPolicy: body.refresh_policy, restrictions: restrictionsOf(body) }),
       ),
     );
     const client = await db.apiClient.findUniqueOrThrow({ where: { clientId: created.client_id } });
     affects(res, client);
-    res.status(201).set('Cache-Control', 'no-store').json({ ...presentClient(client), platform_id: platform.id, client_secret: created.client_secret });
+    res.status(201).set('Cache-Control', 'no-store').json({ ...presentClient(client), platform_id: created.platform_id, client_secret: created.client_secret });
   });
 
   // Incident response: any platform's client, at once.

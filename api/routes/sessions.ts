@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import type { Db } from '../../db/client';
 import { isUuid } from '../../domain/ids';
-import { callerOf, tenantDbOf } from '../auth/middleware';
+import { callerOf, requireGrantable, tenantDbOf } from '../auth/middleware';
 import type { TokenService } from '../auth/tokens';
 import { forbidden, notFound, validationFailed } from '../errors';
 import { createSessionSchema } from '../schemas';
@@ -21,8 +21,7 @@ export function sessionRoutes(deps: { db: Db; tokens: TokenService }): Router {
     if (caller.session) throw forbidden('Only a client\'s own (m2m) token can create sessions');
     const body = parseOr422(createSessionSchema, req.body ?? {}, 'body');
     const scopes = body.scopes ?? caller.scopes;
-    const extra = scopes.filter((s) => !caller.scopes.includes(s));
-    if (extra.length) throw validationFailed([{ loc: ['body', 'scopes'], msg: `not held by this token: ${extra.join(', ')}`, type: 'value_error' }]);
+    requireGrantable(caller, scopes);
     if (body.settlement_ids) {
       const ids = body.settlement_ids.map((id) => id.toLowerCase());
       const visible = await tenantDbOf(req).settlement.findMany({ where: { AND: [settlementWhere(caller), { id: { in: ids } }] }, select: { id: true } });
