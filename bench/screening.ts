@@ -1,6 +1,6 @@
 // npm run bench:screening: the screening index over the full shipped lists (build time,
 // memory, latency of one party screening) and the name scorer's quality on the labelled
-// pairs of shared/data/name-pairs/cases.csv at the review and fail thresholds.
+// pairs of reference/name-pairs/cases.csv at the review and fail thresholds.
 // Prints figures; asserts nothing.
 
 import { readFileSync } from 'node:fs';
@@ -9,15 +9,14 @@ import { parseCsv } from '../compliance/csv';
 import { compareNames } from '../compliance/nameScore';
 import { listSources, readLists, screenerOf } from '../compliance/lists';
 import { DEFAULT_THRESHOLDS as thresholds } from '../compliance/thresholds';
-import { ROOT } from '../stack/paths';
+import { BUNDLED_LISTS_DIR, REFERENCE_DIR } from '../config/paths';
 
-const data = join(ROOT, '..', 'shared', 'data');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 const heapBefore = process.memoryUsage().heapUsed;
 let started = performance.now();
-const lists = await readLists(listSources({ SANCTIONS_OFAC_DIR: join(data, 'sanctions', 'ofac-sdn'), SANCTIONS_UN_FILE: join(data, 'sanctions', 'un', 'consolidated.xml') }));
+const lists = await readLists(listSources({ SANCTIONS_OFAC_DIR: join(BUNDLED_LISTS_DIR, 'ofac-sdn'), SANCTIONS_UN_FILE: join(BUNDLED_LISTS_DIR, 'un', 'consolidated.xml') }));
 const readMs = performance.now() - started;
 started = performance.now();
 const screener = await screenerOf(lists);
@@ -52,7 +51,7 @@ await screenerOf(lists);
 const rebuildMs = performance.now() - started;
 clearInterval(ticker);
 
-const rows = parseCsv(readFileSync(join(data, 'name-pairs', 'cases.csv'), 'utf8')).slice(1);
+const rows = parseCsv(readFileSync(join(REFERENCE_DIR, 'name-pairs', 'cases.csv'), 'utf8')).slice(1);
 const scored = rows.map(([, schema, a, b, match, quality]) => ({ score: compareNames(a!, b!, schema).score, match: match === 'true', quality }));
 const quality = (threshold: number) => {
   const tp = scored.filter((c) => c.match && c.score >= threshold).length;

@@ -21,7 +21,7 @@ import { ensureEnvironment } from '../db/platforms';
 import { createDb } from '../db/client';
 import { sendPreparedCalls, type PreparedCall } from '../cli/depositor';
 import { guideInstruction } from '../cli/instruction';
-import { ROOT } from '../stack/paths';
+import { ROOT } from '../config/paths';
 import { serviceProcess } from '../stack/services';
 import { startFreshInfrastructure } from '../stack/stack';
 

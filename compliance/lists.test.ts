@@ -4,13 +4,14 @@
 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLED_LISTS_DIR } from '../config/paths';
 import { tokenize } from './nameScore';
 import { listSources, readLists, screenerOf } from './lists';
 import type { SanctionsEntry } from './sanctionsList';
 import type { Screener } from './screening';
 import { DEFAULT_THRESHOLDS as thresholds } from './thresholds';
 
-const data = join(import.meta.dirname, '../../shared/data/sanctions');
+const data = BUNDLED_LISTS_DIR;
 let entries: SanctionsEntry[];
 let screener: Screener;
 

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REFERENCE_DIR } from '../config/paths';
 import { parseCsv } from './csv';
 import { compareNames, tokenize } from './nameScore';
 import { DEFAULT_THRESHOLDS } from './thresholds';
 
-const casesFile = join(import.meta.dirname, '../../shared/data/name-pairs/cases.csv');
+const casesFile = join(REFERENCE_DIR, 'name-pairs', 'cases.csv');
 
 describe('tokenize', () => {
   it('folds scripts, accents, punctuation, legal forms, honorifics and particles', () => {

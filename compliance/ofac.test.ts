@@ -1,11 +1,12 @@
 import { describe, expect, it, beforeAll } from 'vitest';
+import { BUNDLED_LISTS_DIR } from '../config/paths';
 import { join } from 'node:path';
 import { listSources, loadList } from './lists';
 import type { SanctionsEntry } from './sanctionsList';
 import { Screener, type ScreenedParty } from './screening';
 import { DEFAULT_THRESHOLDS as thresholds } from './thresholds';
 
-const dir = process.env.SANCTIONS_OFAC_DIR ?? join(import.meta.dirname, '../../shared/data/sanctions/ofac-sdn');
+const dir = join(BUNDLED_LISTS_DIR, 'ofac-sdn');
 
 describe('OFAC SDN reader and exact screening', () => {
   let entries: SanctionsEntry[];

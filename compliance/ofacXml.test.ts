@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BUNDLED_LISTS_DIR } from '../config/paths';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsv } from './csv';
@@ -6,7 +7,7 @@ import { parseOfacSdnXml } from './ofacXml';
 
 const sample = readFileSync(join(import.meta.dirname, 'fixtures/sdn-sample.xml'));
 // The CSV files the sample was written from (not SANCTIONS_OFAC_DIR: a newer list may differ).
-const csvDir = join(import.meta.dirname, '../../shared/data/sanctions/ofac-sdn');
+const csvDir = join(BUNDLED_LISTS_DIR, 'ofac-sdn');
 
 const { entries, publishedAt } = parseOfacSdnXml(sample);
 const entry = (id: string) => entries.find((e) => e.entryId === id)!;

@@ -6,11 +6,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLED_LISTS_DIR } from '../config/paths';
 import { listSources, ScreeningIndex } from './lists';
 import { OFAC_CSV_FILES } from './ofac';
 import { DEFAULT_THRESHOLDS as thresholds } from './thresholds';
 
-const data = join(import.meta.dirname, '../../shared/data/sanctions');
+const data = BUNDLED_LISTS_DIR;
 const unXml = readFileSync(join(data, 'un/consolidated.xml'), 'utf8');
 // The same list without ERIC BADEGE (CDi.001), as a later publication might be.
 const withoutBadege = unXml.replace(/<INDIVIDUAL>(?:(?!<\/INDIVIDUAL>)[\s\S])*?CDi\.001[\s\S]*?<\/INDIVIDUAL>/, '');

@@ -1,6 +1,6 @@
 /**
  * Where a name score becomes a review (flag) and where it fails outright. Chosen on the
- * labelled pairs in shared/data/name-pairs (F1 0.82 at 0.85, every STRONG pair right);
+ * labelled pairs in reference/name-pairs (F1 0.82 at 0.85, every STRONG pair right);
  * `npm run bench:screening` prints the figures for any pair of thresholds.
  */
 export interface Thresholds {

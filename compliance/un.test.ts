@@ -1,9 +1,10 @@
 import { describe, expect, it, beforeAll } from 'vitest';
+import { BUNDLED_LISTS_DIR } from '../config/paths';
 import { join } from 'node:path';
 import { listSources, loadList } from './lists';
 import type { ListVersion, SanctionsEntry } from './sanctionsList';
 
-const file = process.env.SANCTIONS_UN_FILE ?? join(import.meta.dirname, '../../shared/data/sanctions/un/consolidated.xml');
+const file = join(BUNDLED_LISTS_DIR, 'un', 'consolidated.xml');
 const unSource = (location: string) => listSources({ SANCTIONS_UN_FILE: location })[0]!;
 
 describe('UN consolidated list reader', () => {

@@ -1,8 +1,10 @@
 // The one config loader. Every process reads its settings from the environment
 // here, so a missing or malformed setting fails at start with its name, not later.
 
+import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS } from '../compliance/thresholds';
+import { BUNDLED_LISTS_DIR } from './paths';
 import { DEFAULT_TASK_QUEUE } from '../workflows/names';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`), `must be 0x + ${bytes * 2} hex digits`);
@@ -32,12 +34,12 @@ const schema = z.object({
   TOKEN_TTL_SECONDS: int(60).default(24 * 3600),
   /** Requests per minute per platform environment, shared by all API processes. */
   RATE_LIMIT_PER_MINUTE: int(1).default(600),
-  /** Folder or base URL of OFAC's legacy CSV files (sdn.csv, alt.csv, add.csv, sdn_comments.csv). */
-  SANCTIONS_OFAC_DIR: z.string().min(1).optional(),
+  /** Folder or base URL of OFAC's legacy CSV files (sdn.csv, alt.csv, add.csv, sdn_comments.csv); the shipped snapshot by default. */
+  SANCTIONS_OFAC_DIR: z.string().default(join(BUNDLED_LISTS_DIR, 'ofac-sdn')),
   /** File or URL of OFAC's SDN.XML; read instead of the CSV files when both are set. */
   SANCTIONS_OFAC_XML: z.string().min(1).optional(),
-  /** File or URL of the UN Security Council consolidated list (XML); screened beside OFAC's when set. */
-  SANCTIONS_UN_FILE: z.string().min(1).optional(),
+  /** File or URL of the UN Security Council consolidated list (XML), screened beside OFAC's; the shipped snapshot by default, empty for none. */
+  SANCTIONS_UN_FILE: z.string().default(join(BUNDLED_LISTS_DIR, 'un', 'consolidated.xml')),
   /** Workers re-read the lists this often (0: only at start and on request). */
   SANCTIONS_REFRESH_MINUTES: int(0).default(60),
   SANCTIONS_REFRESH_POLL_MS: int(100).default(2000),

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { ManagedProcess } from './process';
-import { ROOT } from './paths';
+import { ROOT } from '../config/paths';
 
 const run = promisify(execFile);
 const DATABASE = 'lockstep';

@@ -3,7 +3,7 @@
 // process itself rather than a wrapper.
 
 import { join } from 'node:path';
-import { ROOT } from './paths';
+import { ROOT } from '../config/paths';
 import { serviceEnv, type Manifest, type StackSecrets } from './manifest';
 import { ManagedProcess } from './process';
 

@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createPublicClient, createWalletClient, getAddress, http, parseUnits, toHex, type Address, type Hex } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { anvil as anvilChain } from 'viem/chains';
@@ -17,7 +17,7 @@ import { SCOPES } from '../api/auth/scopes';
 import { ensureBuiltInTemplates } from '../db/templates';
 import { DEFAULT_TASK_QUEUE } from '../workflows/names';
 import { startAnvil } from './anvil';
-import { ROOT } from './paths';
+import { BUNDLED_LISTS_DIR } from '../config/paths';
 import { freePort } from './ports';
 import { readStack, writeManifest, type Manifest, type StackSecrets } from './manifest';
 import { applyMigrations, startPostgres, type Postgres } from './postgres';
@@ -113,8 +113,8 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
           buyer: { address: privateKeyToAccount(ANVIL_KEYS.buyer).address, private_key: ANVIL_KEYS.buyer },
         },
         client,
-        sanctions_ofac_dir: process.env.SANCTIONS_OFAC_DIR ?? resolve(ROOT, '..', 'shared', 'data', 'sanctions', 'ofac-sdn'),
-        sanctions_un_file: process.env.SANCTIONS_UN_FILE ?? resolve(ROOT, '..', 'shared', 'data', 'sanctions', 'un', 'consolidated.xml'),
+        sanctions_ofac_dir: process.env.SANCTIONS_OFAC_DIR ?? join(BUNDLED_LISTS_DIR, 'ofac-sdn'),
+        sanctions_un_file: process.env.SANCTIONS_UN_FILE ?? join(BUNDLED_LISTS_DIR, 'un', 'consolidated.xml'),
       };
       await writeManifest(dataDir, manifest, secrets);
       return { manifest, secrets, stop };

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
 import { trailVerdictSchema } from '../../api/responses';
 import { fixtureClient } from '../support/clients';
-import { ROOT } from '../../stack/paths';
+import { ROOT } from '../../config/paths';
 import { stackContext, withServices } from '../support/services';
 import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
-import { ROOT } from '../../stack/paths';
+import { ROOT } from '../../config/paths';
 import { stackContext, withServices } from '../support/services';
 
 const { manifest } = stackContext();

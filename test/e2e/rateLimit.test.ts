@@ -74,7 +74,7 @@ describe('an environment with its own limit', () => {
     const token = await tokenFor('limit-own');
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');
-    const { ROOT } = await import('../../stack/paths');
+    const { ROOT } = await import('../../config/paths');
     await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'environments', 'rate-limit', '--platform', 'limited-platform', '--environment', 'limit-own', '--per-minute', '3'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: manifest.database_url },

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
 import { queuedDeliverySchema, rotatedSecretSchema, webhookCreatedSchema, webhookDeliverySchema, webhookSchema } from '../../api/responses';
 import { fixtureClient } from '../support/clients';
-import { ROOT } from '../../stack/paths';
+import { ROOT } from '../../config/paths';
 import { Receiver, type Received } from '../support/receiver';
 import { stackContext, withServices } from '../support/services';
 import { depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';

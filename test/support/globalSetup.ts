@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import type { Manifest, StackSecrets } from '../../stack/manifest';
-import { ROOT } from '../../stack/paths';
+import { ROOT } from '../../config/paths';
 import { startFreshInfrastructure } from '../../stack/stack';
 
 declare module 'vitest' {
