@@ -1,9 +1,9 @@
-import type { PartyAttributes } from '../compliance/attributes';
-import type { ScreeningIndex } from '../compliance/lists';
-import { partyKey, suppressionKey, type ScreenedParty, type ScreeningResult } from '../compliance/screening';
-import type { Thresholds } from '../compliance/thresholds';
-import type { Db } from '../db/client';
-import { thresholdsFor } from '../db/screening';
+import type { PartyAttributes } from '../compliance/attributes.ts';
+import type { ScreeningIndex } from '../compliance/lists.ts';
+import { partyKey, suppressionKey, type ScreenedParty, type ScreeningResult } from '../compliance/screening.ts';
+import type { Thresholds } from '../compliance/thresholds.ts';
+import type { Db } from '../db/client.ts';
+import { thresholdsFor } from '../db/screening.ts';
 
 /** A party's attributes as stored (the API accepted only individual or organization as entity type). */
 const attributesOf = (party: { entityType: string | null; country: string | null; dateOfBirth: string | null }): PartyAttributes => ({

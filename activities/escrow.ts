@@ -5,11 +5,11 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BaseError, ContractFunctionRevertedError, type Hex, type TransactionReceipt } from 'viem';
-import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow';
-import { writeEscrow, type Chain } from '../chain/client';
-import { depositedLegs, legTerms, readEscrow, sameTerms, unpaidRefunds } from '../chain/escrow';
-import { escrowIdFor } from '../chain/escrowId';
-import type { Db } from '../db/client';
+import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow.ts';
+import { writeEscrow, type Chain } from '../chain/client.ts';
+import { depositedLegs, legTerms, readEscrow, sameTerms, unpaidRefunds } from '../chain/escrow.ts';
+import { escrowIdFor } from '../chain/escrowId.ts';
+import type { Db } from '../db/client.ts';
 
 export interface EscrowDeps {
   db: Db;

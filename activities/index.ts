@@ -1,13 +1,13 @@
 // Activities are built from their dependencies; the worker creates those once and
 // tests may pass their own.
 
-import type { ScreeningIndex } from '../compliance/lists';
-import type { Thresholds } from '../compliance/thresholds';
-import type { Chain } from '../chain/client';
-import type { Db } from '../db/client';
-import { complianceActivities } from './compliance';
-import { escrowActivities } from './escrow';
-import { recordActivities } from './records';
+import type { ScreeningIndex } from '../compliance/lists.ts';
+import type { Thresholds } from '../compliance/thresholds.ts';
+import type { Chain } from '../chain/client.ts';
+import type { Db } from '../db/client.ts';
+import { complianceActivities } from './compliance.ts';
+import { escrowActivities } from './escrow.ts';
+import { recordActivities } from './records.ts';
 
 export interface ActivityDeps {
   db: Db;

@@ -2,10 +2,10 @@
 // the previous one by content_hash, written idempotently so a retried activity never
 // duplicates, reorders or rewrites the trail.
 
-import { contentHash } from '../db/auditTrail';
-import type { Db } from '../db/client';
-import type { Prisma } from '../generated/prisma/client';
-import { queueTransitionEvents } from '../webhooks/outbox';
+import { contentHash } from '../db/auditTrail.ts';
+import type { Db } from '../db/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { queueTransitionEvents } from '../webhooks/outbox.ts';
 
 export interface TransitionRecord {
   settlementId: string;

@@ -4,9 +4,9 @@
 // or fails a request; a failed write is logged. Bodies are never kept, so neither are secrets.
 
 import type { RequestHandler } from 'express';
-import type { Db } from '../db/client';
-import type { Tenant } from '../db/tenant';
-import type { Prisma } from '../generated/prisma/client';
+import type { Db } from '../db/client.ts';
+import type { Tenant } from '../db/tenant.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

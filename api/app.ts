@@ -1,27 +1,27 @@
 // The HTTP API as an express app built from its dependencies (main.ts wires them).
 
 import express from 'express';
-import { activityLog } from './activityLog';
-import { authenticate, permittedEndpoint, tenantScope } from './auth/middleware';
-import { rateLimit } from './auth/rateLimit';
-import { adminRoutes } from './routes/admin';
-import type { TokenService } from './auth/tokens';
-import { errorHandler, notFound, type ErrorContext } from './errors';
-import { clientRoutes } from './routes/clients';
-import { complianceDecisionRoutes } from './routes/complianceDecisions';
-import { healthRoutes } from './routes/health';
-import { oauthRoutes } from './routes/oauth';
-import { operatorRoutes } from './routes/operator';
-import { referenceRoutes } from './routes/reference';
-import { screeningRoutes, type ScreeningDeps } from './routes/screening';
-import { settlementEventRoutes } from './routes/settlementEvents';
-import { sessionRoutes } from './routes/sessions';
-import { settlementRoutes } from './routes/settlements';
-import { suppressionRoutes } from './routes/suppressions';
-import { templateRoutes } from './routes/templates';
-import { webhookRoutes, type WebhookDeps } from './routes/webhooks';
-import type { CreateDeps } from './settlements/create';
-import type { PresentDeps } from './settlements/present';
+import { activityLog } from './activityLog.ts';
+import { authenticate, permittedEndpoint, tenantScope } from './auth/middleware.ts';
+import { rateLimit } from './auth/rateLimit.ts';
+import { adminRoutes } from './routes/admin.ts';
+import type { TokenService } from './auth/tokens.ts';
+import { errorHandler, notFound, type ErrorContext } from './errors.ts';
+import { clientRoutes } from './routes/clients.ts';
+import { complianceDecisionRoutes } from './routes/complianceDecisions.ts';
+import { healthRoutes } from './routes/health.ts';
+import { oauthRoutes } from './routes/oauth.ts';
+import { operatorRoutes } from './routes/operator.ts';
+import { referenceRoutes } from './routes/reference.ts';
+import { screeningRoutes, type ScreeningDeps } from './routes/screening.ts';
+import { settlementEventRoutes } from './routes/settlementEvents.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { settlementRoutes } from './routes/settlements.ts';
+import { suppressionRoutes } from './routes/suppressions.ts';
+import { templateRoutes } from './routes/templates.ts';
+import { webhookRoutes, type WebhookDeps } from './routes/webhooks.ts';
+import type { CreateDeps } from './settlements/create.ts';
+import type { PresentDeps } from './settlements/present.ts';
 
 export type ApiDeps = CreateDeps & PresentDeps & ScreeningDeps & WebhookDeps & { tokens: TokenService; errors: ErrorContext; rateLimitPerMinute: number };
 

@@ -1,15 +1,15 @@
 // The HTTP API process.
 
 import { Client, Connection } from '@temporalio/client';
-import { chainFromConfig } from '../chain/client';
-import { loadConfig, webhookUrlPolicy } from '../config/config';
-import { createLogger } from '../config/logger';
-import { createDb } from '../db/client';
-import { ensureBuiltInTemplates } from '../db/templates';
-import { TokenService } from './auth/tokens';
-import { secretKey } from '../db/secretBox';
-import { createApp } from './app';
-import { sweepUnstarted } from './settlements/start';
+import { chainFromConfig } from '../chain/client.ts';
+import { loadConfig, webhookUrlPolicy } from '../config/config.ts';
+import { createLogger } from '../config/logger.ts';
+import { createDb } from '../db/client.ts';
+import { ensureBuiltInTemplates } from '../db/templates.ts';
+import { TokenService } from './auth/tokens.ts';
+import { secretKey } from '../db/secretBox.ts';
+import { createApp } from './app.ts';
+import { sweepUnstarted } from './settlements/start.ts';
 
 const config = loadConfig();
 const log = createLogger('api', config.LOG_LEVEL);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createApp, type ApiDeps } from './app';
-import { openApiDocument, ROUTES } from './openapi';
+import { createApp, type ApiDeps } from './app.ts';
+import { openApiDocument, ROUTES } from './openapi.ts';
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };

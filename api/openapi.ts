@@ -3,9 +3,9 @@
 // compares this table with the routes the app serves, so neither can drift.
 
 import { z } from 'zod';
-import type { Scope } from './auth/scopes';
-import * as res from './responses';
-import * as req from './schemas';
+import type { Scope } from './auth/scopes.ts';
+import * as res from './responses.ts';
+import * as req from './schemas.ts';
 
 export interface RouteSpec {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -1,12 +1,12 @@
 // Request schemas: the single source of what the API accepts.
 
 import { z } from 'zod';
-import { isCountryCode } from '../compliance/attributes';
-import { SCOPES } from './auth/scopes';
-import { EVENT_PATTERNS, EXACT_EVENT } from '../webhooks/events';
-import { DIRECTIONS, LEG_TYPES } from '../domain/settlement';
-import { ACTION_TYPES } from '../domain/template';
-import { TENANT_NAME } from '../domain/ids';
+import { isCountryCode } from '../compliance/attributes.ts';
+import { SCOPES } from './auth/scopes.ts';
+import { EVENT_PATTERNS, EXACT_EVENT } from '../webhooks/events.ts';
+import { DIRECTIONS, LEG_TYPES } from '../domain/settlement.ts';
+import { ACTION_TYPES } from '../domain/template.ts';
+import { TENANT_NAME } from '../domain/ids.ts';
 
 const evmAddress = z
   .string()

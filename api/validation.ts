@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { validationFailed, type FieldError } from './errors';
+import { validationFailed, type FieldError } from './errors.ts';
 
 /** Parse or throw a 422 whose `detail` lists every problem as {loc, msg, type}. */
 export function parseOr422<T extends z.ZodType>(schema: T, value: unknown, where: 'body' | 'query'): z.infer<T> {

@@ -5,11 +5,11 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsv } from '../compliance/csv';
-import { compareNames } from '../compliance/nameScore';
-import { listSources, readLists, screenerOf } from '../compliance/lists';
-import { DEFAULT_THRESHOLDS as thresholds } from '../compliance/thresholds';
-import { BUNDLED_LISTS_DIR, REFERENCE_DIR } from '../config/paths';
+import { parseCsv } from '../compliance/csv.ts';
+import { compareNames } from '../compliance/nameScore.ts';
+import { listSources, readLists, screenerOf } from '../compliance/lists.ts';
+import { DEFAULT_THRESHOLDS as thresholds } from '../compliance/thresholds.ts';
+import { BUNDLED_LISTS_DIR, REFERENCE_DIR } from '../config/paths.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;

@@ -15,15 +15,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Hex } from 'viem';
-import { LockstepApi } from '../cli/apiClient';
-import { createApiClient } from '../db/clients';
-import { ensureEnvironment } from '../db/platforms';
-import { createDb } from '../db/client';
-import { sendPreparedCalls, type PreparedCall } from '../cli/depositor';
-import { guideInstruction } from '../cli/instruction';
-import { ROOT } from '../config/paths';
-import { serviceProcess } from '../stack/services';
-import { startFreshInfrastructure } from '../stack/stack';
+import { LockstepApi } from '../cli/apiClient.ts';
+import { createApiClient } from '../db/clients.ts';
+import { ensureEnvironment } from '../db/platforms.ts';
+import { createDb } from '../db/client.ts';
+import { sendPreparedCalls, type PreparedCall } from '../cli/depositor.ts';
+import { guideInstruction } from '../cli/instruction.ts';
+import { ROOT } from '../config/paths.ts';
+import { serviceProcess } from '../stack/services.ts';
+import { startFreshInfrastructure } from '../stack/stack.ts';
 
 interface View {
   id: string;

@@ -20,8 +20,8 @@ import {
   type WriteContractParameters,
 } from 'viem';
 import { nonceManager, privateKeyToAccount } from 'viem/accounts';
-import type { Config } from '../config/config';
-import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow';
+import type { Config } from '../config/config.ts';
+import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow.ts';
 
 export interface ChainSettings {
   chainId: number;

@@ -1,6 +1,6 @@
 import { type Account, type Address, type Chain, getAddress, type Hex, type PublicClient, type Transport, type WalletClient } from 'viem';
-import { demoTokenAbi, demoTokenBytecode } from '../contracts/generated/DemoToken';
-import { lockstepEscrowAbi, lockstepEscrowBytecode } from '../contracts/generated/LockstepEscrow';
+import { demoTokenAbi, demoTokenBytecode } from '../contracts/generated/DemoToken.ts';
+import { lockstepEscrowAbi, lockstepEscrowBytecode } from '../contracts/generated/LockstepEscrow.ts';
 
 export interface DeployParams {
   walletClient: WalletClient<Transport, Chain, Account>;

@@ -1,8 +1,8 @@
 // Typed reads of the escrow contract and the calls a depositor must send.
 
 import { encodeFunctionData, erc20Abi, getAddress, type Address, type Hex } from 'viem';
-import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow';
-import type { Chain } from './client';
+import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow.ts';
+import type { Chain } from './client.ts';
 
 export const ESCROW_STATUS = ['None', 'Registered', 'Settled', 'Refunded'] as const;
 export type EscrowStatus = (typeof ESCROW_STATUS)[number];

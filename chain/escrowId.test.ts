@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escrowIdFor, settlementUuidFromEscrowId } from './escrowId';
+import { escrowIdFor, settlementUuidFromEscrowId } from './escrowId.ts';
 
 describe('escrow id', () => {
   it('round-trips a settlement uuid', () => {

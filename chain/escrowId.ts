@@ -2,7 +2,7 @@
 // listener maps a log to its settlement without a lookup.
 
 import type { Hex } from 'viem';
-import { isUuid } from '../domain/ids';
+import { isUuid } from '../domain/ids.ts';
 
 const ESCROW_ID = /^0x0{32}([0-9a-f]{32})$/i;
 

@@ -2,8 +2,8 @@
 // a token address; an unregistered address must answer ERC-20 decimals().
 
 import { erc20Abi, getAddress, isAddress, type Address } from 'viem';
-import type { Models } from '../db/client';
-import type { Chain } from './client';
+import type { Models } from '../db/client.ts';
+import type { Chain } from './client.ts';
 
 export interface ResolvedInstrument {
   address: Address;

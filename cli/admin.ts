@@ -3,10 +3,10 @@
 
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { cancelSettlement, findStuck, forceRollback } from '../api/settlements/operations';
-import { loadConfig } from '../config/config';
-import { createDb } from '../db/client';
-import { cliEnv } from '../stack/manifest';
+import { cancelSettlement, findStuck, forceRollback } from '../api/settlements/operations.ts';
+import { loadConfig } from '../config/config.ts';
+import { createDb } from '../db/client.ts';
+import { cliEnv } from '../stack/manifest.ts';
 
 const OPERATOR = 'cli-operator';
 

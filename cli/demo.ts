@@ -2,10 +2,10 @@
 // a settlement, deposit both legs from the demo wallets, follow it to FINALIZED.
 
 import type { Hex } from 'viem';
-import { DEV_DATA_DIR, manifestPath, readJson, type Manifest } from '../stack/manifest';
-import { LockstepApi } from './apiClient';
-import { sendPreparedCalls, type PreparedCall } from './depositor';
-import { guideInstruction } from './instruction';
+import { DEV_DATA_DIR, manifestPath, readJson, type Manifest } from '../stack/manifest.ts';
+import { LockstepApi } from './apiClient.ts';
+import { sendPreparedCalls, type PreparedCall } from './depositor.ts';
+import { guideInstruction } from './instruction.ts';
 
 interface SettlementView {
   id: string;

@@ -1,7 +1,7 @@
 // The KeyStone guide's example settlement, between the stack's demo wallets.
 
 import { randomUUID } from 'node:crypto';
-import type { Manifest } from '../stack/manifest';
+import type { Manifest } from '../stack/manifest.ts';
 
 export function guideInstruction(manifest: Manifest, timeoutMs = 10 * 60_000) {
   const { buyer, seller } = manifest.wallets;

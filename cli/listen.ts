@@ -4,11 +4,11 @@
 // forward like a real delivery, with a secret made for this session and printed at start.
 
 import { parseArgs } from 'node:util';
-import { wants } from '../webhooks/events';
-import { newSecret } from '../webhooks/secrets';
-import { signatureHeaders } from '../webhooks/signing';
-import { DEV_DATA_DIR, manifestPath, readJson, type Manifest } from '../stack/manifest';
-import { ApiRequestError, LockstepApi } from './apiClient';
+import { wants } from '../webhooks/events.ts';
+import { newSecret } from '../webhooks/secrets.ts';
+import { signatureHeaders } from '../webhooks/signing.ts';
+import { DEV_DATA_DIR, manifestPath, readJson, type Manifest } from '../stack/manifest.ts';
+import { ApiRequestError, LockstepApi } from './apiClient.ts';
 
 interface Feed {
   items: { id: string; event: string; body: unknown }[];

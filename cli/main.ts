@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `lockstep` command line: operator tasks against the configured database.
 //   lockstep platforms create|list | environments create|rate-limit --platform NAME --environment ENV ...
 //   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b] [--refresh-policy issettled]
@@ -9,16 +10,16 @@
 //   lockstep demo [--manifest data/dev/manifest.json]
 
 import { parseArgs } from 'node:util';
-import { SCOPES } from '../api/auth/scopes';
-import { loadConfig } from '../config/config';
-import { KEY_ROTATION_NOTE, rotateSigningKey } from '../api/auth/tokens';
-import { findActivity } from '../db/activity';
-import { createApiClient, deactivateApiClient, restrictApiClient, rotateClientSecret } from '../db/clients';
-import { createEnvironment, createPlatform, listPlatforms, setRateLimit } from '../db/platforms';
-import { secretKey } from '../db/secretBox';
-import { verifyTrail } from '../db/auditTrail';
-import { createDb, type Db } from '../db/client';
-import { cliEnv } from '../stack/manifest';
+import { SCOPES } from '../api/auth/scopes.ts';
+import { loadConfig } from '../config/config.ts';
+import { KEY_ROTATION_NOTE, rotateSigningKey } from '../api/auth/tokens.ts';
+import { findActivity } from '../db/activity.ts';
+import { createApiClient, deactivateApiClient, restrictApiClient, rotateClientSecret } from '../db/clients.ts';
+import { createEnvironment, createPlatform, listPlatforms, setRateLimit } from '../db/platforms.ts';
+import { secretKey } from '../db/secretBox.ts';
+import { verifyTrail } from '../db/auditTrail.ts';
+import { createDb, type Db } from '../db/client.ts';
+import { cliEnv } from '../stack/manifest.ts';
 
 const USAGE = `usage:
   lockstep platforms create NAME [--environments sandbox,production]
@@ -59,6 +60,10 @@ async function withDb<T>(work: (db: Db) => Promise<T>): Promise<T> {
 
 async function main(argv: string[]): Promise<void> {
   const [group, command, ...rest] = argv;
+  if (group === '--help' || group === '-h' || group === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   if (group === 'clients' && command === 'create') {
     const { values } = parseArgs({
       args: rest,
@@ -183,28 +188,28 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (group === 'admin' && command) {
-    const { runAdmin } = await import('./admin');
+    const { runAdmin } = await import('./admin.ts');
     await runAdmin(command, rest);
     return;
   }
   if (group === 'screen' && command) {
-    const { runScreen } = await import('./screening');
+    const { runScreen } = await import('./screening.ts');
     await runScreen(command, rest);
     return;
   }
   if (group === 'lists' && command) {
-    const { runLists } = await import('./screening');
+    const { runLists } = await import('./screening.ts');
     await runLists(command);
     return;
   }
   if (group === 'listen') {
-    const { runListen } = await import('./listen');
+    const { runListen } = await import('./listen.ts');
     await runListen(argv.slice(1));
     return;
   }
   if (group === 'demo') {
     const { values } = parseArgs({ args: argv.slice(1), options: { manifest: { type: 'string' } } });
-    const { runDemo } = await import('./demo');
+    const { runDemo } = await import('./demo.ts');
     await runDemo(values.manifest);
     return;
   }

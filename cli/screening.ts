@@ -4,16 +4,16 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { PartyAttributes } from '../compliance/attributes';
-import { parseCsv } from '../compliance/csv';
-import { compareNames } from '../compliance/nameScore';
-import { listSources, readLists, screenerOf } from '../compliance/lists';
-import type { Screener } from '../compliance/screening';
-import { loadConfig } from '../config/config';
-import { createDb } from '../db/client';
-import { latestListLoads, loadsForRequest, presentListLoad, requestListRefresh } from '../db/screening';
-import { partyAttributesSchema } from '../api/schemas';
-import { cliEnv } from '../stack/manifest';
+import type { PartyAttributes } from '../compliance/attributes.ts';
+import { parseCsv } from '../compliance/csv.ts';
+import { compareNames } from '../compliance/nameScore.ts';
+import { listSources, readLists, screenerOf } from '../compliance/lists.ts';
+import type { Screener } from '../compliance/screening.ts';
+import { loadConfig } from '../config/config.ts';
+import { createDb } from '../db/client.ts';
+import { latestListLoads, loadsForRequest, presentListLoad, requestListRefresh } from '../db/screening.ts';
+import { partyAttributesSchema } from '../api/schemas.ts';
+import { cliEnv } from '../stack/manifest.ts';
 
 const print = (value: unknown, pretty = true) => process.stdout.write(`${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adjustments, countryCode, isCountryCode, parseOfacBirthDate } from './attributes';
+import { adjustments, countryCode, isCountryCode, parseOfacBirthDate } from './attributes.ts';
 
 describe('list attributes', () => {
   it('maps the lists\' country spellings to ISO codes and leaves cities and blanks unknown', () => {

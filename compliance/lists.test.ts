@@ -4,12 +4,12 @@
 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLED_LISTS_DIR } from '../config/paths';
-import { tokenize } from './nameScore';
-import { listSources, readLists, screenerOf } from './lists';
-import type { SanctionsEntry } from './sanctionsList';
-import type { Screener } from './screening';
-import { DEFAULT_THRESHOLDS as thresholds } from './thresholds';
+import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
+import { tokenize } from './nameScore.ts';
+import { listSources, readLists, screenerOf } from './lists.ts';
+import type { SanctionsEntry } from './sanctionsList.ts';
+import type { Screener } from './screening.ts';
+import { DEFAULT_THRESHOLDS as thresholds } from './thresholds.ts';
 
 const data = BUNDLED_LISTS_DIR;
 let entries: SanctionsEntry[];

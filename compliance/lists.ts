@@ -3,12 +3,12 @@
 // which a refresh replaces in one step while the old one keeps answering.
 
 import { createHash } from 'node:crypto';
-import { OFAC_CSV_FILES, parseOfacSdnCsv } from './ofac';
-import { parseOfacSdnXml } from './ofacXml';
-import type { ListVersion, LoadedList, ParsedList } from './sanctionsList';
-import { Screener } from './screening';
-import { locationIn, readDocument } from './sources';
-import { parseUnConsolidated } from './un';
+import { OFAC_CSV_FILES, parseOfacSdnCsv } from './ofac.ts';
+import { parseOfacSdnXml } from './ofacXml.ts';
+import type { ListVersion, LoadedList, ParsedList } from './sanctionsList.ts';
+import { Screener } from './screening.ts';
+import { locationIn, readDocument } from './sources.ts';
+import { parseUnConsolidated } from './un.ts';
 
 export interface ListSource {
   list: string;

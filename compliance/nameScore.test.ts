@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_DIR } from '../config/paths';
-import { parseCsv } from './csv';
-import { compareNames, tokenize } from './nameScore';
-import { DEFAULT_THRESHOLDS } from './thresholds';
+import { REFERENCE_DIR } from '../config/paths.ts';
+import { parseCsv } from './csv.ts';
+import { compareNames, tokenize } from './nameScore.ts';
+import { DEFAULT_THRESHOLDS } from './thresholds.ts';
 
 const casesFile = join(REFERENCE_DIR, 'name-pairs', 'cases.csv');
 

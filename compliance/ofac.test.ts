@@ -1,10 +1,10 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { BUNDLED_LISTS_DIR } from '../config/paths';
+import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
 import { join } from 'node:path';
-import { listSources, loadList } from './lists';
-import type { SanctionsEntry } from './sanctionsList';
-import { Screener, type ScreenedParty } from './screening';
-import { DEFAULT_THRESHOLDS as thresholds } from './thresholds';
+import { listSources, loadList } from './lists.ts';
+import type { SanctionsEntry } from './sanctionsList.ts';
+import { Screener, type ScreenedParty } from './screening.ts';
+import { DEFAULT_THRESHOLDS as thresholds } from './thresholds.ts';
 
 const dir = join(BUNDLED_LISTS_DIR, 'ofac-sdn');
 

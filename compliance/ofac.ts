@@ -2,9 +2,9 @@
 // the entity number, with remarks over 1,000 characters continued in sdn_comments.csv.
 // The files are Latin-1 and carry no publication date.
 
-import { countryCodes, parseOfacBirthDate, type DateRange } from './attributes';
-import { parseCsv } from './csv';
-import type { ParsedList, SanctionsEntry } from './sanctionsList';
+import { countryCodes, parseOfacBirthDate, type DateRange } from './attributes.ts';
+import { parseCsv } from './csv.ts';
+import type { ParsedList, SanctionsEntry } from './sanctionsList.ts';
 
 export const OFAC_CSV_FILES = ['sdn.csv', 'alt.csv', 'add.csv', 'sdn_comments.csv'] as const;
 

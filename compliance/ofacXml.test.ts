@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_LISTS_DIR } from '../config/paths';
+import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsv } from './csv';
-import { parseOfacSdnXml } from './ofacXml';
+import { parseCsv } from './csv.ts';
+import { parseOfacSdnXml } from './ofacXml.ts';
 
 const sample = readFileSync(join(import.meta.dirname, 'fixtures/sdn-sample.xml'));
 // The CSV files the sample was written from (not SANCTIONS_OFAC_DIR: a newer list may differ).

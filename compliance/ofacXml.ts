@@ -3,8 +3,8 @@
 // buries in the remarks: weak aliases, identifiers, nationalities and dates of birth.
 
 import { XMLParser } from 'fast-xml-parser';
-import { countryCodes, parseOfacBirthDate, type DateRange } from './attributes';
-import type { ParsedList, SanctionsEntry } from './sanctionsList';
+import { countryCodes, parseOfacBirthDate, type DateRange } from './attributes.ts';
+import type { ParsedList, SanctionsEntry } from './sanctionsList.ts';
 
 const LIST = 'ofac-sdn';
 

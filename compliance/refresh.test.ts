@@ -6,10 +6,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLED_LISTS_DIR } from '../config/paths';
-import { listSources, ScreeningIndex } from './lists';
-import { OFAC_CSV_FILES } from './ofac';
-import { DEFAULT_THRESHOLDS as thresholds } from './thresholds';
+import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
+import { listSources, ScreeningIndex } from './lists.ts';
+import { OFAC_CSV_FILES } from './ofac.ts';
+import { DEFAULT_THRESHOLDS as thresholds } from './thresholds.ts';
 
 const data = BUNDLED_LISTS_DIR;
 const unXml = readFileSync(join(data, 'un/consolidated.xml'), 'utf8');

@@ -1,7 +1,7 @@
 // What every list reader produces, whatever the publisher's format. A reader parses the
 // documents of one publication into entries; adding the EU or UK list is one more reader.
 
-import type { DateRange } from './attributes';
+import type { DateRange } from './attributes.ts';
 
 export interface SanctionsEntry {
   list: string;

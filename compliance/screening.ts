@@ -9,11 +9,11 @@
 // corroborates it, and then only for review.
 
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../domain/canonicalJson';
-import type { ListVersion, SanctionsEntry } from './sanctionsList';
-import { adjustments, MAX_BOOST, type PartyAttributes } from './attributes';
-import { comparePrepared, phoneticKey, prepareName, tokenize, type PreparedName } from './nameScore';
-import type { Thresholds } from './thresholds';
+import { canonicalJson } from '../domain/canonicalJson.ts';
+import type { ListVersion, SanctionsEntry } from './sanctionsList.ts';
+import { adjustments, MAX_BOOST, type PartyAttributes } from './attributes.ts';
+import { comparePrepared, phoneticKey, prepareName, tokenize, type PreparedName } from './nameScore.ts';
+import type { Thresholds } from './thresholds.ts';
 
 export const SCREENING_ALGORITHM = 'token-alignment-v2';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { BUNDLED_LISTS_DIR } from '../config/paths';
+import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
 import { join } from 'node:path';
-import { listSources, loadList } from './lists';
-import type { ListVersion, SanctionsEntry } from './sanctionsList';
+import { listSources, loadList } from './lists.ts';
+import type { ListVersion, SanctionsEntry } from './sanctionsList.ts';
 
 const file = join(BUNDLED_LISTS_DIR, 'un', 'consolidated.xml');
 const unSource = (location: string) => listSources({ SANCTIONS_UN_FILE: location })[0]!;

@@ -1,8 +1,8 @@
 // Reader for the UN Security Council consolidated sanctions list (consolidated.xml).
 
 import { XMLParser } from 'fast-xml-parser';
-import { approximately, countryCodes, dateRange, type DateRange } from './attributes';
-import type { ParsedList, SanctionsEntry } from './sanctionsList';
+import { approximately, countryCodes, dateRange, type DateRange } from './attributes.ts';
+import type { ParsedList, SanctionsEntry } from './sanctionsList.ts';
 
 const LIST = 'un-consolidated';
 

@@ -3,9 +3,9 @@
 
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_THRESHOLDS } from '../compliance/thresholds';
-import { BUNDLED_LISTS_DIR } from './paths';
-import { DEFAULT_TASK_QUEUE } from '../workflows/names';
+import { DEFAULT_THRESHOLDS } from '../compliance/thresholds.ts';
+import { BUNDLED_LISTS_DIR } from './paths.ts';
+import { DEFAULT_TASK_QUEUE } from '../workflows/names.ts';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`), `must be 0x + ${bytes * 2} hex digits`);
 const int = (min: number) => z.coerce.number().int().min(min);

@@ -17,16 +17,16 @@ import {
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoTokenAbi } from './generated/DemoToken';
-import { freezableTokenAbi, freezableTokenBytecode } from './generated/FreezableToken';
-import { lockstepEscrowAbi } from './generated/LockstepEscrow';
+import { demoTokenAbi } from './generated/DemoToken.ts';
+import { freezableTokenAbi, freezableTokenBytecode } from './generated/FreezableToken.ts';
+import { lockstepEscrowAbi } from './generated/LockstepEscrow.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAnvil } from '../stack/anvil';
-import { freePort } from '../stack/ports';
-import type { ManagedProcess } from '../stack/process';
-import { deployContracts } from '../chain/deploy';
-import { escrowIdFor } from '../chain/escrowId';
+import { startAnvil } from '../stack/anvil.ts';
+import { freePort } from '../stack/ports.ts';
+import type { ManagedProcess } from '../stack/process.ts';
+import { deployContracts } from '../chain/deploy.ts';
+import { escrowIdFor } from '../chain/escrowId.ts';
 
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
 const operator = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 });

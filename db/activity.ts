@@ -1,6 +1,6 @@
 // Reading the activity log (api/activityLog.ts writes it).
 
-import type { Models } from './client';
+import type { Models } from './client.ts';
 
 export interface ActivityFilter {
   /** Undefined for an operator, who sees every platform's entries, and those of unidentified callers. */

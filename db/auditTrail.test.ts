@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentHash, verifyTrail, type TrailEvent } from './auditTrail';
+import { contentHash, verifyTrail, type TrailEvent } from './auditTrail.ts';
 
 function chain(n: number) {
   const events: (TrailEvent & { contentHash: string | null })[] = [];

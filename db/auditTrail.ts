@@ -3,7 +3,7 @@
 // stored event breaks the chain at exactly that event.
 
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../domain/canonicalJson';
+import { canonicalJson } from '../domain/canonicalJson.ts';
 
 export interface TrailEvent {
   settlementId: string;

@@ -2,7 +2,7 @@
 // WebAssembly over node-postgres, so no engine binary is needed at run time.
 
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client';
+import { PrismaClient } from '../generated/prisma/client.ts';
 
 export type Db = PrismaClient;
 

@@ -1,10 +1,10 @@
 // M2M API clients: created with a plain secret that is returned once and stored hashed.
 
-import { hashSecret, newClientId, newClientSecret } from '../api/auth/secrets';
-import { ENDPOINT_PATTERN, isIpRange } from '../api/auth/restrictions';
-import { isScope, type Scope } from '../api/auth/scopes';
-import type { Models } from './client';
-import { requireEnvironment } from './platforms';
+import { hashSecret, newClientId, newClientSecret } from '../api/auth/secrets.ts';
+import { ENDPOINT_PATTERN, isIpRange } from '../api/auth/restrictions.ts';
+import { isScope, type Scope } from '../api/auth/scopes.ts';
+import type { Models } from './client.ts';
+import { requireEnvironment } from './platforms.ts';
 
 export interface NewClient {
   client_id: string;

@@ -2,9 +2,9 @@
 // a client, settlement or webhook can only belong to an environment that already exists, so a
 // mistyped name is refused rather than becoming a new, empty tenant.
 
-import { isUuid, TENANT_NAME } from '../domain/ids';
-import type { Prisma } from '../generated/prisma/client';
-import { isUniqueViolation, type Models } from './client';
+import { isUuid, TENANT_NAME } from '../domain/ids.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { isUniqueViolation, type Models } from './client.ts';
 
 /** A platform's environments, oldest first, as every answer lists them. */
 export const WITH_ENVIRONMENTS = { environments: { orderBy: { createdAt: 'asc' } } } as const;

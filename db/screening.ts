@@ -1,8 +1,8 @@
 // Screening settings kept per platform environment.
 
-import type { Thresholds } from '../compliance/thresholds';
-import type { Db } from './client';
-import type { Tenant } from './tenant';
+import type { Thresholds } from '../compliance/thresholds.ts';
+import type { Db } from './client.ts';
+import type { Tenant } from './tenant.ts';
 
 /** The platform environment's own thresholds, else the deployment's defaults. */
 export async function thresholdsFor(db: Db, scope: Tenant, defaults: Thresholds): Promise<Thresholds> {

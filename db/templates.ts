@@ -2,10 +2,10 @@
 // one of its environments. A saved version never changes; a new version is a new row.
 
 import { randomUUID } from 'node:crypto';
-import { isUuid } from '../domain/ids';
-import { BUILT_IN_TEMPLATES, type Template, type TemplateConfig } from '../domain/template';
-import type { Prisma } from '../generated/prisma/client';
-import { isUniqueViolation, type Db, type Models } from './client';
+import { isUuid } from '../domain/ids.ts';
+import { BUILT_IN_TEMPLATES, type Template, type TemplateConfig } from '../domain/template.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { isUniqueViolation, type Db, type Models } from './client.ts';
 
 export interface TemplateOwner {
   platformId: string;

@@ -3,7 +3,7 @@
 // names the platform environment, so PostgreSQL itself returns and accepts only that tenant's
 // rows, whatever filter the code forgot. The API does all of a tenant's work this way.
 
-import type { Db, Models } from './client';
+import type { Db, Models } from './client.ts';
 
 export interface Tenant {
   platformId: string;

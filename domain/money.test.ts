@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromBaseUnits, InvalidQuantityError, toBaseUnits } from './money';
+import { fromBaseUnits, InvalidQuantityError, toBaseUnits } from './money.ts';
 
 describe('money', () => {
   it('converts decimal strings exactly', () => {

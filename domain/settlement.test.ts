@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkInstruction, InstructionError, transferOf, type LegInstruction, type PartyInstruction } from './settlement';
-import { DVP_STANDARD } from './template';
+import { checkInstruction, InstructionError, transferOf, type LegInstruction, type PartyInstruction } from './settlement.ts';
+import { DVP_STANDARD } from './template.ts';
 
 const parties: PartyInstruction[] = [
   { role: 'buyer', external_reference: 'a', name: 'Alice', wallet_address: '0x1111111111111111111111111111111111111111', chain_id: 31337 },

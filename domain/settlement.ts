@@ -1,7 +1,7 @@
 // The settlement instruction as a platform sends it, and the rules that turn its
 // legs into escrow transfers. Pure: shared by the API, activities and tests.
 
-import type { TemplateConfig } from './template';
+import type { TemplateConfig } from './template.ts';
 
 export const LEG_TYPES = ['asset', 'asset_delivery', 'payment'] as const;
 export type LegType = (typeof LEG_TYPES)[number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionFor, DVP_STANDARD, failureStateOf, isTerminal, successorOf, TemplateError, type TemplateConfig } from './template';
+import { actionFor, DVP_STANDARD, failureStateOf, isTerminal, successorOf, TemplateError, type TemplateConfig } from './template.ts';
 
 const config = DVP_STANDARD.config;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_TEMPLATES, DVP_STANDARD, type TemplateConfig } from './template';
-import { templateProblems } from './templateValidation';
-import { CUSTOM } from '../test/support/templates';
+import { BUILT_IN_TEMPLATES, DVP_STANDARD, type TemplateConfig } from './template.ts';
+import { templateProblems } from './templateValidation.ts';
+import { CUSTOM } from '../test/support/templates.ts';
 
 const dvp = DVP_STANDARD.config;
 const withChanges = (changes: Partial<TemplateConfig>): TemplateConfig => ({ ...structuredClone(dvp), ...changes });

@@ -1,7 +1,7 @@
 // What makes a template safe to run: a shape the interpreter can walk, and an order
 // of money-moving actions that can never move funds without an escrow behind them.
 
-import { ACTION_TYPES, type ActionType, type TemplateConfig } from './template';
+import { ACTION_TYPES, type ActionType, type TemplateConfig } from './template.ts';
 
 /** The actions every template runs exactly once, in this order, on its way to success. */
 const MONEY_PATH: ActionType[] = ['escrow_register', 'await_deposits', 'execute_swap'];

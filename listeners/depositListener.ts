@@ -11,12 +11,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { BlockNotFoundError, parseEventLogs, type Hex } from 'viem';
-import type { Chain } from '../chain/client';
-import { settlementUuidFromEscrowId } from '../chain/escrowId';
-import type { Logger } from '../config/logger';
-import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow';
-import type { Db } from '../db/client';
-import { depositSignal, workflowIdFor } from '../workflows/names';
+import type { Chain } from '../chain/client.ts';
+import { settlementUuidFromEscrowId } from '../chain/escrowId.ts';
+import type { Logger } from '../config/logger.ts';
+import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow.ts';
+import type { Db } from '../db/client.ts';
+import { depositSignal, workflowIdFor } from '../workflows/names.ts';
 
 export interface ListenerDeps {
   db: Db;

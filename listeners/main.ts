@@ -1,11 +1,11 @@
 // The deposit listener process: one per chain.
 
 import { Client, Connection } from '@temporalio/client';
-import { chainFromConfig } from '../chain/client';
-import { loadConfig } from '../config/config';
-import { createLogger } from '../config/logger';
-import { createDb } from '../db/client';
-import { DepositListener } from './depositListener';
+import { chainFromConfig } from '../chain/client.ts';
+import { loadConfig } from '../config/config.ts';
+import { createLogger } from '../config/logger.ts';
+import { createDb } from '../db/client.ts';
+import { DepositListener } from './depositListener.ts';
 
 const config = loadConfig();
 const log = createLogger('listener', config.LOG_LEVEL);

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliEnv } from '../stack/manifest';
+import { cliEnv } from '../stack/manifest.ts';
 
 const name = (process.argv[2] ?? '').replace(/[^a-zA-Z0-9_]/g, '_');
 if (!name) throw new Error('usage: npm run db:migration -- <name>');

@@ -3,7 +3,7 @@
 // postinstall script (which npm 11 skips unless allow-listed).
 
 import { createRequire } from 'node:module';
-import { ManagedProcess } from './process';
+import { ManagedProcess } from './process.ts';
 
 function anvilBinary(): string {
   const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch as string];

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT } from '../config/paths';
+import { ROOT } from '../config/paths.ts';
 import type { Address, Hex } from 'viem';
 
 export interface Manifest {

@@ -1,6 +1,6 @@
 // npm run db:deploy: apply pending migrations to DATABASE_URL (default: the dev stack's database).
-import { cliEnv } from './manifest';
-import { applyMigrations } from './postgres';
+import { cliEnv } from './manifest.ts';
+import { applyMigrations } from './postgres.ts';
 
 const url = cliEnv().DATABASE_URL;
 if (!url) throw new Error('set DATABASE_URL or start the dev stack first');

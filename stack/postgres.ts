@@ -16,8 +16,8 @@ import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { ManagedProcess } from './process';
-import { ROOT } from '../config/paths';
+import { ManagedProcess } from './process.ts';
+import { ROOT } from '../config/paths.ts';
 
 const run = promisify(execFile);
 const DATABASE = 'lockstep';

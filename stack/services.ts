@@ -1,19 +1,21 @@
 // Lockstep's own processes (worker, API, listener, webhook dispatcher), spawned the same way by the
-// dev stack and by the tests: plain `node --import tsx`, so a signal reaches the
-// process itself rather than a wrapper.
+// dev stack, the tests and the benchmark: plain `node` on the compiled JavaScript in dist/
+// (`npm run build`), as in production, so a signal reaches the process itself rather than
+// a wrapper and no process carries a TypeScript compiler.
 
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../config/paths';
-import { serviceEnv, type Manifest, type StackSecrets } from './manifest';
-import { ManagedProcess } from './process';
+import { ROOT } from '../config/paths.ts';
+import { serviceEnv, type Manifest, type StackSecrets } from './manifest.ts';
+import { ManagedProcess } from './process.ts';
 
 export type ServiceName = 'worker' | 'api' | 'listener' | 'webhooks';
 
 const ENTRY: Record<ServiceName, string> = {
-  worker: 'worker/main.ts',
-  api: 'api/main.ts',
-  listener: 'listeners/main.ts',
-  webhooks: 'webhooks/main.ts',
+  worker: 'dist/worker/main.js',
+  api: 'dist/api/main.js',
+  listener: 'dist/listeners/main.js',
+  webhooks: 'dist/webhooks/main.js',
 };
 
 const READY_LINE: Record<Exclude<ServiceName, 'api'>, RegExp> = {
@@ -37,10 +39,12 @@ export function serviceProcess(name: ServiceName, manifest: Manifest, secrets: S
     ...options.env,
   };
   const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
+  const entry = join(ROOT, ENTRY[name]);
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
   return new ManagedProcess({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', join(ROOT, ENTRY[name])],
+    args: [entry],
     cwd: ROOT,
     env,
     logFile: join(options.logDir, `${name}.log`),

@@ -2,10 +2,10 @@
 // next start reuses the data folder, so settlements, the chain and clients survive.
 
 import { join } from 'node:path';
-import { DEV_DATA_DIR, manifestPath } from './manifest';
-import type { ManagedProcess } from './process';
-import { serviceProcess } from './services';
-import { startInfrastructure } from './stack';
+import { DEV_DATA_DIR, manifestPath } from './manifest.ts';
+import type { ManagedProcess } from './process.ts';
+import { serviceProcess } from './services.ts';
+import { startInfrastructure } from './stack.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);

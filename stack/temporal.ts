@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
-import { ManagedProcess } from './process';
+import { ManagedProcess } from './process.ts';
 
 const run = promisify(execFile);
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';

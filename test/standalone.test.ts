@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, it } from 'vitest';
-import { ROOT } from '../config/paths';
+import { ROOT } from '../config/paths.ts';
 
 const SKIP = new Set(['.git', 'node_modules', 'data', 'dist', 'generated', 'scratch']);
 // Spelled in pieces so this file does not match itself.

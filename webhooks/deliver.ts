@@ -5,7 +5,7 @@
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { guardedLookup, parseWebhookUrl, type UrlPolicy } from './urlGuard';
+import { guardedLookup, parseWebhookUrl, type UrlPolicy } from './urlGuard.ts';
 
 export interface DeliveryLimits {
   policy: UrlPolicy;

@@ -6,12 +6,12 @@
 // run of failures the endpoint is marked failing (and still delivered to); when the schedule
 // ends the delivery is failed, and an API call can send it again.
 
-import type { Logger } from '../config/logger';
-import type { Db } from '../db/client';
-import { postWebhook, type DeliveryLimits } from './deliver';
-import { openSecret } from '../db/secretBox';
-import { signatureHeaders } from './signing';
-import type { UrlPolicy } from './urlGuard';
+import type { Logger } from '../config/logger.ts';
+import type { Db } from '../db/client.ts';
+import { postWebhook, type DeliveryLimits } from './deliver.ts';
+import { openSecret } from '../db/secretBox.ts';
+import { signatureHeaders } from './signing.ts';
+import type { UrlPolicy } from './urlGuard.ts';
 
 export interface DispatcherOptions {
   db: Db;

@@ -1,10 +1,10 @@
 // The webhook dispatcher process: sends queued deliveries until SIGINT or SIGTERM.
 
-import { loadConfig, webhookUrlPolicy } from '../config/config';
-import { createLogger } from '../config/logger';
-import { createDb } from '../db/client';
-import { Dispatcher } from './dispatcher';
-import { secretKey } from '../db/secretBox';
+import { loadConfig, webhookUrlPolicy } from '../config/config.ts';
+import { createLogger } from '../config/logger.ts';
+import { createDb } from '../db/client.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { secretKey } from '../db/secretBox.ts';
 
 const config = loadConfig();
 const log = createLogger('webhooks', config.LOG_LEVEL);

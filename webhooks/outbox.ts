@@ -4,10 +4,10 @@
 // a slow or dead receiver never touches a settlement.
 
 import { randomUUID } from 'node:crypto';
-import type { Models } from '../db/client';
-import type { Tenant } from '../db/tenant';
-import type { Prisma } from '../generated/prisma/client';
-import { envelope, eventNamesFor, TEST_EVENT, wants, type SettlementEventData, type TransitionFacts } from './events';
+import type { Models } from '../db/client.ts';
+import type { Tenant } from '../db/tenant.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { envelope, eventNamesFor, TEST_EVENT, wants, type SettlementEventData, type TransitionFacts } from './events.ts';
 
 type Tx = Prisma.TransactionClient;
 

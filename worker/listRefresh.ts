@@ -4,9 +4,9 @@
 // A failed refresh keeps the index it had: screening never runs on a half-read list.
 
 import { hostname } from 'node:os';
-import type { ScreeningIndex } from '../compliance/lists';
-import type { Logger } from '../config/logger';
-import type { Db } from '../db/client';
+import type { ScreeningIndex } from '../compliance/lists.ts';
+import type { Logger } from '../config/logger.ts';
+import type { Db } from '../db/client.ts';
 
 export interface ListRefreshOptions {
   db: Db;

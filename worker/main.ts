@@ -1,14 +1,14 @@
 // The settlement worker: runs settlement workflows and their activities.
 
-import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { chainFromConfig } from '../chain/client';
-import { listSources, ScreeningIndex } from '../compliance/lists';
-import { loadConfig, walletBlocklist } from '../config/config';
-import { createLogger } from '../config/logger';
-import { createDb } from '../db/client';
-import { startListRefresh } from './listRefresh';
+import { createActivities } from '../activities/index.ts';
+import { chainFromConfig } from '../chain/client.ts';
+import { listSources, ScreeningIndex } from '../compliance/lists.ts';
+import { loadConfig, walletBlocklist } from '../config/config.ts';
+import { createLogger } from '../config/logger.ts';
+import { createDb } from '../db/client.ts';
+import { startListRefresh } from './listRefresh.ts';
+import { workflowCode } from './workflowCode.ts';
 
 const config = loadConfig();
 const log = createLogger('worker', config.LOG_LEVEL);
@@ -26,7 +26,7 @@ const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+  ...workflowCode(),
   activities: createActivities({ db, chain, index, thresholds, confirmations: config.CONFIRMATIONS }),
 });
 log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS });

@@ -2,7 +2,7 @@
 // stated once. Imported by workflow code only (activities by type, never by value).
 
 import { proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { createActivities } from '../activities/index.ts';
 
 type Activities = ReturnType<typeof createActivities>;
 

@@ -3,9 +3,9 @@
 // record the failure state, continuing the settlement's trail.
 
 import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
-import { canRollBack, failureStateOf, type TemplateConfig } from '../domain/template';
-import { readTrailHead, recordTransition, refundEscrow } from './activities';
-import { SettlementState } from './names';
+import { canRollBack, failureStateOf, type TemplateConfig } from '../domain/template.ts';
+import { readTrailHead, recordTransition, refundEscrow } from './activities.ts';
+import { SettlementState } from './names.ts';
 
 export interface ForceRollbackInput {
   settlementId: string;

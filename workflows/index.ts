@@ -1,3 +1,3 @@
-export { settlementWorkflow } from './settlement';
-export { forceRollbackWorkflow } from './forceRollback';
-export { partyScreeningWorkflow } from './partyScreening';
+export { settlementWorkflow } from './settlement.ts';
+export { forceRollbackWorkflow } from './forceRollback.ts';
+export { partyScreeningWorkflow } from './partyScreening.ts';

@@ -2,8 +2,8 @@
 // API need not hold the lists in memory: the worker's live index answers, the same one
 // settlements are screened with.
 
-import type { ScreenedParty, ScreeningResult } from '../compliance/screening';
-import { screenParty } from './activities';
+import type { ScreenedParty, ScreeningResult } from '../compliance/screening.ts';
+import { screenParty } from './activities.ts';
 
 export interface PartyScreeningInput {
   platformId: string;

@@ -14,8 +14,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ScreeningResult } from '../compliance/screening';
-import { awaitFinality, executeSwap, readDeposits, recordTransition, refundEscrow, registerEscrow, screenParties } from './activities';
+import type { ScreeningResult } from '../compliance/screening.ts';
+import { awaitFinality, executeSwap, readDeposits, recordTransition, refundEscrow, registerEscrow, screenParties } from './activities.ts';
 import {
   actionFor,
   failureStateOf,
@@ -25,7 +25,7 @@ import {
   type FailureCause,
   type TemplateAction,
   type TemplateConfig,
-} from '../domain/template';
+} from '../domain/template.ts';
 import {
   cancelUpdate,
   complianceDecisionUpdate,
@@ -36,7 +36,7 @@ import {
   type CancelRequest,
   type ComplianceDecision,
   type DepositSignal,
-} from './names';
+} from './names.ts';
 
 /** What a run hands to its continuation when a long wait for deposits outgrows one history. */
 export interface ResumeState {

@@ -1,10 +1,10 @@
 import type { RequestHandler } from 'express';
-import type { Db, Models } from '../../db/client';
-import { tenantDb } from '../../db/tenant';
-import { forbidden, unauthorized, validationFailed } from '../errors';
-import { endpointPermitted, ipAllowed } from './restrictions';
-import { scopesBeyond, type Scope } from './scopes';
-import { InvalidTokenError, type AuthContext, type TokenService } from './tokens';
+import type { Db, Models } from '../../db/client.ts';
+import { tenantDb } from '../../db/tenant.ts';
+import { forbidden, unauthorized, validationFailed } from '../errors.ts';
+import { endpointPermitted, ipAllowed } from './restrictions.ts';
+import { scopesBeyond, type Scope } from './scopes.ts';
+import { InvalidTokenError, type AuthContext, type TokenService } from './tokens.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -4,8 +4,8 @@
 // X-RateLimit-* headers; over the limit it is 429 with Retry-After.
 
 import type { RequestHandler } from 'express';
-import type { Db } from '../../db/client';
-import { ApiError } from '../errors';
+import type { Db } from '../../db/client.ts';
+import { ApiError } from '../errors.ts';
 
 const WINDOW_SECONDS = 60;
 

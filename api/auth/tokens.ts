@@ -5,10 +5,10 @@
 
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
-import type { Db } from '../../db/client';
-import type { Prisma } from '../../generated/prisma/client';
-import { openSecret, sealSecret } from '../../db/secretBox';
-import { isScope, type Scope } from './scopes';
+import type { Db } from '../../db/client.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import { openSecret, sealSecret } from '../../db/secretBox.ts';
+import { isScope, type Scope } from './scopes.ts';
 
 export interface AuthContext {
   clientId: string;

@@ -1,13 +1,13 @@
 // Operator tools over HTTP (scope `admin`), limited to the caller's platform environment.
 
 import { Router } from 'express';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
-import { conflict, notFound } from '../errors';
-import { findActivity } from '../../db/activity';
-import { activityQuery, reasonBody, stuckQuery } from '../schemas';
-import { findSettlement, presentSettlement, type PresentDeps } from '../settlements/present';
-import { cancelSettlement, findStuck, forceRollback, OperationRefused, SettlementNotFound, type OperationDeps } from '../settlements/operations';
-import { parseOr422 } from '../validation';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { conflict, notFound } from '../errors.ts';
+import { findActivity } from '../../db/activity.ts';
+import { activityQuery, reasonBody, stuckQuery } from '../schemas.ts';
+import { findSettlement, presentSettlement, type PresentDeps } from '../settlements/present.ts';
+import { cancelSettlement, findStuck, forceRollback, OperationRefused, SettlementNotFound, type OperationDeps } from '../settlements/operations.ts';
+import { parseOr422 } from '../validation.ts';
 
 export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
   const router = Router();

@@ -3,15 +3,15 @@
 // is shown once, when created or rotated; only its hash is kept.
 
 import { Router } from 'express';
-import type { Db, Models } from '../../db/client';
-import { withTenant, type Tenant } from '../../db/tenant';
-import { createApiClient, InvalidClientSettings, restrictApiClient, rotateClientSecret, type Restrictions } from '../../db/clients';
-import { callerOf, requireGrantable, requireScope, tenantDbOf } from '../auth/middleware';
-import { forbidden, notFound, validationFailed } from '../errors';
-import { scopesBeyond } from '../auth/scopes';
-import type { AuthContext } from '../auth/tokens';
-import { createClientSchema, pageQuery, rotateClientSecretSchema, updateClientSchema } from '../schemas';
-import { parseOr422 } from '../validation';
+import type { Db, Models } from '../../db/client.ts';
+import { withTenant, type Tenant } from '../../db/tenant.ts';
+import { createApiClient, InvalidClientSettings, restrictApiClient, rotateClientSecret, type Restrictions } from '../../db/clients.ts';
+import { callerOf, requireGrantable, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { forbidden, notFound, validationFailed } from '../errors.ts';
+import { scopesBeyond } from '../auth/scopes.ts';
+import type { AuthContext } from '../auth/tokens.ts';
+import { createClientSchema, pageQuery, rotateClientSecretSchema, updateClientSchema } from '../schemas.ts';
+import { parseOr422 } from '../validation.ts';
 
 const BASE = '/v1/platforms/me/clients';
 

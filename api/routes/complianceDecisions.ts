@@ -4,13 +4,13 @@
 
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Router } from 'express';
-import type { Db } from '../../db/client';
-import { complianceDecisionUpdate, NOT_AWAITING_DECISION, workflowIdFor } from '../../workflows/names';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
-import { conflict } from '../errors';
-import { complianceDecisionSchema } from '../schemas';
-import { findSettlement, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present';
-import { parseOr422 } from '../validation';
+import type { Db } from '../../db/client.ts';
+import { complianceDecisionUpdate, NOT_AWAITING_DECISION, workflowIdFor } from '../../workflows/names.ts';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { conflict } from '../errors.ts';
+import { complianceDecisionSchema } from '../schemas.ts';
+import { findSettlement, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present.ts';
+import { parseOr422 } from '../validation.ts';
 
 export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal: Client }): Router {
   const router = Router();

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
-import type { Db } from '../../db/client';
+import type { Db } from '../../db/client.ts';
 
 /** /healthz: the process is up. /readyz: it can serve, because the database and Temporal answer. */
 export function healthRoutes(deps: { db: Db; temporal: Client; log: (message: string, fields: Record<string, unknown>) => void }): Router {

@@ -2,16 +2,16 @@
 // token refresh; RFC 7009 revocation; the public keys that verify tokens.
 
 import express, { Router } from 'express';
-import type { KnownClient } from '../activityLog';
-import type { Db } from '../../db/client';
-import { hashSecret, verifySecret } from '../auth/secrets';
-import { ipAllowed } from '../auth/restrictions';
-import { isScope } from '../auth/scopes';
-import { authenticate, callerOf } from '../auth/middleware';
-import { REFRESH_WINDOW_MS, type TokenService } from '../auth/tokens';
-import { ApiError } from '../errors';
-import { tokenRequestSchema } from '../schemas';
-import { parseOr422 } from '../validation';
+import type { KnownClient } from '../activityLog.ts';
+import type { Db } from '../../db/client.ts';
+import { hashSecret, verifySecret } from '../auth/secrets.ts';
+import { ipAllowed } from '../auth/restrictions.ts';
+import { isScope } from '../auth/scopes.ts';
+import { authenticate, callerOf } from '../auth/middleware.ts';
+import { REFRESH_WINDOW_MS, type TokenService } from '../auth/tokens.ts';
+import { ApiError } from '../errors.ts';
+import { tokenRequestSchema } from '../schemas.ts';
+import { parseOr422 } from '../validation.ts';
 
 // RFC 6749 §5.2: OAuth clients read `error` and `error_description` beside our usual fields.
 const oauthError = (status: number, error: string, description: string) =>

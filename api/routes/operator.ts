@@ -3,17 +3,17 @@
 // deactivation, the token signing keys and the sanctions lists.
 
 import { Router } from 'express';
-import type { Db } from '../../db/client';
-import { createApiClient, deactivateApiClient } from '../../db/clients';
-import { createEnvironment, createPlatform, findPlatform, listPlatforms, setRateLimit, TenantExists, TenantNotFound, WITH_ENVIRONMENTS } from '../../db/platforms';
-import { latestListLoads, presentListLoad, requestListRefresh } from '../../db/screening';
-import { affects } from '../activityLog';
-import { KEY_ROTATION_NOTE, rotateSigningKey } from '../auth/tokens';
-import { callerOf, requireScope } from '../auth/middleware';
-import { conflict, notFound } from '../errors';
-import { createClientSchema, createEnvironmentSchema, createPlatformSchema, pageQuery, updateEnvironmentSchema } from '../schemas';
-import { parseOr422 } from '../validation';
-import { presentClient, restrictionsOf, settingsOr422 } from './clients';
+import type { Db } from '../../db/client.ts';
+import { createApiClient, deactivateApiClient } from '../../db/clients.ts';
+import { createEnvironment, createPlatform, findPlatform, listPlatforms, setRateLimit, TenantExists, TenantNotFound, WITH_ENVIRONMENTS } from '../../db/platforms.ts';
+import { latestListLoads, presentListLoad, requestListRefresh } from '../../db/screening.ts';
+import { affects } from '../activityLog.ts';
+import { KEY_ROTATION_NOTE, rotateSigningKey } from '../auth/tokens.ts';
+import { callerOf, requireScope } from '../auth/middleware.ts';
+import { conflict, notFound } from '../errors.ts';
+import { createClientSchema, createEnvironmentSchema, createPlatformSchema, pageQuery, updateEnvironmentSchema } from '../schemas.ts';
+import { parseOr422 } from '../validation.ts';
+import { presentClient, restrictionsOf, settingsOr422 } from './clients.ts';
 
 type PlatformRow = NonNullable<Awaited<ReturnType<typeof findPlatform>>>;
 type EnvironmentRow = Awaited<ReturnType<typeof createEnvironment>>;

@@ -2,7 +2,7 @@
 // page is self-contained (no script, style or font from elsewhere) so it works offline.
 
 import { Router } from 'express';
-import { openApiDocument } from '../openapi';
+import { openApiDocument } from '../openapi.ts';
 
 const DOCS_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Lockstep API reference</title>

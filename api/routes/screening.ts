@@ -4,14 +4,14 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import type { ScreeningResult } from '../../compliance/screening';
-import type { Thresholds } from '../../compliance/thresholds';
-import type { Db } from '../../db/client';
-import type { partyScreeningWorkflow } from '../../workflows/partyScreening';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
-import { ApiError } from '../errors';
-import { adHocScreeningSchema, thresholdsSchema } from '../schemas';
-import { parseOr422 } from '../validation';
+import type { ScreeningResult } from '../../compliance/screening.ts';
+import type { Thresholds } from '../../compliance/thresholds.ts';
+import type { Db } from '../../db/client.ts';
+import type { partyScreeningWorkflow } from '../../workflows/partyScreening.ts';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { ApiError } from '../errors.ts';
+import { adHocScreeningSchema, thresholdsSchema } from '../schemas.ts';
+import { parseOr422 } from '../validation.ts';
 
 export interface ScreeningDeps {
   db: Db;

@@ -4,14 +4,14 @@
 // and ends when revoked or when the token that made it is revoked.
 
 import { Router } from 'express';
-import type { Db } from '../../db/client';
-import { isUuid } from '../../domain/ids';
-import { callerOf, requireGrantable, tenantDbOf } from '../auth/middleware';
-import type { TokenService } from '../auth/tokens';
-import { forbidden, notFound, validationFailed } from '../errors';
-import { createSessionSchema } from '../schemas';
-import { settlementWhere } from '../settlements/scope';
-import { parseOr422 } from '../validation';
+import type { Db } from '../../db/client.ts';
+import { isUuid } from '../../domain/ids.ts';
+import { callerOf, requireGrantable, tenantDbOf } from '../auth/middleware.ts';
+import type { TokenService } from '../auth/tokens.ts';
+import { forbidden, notFound, validationFailed } from '../errors.ts';
+import { createSessionSchema } from '../schemas.ts';
+import { settlementWhere } from '../settlements/scope.ts';
+import { parseOr422 } from '../validation.ts';
 
 export function sessionRoutes(deps: { db: Db; tokens: TokenService }): Router {
   const router = Router();

@@ -1,13 +1,13 @@
 // The audit trail: GET /v1/settlements/{id}/events (oldest first) and its verifier.
 
 import { Router } from 'express';
-import { eventContent, verifyTrail } from '../../db/auditTrail';
-import type { Db } from '../../db/client';
-import { withTenant } from '../../db/tenant';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
-import { pageQuery } from '../schemas';
-import { requireSettlement } from '../settlements/present';
-import { parseOr422 } from '../validation';
+import { eventContent, verifyTrail } from '../../db/auditTrail.ts';
+import type { Db } from '../../db/client.ts';
+import { withTenant } from '../../db/tenant.ts';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { pageQuery } from '../schemas.ts';
+import { requireSettlement } from '../settlements/present.ts';
+import { parseOr422 } from '../validation.ts';
 
 export function settlementEventRoutes(deps: { db: Db }): Router {
   const router = Router();

@@ -1,10 +1,10 @@
 import { Router } from 'express';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
-import { forbidden, unsupportedMediaType } from '../errors';
-import { createSettlementSchema, listSettlementsQuery } from '../schemas';
-import { createSettlement, type CreateDeps } from '../settlements/create';
-import { listSettlements, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present';
-import { parseOr422 } from '../validation';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { forbidden, unsupportedMediaType } from '../errors.ts';
+import { createSettlementSchema, listSettlementsQuery } from '../schemas.ts';
+import { createSettlement, type CreateDeps } from '../settlements/create.ts';
+import { listSettlements, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present.ts';
+import { parseOr422 } from '../validation.ts';
 
 export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
   const router = Router();

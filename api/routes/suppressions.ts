@@ -4,15 +4,15 @@
 // change is an event in the suppression's history: who, what, when and why.
 
 import { Router } from 'express';
-import { partyKey, type ScreeningMatch } from '../../compliance/screening';
-import { isUniqueViolation, type Models } from '../../db/client';
-import type { Tenant } from '../../db/tenant';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
-import { notFound, validationFailed } from '../errors';
-import { revokeSuppressionSchema, suppressionListQuery, suppressionSchema } from '../schemas';
-import { requireSettlement } from '../settlements/present';
-import { isUuid } from '../../domain/ids';
-import { parseOr422 } from '../validation';
+import { partyKey, type ScreeningMatch } from '../../compliance/screening.ts';
+import { isUniqueViolation, type Models } from '../../db/client.ts';
+import type { Tenant } from '../../db/tenant.ts';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { notFound, validationFailed } from '../errors.ts';
+import { revokeSuppressionSchema, suppressionListQuery, suppressionSchema } from '../schemas.ts';
+import { requireSettlement } from '../settlements/present.ts';
+import { isUuid } from '../../domain/ids.ts';
+import { parseOr422 } from '../validation.ts';
 
 const refuse = (field: string, msg: string) => validationFailed([{ loc: ['body', field], msg, type: 'value_error' }]);
 

@@ -1,13 +1,13 @@
 // Settlement templates: list, read (by id or slug, any version), create, publish a version.
 
 import { Router } from 'express';
-import { createTemplate, findTemplate, listTemplates, publishVersion, TemplateConflictError, type StoredTemplate } from '../../db/templates';
-import type { TemplateConfig } from '../../domain/template';
-import { templateProblems } from '../../domain/templateValidation';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
-import { conflict, forbidden, notFound, validationFailed } from '../errors';
-import { createTemplateSchema, pageQuery, publishVersionSchema, templateVersionQuery } from '../schemas';
-import { parseOr422 } from '../validation';
+import { createTemplate, findTemplate, listTemplates, publishVersion, TemplateConflictError, type StoredTemplate } from '../../db/templates.ts';
+import type { TemplateConfig } from '../../domain/template.ts';
+import { templateProblems } from '../../domain/templateValidation.ts';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { conflict, forbidden, notFound, validationFailed } from '../errors.ts';
+import { createTemplateSchema, pageQuery, publishVersionSchema, templateVersionQuery } from '../schemas.ts';
+import { parseOr422 } from '../validation.ts';
 
 export function presentTemplate(t: StoredTemplate) {
   return { id: t.id, slug: t.slug, version: t.version, name: t.name, built_in: t.builtIn, config: t.config, created_at: t.createdAt.toISOString() };

@@ -2,17 +2,17 @@
 // (shown once), test pings, rotation with a 24-hour overlap, and delivery logs with resend.
 
 import { Router } from 'express';
-import type { Db, Models } from '../../db/client';
-import { withTenant, type Tenant } from '../../db/tenant';
-import { isUuid } from '../../domain/ids';
-import { queueTestPing, requeueEvent } from '../../webhooks/outbox';
-import { sealSecret } from '../../db/secretBox';
-import { newSecret } from '../../webhooks/secrets';
-import { checkUrl, UnsafeUrlError, type UrlPolicy } from '../../webhooks/urlGuard';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware';
-import { notFound, validationFailed } from '../errors';
-import { createWebhookSchema, deliveryListQuery, eventFeedQuery, pageQuery, updateWebhookSchema } from '../schemas';
-import { parseOr422 } from '../validation';
+import type { Db, Models } from '../../db/client.ts';
+import { withTenant, type Tenant } from '../../db/tenant.ts';
+import { isUuid } from '../../domain/ids.ts';
+import { queueTestPing, requeueEvent } from '../../webhooks/outbox.ts';
+import { sealSecret } from '../../db/secretBox.ts';
+import { newSecret } from '../../webhooks/secrets.ts';
+import { checkUrl, UnsafeUrlError, type UrlPolicy } from '../../webhooks/urlGuard.ts';
+import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { notFound, validationFailed } from '../errors.ts';
+import { createWebhookSchema, deliveryListQuery, eventFeedQuery, pageQuery, updateWebhookSchema } from '../schemas.ts';
+import { parseOr422 } from '../validation.ts';
 
 export interface WebhookDeps {
   db: Db;

@@ -3,18 +3,18 @@
 // environment, idempotency_key) with a hash of the request body.
 
 import { createHash, randomUUID } from 'node:crypto';
-import { resolveInstrument, UnknownInstrumentError } from '../../chain/instruments';
-import type { Chain } from '../../chain/client';
-import { escrowIdFor } from '../../chain/escrowId';
-import { canonicalJson } from '../../domain/canonicalJson';
-import { InvalidQuantityError, fromBaseUnits, toBaseUnits } from '../../domain/money';
-import { checkInstruction, InstructionError, transferOf } from '../../domain/settlement';
-import { isUniqueViolation, type Models } from '../../db/client';
-import { findTemplate } from '../../db/templates';
-import type { AuthContext } from '../auth/tokens';
-import { conflict, validationFailed, type FieldError } from '../errors';
-import type { CreateSettlementRequest } from '../schemas';
-import { ensureWorkflowStarted, type StartDeps } from './start';
+import { resolveInstrument, UnknownInstrumentError } from '../../chain/instruments.ts';
+import type { Chain } from '../../chain/client.ts';
+import { escrowIdFor } from '../../chain/escrowId.ts';
+import { canonicalJson } from '../../domain/canonicalJson.ts';
+import { InvalidQuantityError, fromBaseUnits, toBaseUnits } from '../../domain/money.ts';
+import { checkInstruction, InstructionError, transferOf } from '../../domain/settlement.ts';
+import { isUniqueViolation, type Models } from '../../db/client.ts';
+import { findTemplate } from '../../db/templates.ts';
+import type { AuthContext } from '../auth/tokens.ts';
+import { conflict, validationFailed, type FieldError } from '../errors.ts';
+import type { CreateSettlementRequest } from '../schemas.ts';
+import { ensureWorkflowStarted, type StartDeps } from './start.ts';
 
 export interface CreateDeps extends StartDeps {
   chain: Chain;

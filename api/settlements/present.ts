@@ -2,16 +2,16 @@
 // details and, while deposits are awaited, ready-to-send deposit transactions).
 
 import { getAddress, type Hex } from 'viem';
-import type { Chain } from '../../chain/client';
-import { depositCalls, legTerms } from '../../chain/escrow';
-import type { Db, Models } from '../../db/client';
-import { isUuid } from '../../domain/ids';
-import { notFound } from '../errors';
-import { findTemplateVersion } from '../../db/templates';
-import { actionFor } from '../../domain/template';
-import type { Prisma } from '../../generated/prisma/client';
-import { workflowIdFor } from '../../workflows/names';
-import { settlementWhere, type SettlementScope } from './scope';
+import type { Chain } from '../../chain/client.ts';
+import { depositCalls, legTerms } from '../../chain/escrow.ts';
+import type { Db, Models } from '../../db/client.ts';
+import { isUuid } from '../../domain/ids.ts';
+import { notFound } from '../errors.ts';
+import { findTemplateVersion } from '../../db/templates.ts';
+import { actionFor } from '../../domain/template.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import { workflowIdFor } from '../../workflows/names.ts';
+import { settlementWhere, type SettlementScope } from './scope.ts';
 
 const include = { parties: { orderBy: { role: 'asc' } }, legs: { orderBy: { index: 'asc' } } } as const;
 type SettlementRow = Prisma.SettlementGetPayload<{ include: typeof include }>;

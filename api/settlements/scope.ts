@@ -2,7 +2,7 @@
 // client's wallet restriction (settlements involving one of those wallets) and by a session
 // token's settlement ids. Outside that, a settlement does not exist for the caller (404).
 
-import type { Prisma } from '../../generated/prisma/client';
+import type { Prisma } from '../../generated/prisma/client.ts';
 
 export interface SettlementScope {
   platformId: string;

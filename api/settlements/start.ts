@@ -4,10 +4,10 @@
 
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { Db } from '../../db/client';
-import { findTemplateVersion } from '../../db/templates';
-import { PlatformId, SettlementState, TemplateId, workflowIdFor } from '../../workflows/names';
-import type { settlementWorkflow } from '../../workflows/settlement';
+import type { Db } from '../../db/client.ts';
+import { findTemplateVersion } from '../../db/templates.ts';
+import { PlatformId, SettlementState, TemplateId, workflowIdFor } from '../../workflows/names.ts';
+import type { settlementWorkflow } from '../../workflows/settlement.ts';
 
 export interface StartDeps {
   db: Db;

@@ -1,9 +1,9 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../api/openapi';
-import { fixtureClient } from '../support/clients';
-import { stackContext, withServices } from '../support/services';
-import { dvpInstruction, type SettlementView } from '../support/settlements';
+import { ROUTES } from '../../api/openapi.ts';
+import { fixtureClient } from '../support/clients.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { dvpInstruction, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();

@@ -3,9 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
-import { ROOT } from '../../config/paths';
-import { stackContext, withServices } from '../support/services';
+import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { ROOT } from '../../config/paths.ts';
+import { stackContext, withServices } from '../support/services.ts';
 
 const { manifest } = stackContext();
 withServices(); // the API this file's commands talk to

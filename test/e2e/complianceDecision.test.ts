@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
-import { suppressionResponseSchema } from '../../api/responses';
-import { fixtureClient } from '../support/clients';
-import { stackContext, withServices } from '../support/services';
-import { depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
+import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { suppressionResponseSchema } from '../../api/responses.ts';
+import { fixtureClient } from '../support/clients.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();

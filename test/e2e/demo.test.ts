@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runDemo } from '../../cli/demo';
-import { manifestPath } from '../../stack/manifest';
-import { stackContext, withServices } from '../support/services';
+import { runDemo } from '../../cli/demo.ts';
+import { manifestPath } from '../../stack/manifest.ts';
+import { stackContext, withServices } from '../support/services.ts';
 
 const { dataDir } = stackContext();
 withServices(); // the API the demo talks to

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { eventSchema, pageOf, settlementSchema } from '../../api/responses';
-import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow';
-import { ensureTemporalCli } from '../../stack/temporal';
-import { stackContext, withServices } from '../support/services';
-import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
+import { eventSchema, pageOf, settlementSchema } from '../../api/responses.ts';
+import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow.ts';
+import { ensureTemporalCli } from '../../stack/temporal.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const { DEMO, USDC } = manifest.chain.tokens as Record<string, { address: `0x${string}` }>;

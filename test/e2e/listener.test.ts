@@ -7,15 +7,15 @@ import { createPublicClient, createWalletClient, http, maxUint256, parseUnits, t
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChain } from '../../chain/client';
-import { deployContracts } from '../../chain/deploy';
-import { escrowIdFor } from '../../chain/escrowId';
-import { createLogger } from '../../config/logger';
-import { demoTokenAbi } from '../../contracts/generated/DemoToken';
-import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow';
-import { createDb, type Db } from '../../db/client';
-import { DepositListener } from '../../listeners/depositListener';
-import { stackContext } from '../support/services';
+import { createChain } from '../../chain/client.ts';
+import { deployContracts } from '../../chain/deploy.ts';
+import { escrowIdFor } from '../../chain/escrowId.ts';
+import { createLogger } from '../../config/logger.ts';
+import { demoTokenAbi } from '../../contracts/generated/DemoToken.ts';
+import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow.ts';
+import { createDb, type Db } from '../../db/client.ts';
+import { DepositListener } from '../../listeners/depositListener.ts';
+import { stackContext } from '../support/services.ts';
 
 const { manifest } = stackContext();
 const transport = http(manifest.chain.rpc_url);

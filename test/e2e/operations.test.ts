@@ -2,12 +2,12 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
-import { operationSchema } from '../../api/responses';
-import { fixtureClient } from '../support/clients';
-import { ROOT } from '../../config/paths';
-import { stackContext, withServices } from '../support/services';
-import { balanceOf, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
+import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { operationSchema } from '../../api/responses.ts';
+import { fixtureClient } from '../support/clients.ts';
+import { ROOT } from '../../config/paths.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { balanceOf, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const { DEMO } = manifest.chain.tokens as Record<string, { address: `0x${string}` }>;

@@ -4,12 +4,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { activitySchema, environmentSchema, operatorCreatedClientSchema, pageOf, platformSchema, signingKeysSchema } from '../../api/responses';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
-import { createApiClient } from '../../db/clients';
-import { TenantNotFound } from '../../db/platforms';
-import { fixtureClient } from '../support/clients';
-import { stackContext, withServices } from '../support/services';
+import { activitySchema, environmentSchema, operatorCreatedClientSchema, pageOf, platformSchema, signingKeysSchema } from '../../api/responses.ts';
+import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { createApiClient } from '../../db/clients.ts';
+import { TenantNotFound } from '../../db/platforms.ts';
+import { fixtureClient } from '../support/clients.ts';
+import { stackContext, withServices } from '../support/services.ts';
 
 const { manifest } = stackContext();
 const services = withServices();

@@ -4,10 +4,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureClient } from '../support/clients';
-import { freePort } from '../../stack/ports';
-import { serviceProcess } from '../../stack/services';
-import { stackContext, withServices } from '../support/services';
+import { fixtureClient } from '../support/clients.ts';
+import { freePort } from '../../stack/ports.ts';
+import { serviceProcess } from '../../stack/services.ts';
+import { stackContext, withServices } from '../support/services.ts';
 
 const { manifest, secrets, dataDir } = stackContext();
 const services = withServices();
@@ -74,7 +74,7 @@ describe('an environment with its own limit', () => {
     const token = await tokenFor('limit-own');
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');
-    const { ROOT } = await import('../../config/paths');
+    const { ROOT } = await import('../../config/paths.ts');
     await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'environments', 'rate-limit', '--platform', 'limited-platform', '--environment', 'limit-own', '--per-minute', '3'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: manifest.database_url },

@@ -1,10 +1,10 @@
 import { createTestClient, createWalletClient, defineChain, getContract, http, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, it } from 'vitest';
-import { freezableTokenAbi, freezableTokenBytecode } from '../../contracts/generated/FreezableToken';
-import { workflowIdFor } from '../../workflows/names';
-import { stackContext, withServices } from '../support/services';
-import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
+import { freezableTokenAbi, freezableTokenBytecode } from '../../contracts/generated/FreezableToken.ts';
+import { workflowIdFor } from '../../workflows/names.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();

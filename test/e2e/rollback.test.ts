@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow';
-import { stackContext, withServices } from '../support/services';
-import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
+import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const { DEMO, USDC } = manifest.chain.tokens as Record<string, { address: `0x${string}` }>;

@@ -4,11 +4,11 @@
 // the tenant role without a policy.
 
 import { describe, expect, it } from 'vitest';
-import { LockstepApi } from '../../cli/apiClient';
-import { fixtureClient } from '../support/clients';
-import { tenantDb, withTenant } from '../../db/tenant';
-import { stackContext, withServices } from '../support/services';
-import { dvpInstruction, type SettlementView } from '../support/settlements';
+import { LockstepApi } from '../../cli/apiClient.ts';
+import { fixtureClient } from '../support/clients.ts';
+import { tenantDb, withTenant } from '../../db/tenant.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { dvpInstruction, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();

@@ -3,11 +3,11 @@
 // with the workers' live index; workers refresh their lists when asked.
 
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
-import { listStatusSchema, refreshRequestSchema, screeningResponseSchema, thresholdsResponseSchema } from '../../api/responses';
-import { fixtureClient } from '../support/clients';
-import { stackContext, withServices } from '../support/services';
-import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
+import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { listStatusSchema, refreshRequestSchema, screeningResponseSchema, thresholdsResponseSchema } from '../../api/responses.ts';
+import { fixtureClient } from '../support/clients.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();

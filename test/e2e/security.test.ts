@@ -5,15 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { SCOPES } from '../../api/auth/scopes';
-import { rotateSigningKey } from '../../api/auth/tokens';
-import { ROUTES } from '../../api/openapi';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
-import { deactivateApiClient, restrictApiClient } from '../../db/clients';
-import { fixtureClient } from '../support/clients';
-import { openSecret, secretKey } from '../../db/secretBox';
-import { stackContext, withServices } from '../support/services';
-import { dvpInstruction, type SettlementView } from '../support/settlements';
+import { SCOPES } from '../../api/auth/scopes.ts';
+import { rotateSigningKey } from '../../api/auth/tokens.ts';
+import { ROUTES } from '../../api/openapi.ts';
+import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { deactivateApiClient, restrictApiClient } from '../../db/clients.ts';
+import { fixtureClient } from '../support/clients.ts';
+import { openSecret, secretKey } from '../../db/secretBox.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { dvpInstruction, type SettlementView } from '../support/settlements.ts';
 
 const { manifest, secrets } = stackContext();
 const services = withServices();

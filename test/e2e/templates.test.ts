@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient';
-import { templateSchema } from '../../api/responses';
-import { fixtureClient } from '../support/clients';
-import type { TemplateConfig } from '../../domain/template';
-import { stackContext, withServices } from '../support/services';
-import { balanceOf, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
-import { CUSTOM } from '../support/templates';
+import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { templateSchema } from '../../api/responses.ts';
+import { fixtureClient } from '../support/clients.ts';
+import type { TemplateConfig } from '../../domain/template.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { balanceOf, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
+import { CUSTOM } from '../support/templates.ts';
 
 const { manifest } = stackContext();
 const { DEMO, USDC } = manifest.chain.tokens as Record<string, { address: `0x${string}` }>;

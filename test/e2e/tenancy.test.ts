@@ -6,13 +6,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../api/openapi';
-import { TENANT_SCOPES } from '../../api/auth/scopes';
-import { fixtureClient } from '../support/clients';
-import { LockstepApi } from '../../cli/apiClient';
-import { stackContext, withServices } from '../support/services';
-import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements';
-import { CUSTOM } from '../support/templates';
+import { ROUTES } from '../../api/openapi.ts';
+import { TENANT_SCOPES } from '../../api/auth/scopes.ts';
+import { fixtureClient } from '../support/clients.ts';
+import { LockstepApi } from '../../cli/apiClient.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
+import { CUSTOM } from '../support/templates.ts';
 
 const { manifest } = stackContext();
 const services = withServices();

@@ -8,11 +8,11 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { createActivities } from '../../activities';
-import type { TransitionRecord } from '../../activities/records';
-import { DVP_STANDARD, type TemplateConfig } from '../../domain/template';
-import type { settlementWorkflow } from '../../workflows/settlement';
-import { stackContext } from '../support/services';
+import type { createActivities } from '../../activities/index.ts';
+import type { TransitionRecord } from '../../activities/records.ts';
+import { DVP_STANDARD, type TemplateConfig } from '../../domain/template.ts';
+import type { settlementWorkflow } from '../../workflows/settlement.ts';
+import { stackContext } from '../support/services.ts';
 
 type Activities = ReturnType<typeof createActivities>;
 const { manifest } = stackContext();

@@ -3,9 +3,9 @@
 
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import type { Manifest, StackSecrets } from '../../stack/manifest';
-import { ROOT } from '../../config/paths';
-import { startFreshInfrastructure } from '../../stack/stack';
+import type { Manifest, StackSecrets } from '../../stack/manifest.ts';
+import { ROOT } from '../../config/paths.ts';
+import { startFreshInfrastructure } from '../../stack/stack.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { LockstepApi } from '../../cli/apiClient';
-import { createDb, type Db } from '../../db/client';
-import { serviceProcess, type ServiceName } from '../../stack/services';
+import { LockstepApi } from '../../cli/apiClient.ts';
+import { createDb, type Db } from '../../db/client.ts';
+import { serviceProcess, type ServiceName } from '../../stack/services.ts';
 
 export interface TestServices {
   api: LockstepApi;

@@ -1,10 +1,10 @@
 // What the end-to-end tests do to settlements, through the API and JSON-RPC only.
 
 import { createPublicClient, erc20Abi, http, type Address, type Hex } from 'viem';
-import type { LockstepApi } from '../../cli/apiClient';
-import { sendPreparedCalls, type PreparedCall } from '../../cli/depositor';
-import { guideInstruction } from '../../cli/instruction';
-import type { Manifest } from '../../stack/manifest';
+import type { LockstepApi } from '../../cli/apiClient.ts';
+import { sendPreparedCalls, type PreparedCall } from '../../cli/depositor.ts';
+import { guideInstruction } from '../../cli/instruction.ts';
+import type { Manifest } from '../../stack/manifest.ts';
 
 export interface SettlementView {
   id: string;

@@ -1,4 +1,4 @@
-import type { TemplateConfig } from '../../domain/template';
+import type { TemplateConfig } from '../../domain/template.ts';
 
 /** A template no built-in resembles: screening after funding, no finality wait, its own names. */
 export const CUSTOM: TemplateConfig = {
