@@ -23,7 +23,12 @@ import { webhookRoutes, type WebhookDeps } from './routes/webhooks.ts';
 import type { CreateDeps } from './settlements/create.ts';
 import type { PresentDeps } from './settlements/present.ts';
 
-export type ApiDeps = CreateDeps & PresentDeps & ScreeningDeps & WebhookDeps & { tokens: TokenService; errors: ErrorContext; rateLimitPerMinute: number };
+export type ApiDeps = CreateDeps & PresentDeps & ScreeningDeps & WebhookDeps & {
+  tokens: TokenService;
+  errors: ErrorContext;
+  rateLimitPerMinute: number;
+  stackStatusFile?: string | undefined;
+};
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();

@@ -37,6 +37,7 @@ const deps = {
   tokens,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   errors: { serviceName: 'lockstep-api', buildVersion: config.BUILD_VERSION, log: log.error },
+  stackStatusFile: config.STACK_STATUS_FILE,
 };
 const stopSweep = sweepUnstarted(deps, (err) => log.error('workflow start sweep failed', { error: String(err) }));
 const server = createApp(deps).listen(config.API_PORT, () => log.info('api listening', { port: config.API_PORT }));

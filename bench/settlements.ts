@@ -3,7 +3,10 @@
 // Prints figures; asserts nothing. The dev server has one history shard and SQLite, so
 // these are figures for comparing changes on one machine, not capacity claims.
 //
-//   npm run bench -- [--settlements 30] [--concurrency 5] [--reads 300] [--dead-receiver]
+//   npm run bench -- [--settlements 30] [--concurrency 5] [--reads 300] [--dead-receiver] [--from-source]
+//
+// --from-source runs the services from TypeScript through tsx, as they ran before the
+// compiled build: the reference for the resident memory of the compiled processes.
 //
 // --dead-receiver runs twice the settlements, alternating between the dev platform (no
 // webhooks) and a second platform whose webhook receiver accepts connections and never
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '5' },
     reads: { type: 'string', default: '300' },
     'dead-receiver': { type: 'boolean', default: false },
+    'from-source': { type: 'boolean', default: false },
   },
 });
 const total = Number(values.settlements);
@@ -68,7 +72,7 @@ say('starting the stack...');
 const infra = await startFreshInfrastructure(dataDir, say);
 const { manifest, secrets } = infra;
 const processes = (['worker', 'listener', 'api', 'webhooks'] as const).map((name) =>
-  serviceProcess(name, manifest, secrets, { logDir: join(dataDir, 'logs'), env: { LISTENER_POLL_MS: '200', RATE_LIMIT_PER_MINUTE: '1000000' } }),
+  serviceProcess(name, manifest, secrets, { logDir: join(dataDir, 'logs'), env: { LISTENER_POLL_MS: '200', RATE_LIMIT_PER_MINUTE: '1000000' }, fromSource: values['from-source'] }),
 );
 try {
   await Promise.all(processes.map((p) => p.start()));
@@ -171,7 +175,7 @@ try {
   const bareMs = await timeReads('/healthz');
   const authMs = await timeReads('/v1/no-such-route');
 
-  say(`\nLockstep settlement benchmark (${new Date().toISOString()}, Node ${process.version}, automine, 1 confirmation)`);
+  say(`\nLockstep settlement benchmark (${new Date().toISOString()}, Node ${process.version}, automine, 1 confirmation, services ${values['from-source'] ? 'from TypeScript via tsx' : 'compiled (dist/)'})`);
   row('POST /v1/settlements', plain.createMs);
   row('create → AWAITING_DEPOSITS', plain.toAwaitingMs);
   row('deposits sent → FINALIZED', plain.depositsToFinalMs);

@@ -5,8 +5,9 @@
 //   lockstep clients deactivate CLIENT_ID | clients restrict CLIENT_ID ... | keys rotate | activity ...
 //   lockstep trail verify SETTLEMENT_ID
 //   lockstep admin stuck [--idle-minutes 60] | admin cancel ID [--reason R] | admin force-rollback ID [--reason R]
-//   lockstep screen name|compare|batch ... | lists status|refresh
+//   lockstep screen name|compare|batch ... | lists status|refresh|fetch [--into DIR] [--allow-drop] [--no-refresh]
 //   lockstep listen --forward-to URL [--events PATTERNS]
+//   lockstep status [--json]
 //   lockstep demo [--manifest data/dev/manifest.json]
 
 import { parseArgs } from 'node:util';
@@ -18,7 +19,7 @@ import { createApiClient, deactivateApiClient, restrictApiClient, rotateClientSe
 import { createEnvironment, createPlatform, listPlatforms, setRateLimit } from '../db/platforms.ts';
 import { secretKey } from '../db/secretBox.ts';
 import { verifyTrail } from '../db/auditTrail.ts';
-import { createDb, type Db } from '../db/client.ts';
+import { withDb } from './db.ts';
 import { cliEnv } from '../stack/manifest.ts';
 
 const USAGE = `usage:
@@ -45,18 +46,13 @@ const USAGE = `usage:
   lockstep screen batch <file.csv>          (columns name, or name1,name2[,schema])
   lockstep lists status                     (the configured lists, and what each worker holds)
   lockstep lists refresh                    (every running worker re-reads its lists now)
+  lockstep lists fetch [--into DIR] [--allow-drop] [--no-refresh]
+                                            (downloads OFAC's and the UN's current lists into DIR, default
+                                             SANCTIONS_LISTS_DIR, checks them and swaps them in; then the
+                                             workers re-read theirs, when DATABASE_URL is set)
   lockstep listen --forward-to URL [--events settlement.state.*,...]   (webhook events to a local URL)
+  lockstep status [--json]                  (the local stack's processes: up, restarting or down)
   lockstep demo [--manifest PATH]`;
-
-/** The configured database for one piece of work, disconnected afterwards. */
-async function withDb<T>(work: (db: Db) => Promise<T>): Promise<T> {
-  const db = createDb(loadConfig(cliEnv(), ['DATABASE_URL']).DATABASE_URL);
-  try {
-    return await work(db);
-  } finally {
-    await db.$disconnect();
-  }
-}
 
 async function main(argv: string[]): Promise<void> {
   const [group, command, ...rest] = argv;
@@ -199,12 +195,18 @@ async function main(argv: string[]): Promise<void> {
   }
   if (group === 'lists' && command) {
     const { runLists } = await import('./screening.ts');
-    await runLists(command);
+    await runLists(command, rest);
     return;
   }
   if (group === 'listen') {
     const { runListen } = await import('./listen.ts');
     await runListen(argv.slice(1));
+    return;
+  }
+  if (group === 'status') {
+    const { values } = parseArgs({ args: argv.slice(1), options: { json: { type: 'boolean', default: false } } });
+    const { runStatus } = await import('./status.ts');
+    runStatus(values.json);
     return;
   }
   if (group === 'demo') {

@@ -1,19 +1,22 @@
-// `lockstep screen ...` and `lockstep lists status|refresh`: the screening engine from the
-// command line, over the configured lists (the dev stack's, or SANCTIONS_OFAC_DIR,
-// SANCTIONS_OFAC_XML and SANCTIONS_UN_FILE), and the lists the running workers hold.
+// `lockstep screen ...` and `lockstep lists status|refresh|fetch`: the screening engine from
+// the command line, over the configured lists (the dev stack's, or SANCTIONS_OFAC_DIR,
+// SANCTIONS_OFAC_XML and SANCTIONS_UN_FILE), the lists the running workers hold, and the
+// publishers' current lists fetched into the deployment's lists folder.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { PartyAttributes } from '../compliance/attributes.ts';
 import { parseCsv } from '../compliance/csv.ts';
+import { fetchLists, type FetchOutcome } from '../compliance/fetch.ts';
 import { compareNames } from '../compliance/nameScore.ts';
 import { listSources, readLists, screenerOf } from '../compliance/lists.ts';
 import type { Screener } from '../compliance/screening.ts';
 import { loadConfig } from '../config/config.ts';
-import { createDb } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import { latestListLoads, loadsForRequest, presentListLoad, requestListRefresh } from '../db/screening.ts';
 import { partyAttributesSchema } from '../api/schemas.ts';
 import { cliEnv } from '../stack/manifest.ts';
+import { withDb } from './db.ts';
 
 const print = (value: unknown, pretty = true) => process.stdout.write(`${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`);
 
@@ -74,39 +77,71 @@ export async function runScreen(command: string, args: string[]): Promise<void> 
 
 const REFRESH_WAIT_MS = 120_000;
 
-export async function runLists(command: string): Promise<void> {
+/** Asks every running worker to re-read its lists, and waits (dots on stderr) until one has answered. */
+async function refreshWorkers(db: Db) {
+  const requestId = await requestListRefresh(db, 'cli-operator');
+  process.stderr.write(`refresh ${requestId} requested; waiting for the workers`);
+  const started = Date.now();
+  let loads = await loadsForRequest(db, requestId);
+  while (!loads.length && Date.now() - started < REFRESH_WAIT_MS) {
+    await new Promise((r) => setTimeout(r, 500));
+    process.stderr.write('.');
+    loads = await loadsForRequest(db, requestId);
+  }
+  process.stderr.write('\n');
+  if (!loads.length) throw new Error(`no worker answered refresh ${requestId} within ${REFRESH_WAIT_MS / 1000} s; is a worker running against this database?`);
+  return { requestId, loads };
+}
+
+const presentFetch = (o: FetchOutcome) => ({
+  list: o.list,
+  status: o.status,
+  entry_count: o.entryCount,
+  previous_entry_count: o.previousEntryCount,
+  content_hash: o.contentHash,
+  source: o.source,
+  ...(o.error === undefined ? {} : { error: o.error }),
+});
+
+async function fetchCurrentLists(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { into: { type: 'string' }, 'allow-drop': { type: 'boolean', default: false }, 'no-refresh': { type: 'boolean', default: false } } });
+  const env = cliEnv();
+  const config = loadConfig(env, ['SANCTIONS_LISTS_DIR', 'SANCTIONS_OFAC_SOURCE_URL', 'SANCTIONS_UN_SOURCE_URL']);
+  const into = values.into ?? config.SANCTIONS_LISTS_DIR;
+  if (!into) throw new Error('no folder to fetch the lists into: pass --into DIR or set SANCTIONS_LISTS_DIR');
+  const outcomes = await fetchLists({ into, sources: config, allowDrop: values['allow-drop'], progress: (line) => process.stderr.write(`${line}\n`) });
+  print(outcomes.map(presentFetch));
+  if (outcomes.some((o) => o.status === 'refused')) process.exitCode = 1;
+  if (!outcomes.some((o) => o.status === 'updated') || values['no-refresh']) return;
+  if (!env.DATABASE_URL) {
+    process.stderr.write('no DATABASE_URL: running workers pick the new lists up at their next scheduled refresh (SANCTIONS_REFRESH_MINUTES)\n');
+    return;
+  }
+  const { loads } = await withDb(refreshWorkers);
+  for (const l of loads) {
+    const answer = l.error ? `cannot read its lists: ${l.error}` : l.changed ? 'screens with the new lists' : `unchanged; do its SANCTIONS_OFAC_DIR and SANCTIONS_UN_FILE point into ${into}?`;
+    process.stderr.write(`worker ${l.worker}: ${answer}\n`);
+  }
+  if (loads.some((l) => l.error)) process.exitCode = 1;
+}
+
+export async function runLists(command: string, args: string[]): Promise<void> {
   if (command === 'status') {
     // What the configured sources hold now, and what each running worker screens with.
     const { lists, screener } = await loadLists();
-    const db = createDb(loadConfig(cliEnv(), ['DATABASE_URL']).DATABASE_URL);
-    try {
-      const workers = (await latestListLoads(db)).map(presentListLoad);
-      print({ configured: lists.map((l) => l.version), spellings: screener.spellingCount, wallets: screener.walletCount, workers });
-    } finally {
-      await db.$disconnect();
-    }
+    const workers = (await withDb(latestListLoads)).map(presentListLoad);
+    print({ configured: lists.map((l) => l.version), spellings: screener.spellingCount, wallets: screener.walletCount, workers });
     return;
   }
   if (command === 'refresh') {
-    const db = createDb(loadConfig(cliEnv(), ['DATABASE_URL']).DATABASE_URL);
-    try {
-      const requestId = await requestListRefresh(db, 'cli-operator');
-      process.stderr.write(`refresh ${requestId} requested; waiting for the workers`);
-      const started = Date.now();
-      let loads = await loadsForRequest(db, requestId);
-      while (!loads.length && Date.now() - started < REFRESH_WAIT_MS) {
-        await new Promise((r) => setTimeout(r, 500));
-        process.stderr.write('.');
-        loads = await loadsForRequest(db, requestId);
-      }
-      process.stderr.write('\n');
-      if (!loads.length) throw new Error(`no worker answered refresh ${requestId} within ${REFRESH_WAIT_MS / 1000} s; is a worker running against this database?`);
-      print({ request_id: requestId, loads: loads.map(presentListLoad) });
-      if (loads.some((l) => l.error)) process.exitCode = 1;
-    } finally {
-      await db.$disconnect();
-    }
+    const { requestId, loads } = await withDb(refreshWorkers);
+    print({ request_id: requestId, loads: loads.map(presentListLoad) });
+    if (loads.some((l) => l.error)) process.exitCode = 1;
     return;
   }
-  throw new Error(`unknown lists command: ${command} (lists status | lists refresh)`);
+  if (command === 'fetch') {
+    await fetchCurrentLists(args);
+    return;
+  }
+  throw new Error(`unknown lists command: ${command} (lists status | lists refresh | lists fetch)`);
 }

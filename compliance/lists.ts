@@ -7,14 +7,15 @@ import { OFAC_CSV_FILES, parseOfacSdnCsv } from './ofac.ts';
 import { parseOfacSdnXml } from './ofacXml.ts';
 import type { ListVersion, LoadedList, ParsedList } from './sanctionsList.ts';
 import { Screener } from './screening.ts';
-import { locationIn, readDocument } from './sources.ts';
+import { locationsIn, readDocument } from './sources.ts';
 import { parseUnConsolidated } from './un.ts';
 
 export interface ListSource {
   list: string;
   /** The setting that names the source, for error messages. */
   setting: string;
-  locations: string[];
+  /** The documents one load reads, found anew for each load (see locationsIn). */
+  locate(): Promise<string[]>;
   parse(documents: Buffer[]): ParsedList;
 }
 
@@ -30,36 +31,45 @@ export interface ListSettings {
 export function listSources(settings: ListSettings): ListSource[] {
   const sources: ListSource[] = [];
   if (settings.SANCTIONS_OFAC_XML) {
-    sources.push({ list: 'ofac-sdn', setting: 'SANCTIONS_OFAC_XML', locations: [settings.SANCTIONS_OFAC_XML], parse: ([xml]) => parseOfacSdnXml(xml!) });
+    const file = settings.SANCTIONS_OFAC_XML;
+    sources.push({ list: 'ofac-sdn', setting: 'SANCTIONS_OFAC_XML', locate: async () => [file], parse: ([xml]) => parseOfacSdnXml(xml!) });
   } else if (settings.SANCTIONS_OFAC_DIR) {
     const dir = settings.SANCTIONS_OFAC_DIR;
-    sources.push({ list: 'ofac-sdn', setting: 'SANCTIONS_OFAC_DIR', locations: OFAC_CSV_FILES.map((f) => locationIn(dir, f)), parse: parseOfacSdnCsv });
+    sources.push({ list: 'ofac-sdn', setting: 'SANCTIONS_OFAC_DIR', locate: () => locationsIn(dir, OFAC_CSV_FILES, 'SANCTIONS_OFAC_DIR'), parse: parseOfacSdnCsv });
   }
   if (settings.SANCTIONS_UN_FILE) {
-    sources.push({ list: 'un-consolidated', setting: 'SANCTIONS_UN_FILE', locations: [settings.SANCTIONS_UN_FILE], parse: ([xml]) => parseUnConsolidated(xml!) });
+    const file = settings.SANCTIONS_UN_FILE;
+    sources.push({ list: 'un-consolidated', setting: 'SANCTIONS_UN_FILE', locate: async () => [file], parse: ([xml]) => parseUnConsolidated(xml!) });
   }
   // No list would clear every party.
   if (!sources.length) throw new Error('no sanctions list configured: set SANCTIONS_OFAC_DIR or SANCTIONS_OFAC_XML, and optionally SANCTIONS_UN_FILE');
   return sources;
 }
 
-export async function loadList(source: ListSource): Promise<LoadedList> {
-  const documents = await Promise.all(source.locations.map((l) => readDocument(l, source.setting)));
+/** What identifies a list's version: the hash of its documents, in the order the reader takes them. */
+export function contentHash(documents: Buffer[]): string {
   const hash = createHash('sha256');
-  for (const d of documents) hash.update(d.bytes);
+  for (const d of documents) hash.update(d);
+  return hash.digest('hex');
+}
+
+export async function loadList(source: ListSource): Promise<LoadedList> {
+  const locations = await source.locate();
+  const documents = await Promise.all(locations.map((l) => readDocument(l, source.setting)));
+  const bytes = documents.map((d) => d.bytes);
   let parsed: ParsedList;
   try {
-    parsed = source.parse(documents.map((d) => d.bytes));
+    parsed = source.parse(bytes);
   } catch (err) {
-    throw new Error(`cannot read ${source.list} from ${source.locations.join(', ')}: ${(err as Error).message}; check ${source.setting}`);
+    throw new Error(`cannot read ${source.list} from ${locations.join(', ')}: ${(err as Error).message}; check ${source.setting}`);
   }
-  if (!parsed.entries.length) throw new Error(`${source.list} from ${source.locations.join(', ')} has no entries; check ${source.setting}`);
+  if (!parsed.entries.length) throw new Error(`${source.list} from ${locations.join(', ')} has no entries; check ${source.setting}`);
   const modified = documents.map((d) => d.modifiedAt).filter((m): m is string => m !== null).sort().at(-1) ?? null;
   return {
     entries: parsed.entries,
     version: {
       list: source.list,
-      contentHash: hash.digest('hex'),
+      contentHash: contentHash(bytes),
       entryCount: parsed.entries.length,
       publishedAt: parsed.publishedAt ?? modified,
       loadedAt: new Date().toISOString(),

@@ -1,6 +1,6 @@
 // Reader for the UN Security Council consolidated sanctions list (consolidated.xml).
 
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { approximately, countryCodes, dateRange, type DateRange } from './attributes.ts';
 import type { ParsedList, SanctionsEntry } from './sanctionsList.ts';
 
@@ -105,9 +105,13 @@ function toEntry(record: UnRecord, entityType: 'individual' | 'entity'): Sanctio
 }
 
 export function parseUnConsolidated(xml: Buffer): ParsedList {
-  const root = (parser.parse(xml) as UnDocument).CONSOLIDATED_LIST;
+  const text = xml.toString('utf8');
+  const root = (parser.parse(text) as UnDocument).CONSOLIDATED_LIST;
   // Any other document would parse to no entries, and an empty list clears every party.
   if (!root) throw new Error('not the UN consolidated list: the document has no CONSOLIDATED_LIST root');
+  // The parser closes what a document left open, so a file cut short would read as a shorter list.
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new Error(`the XML is cut short or malformed (${valid.err.msg.replace(/\s+/g, ' ')})`);
   return {
     entries: [
       ...(root.INDIVIDUALS?.INDIVIDUAL ?? []).map((r) => toEntry(r, 'individual')),

@@ -1,14 +1,14 @@
 // The one config loader. Every process reads its settings from the environment
 // here, so a missing or malformed setting fails at start with its name, not later.
 
-import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS } from '../compliance/thresholds.ts';
-import { BUNDLED_LISTS_DIR } from './paths.ts';
+import { BUNDLED_LISTS_DIR, listsLayout } from './paths.ts';
 import { DEFAULT_TASK_QUEUE } from '../workflows/names.ts';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`), `must be 0x + ${bytes * 2} hex digits`);
 const int = (min: number) => z.coerce.number().int().min(min);
+const sourceUrl = z.string().regex(/^(https?:\/\/.+)?$/, 'must be an http(s) URL, or empty for none');
 
 const schema = z.object({
   DATABASE_URL: z.string().min(1),
@@ -35,11 +35,17 @@ const schema = z.object({
   /** Requests per minute per platform environment, shared by all API processes. */
   RATE_LIMIT_PER_MINUTE: int(1).default(600),
   /** Folder or base URL of OFAC's legacy CSV files (sdn.csv, alt.csv, add.csv, sdn_comments.csv); the shipped snapshot by default. */
-  SANCTIONS_OFAC_DIR: z.string().default(join(BUNDLED_LISTS_DIR, 'ofac-sdn')),
+  SANCTIONS_OFAC_DIR: z.string().default(listsLayout(BUNDLED_LISTS_DIR).ofacDir),
   /** File or URL of OFAC's SDN.XML; read instead of the CSV files when both are set. */
   SANCTIONS_OFAC_XML: z.string().min(1).optional(),
   /** File or URL of the UN Security Council consolidated list (XML), screened beside OFAC's; the shipped snapshot by default, empty for none. */
-  SANCTIONS_UN_FILE: z.string().default(join(BUNDLED_LISTS_DIR, 'un', 'consolidated.xml')),
+  SANCTIONS_UN_FILE: z.string().default(listsLayout(BUNDLED_LISTS_DIR).unFile),
+  /** The folder `lockstep lists fetch` keeps current lists in (`ofac-sdn/`, `un/consolidated.xml`), for SANCTIONS_OFAC_DIR and SANCTIONS_UN_FILE to point into. */
+  SANCTIONS_LISTS_DIR: z.string().min(1).optional(),
+  /** Where `lockstep lists fetch` downloads OFAC's legacy CSV files, under OFAC's own names (SDN.CSV, ALT.CSV, ADD.CSV, SDN_COMMENTS.CSV); OFAC's Sanctions List Service by default, empty for none. */
+  SANCTIONS_OFAC_SOURCE_URL: sourceUrl.default('https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/'),
+  /** Where `lockstep lists fetch` downloads the UN Security Council consolidated list (XML); the UN's own by default, empty for none. */
+  SANCTIONS_UN_SOURCE_URL: sourceUrl.default('https://scsanctions.un.org/resources/xml/en/consolidated.xml'),
   /** Workers re-read the lists this often (0: only at start and on request). */
   SANCTIONS_REFRESH_MINUTES: int(0).default(60),
   SANCTIONS_REFRESH_POLL_MS: int(100).default(2000),
@@ -64,6 +70,8 @@ const schema = z.object({
   WEBHOOK_CONCURRENCY: int(1).default(16),
   WEBHOOK_POLL_MS: int(10).default(500),
   BUILD_VERSION: z.string().default('0.1.0'),
+  /** Set by `npm start` for the API: the supervisor's status file, whose services /readyz reports. */
+  STACK_STATUS_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

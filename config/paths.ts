@@ -18,5 +18,8 @@ export const ROOT = findRoot(import.meta.dirname);
 /** The reference data that ships with the engine (see reference/README.md). */
 export const REFERENCE_DIR = join(ROOT, 'reference');
 
-/** The sanctions lists snapshot in the layout `lockstep lists fetch` writes: `ofac-sdn/` and `un/consolidated.xml`. */
+/** The sanctions lists snapshot in the layout `lockstep lists fetch` writes (listsLayout). */
 export const BUNDLED_LISTS_DIR = join(REFERENCE_DIR, 'sanctions');
+
+/** Where a lists folder, the snapshot or one `lockstep lists fetch` keeps, holds each list. */
+export const listsLayout = (dir: string) => ({ ofacDir: join(dir, 'ofac-sdn'), unFile: join(dir, 'un', 'consolidated.xml') });

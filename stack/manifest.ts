@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ROOT } from '../config/paths.ts';
 import type { Address, Hex } from 'viem';
 
@@ -31,9 +31,12 @@ export interface StackSecrets {
   secrets_key: string;
 }
 
-export const DEV_DATA_DIR = join(ROOT, 'data', 'dev');
+/** The dev stack's data folder: LOCKSTEP_DATA_DIR, else data/dev in the clone. */
+export const DEV_DATA_DIR = process.env.LOCKSTEP_DATA_DIR ? resolve(process.env.LOCKSTEP_DATA_DIR) : join(ROOT, 'data', 'dev');
 export const manifestPath = (dataDir: string) => join(dataDir, 'manifest.json');
 const secretsPath = (dataDir: string) => join(dataDir, 'secrets.json');
+/** Written by the supervisor of `npm start` (stack/supervisor.ts). */
+export const statusPath = (dataDir: string) => join(dataDir, 'status.json');
 
 export function readJson<T>(path: string): T | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;

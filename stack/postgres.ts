@@ -32,7 +32,7 @@ export interface PostgresSettings {
 
 export interface Postgres {
   url: string;
-  stop(): Promise<void>;
+  server: ManagedProcess;
 }
 
 /** The platform package's folder of PostgreSQL binaries, libraries and share files. */
@@ -146,7 +146,7 @@ export async function startPostgres(s: PostgresSettings): Promise<Postgres> {
   } finally {
     await client.end();
   }
-  return { url: `postgresql://postgres:${PASSWORD}@127.0.0.1:${s.port}/${DATABASE}`, stop: () => server.stop() };
+  return { url: `postgresql://postgres:${PASSWORD}@127.0.0.1:${s.port}/${DATABASE}`, server };
 }
 
 /** `prisma migrate deploy`, through the offline-capable migrate CLI (see prisma/migrate.config.ts). */

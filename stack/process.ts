@@ -24,10 +24,20 @@ export interface ProcessSpec {
   stopSignal?: NodeJS.Signals;
 }
 
+/** How a child ended, and whether someone asked it to (stop or kill) or it went by itself. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  requested: boolean;
+}
+
 export class ManagedProcess {
   private child?: ChildProcess;
   private log?: WriteStream;
   private exited?: Promise<void>;
+  private stopRequested = false;
+  private lastExitOf?: Pick<ProcessExit, 'code' | 'signal'>;
+  private readonly exitListeners: ((exit: ProcessExit) => void)[] = [];
 
   constructor(readonly spec: ProcessSpec) {}
 
@@ -40,6 +50,16 @@ export class ManagedProcess {
     return this.child?.pid;
   }
 
+  /** Called each time a child of this process ends, however it ends. */
+  onExit(listener: (exit: ProcessExit) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  /** How the latest child ended, if one has. */
+  get lastExit(): Pick<ProcessExit, 'code' | 'signal'> | undefined {
+    return this.lastExitOf;
+  }
+
   get running(): boolean {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -47,7 +67,8 @@ export class ManagedProcess {
   async start(): Promise<this> {
     const { spec } = this;
     await stopOrphan(this.pidFile, [spec.command, ...spec.args], spec.stopSignal ?? 'SIGTERM');
-    this.log = createWriteStream(spec.logFile, { flags: 'a' });
+    this.stopRequested = false;
+    this.log ??= createWriteStream(spec.logFile, { flags: 'a' });
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: { ...process.env, ...spec.env },
@@ -71,7 +92,13 @@ export class ManagedProcess {
     };
     child.stdout!.on('data', forward);
     child.stderr!.on('data', forward);
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.lastExitOf = { code, signal };
+        resolve();
+        for (const listener of this.exitListeners) listener({ code, signal, requested: this.stopRequested });
+      }),
+    );
     if (child.pid) writeFileSync(this.pidFile, String(child.pid));
     const started = Date.now();
     const timeout = spec.readyTimeoutMs ?? 60_000;
@@ -91,6 +118,7 @@ export class ManagedProcess {
 
   /** The stop signal (SIGTERM unless the spec says otherwise), then SIGKILL if it has not exited within `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
+    this.stopRequested = true;
     if (!this.child || !this.running) return this.closeLog();
     this.child.kill(this.spec.stopSignal ?? 'SIGTERM');
     const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
@@ -102,6 +130,7 @@ export class ManagedProcess {
   /** A crash, as a test needs one: no chance to clean up. */
   async kill(): Promise<void> {
     if (!this.child || !this.running) return;
+    this.stopRequested = true;
     this.child.kill('SIGKILL');
     await this.exited;
   }
@@ -112,7 +141,9 @@ export class ManagedProcess {
 
   private closeLog(): Promise<void> {
     rmSync(this.pidFile, { force: true });
-    return new Promise((resolve) => (this.log ? this.log.end(resolve) : resolve()));
+    const log = this.log;
+    this.log = undefined;
+    return new Promise((resolve) => (log ? log.end(resolve) : resolve()));
   }
 }
 

@@ -12,10 +12,10 @@ import { ManagedProcess } from './process.ts';
 export type ServiceName = 'worker' | 'api' | 'listener' | 'webhooks';
 
 const ENTRY: Record<ServiceName, string> = {
-  worker: 'dist/worker/main.js',
-  api: 'dist/api/main.js',
-  listener: 'dist/listeners/main.js',
-  webhooks: 'dist/webhooks/main.js',
+  worker: 'worker/main',
+  api: 'api/main',
+  listener: 'listeners/main',
+  webhooks: 'webhooks/main',
 };
 
 const READY_LINE: Record<Exclude<ServiceName, 'api'>, RegExp> = {
@@ -28,7 +28,9 @@ export interface ServiceOptions {
   logDir: string;
   echo?: boolean;
   /** Extra settings, e.g. a test's own task queue or API port. */
-  env?: Record<string, string>;
+  env?: Record<string, string> | undefined;
+  /** Compile the TypeScript at run time (`node --import tsx`), as before dist/: only the benchmark's memory reference. */
+  fromSource?: boolean;
 }
 
 export function serviceProcess(name: ServiceName, manifest: Manifest, secrets: StackSecrets, options: ServiceOptions): ManagedProcess {
@@ -39,12 +41,12 @@ export function serviceProcess(name: ServiceName, manifest: Manifest, secrets: S
     ...options.env,
   };
   const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
-  const entry = join(ROOT, ENTRY[name]);
+  const entry = join(ROOT, options.fromSource ? `${ENTRY[name]}.ts` : `dist/${ENTRY[name]}.js`);
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
   return new ManagedProcess({
     name,
     command: process.execPath,
-    args: [entry],
+    args: options.fromSource ? ['--import', 'tsx', entry] : [entry],
     cwd: ROOT,
     env,
     logFile: join(options.logDir, `${name}.log`),

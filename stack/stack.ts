@@ -20,7 +20,8 @@ import { startAnvil } from './anvil.ts';
 import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
 import { freePort } from './ports.ts';
 import { readStack, writeManifest, type Manifest, type StackSecrets } from './manifest.ts';
-import { applyMigrations, startPostgres, type Postgres } from './postgres.ts';
+import { applyMigrations, startPostgres } from './postgres.ts';
+import type { ManagedProcess } from './process.ts';
 import { ensureTemporalCli, startTemporal } from './temporal.ts';
 
 export interface StackOptions {
@@ -39,6 +40,8 @@ export interface StackOptions {
 export interface Infrastructure {
   manifest: Manifest;
   secrets: StackSecrets;
+  /** PostgreSQL, Temporal and anvil, for a supervisor to watch. */
+  processes: ManagedProcess[];
   stop(): Promise<void>;
 }
 
@@ -58,7 +61,7 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
   const logDir = join(dataDir, 'logs');
   await mkdir(logDir, { recursive: true });
   const previous = readStack(dataDir);
-  const running: { stop(): Promise<void> }[] = [];
+  const running: ManagedProcess[] = [];
   const stop = async () => {
     for (const p of [...running].reverse()) await p.stop().catch(() => undefined);
   };
@@ -67,9 +70,15 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
     const cli = await ensureTemporalCli(say);
     say('starting PostgreSQL, Temporal and anvil...');
     // Each is registered for stopping as soon as it is up, so a failure of another leaves nothing running.
-    const started = <T extends { stop(): Promise<void> }>(p: Promise<T>) => p.then((process) => (running.push(process), process));
+    const started = (p: Promise<ManagedProcess>) => p.then((process) => (running.push(process), process));
+    let databaseUrl = '';
     const results = await Promise.allSettled([
-      started(startPostgres({ dataDir: join(dataDir, 'postgres'), port: ports.postgres, logFile: join(logDir, 'postgres.log') })),
+      started(
+        startPostgres({ dataDir: join(dataDir, 'postgres'), port: ports.postgres, logFile: join(logDir, 'postgres.log') }).then((pg) => {
+          databaseUrl = pg.url;
+          return pg.server;
+        }),
+      ),
       started(startTemporal({ cli, dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi, logFile: join(logDir, 'temporal.log') })),
       started(
         startAnvil({
@@ -82,11 +91,10 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
     ]);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
-    const postgres = (results[0] as PromiseFulfilledResult<Postgres>).value;
 
     say('applying database migrations...');
-    await applyMigrations(postgres.url);
-    const db = createDb(postgres.url);
+    await applyMigrations(databaseUrl);
+    const db = createDb(databaseUrl);
     try {
       await ensureBuiltInTemplates(db);
       const rpcUrl = `http://127.0.0.1:${ports.anvil}`;
@@ -105,7 +113,7 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
           task_queue: DEFAULT_TASK_QUEUE,
           ui_url: `http://localhost:${ports.temporalUi}`,
         },
-        database_url: postgres.url,
+        database_url: databaseUrl,
         chain: { ...chain, rpc_url: rpcUrl, confirmations: opts.confirmations },
         wallets: {
           operator: { address: privateKeyToAccount(ANVIL_KEYS.operator).address, private_key: ANVIL_KEYS.operator },
@@ -117,7 +125,7 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
         sanctions_un_file: process.env.SANCTIONS_UN_FILE ?? join(BUNDLED_LISTS_DIR, 'un', 'consolidated.xml'),
       };
       await writeManifest(dataDir, manifest, secrets);
-      return { manifest, secrets, stop };
+      return { manifest, secrets, processes: [...running], stop };
     } finally {
       await db.$disconnect();
     }

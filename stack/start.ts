@@ -1,17 +1,20 @@
-// `npm start`: the whole local stack in one command. Ctrl-C stops everything; the
-// next start reuses the data folder, so settlements, the chain and clients survive.
+// `npm start`: the whole local stack in one command, supervised: a process that dies is
+// started again (stack/supervisor.ts). Ctrl-C stops everything; the next start reuses the
+// data folder (LOCKSTEP_DATA_DIR, default data/dev), so settlements, the chain and clients survive.
 
 import { join } from 'node:path';
-import { DEV_DATA_DIR, manifestPath } from './manifest.ts';
-import type { ManagedProcess } from './process.ts';
+import { DEV_DATA_DIR, manifestPath, statusPath } from './manifest.ts';
 import { serviceProcess } from './services.ts';
 import { startInfrastructure } from './stack.ts';
+import { Supervisor } from './supervisor.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
+const dataDir = DEV_DATA_DIR;
+const logDir = join(dataDir, 'logs');
 const infra = await startInfrastructure({
-  dataDir: DEV_DATA_DIR,
+  dataDir,
   ports: {
     api: env('API_PORT', 8000),
     temporal: env('TEMPORAL_PORT', 7233),
@@ -26,13 +29,14 @@ const infra = await startInfrastructure({
   say,
 });
 
-const services: ManagedProcess[] = [];
+const supervisor = new Supervisor({ say, statusFile: statusPath(dataDir) });
+for (const p of infra.processes) supervisor.watch(p);
 let stopping = false;
 async function stopAll(code: number) {
   if (stopping) return;
   stopping = true;
   say('\nstopping...');
-  for (const s of services.reverse()) await s.stop();
+  await supervisor.stop();
   await infra.stop();
   process.exit(code);
 }
@@ -42,7 +46,9 @@ process.on('SIGTERM', () => void stopAll(0));
 try {
   say('starting worker, API and deposit listener...');
   for (const name of ['worker', 'listener', 'webhooks', 'api'] as const) {
-    services.push(await serviceProcess(name, infra.manifest, infra.secrets, { logDir: join(DEV_DATA_DIR, 'logs'), echo: true }).start());
+    // The API reports what the supervisor knows of the others on /readyz.
+    const env = name === 'api' ? { STACK_STATUS_FILE: statusPath(dataDir) } : undefined;
+    supervisor.watch(await serviceProcess(name, infra.manifest, infra.secrets, { logDir, echo: true, env }).start());
   }
 } catch (err) {
   say(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -60,7 +66,7 @@ Lockstep is running.
   Tokens          ${Object.entries(m.chain.tokens).map(([s, t]) => `${s} ${t.address}`).join('  ')}
   Demo wallets    seller ${m.wallets.seller.address}  buyer ${m.wallets.buyer.address}
   Client          id ${m.client.client_id}  secret ${m.client.client_secret}
-  Manifest        ${manifestPath(DEV_DATA_DIR)}
-  Logs            ${join(DEV_DATA_DIR, 'logs')}
-Try it: npm run demo      Stop: Ctrl-C
+  Manifest        ${manifestPath(dataDir)}
+  Logs            ${logDir}
+Try it: npm run demo      Status: npx lockstep status      Stop: Ctrl-C
 `);

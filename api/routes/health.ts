@@ -1,9 +1,19 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
+import { readStackStatus } from '../../config/serviceStatus.ts';
 import type { Db } from '../../db/client.ts';
 
-/** /healthz: the process is up. /readyz: it can serve, because the database and Temporal answer. */
-export function healthRoutes(deps: { db: Db; temporal: Client; log: (message: string, fields: Record<string, unknown>) => void }): Router {
+/**
+ * /healthz: the process is up. /readyz: it can serve, because the database and Temporal answer;
+ * under `npm start` it also says what the supervisor knows of every process of the stack
+ * (informational: a worker being down does not make the API unready).
+ */
+export function healthRoutes(deps: {
+  db: Db;
+  temporal: Client;
+  log: (message: string, fields: Record<string, unknown>) => void;
+  stackStatusFile?: string | undefined;
+}): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -24,7 +34,13 @@ export function healthRoutes(deps: { db: Db; temporal: Client; log: (message: st
       check(() => deps.temporal.workflowService.getSystemInfo({})),
     ]);
     const ready = database === 'ok' && temporal === 'ok';
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { database, temporal } });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { database, temporal }, ...stackServices(deps.stackStatusFile) });
   });
   return router;
+}
+
+function stackServices(file: string | undefined): { services?: Record<string, string> } {
+  const stack = file ? readStackStatus(file) : undefined;
+  if (!stack) return {};
+  return { services: Object.fromEntries(stack.services.map((s) => [s.name, stack.supervisor_running ? s.state : 'unknown'])) };
 }
