@@ -19,7 +19,13 @@ const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS }
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const chain = chainFromConfig(config);
 const secretsKey = secretKey(config.SECRETS_KEY);
-const tokens = new TokenService(db, { audience: config.JWT_AUDIENCE, issuer: config.JWT_ISSUER, ttlSeconds: config.TOKEN_TTL_SECONDS, secretsKey });
+const tokens = new TokenService(db, {
+  audience: config.JWT_AUDIENCE,
+  acceptedAudiences: config.JWT_ACCEPTED_AUDIENCES,
+  issuer: config.JWT_ISSUER,
+  ttlSeconds: config.TOKEN_TTL_SECONDS,
+  secretsKey,
+});
 await tokens.ensureSigningKey();
 
 const deps = {
@@ -32,7 +38,11 @@ const deps = {
   maxLeadMs: config.MAX_TIMEOUT_DAYS * 86_400_000,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,
-  webhooks: { secretKey: secretsKey, policyFor: (environment: string) => webhookUrlPolicy(config, environment) },
+  webhooks: {
+    secretKey: secretsKey,
+    policyFor: (environment: string) => webhookUrlPolicy(config, environment),
+    testWaitMs: config.WEBHOOK_TIMEOUT_MS + config.WEBHOOK_POLL_MS + 2000,
+  },
   defaultThresholds: { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD },
   tokens,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,

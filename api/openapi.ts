@@ -80,6 +80,11 @@ export const ROUTES: RouteSpec[] = [
     ok: { status: 200, schema: res.settlementSchema, description: 'the settlement' }, errors: [401, 403, 404],
   },
   {
+    method: 'get', path: '/v1/settlements/{id}/related', tag: 'settlements', scope: 'settlements:read',
+    summary: "A repo settlement's opening and closing legs (KeyStone's tokenised repo); always null here, where there are no repos yet",
+    ok: { status: 200, schema: res.relatedSettlementsSchema, description: 'the related settlements' }, errors: [401, 403, 404],
+  },
+  {
     method: 'get', path: '/v1/settlements/{id}/events', tag: 'settlements', scope: 'settlements:read', summary: 'The audit trail, oldest first, hash-chained',
     query: req.pageQuery, ok: { status: 200, schema: page(res.eventSchema), description: 'a page of events' }, errors: [401, 403, 404, 422],
   },
@@ -173,8 +178,8 @@ export const ROUTES: RouteSpec[] = [
     ok: { status: 204, description: 'deleted' }, errors: [401, 403, 404],
   },
   {
-    method: 'post', path: '/v1/platforms/me/webhooks/{id}/test', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'Send a test.ping to this endpoint',
-    ok: { status: 202, schema: res.queuedDeliverySchema, description: 'queued' }, errors: [401, 403, 404],
+    method: 'post', path: '/v1/platforms/me/webhooks/{id}/test', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'Send a test.ping to this endpoint and answer with the first attempt\'s outcome',
+    ok: { status: 200, schema: res.webhookTestResultSchema, description: 'the outcome; the ping is retried like any delivery if it failed' }, errors: [401, 403, 404],
   },
   {
     method: 'post', path: '/v1/platforms/me/webhooks/{id}/rotate-secret', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'A new signing secret; the previous one also signs for 24 hours',

@@ -18,20 +18,32 @@ export const preparedCallSchema = z.object({
 
 export const settlementSchema = z.object({
   id: z.uuid(),
+  platform_id: z.uuid(),
+  environment_id: z.uuid().describe("the platform environment's id, as in /v1/platforms/me/environments"),
   state: z.string(),
   settlement_type: z.literal('single_platform'),
   idempotency_key: z.string(),
+  external_reference: z.string().nullable(),
   template_id: z.uuid(),
   template_version: z.number().int(),
   timeout_at: timestamp,
   failure_reason: z.string().nullable(),
   parties: z.array(
     z.object({
+      id: z.uuid(),
       role: z.string(),
+      platform_id: z.uuid(),
+      environment_id: z.uuid(),
       external_reference: z.string(),
-      name: z.string(),
+      name: z.string().nullable(),
       wallet_address: address,
+      wallet_address_hint: z.null(),
       chain_id: z.number().int(),
+      status: z.literal('confirmed').describe('both parties are given at creation on a single platform'),
+      confirmed_at: timestamp,
+      counterparty_reference: z.string().nullable().describe("the other party's external_reference"),
+      created_at: timestamp,
+      updated_at: timestamp,
       entity_type: z.enum(['individual', 'organization']).optional(),
       country: z.string().optional(),
       date_of_birth: z.string().optional(),
@@ -39,11 +51,19 @@ export const settlementSchema = z.object({
   ),
   legs: z.array(
     z.object({
+      id: z.uuid(),
+      settlement_id: z.uuid(),
       leg_type: z.string(),
       instrument_id: z.string(),
       quantity: z.string().describe('canonical decimal'),
       direction: z.string(),
       party_role: z.string(),
+      chain_id: z.number().int(),
+      token_standard: z.literal('erc20'),
+      status: z.enum(['pending', 'deposited', 'settled', 'refunded', 'cancelled']),
+      external_reference: z.string().nullable(),
+      created_at: timestamp,
+      updated_at: timestamp,
       token_address: address,
       decimals: z.number().int(),
       amount: z.string().describe('integer base units'),
@@ -63,6 +83,8 @@ export const settlementSchema = z.object({
   updated_at: timestamp,
 });
 
+export const relatedSettlementsSchema = z.object({ opening: settlementSchema.nullable(), closing: settlementSchema.nullable() });
+
 export const eventSchema = z.object({
   id: z.uuid(),
   settlement_id: z.uuid(),
@@ -71,7 +93,7 @@ export const eventSchema = z.object({
   to_state: z.string(),
   triggered_by: z.string(),
   payload: z.record(z.string(), z.unknown()),
-  content_hash: z.string().nullable(),
+  content_hash: z.string(),
   created_at: timestamp,
 });
 
@@ -87,9 +109,12 @@ export const templateSchema = z.object({
   slug: z.string(),
   version: z.number().int(),
   name: z.string(),
+  description: z.string().nullable(),
+  is_active: z.literal(true),
   built_in: z.boolean(),
-  config: z.record(z.string(), z.unknown()),
+  config: z.record(z.string(), z.unknown()).describe('the stored config; each action also says its provider, resolution, timeout_seconds and params, and `compliance` its providers'),
   created_at: timestamp,
+  updated_at: timestamp,
 });
 
 export const suppressionResponseSchema = z.object({
@@ -188,6 +213,7 @@ export const webhookSchema = z.object({
   url: z.string(),
   description: z.string(),
   events: z.array(z.string()),
+  is_active: z.boolean().describe('KeyStone\'s switch: false while paused'),
   status: z.enum(['active', 'paused', 'failing']).describe('failing: a run of failed attempts; still delivered to'),
   consecutive_failures: z.number().int(),
   previous_secret_valid_until: timestamp.nullable().describe('while set and in the future, deliveries are signed with the previous secret too'),
@@ -201,8 +227,13 @@ export const rotatedSecretSchema = z.object({ new_secret: z.string(), previous_s
 
 export const webhookDeliverySchema = z.object({
   id: z.uuid(),
+  endpoint_id: z.uuid(),
   event_id: z.uuid(),
   event: z.string(),
+  success: z.boolean().describe('delivered'),
+  response_status: z.number().int().nullable().describe("the latest attempt's HTTP status"),
+  duration_ms: z.number().int().nullable().describe("the latest attempt's latency"),
+  error: z.string().nullable().describe("the latest attempt's error"),
   settlement_id: z.uuid().nullable(),
   status: z.enum(['pending', 'delivered', 'failed']),
   attempt_count: z.number().int(),
@@ -213,6 +244,13 @@ export const webhookDeliverySchema = z.object({
 });
 
 export const queuedDeliverySchema = z.object({ event_id: z.uuid(), delivery_id: z.uuid() });
+
+export const webhookTestResultSchema = queuedDeliverySchema.extend({
+  success: z.boolean(),
+  status_code: z.number().int().nullable(),
+  duration_ms: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
 
 export const eventFeedSchema = z.object({
   items: z.array(z.object({ id: z.uuid(), event: z.string(), body: z.object({ id: z.uuid(), event: z.string(), data: z.record(z.string(), z.unknown()) }), created_at: timestamp })),

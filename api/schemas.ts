@@ -7,6 +7,7 @@ import { EVENT_PATTERNS, EXACT_EVENT } from '../webhooks/events.ts';
 import { DIRECTIONS, LEG_TYPES } from '../domain/settlement.ts';
 import { ACTION_TYPES } from '../domain/template.ts';
 import { TENANT_NAME } from '../domain/ids.ts';
+import { plainDecimal } from '../domain/money.ts';
 
 const evmAddress = z
   .string()
@@ -33,28 +34,53 @@ export const partyAttributesSchema = z.object({
     .optional(),
 });
 
+// KeyStone's SDKs send every optional field, as null when unset: null means "not given".
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
+/** KeyStone names standards as ERC-20, ERC20 or erc20; Lockstep's escrow holds ERC-20 tokens only. */
+export const TOKEN_STANDARDS = ['erc20'] as const;
+const tokenStandard = z
+  .string()
+  .transform((s) => s.toLowerCase().replace(/[^a-z0-9]/g, ''))
+  .refine((s): s is (typeof TOKEN_STANDARDS)[number] => (TOKEN_STANDARDS as readonly string[]).includes(s), 'cannot be settled here: this engine escrows ERC-20 tokens only');
+
+/** A date-time with its offset; one without (as Python's naive datetimes are sent) is taken as UTC. */
+const dateTime = z.iso
+  .datetime({ offset: true, local: true, message: 'must be an ISO 8601 date-time such as 2026-03-17T00:00:00Z' })
+  .transform((d) => (/(Z|[+-]\d{2}:?\d{2})$/i.test(d) ? d : `${d}Z`));
+
 export const partySchema = z
-  .object({
+  .strictObject({
     role: text(64),
     external_reference: text(256),
-    name: text(512),
+    name: optional(text(512)),
     wallet_address: evmAddress,
-    chain_id: z.number().int().positive(),
+    chain_id: optional(z.number().int().positive()),
   })
   .extend(partyAttributesSchema.shape);
 
-export const legSchema = z.object({
+export const legSchema = z.strictObject({
   leg_type: z.enum(LEG_TYPES),
   instrument_id: text(128),
-  quantity: z.string().regex(/^\d+(\.\d+)?$/, 'must be a positive decimal string such as "100" or "12.5"'),
+  // Python's Decimal may come as 1E+3; it is the same exact number.
+  quantity: z
+    .string()
+    .regex(/^\d+(\.\d+)?([eE][+-]?\d+)?$/, 'must be a positive decimal string such as "100" or "12.5"')
+    .transform(plainDecimal),
   direction: z.enum(DIRECTIONS),
   party_role: text(64),
+  chain_id: optional(z.number().int().positive()),
+  token_standard: optional(tokenStandard),
+  external_reference: optional(text(256)),
 });
 
-export const createSettlementSchema = z.object({
+export const createSettlementSchema = z.strictObject({
   idempotency_key: text(255),
-  template_id: text(128),
-  timeout_at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-03-17T00:00:00Z' }),
+  /** A template's id (a UUID) or its slug; KeyStone's SDK names it by template_slug. */
+  template_id: optional(text(128)),
+  template_slug: optional(text(128)),
+  external_reference: optional(text(256)),
+  timeout_at: dateTime,
   parties: z.array(partySchema).min(2).max(2),
   legs: z.array(legSchema).min(1).max(16),
 });
@@ -87,11 +113,13 @@ export const templateConfigSchema = z.object({
 export const createTemplateSchema = z.object({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and dashes, such as my-dvp'),
   name: text(200),
+  description: optional(text(2000)),
   config: templateConfigSchema,
 });
 
 export const publishVersionSchema = z.object({
-  name: text(200).optional(),
+  name: optional(text(200)),
+  description: optional(text(2000)),
   config: templateConfigSchema,
 });
 
@@ -144,28 +172,48 @@ const webhookEvents = z
       .string()
       .refine(
         (e) => (EVENT_PATTERNS as readonly string[]).includes(e) || EXACT_EVENT.test(e),
-        'must be *, settlement.*, settlement.state.*, settlement.compliance.* or an event name such as settlement.state.finalized',
+        'must be *, settlement.*, settlement.state.*, settlement.compliance.* (or compliance.*) or an event name such as settlement.state.finalized',
       ),
   )
   .min(1)
   .max(50);
 const webhookUrl = z.string().trim().min(1).max(2048);
 
-export const createWebhookSchema = z.object({
-  url: webhookUrl,
-  description: z.string().trim().max(500).default(''),
-  events: webhookEvents.default(['*']),
-});
+const webhookDescription = z.string().trim().max(500);
+/** A caller's own signing secret: Standard Webhooks keys with the bytes after whsec_, so it must be that form. */
+const webhookSecret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be whsec_ followed by at least 24 random bytes in base64, as Lockstep makes them; leave it out to get one');
+
+export const createWebhookSchema = z
+  .strictObject({
+    url: webhookUrl,
+    description: optional(webhookDescription),
+    // KeyStone's SDK sends `events`; its REST reference says `event_types`.
+    events: optional(webhookEvents),
+    event_types: optional(webhookEvents),
+    secret: optional(webhookSecret),
+  })
+  .transform(({ event_types, events, description, ...rest }) => ({ ...rest, description: description ?? '', events: events ?? event_types ?? ['*'] }));
 
 export const updateWebhookSchema = z
-  .object({
-    url: webhookUrl.optional(),
-    description: z.string().trim().max(500).optional(),
-    events: webhookEvents.optional(),
+  .strictObject({
+    url: optional(webhookUrl),
+    description: optional(webhookDescription),
+    events: optional(webhookEvents),
+    event_types: optional(webhookEvents),
     /** paused: deliveries wait, in order, until the endpoint is active again. */
-    status: z.enum(['active', 'paused']).optional(),
+    status: optional(z.enum(['active', 'paused'])),
+    /** KeyStone's switch: false pauses, true resumes. */
+    is_active: optional(z.boolean()),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of url, description, events, status');
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of url, description, events, status, is_active')
+  .refine((b) => b.status === undefined || b.is_active === undefined || (b.status === 'active') === b.is_active, 'status and is_active disagree')
+  .transform(({ event_types, events, is_active, status, ...rest }) => ({
+    ...rest,
+    events: events ?? event_types,
+    status: status ?? (is_active === undefined ? undefined : is_active ? ('active' as const) : ('paused' as const)),
+  }));
 
 export const deliveryListQuery = pageQuery.extend({ status: z.enum(['pending', 'delivered', 'failed']).optional() });
 

@@ -30,6 +30,11 @@ const schema = z.object({
   MAX_TIMEOUT_DAYS: int(1).default(30),
   API_PUBLIC_URL: z.string().optional(),
   JWT_AUDIENCE: z.string().default('https://api.lockstep.local'),
+  /** Comma-separated audiences a token request may also name, e.g. KeyStone's https://api.keystoneos.xyz so its SDK's default works. */
+  JWT_ACCEPTED_AUDIENCES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean)),
   JWT_ISSUER: z.string().default('https://auth.lockstep.local/'),
   TOKEN_TTL_SECONDS: int(60).default(24 * 3600),
   /** Requests per minute per platform environment, shared by all API processes. */

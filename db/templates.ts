@@ -27,6 +27,7 @@ const fromRow = (row: Row): StoredTemplate => ({
   slug: row.slug,
   version: row.version,
   name: row.name,
+  description: row.description,
   config: row.config as unknown as TemplateConfig,
   builtIn: row.platformId === null,
   createdAt: row.createdAt,
@@ -42,8 +43,9 @@ export async function ensureBuiltInTemplates(db: Db): Promise<void> {
   for (const t of BUILT_IN_TEMPLATES) {
     await db.settlementTemplate.upsert({
       where: { id_version: { id: t.id, version: t.version } },
-      create: { id: t.id, version: t.version, slug: t.slug, name: t.name, config: t.config as object },
-      update: {},
+      create: { id: t.id, version: t.version, slug: t.slug, name: t.name, description: t.description, config: t.config as object },
+      // A built-in's config never changes under a version; its description may be written anew.
+      update: { description: t.description },
     });
   }
 }
@@ -79,12 +81,16 @@ export async function listTemplates(db: Models, owner: TemplateOwner, page: { li
   return { items: latest.slice(page.offset, page.offset + page.limit), total: latest.length };
 }
 
-export async function createTemplate(db: Models, owner: TemplateOwner, input: { slug: string; name: string; config: TemplateConfig }): Promise<StoredTemplate> {
+export async function createTemplate(
+  db: Models,
+  owner: TemplateOwner,
+  input: { slug: string; name: string; description?: string | undefined; config: TemplateConfig },
+): Promise<StoredTemplate> {
   // Only the owner's own slugs and the built-ins' are taken: another platform's are none of its business.
   if (await db.settlementTemplate.findFirst({ where: { AND: [visibleTo(owner), { slug: input.slug }] } })) {
     throw new TemplateConflictError(`a template with slug "${input.slug}" exists; publish a new version of it instead`);
   }
-  return saveVersion(db, owner, { id: randomUUID(), version: 1, ...input });
+  return saveVersion(db, owner, { id: randomUUID(), version: 1, ...input, description: input.description ?? null });
 }
 
 /** The next version of a template the owner published; built-ins and others' templates cannot be changed. */
@@ -92,12 +98,13 @@ export async function publishVersion(
   db: Models,
   owner: TemplateOwner,
   current: StoredTemplate,
-  input: { name?: string; config: TemplateConfig },
+  input: { name?: string | undefined; description?: string | undefined; config: TemplateConfig },
 ): Promise<StoredTemplate> {
-  return saveVersion(db, owner, { id: current.id, version: current.version + 1, slug: current.slug, name: input.name ?? current.name, config: input.config });
+  const { id, slug } = current;
+  return saveVersion(db, owner, { id, slug, version: current.version + 1, name: input.name ?? current.name, description: input.description ?? current.description, config: input.config });
 }
 
-async function saveVersion(db: Models, owner: TemplateOwner, t: { id: string; version: number; slug: string; name: string; config: TemplateConfig }) {
+async function saveVersion(db: Models, owner: TemplateOwner, t: Template) {
   try {
     const row = await db.settlementTemplate.create({
       data: { ...t, config: t.config as object, platformId: owner.platformId, environment: owner.environment },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromBaseUnits, InvalidQuantityError, toBaseUnits } from './money.ts';
+import { fromBaseUnits, InvalidQuantityError, plainDecimal, toBaseUnits } from './money.ts';
 
 describe('money', () => {
   it('converts decimal strings exactly', () => {
@@ -18,5 +18,21 @@ describe('money', () => {
     expect(fromBaseUnits(1_500_000n, 6)).toBe('1.5');
     expect(fromBaseUnits(5n, 6)).toBe('0.000005');
     expect(fromBaseUnits(toBaseUnits('100', 18), 18)).toBe('100');
+  });
+});
+
+describe('plainDecimal', () => {
+  it("writes out Python's Decimal exponent forms exactly", () => {
+    expect(plainDecimal('1E+3')).toBe('1000');
+    expect(plainDecimal('1.25E+3')).toBe('1250');
+    expect(plainDecimal('1.2345E+2')).toBe('123.45');
+    expect(plainDecimal('5E-7')).toBe('0.0000005');
+    expect(plainDecimal('12.5e-1')).toBe('1.25');
+    expect(plainDecimal('100.50')).toBe('100.50');
+    expect(toBaseUnits(plainDecimal('1E-6'), 6)).toBe(1n);
+  });
+
+  it('leaves an absurd exponent for toBaseUnits to refuse', () => {
+    expect(() => toBaseUnits(plainDecimal('1E+999999'), 18)).toThrow(InvalidQuantityError);
   });
 });

@@ -9,6 +9,20 @@ export class InvalidQuantityError extends Error {
   override readonly name = 'InvalidQuantityError';
 }
 
+/** "1.25E+3" → "1250", "5E-7" → "0.0000005": a decimal in exponent form written out, exactly (no float). */
+export function plainDecimal(quantity: string): string {
+  const match = /^(\d+)(?:\.(\d+))?[eE]([+-]?\d+)$/.exec(quantity);
+  if (!match) return quantity;
+  const digits = match[1]! + (match[2] ?? '');
+  const point = match[1]!.length + Number(match[3]);
+  // An exponent this far out is no token quantity; left as it is, toBaseUnits refuses it.
+  if (Math.abs(point) > 200) return quantity;
+  const padded = point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  const [whole, fraction] = padded.split('.');
+  const trimmedWhole = whole!.replace(/^0+(?=\d)/, '');
+  return fraction ? `${trimmedWhole}.${fraction}` : trimmedWhole;
+}
+
 /** "1.5" with 6 decimals → 1500000n. Rejects negatives, zero, exponents and excess precision. */
 export function toBaseUnits(quantity: string, decimals: number): bigint {
   const match = DECIMAL.exec(quantity);

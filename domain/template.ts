@@ -33,8 +33,24 @@ export interface Template {
   slug: string;
   version: number;
   name: string;
+  description: string | null;
   config: TemplateConfig;
 }
+
+/**
+ * What runs each action, as KeyStone's ActionConfig describes one: the provider, how its
+ * result arrives, and how long one attempt may take (the workflow's activity timeouts are
+ * these numbers; 0 for an action bounded only by the settlement's timeout_at).
+ */
+export const ACTION_RUNTIME: Record<ActionType, { provider: string; resolution: 'immediate' | 'webhook' | 'poll' | 'manual'; timeoutSeconds: number }> = {
+  noop: { provider: 'lockstep', resolution: 'immediate', timeoutSeconds: 0 },
+  compliance_check: { provider: 'lockstep-screening', resolution: 'immediate', timeoutSeconds: 30 },
+  escrow_register: { provider: 'lockstep-evm-escrow', resolution: 'immediate', timeoutSeconds: 60 },
+  // Deposits are watched on the chain: the listener's signals, and re-reads of the contract.
+  await_deposits: { provider: 'lockstep-evm-escrow', resolution: 'poll', timeoutSeconds: 0 },
+  execute_swap: { provider: 'lockstep-evm-escrow', resolution: 'immediate', timeoutSeconds: 300 },
+  await_finality: { provider: 'lockstep-evm-escrow', resolution: 'poll', timeoutSeconds: 300 },
+};
 
 export class TemplateError extends Error {
   override readonly name = 'TemplateError';
@@ -100,13 +116,14 @@ function linear(states: readonly string[], failures: string[]): TemplateConfig['
  * The guide's states and actions; the built-ins differ in the legs they require and, for
  * review, in a flagged screening waiting for a person and a timeout ending in TIMED_OUT.
  */
-function standard(id: string, slug: string, name: string, requiredLegTypes: string[], review = false): Template {
+function standard(id: string, slug: string, name: string, description: string, requiredLegTypes: string[], review = false): Template {
   const failures = review ? ['ROLLED_BACK', 'TIMED_OUT'] : ['ROLLED_BACK'];
   return {
     id,
     slug,
     version: 1,
     name,
+    description,
     config: {
       states: [...DVP_STATES, ...failures],
       initial_state: 'INSTRUCTED',
@@ -128,13 +145,25 @@ function standard(id: string, slug: string, name: string, requiredLegTypes: stri
   };
 }
 
-/** The KeyStone guide's default: an asset against a payment. */
-export const DVP_STANDARD = standard('00000000-0000-4000-8000-000000000001', 'dvp-standard', 'Single-platform DvP', ['asset', 'payment']);
-/** Like dvp-standard, but a flagged screening waits for a compliance decision; a timeout is TIMED_OUT. */
-export const DVP_REVIEW = standard('00000000-0000-4000-8000-000000000002', 'dvp-review', 'DvP with compliance review', ['asset', 'payment'], true);
-/** Payment versus payment: two payment legs, typically in different tokens. */
-export const PVP_STANDARD = standard('00000000-0000-4000-8000-000000000003', 'pvp-standard', 'Payment versus payment', ['payment', 'payment']);
-/** Delivery free of payment: only the asset leg is escrowed; any payment happens elsewhere. */
-export const FOP_STANDARD = standard('00000000-0000-4000-8000-000000000004', 'fop-standard', 'Delivery free of payment', ['asset']);
+export const DVP_STANDARD = standard(
+  '00000000-0000-4000-8000-000000000001', 'dvp-standard', 'Single-platform DvP',
+  "The KeyStone guide's default: an asset against a payment, both escrowed and swapped in one transaction; a flagged screening rolls back.",
+  ['asset', 'payment'],
+);
+export const DVP_REVIEW = standard(
+  '00000000-0000-4000-8000-000000000002', 'dvp-review', 'DvP with compliance review',
+  'Like dvp-standard, but a flagged screening waits for a compliance decision, and a timeout ends in TIMED_OUT.',
+  ['asset', 'payment'], true,
+);
+export const PVP_STANDARD = standard(
+  '00000000-0000-4000-8000-000000000003', 'pvp-standard', 'Payment versus payment',
+  'Two payment legs, typically in different tokens, escrowed and swapped in one transaction.',
+  ['payment', 'payment'],
+);
+export const FOP_STANDARD = standard(
+  '00000000-0000-4000-8000-000000000004', 'fop-standard', 'Delivery free of payment',
+  'Only the asset leg is escrowed and delivered; any payment happens elsewhere.',
+  ['asset'],
+);
 
 export const BUILT_IN_TEMPLATES: readonly Template[] = [DVP_STANDARD, DVP_REVIEW, PVP_STANDARD, FOP_STANDARD];

@@ -1,7 +1,8 @@
 // Which webhook events a settlement's transition gives, what receivers get, and which
 // endpoints want them. Pure: used inside the transition's database transaction.
 
-export const EVENT_PATTERNS = ['*', 'settlement.*', 'settlement.state.*', 'settlement.compliance.*'] as const;
+// compliance.* is KeyStone's spelling of settlement.compliance.*.
+export const EVENT_PATTERNS = ['*', 'settlement.*', 'settlement.state.*', 'settlement.compliance.*', 'compliance.*'] as const;
 export const TEST_EVENT = 'test.ping';
 
 /** An exact event name an endpoint may subscribe to: a state's event, a compliance event or the test ping. */
@@ -39,7 +40,7 @@ export function wants(patterns: string[], name: string): boolean {
       p === '*' ||
       (p === 'settlement.*' && name.startsWith('settlement.')) ||
       (p === 'settlement.state.*' && name.startsWith('settlement.state.')) ||
-      (p === 'settlement.compliance.*' && name.startsWith('settlement.compliance.')),
+      ((p === 'settlement.compliance.*' || p === 'compliance.*') && name.startsWith('settlement.compliance.')),
   );
 }
 

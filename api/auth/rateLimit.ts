@@ -1,7 +1,8 @@
 // Per-environment rate limit: the environment's own limit (environments table), else
 // RATE_LIMIT_PER_MINUTE, requests in a window of a minute that opens with its first request. Counted in PostgreSQL (one row per environment, updated in a
 // single statement), so several API processes share one limit. Every answer carries the
-// X-RateLimit-* headers; over the limit it is 429 with Retry-After.
+// X-RateLimit-* headers (Reset as KeyStone documents it, the Unix time in seconds when the
+// window ends; Reset-After the seconds until then); over the limit it is 429 with Retry-After.
 
 import type { RequestHandler } from 'express';
 import type { Db } from '../../db/client.ts';
@@ -25,7 +26,8 @@ export function rateLimit(db: Db, defaultPerMinute: number): RequestHandler {
     res.set({
       'X-RateLimit-Limit': String(perMinute),
       'X-RateLimit-Remaining': String(Math.max(0, perMinute - row!.count)),
-      'X-RateLimit-Reset': String(resetIn),
+      'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + resetIn),
+      'X-RateLimit-Reset-After': String(resetIn),
     });
     if (row!.count > perMinute) {
       res.set('Retry-After', String(resetIn));

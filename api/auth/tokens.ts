@@ -35,6 +35,8 @@ export interface SessionGrant {
 
 export interface TokenSettings {
   audience: string;
+  /** Audiences a client may also ask for at /oauth/token (e.g. KeyStone's, to ease a move); every token carries `audience`. */
+  acceptedAudiences?: string[];
   issuer: string;
   ttlSeconds: number;
   /** SECRETS_KEY, which seals the private keys at rest. */

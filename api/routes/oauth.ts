@@ -28,8 +28,10 @@ export function oauthRoutes(deps: { db: Db; tokens: TokenService }): Router {
       throw oauthError(400, 'unsupported_grant_type', 'Only grant_type "client_credentials" is supported');
     }
     const body = parseOr422(tokenRequestSchema, req.body ?? {}, 'body');
-    if (body.audience !== undefined && body.audience !== deps.tokens.settings.audience) {
-      throw oauthError(403, 'invalid_audience', `audience must be ${deps.tokens.settings.audience}`);
+    const { audience, acceptedAudiences = [] } = deps.tokens.settings;
+    if (body.audience !== undefined && body.audience !== audience && !acceptedAudiences.includes(body.audience)) {
+      const expected = [audience, ...acceptedAudiences].join(' or ');
+      throw oauthError(403, 'invalid_audience', `audience "${body.audience}" is not accepted here: ask for ${expected}`);
     }
     const client = await deps.db.apiClient.findUnique({ where: { clientId: body.client_id } });
     const secretOk = await verifySecret(body.client_secret, client?.secretHash ?? (await DUMMY_HASH));

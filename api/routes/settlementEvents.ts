@@ -21,7 +21,8 @@ export function settlementEventRoutes(deps: { db: Db }): Router {
       Promise.all([tx.settlementEvent.findMany({ where: { settlementId }, orderBy: { sequence: 'asc' }, take: limit, skip: offset }), tx.settlementEvent.count({ where: { settlementId } })]),
     );
     res.json({
-      items: events.map((e) => ({ id: e.id, ...eventContent(e), content_hash: e.contentHash })),
+      // Only events written before the hash chain existed have none; KeyStone's clients expect a string.
+      items: events.map((e) => ({ id: e.id, ...eventContent(e), content_hash: e.contentHash ?? '' })),
       total,
       limit,
       offset,

@@ -41,5 +41,11 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
     res.json(await presentSettlement(deps, await requireSettlement(tenantDbOf(req), caller, String(req.params.id))));
   });
 
+  // KeyStone's tokenised repo pairs an opening and a closing settlement; Lockstep has no repos yet, so none is related.
+  router.get('/v1/settlements/:id/related', requireScope('settlements:read'), async (req, res) => {
+    await requireSettlement(tenantDbOf(req), callerOf(req), String(req.params.id));
+    res.json({ opening: null, closing: null });
+  });
+
   return router;
 }

@@ -2,15 +2,56 @@
 
 import { Router } from 'express';
 import { createTemplate, findTemplate, listTemplates, publishVersion, TemplateConflictError, type StoredTemplate } from '../../db/templates.ts';
-import type { TemplateConfig } from '../../domain/template.ts';
+import { ACTION_RUNTIME, type TemplateConfig } from '../../domain/template.ts';
 import { templateProblems } from '../../domain/templateValidation.ts';
 import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
 import { conflict, forbidden, notFound, validationFailed } from '../errors.ts';
 import { createTemplateSchema, pageQuery, publishVersionSchema, templateVersionQuery } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
 
+/** KeyStone's template object; a version never changes, so it was last updated when it was made. */
 export function presentTemplate(t: StoredTemplate) {
-  return { id: t.id, slug: t.slug, version: t.version, name: t.name, built_in: t.builtIn, config: t.config, created_at: t.createdAt.toISOString() };
+  const created = t.createdAt.toISOString();
+  return {
+    id: t.id,
+    slug: t.slug,
+    version: t.version,
+    name: t.name,
+    description: t.description,
+    is_active: true,
+    built_in: t.builtIn,
+    config: presentConfig(t.config),
+    created_at: created,
+    updated_at: created,
+  };
+}
+
+/** The stored config with what really runs each action spelled out, as KeyStone's ActionConfig and ComplianceConfig say it. */
+function presentConfig(config: TemplateConfig) {
+  const actions = Object.fromEntries(
+    Object.entries(config.actions).map(([state, action]) => {
+      const runtime = ACTION_RUNTIME[action.type];
+      const awaitsDecision = action.type === 'compliance_check' && action.on_flag === 'await_decision';
+      return [
+        state,
+        {
+          ...action,
+          provider: runtime.provider,
+          resolution: awaitsDecision ? 'manual' : runtime.resolution,
+          timeout_seconds: runtime.timeoutSeconds,
+          params: action.type === 'compliance_check' ? { on_flag: action.on_flag ?? 'fail' } : {},
+        },
+      ];
+    }),
+  );
+  const screeningStates = Object.entries(config.actions).filter(([, a]) => a.type === 'compliance_check').map(([state]) => state);
+  const providers = screeningStates.length ? [ACTION_RUNTIME.compliance_check.provider] : [];
+  return {
+    ...config,
+    actions,
+    // Names and wallets are screened together wherever compliance_check runs; every run after the first is a recheck.
+    compliance: { recheck_at_states: screeningStates.slice(1), entity_providers: providers, wallet_providers: providers },
+  };
 }
 
 /** Refuses an unsafe template with every reason, each under `body.config`. */

@@ -16,7 +16,12 @@ import { parseOr422 } from '../validation.ts';
 
 export interface WebhookDeps {
   db: Db;
-  webhooks: { secretKey: Buffer; policyFor(environment: string): UrlPolicy };
+  webhooks: {
+    secretKey: Buffer;
+    policyFor(environment: string): UrlPolicy;
+    /** How long a test ping waits for the dispatcher's attempt: its own timeout and a poll's worth more. */
+    testWaitMs: number;
+  };
 }
 
 const SCOPE = 'platform:webhooks:manage';
@@ -30,6 +35,8 @@ const present = (e: EndpointRow) => ({
   url: e.url,
   description: e.description,
   events: e.events,
+  // KeyStone's switch: a failing endpoint is still delivered to, so still active.
+  is_active: e.status !== 'paused',
   status: e.status,
   consecutive_failures: e.consecutiveFailures,
   previous_secret_valid_until: e.previousSecretExpiresAt && e.previousSecretExpiresAt > new Date() ? e.previousSecretExpiresAt.toISOString() : null,
@@ -61,7 +68,7 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     const caller = callerOf(req);
     const body = parseOr422(createWebhookSchema, req.body ?? {}, 'body');
     const url = await safeUrl(body.url, caller.environment);
-    const secret = newSecret();
+    const secret = body.secret ?? newSecret();
     const endpoint = await db.webhookEndpoint.create({
       data: {
         platformId: caller.platformId,
@@ -118,11 +125,26 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     res.status(204).end();
   });
 
+  // KeyStone answers a test with its outcome: the ping is queued like any event, and the answer
+  // waits for the dispatcher's first attempt, so it is signed and guarded as every delivery is.
   router.post(`${BASE}/:id/test`, requireScope(SCOPE), async (req, res) => {
+    const db = tenantDbOf(req);
     const caller = callerOf(req);
-    const endpoint = await requireEndpoint(tenantDbOf(req), caller, String(req.params.id));
+    const endpoint = await requireEndpoint(db, caller, String(req.params.id));
     const { eventId, deliveryIds } = await withTenant(deps.db, caller, (tx) => queueTestPing(tx, endpoint));
-    res.status(202).json({ event_id: eventId, delivery_id: deliveryIds[0] });
+    const queued = { event_id: eventId, delivery_id: deliveryIds[0]! };
+    if (endpoint.status === 'paused') {
+      res.json({ ...queued, success: false, status_code: null, duration_ms: null, error: 'the endpoint is paused (is_active false): the ping goes out when it is resumed' });
+      return;
+    }
+    const attempt = await firstAttempt(db, queued.delivery_id, deps.webhooks.testWaitMs);
+    res.json({
+      ...queued,
+      success: attempt ? attempt.statusCode !== null && attempt.statusCode >= 200 && attempt.statusCode < 300 : false,
+      status_code: attempt?.statusCode ?? null,
+      duration_ms: attempt?.latencyMs ?? null,
+      error: attempt ? attempt.error : `no webhook dispatcher attempted the ping within ${deps.webhooks.testWaitMs / 1000} s; it stays queued`,
+    });
   });
 
   router.post(`${BASE}/:id/rotate-secret`, requireScope(SCOPE), async (req, res) => {
@@ -155,8 +177,14 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     res.json({
       items: items.map((d) => ({
         id: d.id,
+        endpoint_id: d.endpointId,
         event_id: d.eventId,
         event: d.event.type,
+        // KeyStone's view of a delivery: its outcome and its latest attempt.
+        success: d.status === 'delivered',
+        response_status: d.attempts.at(-1)?.statusCode ?? null,
+        duration_ms: d.attempts.at(-1)?.latencyMs ?? null,
+        error: d.attempts.at(-1)?.error ?? null,
         settlement_id: d.settlementId,
         status: d.status,
         attempt_count: d.attemptCount,
@@ -199,4 +227,13 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     });
   });
   return router;
+}
+
+async function firstAttempt(db: Models, deliveryId: string, waitMs: number) {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const attempt = await db.webhookAttempt.findFirst({ where: { deliveryId }, orderBy: { number: 'asc' } });
+    if (attempt || Date.now() > deadline) return attempt;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -10,7 +10,7 @@ import { canonicalJson } from '../../domain/canonicalJson.ts';
 import { InvalidQuantityError, fromBaseUnits, toBaseUnits } from '../../domain/money.ts';
 import { checkInstruction, InstructionError, transferOf } from '../../domain/settlement.ts';
 import { isUniqueViolation, type Models } from '../../db/client.ts';
-import { findTemplate } from '../../db/templates.ts';
+import { findTemplate, type StoredTemplate } from '../../db/templates.ts';
 import type { AuthContext } from '../auth/tokens.ts';
 import { conflict, validationFailed, type FieldError } from '../errors.ts';
 import type { CreateSettlementRequest } from '../schemas.ts';
@@ -41,8 +41,9 @@ export async function createSettlement(
   caller: AuthContext,
   body: CreateSettlementRequest,
 ): Promise<{ created: boolean; id: string }> {
-  // The same instant written differently (Z or +00:00) is the same request.
-  const canonical = { ...body, timeout_at: new Date(body.timeout_at).toISOString() };
+  // The same instant written differently (Z or +00:00) is the same request, and so is one
+  // that sends unset fields as null (the schema made them undefined, which JSON leaves out).
+  const canonical = JSON.parse(JSON.stringify({ ...body, timeout_at: new Date(body.timeout_at).toISOString() })) as unknown;
   const requestHash = createHash('sha256').update(canonicalJson(canonical)).digest('hex');
   const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
   const replay = async () => {
@@ -58,17 +59,27 @@ export async function createSettlement(
   const earlier = await replay();
   if (earlier) return earlier;
 
-  const template = await findTemplate(db, caller, body.template_id);
-  if (!template) return invalid(['template_id'], `no template "${body.template_id}" exists`, 'not_found');
+  const template = await templateOf(db, caller, body);
+  // A party without a name cannot be screened by name: only a template that screens nobody takes one.
+  const screens = Object.values(template.config.actions).some((a) => a.type === 'compliance_check');
+  const parties = body.parties.map((p, i) => {
+    if (p.name === undefined && screens) invalid(['parties', i, 'name'], `is required: template "${template.slug}" screens every party by name`, 'missing');
+    if (p.chain_id !== undefined && p.chain_id !== deps.chain.chainId) {
+      invalid(['parties', i, 'chain_id'], `chain ${p.chain_id} is not served here; this engine settles on chain ${deps.chain.chainId}`);
+    }
+    return { ...p, name: p.name ?? '', chain_id: deps.chain.chainId };
+  });
+  body.legs.forEach((l, i) => {
+    if (l.chain_id !== undefined && l.chain_id !== deps.chain.chainId) {
+      invalid(['legs', i, 'chain_id'], `chain ${l.chain_id} is not served here; this engine settles on chain ${deps.chain.chainId}`);
+    }
+  });
   try {
-    checkInstruction(body.parties, body.legs, template.config);
+    checkInstruction(parties, body.legs, template.config);
   } catch (err) {
     if (err instanceof InstructionError) return invalid(err.loc, err.message);
     throw err;
   }
-  body.parties.forEach((p, i) => {
-    if (p.chain_id !== deps.chain.chainId) invalid(['parties', i, 'chain_id'], `chain ${p.chain_id} is not served here; this engine settles on chain ${deps.chain.chainId}`);
-  });
   const timeoutAt = new Date(body.timeout_at);
   if (timeoutAt.getTime() < Date.now() + deps.minLeadMs) {
     invalid(['timeout_at'], `must be at least ${deps.minLeadMs / 1000} seconds in the future`);
@@ -88,7 +99,7 @@ export async function createSettlement(
         throw err instanceof InvalidQuantityError ? fieldError(['legs', index, 'quantity'], err.message, 'value_error') : err;
       }
     })();
-    const transfer = transferOf(leg, body.parties);
+    const transfer = transferOf(leg, parties);
     return {
       index,
       legType: leg.leg_type,
@@ -101,6 +112,7 @@ export async function createSettlement(
       partyRole: leg.party_role,
       fromRole: transfer.fromRole,
       toRole: transfer.toRole,
+      externalReference: leg.external_reference ?? null,
     };
   };
   const resolved = await Promise.allSettled(body.legs.map(resolveLeg));
@@ -122,11 +134,12 @@ export async function createSettlement(
         templateVersion: template.version,
         state: template.config.initial_state,
         timeoutAt,
+        externalReference: body.external_reference ?? null,
         chainId: deps.chain.chainId,
         escrowAddress: deps.chain.escrowAddress.toLowerCase(),
         escrowId: escrowIdFor(id),
         parties: {
-          create: body.parties.map((p) => ({
+          create: parties.map((p) => ({
             role: p.role,
             externalReference: p.external_reference,
             name: p.name,
@@ -150,4 +163,20 @@ export async function createSettlement(
   }
   await ensureWorkflowStarted(deps, id);
   return { created: true, id };
+}
+
+/** The template named by template_id (an id or a slug) and/or template_slug; two names must agree. */
+async function templateOf(db: Models, caller: AuthContext, body: CreateSettlementRequest): Promise<StoredTemplate> {
+  const named = [
+    ['template_id', body.template_id],
+    ['template_slug', body.template_slug],
+  ].filter((n): n is [string, string] => n[1] !== undefined);
+  if (!named.length) return invalid(['template_id'], 'give template_id (an id or a slug) or template_slug', 'missing');
+  const found = await Promise.all(named.map(async ([field, name]) => ({ field, name, template: await findTemplate(db, caller, name) })));
+  for (const f of found) if (!f.template) invalid([f.field], `no template "${f.name}" exists`, 'not_found');
+  const [first, second] = found as { field: string; name: string; template: StoredTemplate }[];
+  if (second && second.template.id !== first!.template.id) {
+    invalid(['template_slug'], `template_id "${first!.name}" and template_slug "${second.name}" name different templates`);
+  }
+  return first!.template;
 }

@@ -8,7 +8,8 @@ import type { Db, Models } from '../../db/client.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { notFound } from '../errors.ts';
 import { findTemplateVersion } from '../../db/templates.ts';
-import { actionFor } from '../../domain/template.ts';
+import { actionFor, isTerminal, type TemplateConfig } from '../../domain/template.ts';
+import { environmentIdOf, legIdOf, partyIdOf } from '../derivedIds.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { workflowIdFor } from '../../workflows/names.ts';
 import { settlementWhere, type SettlementScope } from './scope.ts';
@@ -56,13 +57,25 @@ export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
     pending
       .filter((j) => terms[j]!.token === terms[i]!.token && terms[j]!.depositor === terms[i]!.depositor)
       .reduce((sum, j) => sum + terms[j]!.amount, 0n);
+  const created = s.createdAt.toISOString();
+  const updated = s.updatedAt.toISOString();
+  const environmentId = environmentIdOf(s.platformId, s.environment);
+  const legStatus = legStatusIn(template.config, s.state);
   const legs = await Promise.all(
     s.legs.map(async (l, i) => ({
+      id: legIdOf(s.id, l.index),
+      settlement_id: s.id,
       leg_type: l.legType,
       instrument_id: l.instrumentId,
       quantity: l.quantity,
       direction: l.direction,
       party_role: l.partyRole,
+      chain_id: s.chainId,
+      token_standard: 'erc20',
+      status: legStatus(l.depositedAt !== null),
+      external_reference: l.externalReference,
+      created_at: created,
+      updated_at: l.depositedAt && l.depositedAt > s.updatedAt ? l.depositedAt.toISOString() : updated,
       token_address: terms[i]!.token,
       decimals: l.decimals,
       amount: l.amount,
@@ -79,19 +92,32 @@ export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
   const workflowId = workflowIdFor(s.id);
   return {
     id: s.id,
+    platform_id: s.platformId,
+    environment_id: environmentId,
     state: s.state,
     settlement_type: s.settlementType,
     idempotency_key: s.idempotencyKey,
+    external_reference: s.externalReference,
     template_id: s.templateId,
     template_version: s.templateVersion,
     timeout_at: s.timeoutAt.toISOString(),
     failure_reason: s.failureReason,
+    // Both sides are given in one request on a single platform, so each is confirmed when it is made.
     parties: s.parties.map((p) => ({
+      id: partyIdOf(s.id, p.role),
       role: p.role,
+      platform_id: s.platformId,
+      environment_id: environmentId,
       external_reference: p.externalReference,
-      name: p.name,
+      name: p.name || null,
       wallet_address: getAddress(p.walletAddress),
+      wallet_address_hint: null,
       chain_id: p.chainId,
+      status: 'confirmed',
+      confirmed_at: created,
+      counterparty_reference: s.parties.find((q) => q.role !== p.role)?.externalReference ?? null,
+      created_at: created,
+      updated_at: updated,
       // Given only when the party said them; JSON leaves undefined out.
       entity_type: p.entityType ?? undefined,
       country: p.country ?? undefined,
@@ -103,7 +129,14 @@ export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
       id: workflowId,
       ui_url: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`,
     },
-    created_at: s.createdAt.toISOString(),
-    updated_at: s.updatedAt.toISOString(),
+    created_at: created,
+    updated_at: updated,
   };
+}
+
+/** A leg is pending until deposited, then settled with the swap or refunded when the settlement failed (cancelled if it never came). */
+function legStatusIn(config: TemplateConfig, state: string) {
+  const failed = config.failure_states.includes(state);
+  const swapped = !failed && (isTerminal(config, state) || actionFor(config, state).type === 'await_finality');
+  return (deposited: boolean) => (!deposited ? (failed ? 'cancelled' : 'pending') : swapped ? 'settled' : failed ? 'refunded' : 'deposited');
 }

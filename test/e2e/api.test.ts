@@ -66,7 +66,8 @@ describe('bad input is refused with the error body and creates nothing', () => {
   const cases: [string, () => unknown, number, string?][] = [
     ['missing fields', () => ({ template_id: 'dvp-standard' }), 422, 'idempotency_key'],
     ['a bad wallet address', () => ({ ...valid(), parties: [{ ...valid().parties[0], wallet_address: '0x1234' }, valid().parties[1]] }), 422, 'wallet_address'],
-    ['a non-decimal quantity', () => ({ ...valid(), legs: [{ ...valid().legs[0], quantity: '1e5' }, valid().legs[1]] }), 422, 'quantity'],
+    ['a non-decimal quantity', () => ({ ...valid(), legs: [{ ...valid().legs[0], quantity: '12,5' }, valid().legs[1]] }), 422, 'quantity'],
+    ['an exponent with a fraction of a base unit', () => ({ ...valid(), legs: [valid().legs[0], { ...valid().legs[1], quantity: '1E-7' }] }), 422, 'quantity'],
     ['a negative quantity', () => ({ ...valid(), legs: [{ ...valid().legs[0], quantity: '-5' }, valid().legs[1]] }), 422, 'quantity'],
     ['too many decimals', () => ({ ...valid(), legs: [valid().legs[0], { ...valid().legs[1], quantity: '1.0000001' }] }), 422, 'quantity'],
     ['an unknown instrument', () => ({ ...valid(), legs: [valid().legs[0], { ...valid().legs[1], instrument_id: 'NOPE' }] }), 422, 'instrument_id'],

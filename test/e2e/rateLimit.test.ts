@@ -49,7 +49,11 @@ describe('rate limits', () => {
       for (const a of answers) {
         expect(a.status).toBe(200);
         expect(a.headers.get('x-ratelimit-limit')).toBe('600');
-        expect(Number(a.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
+        const resetAfter = Number(a.headers.get('x-ratelimit-reset-after'));
+        expect(resetAfter).toBeGreaterThan(0);
+        expect(resetAfter).toBeLessThanOrEqual(60);
+        // A Unix time in seconds, as KeyStone documents it: now plus the seconds left.
+        expect(Math.abs(Number(a.headers.get('x-ratelimit-reset')) - (Math.ceil(Date.now() / 1000) + resetAfter))).toBeLessThanOrEqual(2);
         remaining.push(Number(a.headers.get('x-ratelimit-remaining')));
       }
     }

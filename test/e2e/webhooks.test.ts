@@ -30,9 +30,8 @@ async function clientOf(platform: string, environment = 'sandbox', scopes = SCOP
 
 const failure = (p: Promise<unknown>) => p.catch((e: ApiRequestError) => e);
 const headersOf = (r: Received) => Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, String(v)]));
-/** KeyStone's check as a receiver would write it: any listed hex digest equals ours. */
-const keystoneValid = (r: Received, secret: string) =>
-  String(r.headers['x-keystone-signature']).split(',').includes(createHmac('sha256', secret).update(r.body).digest('hex'));
+/** KeyStone's check as its SDK makes it: the header equals our hex digest, whole. */
+const keystoneValid = (r: Received, secret: string, header = 'x-keystone-signature') => r.headers[header] === createHmac('sha256', secret).update(r.body).digest('hex');
 const libraryValid = (r: Received, secret: string) => {
   try {
     new Webhook(secret).verify(r.body, headersOf(r));
@@ -181,10 +180,10 @@ describe('webhooks', () => {
       return (await receiver.waitFor((all) => all.some((r) => r.json.id === event_id))).find((r) => r.json.id === event_id)!;
     };
     const during = await ping();
-    for (const secret of [endpoint.secret, rotated.new_secret]) {
-      expect(libraryValid(during, secret)).toBe(true);
-      expect(keystoneValid(during, secret)).toBe(true);
-    }
+    for (const secret of [endpoint.secret, rotated.new_secret]) expect(libraryValid(during, secret)).toBe(true);
+    // KeyStone's header holds the new secret's digest alone; the old one's is beside it.
+    expect(keystoneValid(during, rotated.new_secret)).toBe(true);
+    expect(keystoneValid(during, endpoint.secret, 'x-keystone-signature-previous')).toBe(true);
 
     // The overlap ends (as 24 hours later).
     await services().db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { previousSecretExpiresAt: new Date(Date.now() - 1000) } });
@@ -193,6 +192,7 @@ describe('webhooks', () => {
     expect(keystoneValid(after, rotated.new_secret)).toBe(true);
     expect(libraryValid(after, endpoint.secret)).toBe(false);
     expect(keystoneValid(after, endpoint.secret)).toBe(false);
+    expect(after.headers['x-keystone-signature-previous']).toBeUndefined();
 
     // A captured delivery replayed later than the library's tolerance (5 minutes) is refused.
     vi.useFakeTimers({ now: Date.now() + 6 * 60_000, toFake: ['Date'] });
