@@ -41,7 +41,8 @@ const deps = {
   webhooks: {
     secretKey: secretsKey,
     policyFor: (environment: string) => webhookUrlPolicy(config, environment),
-    testWaitMs: config.WEBHOOK_TIMEOUT_MS + config.WEBHOOK_POLL_MS + 2000,
+    // A dispatcher may be busy with a batch of its own before it takes the ping.
+    testWaitMs: 2 * config.WEBHOOK_TIMEOUT_MS + config.WEBHOOK_POLL_MS + 2000,
   },
   defaultThresholds: { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD },
   tokens,

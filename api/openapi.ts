@@ -26,7 +26,7 @@ const page = (item: z.ZodType) => res.pageOf(item);
 
 export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/healthz', tag: 'health', summary: 'The process is up', ok: { status: 200, description: 'alive' } },
-  { method: 'get', path: '/readyz', tag: 'health', summary: 'The database and Temporal answer', ok: { status: 200, description: 'ready; under `npm start` also `services`: each process of the stack and its state (up, starting, restarting, down)' }, errors: [503] },
+  { method: 'get', path: '/readyz', tag: 'health', summary: 'The database and Temporal answer', ok: { status: 200, description: 'ready; under `npm start` also `services`: each process of the stack and its state (up, restarting, down)' }, errors: [503] },
   { method: 'get', path: '/openapi.json', tag: 'reference', summary: 'This document', ok: { status: 200, description: 'OpenAPI 3.1' } },
   { method: 'get', path: '/docs', tag: 'reference', summary: 'A reference page for this document (works offline)', ok: { status: 200, description: 'HTML' } },
   {

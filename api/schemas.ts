@@ -194,6 +194,7 @@ export const createWebhookSchema = z
     event_types: optional(webhookEvents),
     secret: optional(webhookSecret),
   })
+  .refine((b) => !b.events || !b.event_types || JSON.stringify(b.events) === JSON.stringify(b.event_types), { message: 'events and event_types disagree', path: ['event_types'] })
   .transform(({ event_types, events, description, ...rest }) => ({ ...rest, description: description ?? '', events: events ?? event_types ?? ['*'] }));
 
 export const updateWebhookSchema = z
@@ -209,6 +210,7 @@ export const updateWebhookSchema = z
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of url, description, events, status, is_active')
   .refine((b) => b.status === undefined || b.is_active === undefined || (b.status === 'active') === b.is_active, 'status and is_active disagree')
+  .refine((b) => !b.events || !b.event_types || JSON.stringify(b.events) === JSON.stringify(b.event_types), { message: 'events and event_types disagree', path: ['event_types'] })
   .transform(({ event_types, events, is_active, status, ...rest }) => ({
     ...rest,
     events: events ?? event_types,

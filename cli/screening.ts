@@ -21,7 +21,7 @@ import { withDb } from './db.ts';
 const print = (value: unknown, pretty = true) => process.stdout.write(`${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`);
 
 async function loadLists() {
-  const config = loadConfig(cliEnv(), ['SANCTIONS_OFAC_DIR', 'SANCTIONS_OFAC_XML', 'SANCTIONS_UN_FILE', 'SCREENING_REVIEW_THRESHOLD', 'SCREENING_FAIL_THRESHOLD']);
+  const config = loadConfig(cliEnv(), ['SANCTIONS_OFAC_DIR', 'SANCTIONS_OFAC_XML', 'SANCTIONS_UN_FILE', 'SANCTIONS_LISTS_DIR', 'SCREENING_REVIEW_THRESHOLD', 'SCREENING_FAIL_THRESHOLD']);
   const lists = await readLists(listSources(config));
   const thresholds = { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD };
   return { lists, screener: await screenerOf(lists), thresholds };

@@ -3,6 +3,7 @@
 // which a refresh replaces in one step while the old one keeps answering.
 
 import { createHash } from 'node:crypto';
+import { listsLayout } from '../config/paths.ts';
 import { OFAC_CSV_FILES, parseOfacSdnCsv } from './ofac.ts';
 import { parseOfacSdnXml } from './ofacXml.ts';
 import type { ListVersion, LoadedList, ParsedList } from './sanctionsList.ts';
@@ -26,9 +27,13 @@ export interface ListSettings {
   SANCTIONS_OFAC_XML?: string | undefined;
   /** File or URL of the UN Security Council's consolidated.xml. */
   SANCTIONS_UN_FILE?: string | undefined;
+  /** A lists folder (`lockstep lists fetch`'s layout), for the lists the two settings above leave unset. */
+  SANCTIONS_LISTS_DIR?: string | undefined;
 }
 
-export function listSources(settings: ListSettings): ListSource[] {
+export function listSources(given: ListSettings): ListSource[] {
+  const folder = given.SANCTIONS_LISTS_DIR ? listsLayout(given.SANCTIONS_LISTS_DIR) : undefined;
+  const settings = { ...given, SANCTIONS_OFAC_DIR: given.SANCTIONS_OFAC_DIR ?? folder?.ofacDir, SANCTIONS_UN_FILE: given.SANCTIONS_UN_FILE ?? folder?.unFile };
   const sources: ListSource[] = [];
   if (settings.SANCTIONS_OFAC_XML) {
     const file = settings.SANCTIONS_OFAC_XML;
@@ -42,7 +47,7 @@ export function listSources(settings: ListSettings): ListSource[] {
     sources.push({ list: 'un-consolidated', setting: 'SANCTIONS_UN_FILE', locate: async () => [file], parse: ([xml]) => parseUnConsolidated(xml!) });
   }
   // No list would clear every party.
-  if (!sources.length) throw new Error('no sanctions list configured: set SANCTIONS_OFAC_DIR or SANCTIONS_OFAC_XML, and optionally SANCTIONS_UN_FILE');
+  if (!sources.length) throw new Error('no sanctions list configured: set SANCTIONS_LISTS_DIR (see lockstep lists fetch), SANCTIONS_OFAC_DIR or SANCTIONS_OFAC_XML, and optionally SANCTIONS_UN_FILE');
   return sources;
 }
 

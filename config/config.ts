@@ -3,7 +3,6 @@
 
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS } from '../compliance/thresholds.ts';
-import { BUNDLED_LISTS_DIR, listsLayout } from './paths.ts';
 import { DEFAULT_TASK_QUEUE } from '../workflows/names.ts';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`), `must be 0x + ${bytes * 2} hex digits`);
@@ -39,13 +38,17 @@ const schema = z.object({
   TOKEN_TTL_SECONDS: int(60).default(24 * 3600),
   /** Requests per minute per platform environment, shared by all API processes. */
   RATE_LIMIT_PER_MINUTE: int(1).default(600),
-  /** Folder or base URL of OFAC's legacy CSV files (sdn.csv, alt.csv, add.csv, sdn_comments.csv); the shipped snapshot by default. */
-  SANCTIONS_OFAC_DIR: z.string().default(listsLayout(BUNDLED_LISTS_DIR).ofacDir),
+  /** Folder or base URL of OFAC's legacy CSV files (sdn.csv, alt.csv, add.csv, sdn_comments.csv); SANCTIONS_LISTS_DIR's by default. */
+  SANCTIONS_OFAC_DIR: z.string().min(1).optional(),
   /** File or URL of OFAC's SDN.XML; read instead of the CSV files when both are set. */
   SANCTIONS_OFAC_XML: z.string().min(1).optional(),
-  /** File or URL of the UN Security Council consolidated list (XML), screened beside OFAC's; the shipped snapshot by default, empty for none. */
-  SANCTIONS_UN_FILE: z.string().default(listsLayout(BUNDLED_LISTS_DIR).unFile),
-  /** The folder `lockstep lists fetch` keeps current lists in (`ofac-sdn/`, `un/consolidated.xml`), for SANCTIONS_OFAC_DIR and SANCTIONS_UN_FILE to point into. */
+  /** File or URL of the UN Security Council consolidated list (XML), screened beside OFAC's; SANCTIONS_LISTS_DIR's by default. */
+  SANCTIONS_UN_FILE: z.string().min(1).optional(),
+  /**
+   * The folder `lockstep lists fetch` keeps current lists in (`ofac-sdn/`, `un/consolidated.xml`), and where
+   * workers read them unless SANCTIONS_OFAC_DIR or SANCTIONS_UN_FILE say otherwise. No default: a deployment
+   * that names no list refuses to start rather than screen against the repository's old snapshot.
+   */
   SANCTIONS_LISTS_DIR: z.string().min(1).optional(),
   /** Where `lockstep lists fetch` downloads OFAC's legacy CSV files, under OFAC's own names (SDN.CSV, ALT.CSV, ADD.CSV, SDN_COMMENTS.CSV); OFAC's Sanctions List Service by default, empty for none. */
   SANCTIONS_OFAC_SOURCE_URL: sourceUrl.default('https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/'),

@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 
-export type ServiceState = 'starting' | 'up' | 'restarting' | 'down';
+export type ServiceState = 'up' | 'restarting' | 'down';
 
 export interface ServiceStatus {
   name: string;

@@ -39,8 +39,9 @@ export interface Template {
 
 /**
  * What runs each action, as KeyStone's ActionConfig describes one: the provider, how its
- * result arrives, and how long one attempt may take (the workflow's activity timeouts are
- * these numbers; 0 for an action bounded only by the settlement's timeout_at).
+ * result arrives, and how long one attempt may take: the startToCloseTimeout its activity
+ * has in workflows/activities.ts (change both together), 0 for an action bounded only by the
+ * settlement's timeout_at.
  */
 export const ACTION_RUNTIME: Record<ActionType, { provider: string; resolution: 'immediate' | 'webhook' | 'poll' | 'manual'; timeoutSeconds: number }> = {
   noop: { provider: 'lockstep', resolution: 'immediate', timeoutSeconds: 0 },

@@ -70,6 +70,25 @@ it('backs off, doubling to the cap, reports a crash loop loudly and keeps the ot
   expect(lines.some((l) => l.startsWith('api'))).toBe(false);
 });
 
+it('keeps doubling the backoff when a process that had been stable fails at every start-up after', async () => {
+  const lines: string[] = [];
+  const statusFile = join(dir, 'stable.json');
+  supervisor = new Supervisor({ say: (l) => lines.push(l), statusFile, initialBackoffMs: 100, maxBackoffMs: 400, stableAfterMs: 300, crashLoop: { exits: 10, windowMs: 60_000 } });
+  // Serves the first time; every later start fails before it is ready, as a worker does while Temporal is down.
+  const marker = join(dir, 'started-once');
+  const flaky = await node('worker', `const fs = require('fs'); if (fs.existsSync(${JSON.stringify(marker)})) process.exit(1); fs.writeFileSync(${JSON.stringify(marker)}, ''); console.log('ready'); setInterval(() => {}, 1000)`).start();
+  supervisor.watch(flaky);
+  await new Promise((r) => setTimeout(r, 500));
+  process.kill(flaky.pid!, 'SIGKILL');
+  await until(() => lines.filter((l) => l.startsWith('worker exited')).length >= 4, 'four exits');
+  expect(lines.filter((l) => l.startsWith('worker exited')).slice(0, 4)).toEqual([
+    'worker exited (signal SIGKILL); restarting in 0.1 s',
+    'worker exited (exit code 1); restarting in 0.2 s',
+    'worker exited (exit code 1); restarting in 0.4 s',
+    'worker exited (exit code 1); restarting in 0.4 s',
+  ]);
+});
+
 it('restarts nothing once it is stopping, and marks every process down', async () => {
   const lines: string[] = [];
   const statusFile = join(dir, 'stop.json');

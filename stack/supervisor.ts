@@ -25,6 +25,7 @@ interface Entry {
   upSince: number;
   recentExits: number[];
   timer?: NodeJS.Timeout;
+  restarting?: Promise<void> | undefined;
 }
 
 export class Supervisor {
@@ -68,6 +69,7 @@ export class Supervisor {
     this.stopping = true;
     for (const entry of [...this.entries].reverse()) {
       clearTimeout(entry.timer);
+      await entry.restarting?.catch(() => undefined);
       await entry.process.stop().catch(() => undefined);
       this.set(entry, { state: 'down', pid: null, next_start_at: null });
     }
@@ -75,7 +77,8 @@ export class Supervisor {
 
   private exited(entry: Entry, exit: Pick<ProcessExit, 'code' | 'signal'>): void {
     const at = Date.now();
-    if (at - entry.upSince >= this.stableAfterMs) entry.failures = 0;
+    // Only a run that stayed up that long has recovered; a failed start-up never resets the backoff.
+    if (entry.status.state === 'up' && at - entry.upSince >= this.stableAfterMs) entry.failures = 0;
     entry.failures += 1;
     entry.recentExits = [...entry.recentExits, at].filter((t) => at - t <= this.crashLoop.windowMs);
     const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (entry.failures - 1));
@@ -99,7 +102,15 @@ export class Supervisor {
     entry.timer = setTimeout(() => void this.restart(entry), delay);
   }
 
-  private async restart(entry: Entry): Promise<void> {
+  private restart(entry: Entry): Promise<void> {
+    // stop() waits for a start under way, so no child is spawned after everything stopped.
+    entry.restarting = this.startAgain(entry).finally(() => {
+      entry.restarting = undefined;
+    });
+    return entry.restarting;
+  }
+
+  private async startAgain(entry: Entry): Promise<void> {
     if (this.stopping) return;
     this.set(entry, { state: 'restarting', next_start_at: null });
     try {

@@ -3,18 +3,17 @@
 
 import { proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.ts';
-import { ACTION_RUNTIME } from '../domain/template.ts';
 
 type Activities = ReturnType<typeof createActivities>;
 
 // Database and RPC calls: quick, retried with backoff, but never forever.
 export const { recordTransition, registerEscrow, readDeposits, readTrailHead } = proxyActivities<Activities>({
-  startToCloseTimeout: ACTION_RUNTIME.escrow_register.timeoutSeconds * 1000,
+  startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
 
 export const { screenParties, screenParty } = proxyActivities<Activities>({
-  startToCloseTimeout: ACTION_RUNTIME.compliance_check.timeoutSeconds * 1000,
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
 
@@ -22,7 +21,7 @@ export const { screenParties, screenParty } = proxyActivities<Activities>({
 // transaction (kept in heartbeat details), so retrying never repeats an effect.
 // The swap keeps trying for days: once the on-chain deadline passes it stops by itself.
 export const { executeSwap, awaitFinality } = proxyActivities<Activities>({
-  startToCloseTimeout: ACTION_RUNTIME.execute_swap.timeoutSeconds * 1000,
+  startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '30 seconds',
   scheduleToCloseTimeout: '7 days',
   // No attempt limit: scheduleToCloseTimeout bounds the retrying.

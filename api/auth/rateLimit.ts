@@ -22,7 +22,8 @@ export function rateLimit(db: Db, defaultPerMinute: number): RequestHandler {
       RETURNING count, CEIL(EXTRACT(EPOCH FROM (window_start + make_interval(secs => ${WINDOW_SECONDS}) - now())))::int AS reset_in,
         COALESCE((SELECT rate_limit_per_minute FROM environments WHERE platform_id = ${platformId}::uuid AND name = ${environment}), ${defaultPerMinute})::int AS per_minute`;
     const perMinute = row!.per_minute;
-    const resetIn = Math.max(1, row!.reset_in);
+    // now() is the statement's start, so the rounding can show one second more than the window.
+    const resetIn = Math.min(WINDOW_SECONDS, Math.max(1, row!.reset_in));
     res.set({
       'X-RateLimit-Limit': String(perMinute),
       'X-RateLimit-Remaining': String(Math.max(0, perMinute - row!.count)),

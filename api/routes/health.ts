@@ -40,7 +40,13 @@ export function healthRoutes(deps: {
 }
 
 function stackServices(file: string | undefined): { services?: Record<string, string> } {
-  const stack = file ? readStackStatus(file) : undefined;
+  let stack: ReturnType<typeof readStackStatus>;
+  try {
+    stack = file ? readStackStatus(file) : undefined;
+  } catch {
+    // A status file cut short or unreadable says nothing; readiness is the API's own.
+    return {};
+  }
   if (!stack) return {};
   return { services: Object.fromEntries(stack.services.map((s) => [s.name, stack.supervisor_running ? s.state : 'unknown'])) };
 }

@@ -44,7 +44,8 @@ function presentConfig(config: TemplateConfig) {
       ];
     }),
   );
-  const screeningStates = Object.entries(config.actions).filter(([, a]) => a.type === 'compliance_check').map(([state]) => state);
+  // In the template's own order: a JSON column keeps no key order.
+  const screeningStates = config.states.filter((state) => config.actions[state]?.type === 'compliance_check');
   const providers = screeningStates.length ? [ACTION_RUNTIME.compliance_check.provider] : [];
   return {
     ...config,

@@ -1,6 +1,7 @@
 // Starts the real infrastructure once for the end-to-end tests, in a fresh data
 // folder on free ports, so a running dev stack is never touched.
 
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import type { Manifest, StackSecrets } from '../../stack/manifest.ts';
@@ -14,6 +15,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The services run the compiled dist/: build it (incrementally) so a direct vitest run never tests stale code.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const dataDir = join(ROOT, 'data', 'test');
   const started = Date.now();
   const infra = await startFreshInfrastructure(dataDir, (line) => process.stdout.write(`[stack] ${line}\n`));

@@ -61,6 +61,8 @@ export class KeystoneSdk {
     this.child = spawn(python, [DRIVER], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-8000)));
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      // Only the driver's answers are JSON lines starting with {; anything else printed is noise.
+      if (!line.startsWith('{')) return;
       const answer = JSON.parse(line) as Answer & { id: number };
       this.pending.get(answer.id)?.(answer);
       this.pending.delete(answer.id);
@@ -109,6 +111,6 @@ export class KeystoneSdk {
 
   async stop(): Promise<void> {
     this.child.stdin!.end();
-    if (this.child.exitCode === null) await new Promise((resolve) => this.child.once('exit', resolve));
+    if (this.child.exitCode === null && this.child.signalCode === null) await new Promise((resolve) => this.child.once('exit', resolve));
   }
 }
