@@ -11,6 +11,7 @@ import { clientRoutes } from './routes/clients.ts';
 import { complianceDecisionRoutes } from './routes/complianceDecisions.ts';
 import { healthRoutes } from './routes/health.ts';
 import { oauthRoutes } from './routes/oauth.ts';
+import { environmentRoutes } from './routes/environments.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { screeningRoutes, type ScreeningDeps } from './routes/screening.ts';
@@ -53,6 +54,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(webhookRoutes(deps));
   app.use(sessionRoutes(deps));
   app.use(clientRoutes(deps));
+  app.use(environmentRoutes(deps));
   app.use(operatorRoutes(deps));
   app.use((req) => {
     throw notFound(`Route ${req.method} ${req.path}`);

@@ -20,6 +20,8 @@ export interface RouteSpec {
   body?: z.ZodType;
   ok: { status: number; schema?: z.ZodType; description: string };
   errors?: number[];
+  /** Its objects belong to the caller's platform, not to one environment: another environment's admin of the same platform reaches them. */
+  platformWide?: true;
 }
 
 const page = (item: z.ZodType) => res.pageOf(item);
@@ -48,6 +50,27 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'delete', path: '/v1/sessions/{id}', tag: 'auth', token: true, summary: 'Revoke a session this client made',
     ok: { status: 204, description: 'revoked' }, errors: [401, 404],
+  },
+  {
+    method: 'get', path: '/v1/platforms/me/environments', tag: 'auth', scope: 'admin', summary: "The environments of the caller's platform (KeyStone's Environment)",
+    query: req.pageQuery, ok: { status: 200, schema: page(res.platformEnvironmentSchema), description: 'a page' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'post', path: '/v1/platforms/me/environments', tag: 'auth', scope: 'admin', summary: 'Add an environment to the caller\'s platform (slug: its name in tokens and in the operator\'s routes)',
+    body: req.platformEnvironmentCreateSchema, ok: { status: 201, schema: res.platformEnvironmentSchema, description: 'created' }, errors: [401, 403, 409, 422],
+  },
+  {
+    method: 'get', path: '/v1/platforms/me/environments/{id}', tag: 'auth', scope: 'admin', summary: 'One environment of the caller\'s platform', platformWide: true,
+    ok: { status: 200, schema: res.platformEnvironmentSchema, description: 'the environment' }, errors: [401, 403, 404],
+  },
+  {
+    method: 'patch', path: '/v1/platforms/me/environments/{id}', tag: 'auth', scope: 'admin', summary: 'Change its name, default timeout, rate limit, or reactivate (is_active true)', platformWide: true,
+    body: req.platformEnvironmentUpdateSchema, ok: { status: 200, schema: res.platformEnvironmentSchema, description: 'updated' }, errors: [401, 403, 404, 409, 422],
+  },
+  {
+    method: 'delete', path: '/v1/platforms/me/environments/{id}', tag: 'auth', scope: 'admin', platformWide: true,
+    summary: 'Deactivate it: its clients get no token and their tokens fail at once; its data stays (not the environment of the calling token: 409)',
+    ok: { status: 200, schema: res.platformEnvironmentSchema, description: 'deactivated' }, errors: [401, 403, 404, 409],
   },
   {
     method: 'get', path: '/v1/platforms/me/clients', tag: 'auth', scope: 'admin', summary: "This environment's API clients (never their secrets)",

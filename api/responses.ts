@@ -208,6 +208,21 @@ export const errorSchema = z.object({
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 
+export const platformEnvironmentSchema = z.object({
+  id: z.uuid().describe('a name-based UUID of the platform and the slug, the same forever'),
+  platform_id: z.uuid(),
+  name: z.string().describe('for people; the slug unless one was given'),
+  slug: z.string().describe("the environment's name in tokens and in the operator's routes"),
+  auth0_client_id: z.string().describe("the platform's own identity-provider client for it, as given; else the environment's first Lockstep client id"),
+  webhook_url: z.null().describe('receivers are webhook endpoints of their own (/v1/platforms/me/webhooks)'),
+  api_version: z.null().describe('no Keystone-Version is pinned yet'),
+  default_timeout_seconds: z.number().int().describe('the timeout_at a settlement gets when it names none'),
+  is_active: z.boolean(),
+  rate_limit_rpm: z.number().int().nullable().describe("requests per minute; null: the deployment's default"),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
 export const webhookSchema = z.object({
   id: z.uuid(),
   url: z.string(),

@@ -80,7 +80,8 @@ export const createSettlementSchema = z.strictObject({
   template_id: optional(text(128)),
   template_slug: optional(text(128)),
   external_reference: optional(text(256)),
-  timeout_at: dateTime,
+  /** Left out: the environment's default_timeout_seconds from now. */
+  timeout_at: optional(dateTime),
   parties: z.array(partySchema).min(2).max(2),
   legs: z.array(legSchema).min(1).max(16),
 });
@@ -274,3 +275,32 @@ export const createPlatformSchema = z.object({
 export const createEnvironmentSchema = z.object({ name: tenantName, rate_limit_per_minute: rateLimit.default(null) });
 
 export const updateEnvironmentSchema = z.object({ rate_limit_per_minute: rateLimit });
+
+/** KeyStone's webhook_url on an environment: Lockstep's receivers are endpoints of their own, so only null is taken. */
+const noEnvironmentWebhook = z
+  .null()
+  .optional()
+  .describe('not supported: register endpoints under /v1/platforms/me/webhooks; only null is accepted');
+const timeoutSeconds = z.number().int().min(60).max(30 * 86_400);
+
+/** POST /v1/platforms/me/environments, KeyStone's EnvironmentCreate. */
+export const platformEnvironmentCreateSchema = z.strictObject({
+  name: text(200),
+  slug: z.string().regex(TENANT_NAME, 'must be letters, digits, dots, dashes and underscores, such as staging'),
+  auth0_client_id: optional(text(256)),
+  webhook_url: noEnvironmentWebhook,
+  webhook_secret: noEnvironmentWebhook,
+  default_timeout_seconds: optional(timeoutSeconds),
+});
+
+/** PATCH /v1/platforms/me/environments/{id}, KeyStone's EnvironmentUpdate: only the fields sent change. */
+export const platformEnvironmentUpdateSchema = z
+  .strictObject({
+    name: optional(text(200)),
+    webhook_url: noEnvironmentWebhook,
+    webhook_secret: noEnvironmentWebhook,
+    default_timeout_seconds: optional(timeoutSeconds),
+    is_active: optional(z.boolean()),
+    rate_limit_rpm: rateLimit.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined && v !== null) || b.rate_limit_rpm === null, 'give at least one field to change');

@@ -32,12 +32,20 @@ export async function createPlatform(db: Models, name: string, environments: str
   }
 }
 
-export async function createEnvironment(db: Models, platformIdOrName: string, name: string, rateLimitPerMinute: number | null = null) {
+/** KeyStone's environment fields besides the name. */
+export interface EnvironmentFields {
+  rateLimitPerMinute?: number | null;
+  displayName?: string | null;
+  externalClientId?: string | null;
+  defaultTimeoutSeconds?: number;
+}
+
+export async function createEnvironment(db: Models, platformIdOrName: string, name: string, fields: EnvironmentFields = {}) {
   checkName('environment', name);
   const platform = await findPlatform(db, platformIdOrName);
   if (!platform) throw new TenantNotFound(`no platform ${platformIdOrName}`);
   try {
-    return await db.environment.create({ data: { platformId: platform.id, name, rateLimitPerMinute } });
+    return await db.environment.create({ data: { platformId: platform.id, name, ...fields } });
   } catch (err) {
     if (isUniqueViolation(err)) throw new TenantExists(`platform ${platform.name} has an environment ${name}`);
     throw err;

@@ -170,14 +170,16 @@ export class TokenService {
       throw err;
     }
     const jti = String(payload.jti);
-    // Every request waits for these two: read together.
-    const [registered, client] = await Promise.all([
+    // Every request waits for these: read together.
+    const [registered, client, environment] = await Promise.all([
       this.db.accessToken.findUnique({ where: { jti } }),
       this.db.apiClient.findUnique({ where: { clientId: String(payload.sub) } }),
+      this.db.environment.findUnique({ where: { platformId_name: { platformId: String(payload.platform_id), name: String(payload.environment) } }, select: { active: true } }),
     ]);
     if (!registered || registered.clientId !== payload.sub) throw new InvalidTokenError('the access token is not valid');
     if (registered.revokedAt) throw new InvalidTokenError(`the access token was revoked: ${registered.revokedReason ?? 'revoked'}`);
     if (!client?.active) throw new InvalidTokenError('the client of this access token is deactivated');
+    if (!environment?.active) throw new InvalidTokenError('the environment of this access token is deactivated');
     if (registered.parentJti) {
       const parent = await this.db.accessToken.findUnique({ where: { jti: registered.parentJti } });
       if (!parent || parent.revokedAt) throw new InvalidTokenError('the access token was revoked: the token that created this session was revoked');

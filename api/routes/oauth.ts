@@ -36,6 +36,8 @@ export function oauthRoutes(deps: { db: Db; tokens: TokenService }): Router {
     const client = await deps.db.apiClient.findUnique({ where: { clientId: body.client_id } });
     const secretOk = await verifySecret(body.client_secret, client?.secretHash ?? (await DUMMY_HASH));
     if (!client || !client.active || !secretOk) throw invalidClient();
+    const environment = await deps.db.environment.findUnique({ where: { platformId_name: { platformId: client.platformId, name: client.environment } } });
+    if (!environment?.active) throw oauthError(401, 'invalid_client', `This client's environment ${client.environment} is deactivated`);
     const from = req.socket.remoteAddress ?? '';
     if (client.allowedIpRanges.length && !ipAllowed(client.allowedIpRanges, from)) throw oauthError(403, 'access_denied', `This client may not call from ${from}`);
     const scopes = client.scopes.filter(isScope);

@@ -66,7 +66,7 @@ export function operatorRoutes(deps: { db: Db; tokens: { settings: { secretsKey:
 
   router.post('/v1/operator/platforms/:platform/environments', operator, async (req, res) => {
     const body = parseOr422(createEnvironmentSchema, req.body ?? {}, 'body');
-    const environment = await tenantCall(() => createEnvironment(db, String(req.params.platform), body.name, body.rate_limit_per_minute));
+    const environment = await tenantCall(() => createEnvironment(db, String(req.params.platform), body.name, { rateLimitPerMinute: body.rate_limit_per_minute }));
     affects(res, { platformId: environment.platformId, environment: environment.name });
     res.status(201).json(presentEnvironment(environment));
   });

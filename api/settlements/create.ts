@@ -43,7 +43,7 @@ export async function createSettlement(
 ): Promise<{ created: boolean; id: string }> {
   // The same instant written differently (Z or +00:00) is the same request, and so is one
   // that sends unset fields as null (the schema made them undefined, which JSON leaves out).
-  const canonical = JSON.parse(JSON.stringify({ ...body, timeout_at: new Date(body.timeout_at).toISOString() })) as unknown;
+  const canonical = JSON.parse(JSON.stringify({ ...body, timeout_at: body.timeout_at && new Date(body.timeout_at).toISOString() })) as unknown;
   const requestHash = createHash('sha256').update(canonicalJson(canonical)).digest('hex');
   const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
   const replay = async () => {
@@ -80,7 +80,7 @@ export async function createSettlement(
     if (err instanceof InstructionError) return invalid(err.loc, err.message);
     throw err;
   }
-  const timeoutAt = new Date(body.timeout_at);
+  const timeoutAt = body.timeout_at ? new Date(body.timeout_at) : await defaultTimeoutAt(db, caller);
   if (timeoutAt.getTime() < Date.now() + deps.minLeadMs) {
     invalid(['timeout_at'], `must be at least ${deps.minLeadMs / 1000} seconds in the future`);
   }
@@ -179,4 +179,10 @@ async function templateOf(db: Models, caller: AuthContext, body: CreateSettlemen
     invalid(['template_slug'], `template_id "${first!.name}" and template_slug "${second.name}" name different templates`);
   }
   return first!.template;
+}
+
+/** The environment's default_timeout_seconds from now, for a request that names no timeout_at. */
+async function defaultTimeoutAt(db: Models, caller: AuthContext): Promise<Date> {
+  const environment = await db.environment.findUnique({ where: { platformId_name: { platformId: caller.platformId, name: caller.environment } } });
+  return new Date(Date.now() + (environment?.defaultTimeoutSeconds ?? 3600) * 1000);
 }

@@ -185,6 +185,44 @@ describe(`KeyStone's Python SDK against Lockstep`, () => {
     expect(await sdk.attempt('main', 'webhooks.get', created.id)).toMatchObject({ ok: false, error: 'NotFoundError' });
   });
 
+  it("manages the platform's environments, and a deactivated one's client is refused until it is reactivated", async () => {
+    interface Environment {
+      __model__: string;
+      id: string;
+      slug: string;
+      name: string;
+      is_active: boolean;
+      rate_limit_rpm: number | null;
+      default_timeout_seconds: number;
+      auth0_client_id: string;
+    }
+    const listed = await sdk.call<Page<Environment>>('main', 'environments.list');
+    const sandbox = listed.items.find((e) => e.slug === manifest.client.environment)!;
+    expect(sandbox).toMatchObject({ is_active: true, auth0_client_id: expect.stringMatching(/^ls_/) });
+
+    const slug = `sdk-${randomUUID().slice(0, 8)}`;
+    const created = await sdk.call<Environment>('main', 'environments.create', { name: 'SDK staging', slug, auth0_client_id: 'auth0|staging-m2m' });
+    expect(created).toMatchObject({ __model__: 'Environment', slug, name: 'SDK staging', is_active: true, default_timeout_seconds: 3600, auth0_client_id: 'auth0|staging-m2m' });
+    expect(await sdk.call('main', 'environments.get', created.id)).toMatchObject({ id: created.id, slug });
+    expect(await sdk.call('main', 'environments.update', created.id, { rate_limit_rpm: 100, default_timeout_seconds: 7200 })).toMatchObject({ rate_limit_rpm: 100, default_timeout_seconds: 7200 });
+
+    const staging = await fixtureClient(services().db, { platform: 'demo-platform', environment: slug, name: 'staging', scopes: ['templates:read'] });
+    await sdk.client('staging', lockstep(staging.client_id, staging.client_secret));
+    await sdk.call('staging', 'templates.list');
+    expect(await sdk.call('main', 'environments.deactivate', created.id)).toMatchObject({ __model__: 'Environment', is_active: false });
+    // Its token fails at once, and a new one is refused.
+    expect(await sdk.attempt('staging', 'templates.list')).toMatchObject({ ok: false, error: 'AuthenticationError' });
+    await sdk.client('staging-again', lockstep(staging.client_id, staging.client_secret));
+    expect(await sdk.attempt('staging-again', 'templates.list')).toMatchObject({ ok: false, error: 'AuthenticationError', detail: expect.stringMatching(/deactivated/) });
+    expect(await sdk.call('main', 'environments.update', created.id, { is_active: true })).toMatchObject({ is_active: true });
+    await sdk.client('staging-back', lockstep(staging.client_id, staging.client_secret));
+    await sdk.call('staging-back', 'templates.list');
+
+    // Its own environment an admin cannot switch off, nor anything of another platform's.
+    expect(await sdk.attempt('main', 'environments.deactivate', sandbox.id)).toMatchObject({ ok: false, error: 'ConflictError' });
+    expect(await sdk.attempt('main', 'environments.get', randomUUID())).toMatchObject({ ok: false, error: 'NotFoundError' });
+  });
+
   it("raises the SDK's typed errors where KeyStone would", async () => {
     const fail = async (client: string, method: string, ...args: unknown[]) => {
       const answer = await sdk.attempt(client, method, ...args);

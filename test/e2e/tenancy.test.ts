@@ -51,6 +51,8 @@ describe('tenancy', () => {
     const webhook = await owner.request<{ id: string }>('POST', '/v1/platforms/me/webhooks', { url: 'http://127.0.0.1:9/hooks' });
     const ping = await owner.request<{ delivery_id: string }>('POST', `/v1/platforms/me/webhooks/${webhook.id}/test`);
     const session = await owner.request<{ session_id: string }>('POST', '/v1/sessions', { scopes: ['settlements:read'] });
+    const environments = await owner.request<{ items: { id: string; slug: string }[] }>('GET', '/v1/platforms/me/environments');
+    const ownerEnvironmentId = environments.items.find((e) => e.slug === 'sandbox')!.id;
     await waitForState(owner, settlement.id, ['COMPLIANCE_CHECKING']);
 
     const idFor = (path: string, param: string): string => {
@@ -60,14 +62,17 @@ describe('tenancy', () => {
       if (path.startsWith('/v1/compliance/suppressions/')) return suppression.id;
       if (path.startsWith('/v1/platforms/me/webhooks/')) return webhook.id;
       if (path.startsWith('/v1/sessions/')) return session.session_id;
+      if (path.startsWith('/v1/platforms/me/environments/')) return ownerEnvironmentId;
       if (path.startsWith('/v1/settlements/') || path.startsWith('/v1/admin/settlements/')) return settlement.id;
       throw new Error(`tenancy test: no object for {${param}} in ${path}; add one`);
     };
     const routes = ROUTES.filter((r) => r.path.includes('{') && r.scope !== 'operator');
     expect(routes.length).toBeGreaterThanOrEqual(15);
 
-    for (const intruder of [await clientOf('tenancy-intruder', 'sandbox'), await clientOf('tenancy-owner', 'production')]) {
-      for (const route of routes) {
+    const otherPlatform = await clientOf('tenancy-intruder', 'sandbox');
+    for (const intruder of [otherPlatform, await clientOf('tenancy-owner', 'production')]) {
+      // A platform-wide object (an environment) is its platform's: only another platform must not see it.
+      for (const route of routes.filter((r) => intruder === otherPlatform || !r.platformWide)) {
         const path = route.path.replace(/\{(\w+)\}/g, (_, param: string) => idFor(route.path, param));
         const key = `${route.method.toUpperCase()} ${route.path}`;
         const sent = route.method === 'get' || route.method === 'delete' ? undefined : (SAMPLE_BODIES[key] ?? {});
