@@ -10,6 +10,7 @@ import { errorHandler, notFound, type ErrorContext } from './errors.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { complianceDecisionRoutes } from './routes/complianceDecisions.ts';
 import { healthRoutes } from './routes/health.ts';
+import { pinnedVersion, requestedVersion } from './version.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { environmentRoutes } from './routes/environments.ts';
 import { operatorRoutes } from './routes/operator.ts';
@@ -37,13 +38,14 @@ export function createApp(deps: ApiDeps): express.Express {
   app.set('trust proxy', false);
   // First, so that a request refused by the body parser is logged too.
   app.use(activityLog(deps.db, deps.errors.log));
+  app.use(requestedVersion);
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes({ ...deps, log: deps.errors.log }));
   app.use(oauthRoutes(deps));
   app.use(referenceRoutes({ buildVersion: deps.errors.buildVersion }));
   // Everything under /v1 needs a valid token, counts against its environment's rate limit and
   // works in the caller's tenant view of the database; each route then asks for its scope.
-  app.use('/v1', authenticate(deps.tokens), rateLimit(deps.db, deps.rateLimitPerMinute), permittedEndpoint, tenantScope(deps.db));
+  app.use('/v1', authenticate(deps.tokens), pinnedVersion, rateLimit(deps.db, deps.rateLimitPerMinute), permittedEndpoint, tenantScope(deps.db));
   app.use(settlementRoutes(deps));
   app.use(settlementEventRoutes(deps));
   app.use(complianceDecisionRoutes(deps));

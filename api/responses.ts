@@ -215,7 +215,7 @@ export const platformEnvironmentSchema = z.object({
   slug: z.string().describe("the environment's name in tokens and in the operator's routes"),
   auth0_client_id: z.string().describe("the platform's own identity-provider client for it, as given; else the environment's first Lockstep client id"),
   webhook_url: z.null().describe('receivers are webhook endpoints of their own (/v1/platforms/me/webhooks)'),
-  api_version: z.null().describe('no Keystone-Version is pinned yet'),
+  api_version: z.string().nullable().describe('the Keystone-Version its requests get when they name none, pinned at creation; null for one made before versions'),
   default_timeout_seconds: z.number().int().describe('the timeout_at a settlement gets when it names none'),
   is_active: z.boolean(),
   rate_limit_rpm: z.number().int().nullable().describe("requests per minute; null: the deployment's default"),

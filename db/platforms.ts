@@ -2,6 +2,7 @@
 // a client, settlement or webhook can only belong to an environment that already exists, so a
 // mistyped name is refused rather than becoming a new, empty tenant.
 
+import { CURRENT_API_VERSION } from '../domain/apiVersion.ts';
 import { isUuid, TENANT_NAME } from '../domain/ids.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { isUniqueViolation, type Models } from './client.ts';
@@ -45,7 +46,7 @@ export async function createEnvironment(db: Models, platformIdOrName: string, na
   const platform = await findPlatform(db, platformIdOrName);
   if (!platform) throw new TenantNotFound(`no platform ${platformIdOrName}`);
   try {
-    return await db.environment.create({ data: { platformId: platform.id, name, ...fields } });
+    return await db.environment.create({ data: { platformId: platform.id, name, apiVersion: CURRENT_API_VERSION, ...fields } });
   } catch (err) {
     if (isUniqueViolation(err)) throw new TenantExists(`platform ${platform.name} has an environment ${name}`);
     throw err;

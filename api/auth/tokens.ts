@@ -24,6 +24,8 @@ export interface AuthContext {
   settlementIds: string[] | null;
   /** Set for a session token: its metadata, for the activity log. */
   session: { metadata: unknown } | null;
+  /** The Keystone-Version its environment is pinned to (null: made before versions). */
+  apiVersion: string | null;
 }
 
 /** What a session token is: a narrower, shorter-lived token derived from an m2m one. */
@@ -174,7 +176,7 @@ export class TokenService {
     const [registered, client, environment] = await Promise.all([
       this.db.accessToken.findUnique({ where: { jti } }),
       this.db.apiClient.findUnique({ where: { clientId: String(payload.sub) } }),
-      this.db.environment.findUnique({ where: { platformId_name: { platformId: String(payload.platform_id), name: String(payload.environment) } }, select: { active: true } }),
+      this.db.environment.findUnique({ where: { platformId_name: { platformId: String(payload.platform_id), name: String(payload.environment) } }, select: { active: true, apiVersion: true } }),
     ]);
     if (!registered || registered.clientId !== payload.sub) throw new InvalidTokenError('the access token is not valid');
     if (registered.revokedAt) throw new InvalidTokenError(`the access token was revoked: ${registered.revokedReason ?? 'revoked'}`);
@@ -201,6 +203,7 @@ export class TokenService {
       wallets: client.allowedWallets,
       settlementIds: isSession && registered.settlementIds.length ? registered.settlementIds : null,
       session: isSession ? { metadata: registered.metadata } : null,
+      apiVersion: environment.apiVersion,
     };
   }
 

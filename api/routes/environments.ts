@@ -32,8 +32,7 @@ export function environmentRoutes(deps: { db: Db }): Router {
       slug: e.name,
       auth0_client_id: e.externalClientId ?? clients.find((c) => c.environment === e.name)?.clientId ?? '',
       webhook_url: null,
-      // The Keystone-Version header is not served yet: no version is pinned.
-      api_version: null,
+      api_version: e.apiVersion,
       default_timeout_seconds: e.defaultTimeoutSeconds,
       is_active: e.active,
       rate_limit_rpm: e.rateLimitPerMinute,

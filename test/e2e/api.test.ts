@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../api/openapi.ts';
+import { CURRENT_API_VERSION } from '../../domain/apiVersion.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { stackContext, withServices } from '../support/services.ts';
 import { dvpInstruction, type SettlementView } from '../support/settlements.ts';
@@ -215,5 +216,29 @@ describe('the API reference', () => {
       const res = await fetch(new URL(path, manifest.api_url), { method: route.method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: ['post', 'put', 'patch'].includes(route.method) ? '{}' : undefined });
       expect(res.status, `${route.method} ${route.path}`).toBe(401);
     }
+  });
+});
+
+describe('Keystone-Version', () => {
+  it('echoes the version asked for, pins an environment to the current one, and refuses an unknown one naming those served', async () => {
+    const token = await tokenFor(['templates:read']);
+    const get = (headers: Record<string, string>) => fetch(new URL('/v1/settlement-templates', manifest.api_url), { headers: { authorization: `Bearer ${token}`, ...headers } });
+    expect((await get({})).headers.get('keystone-version')).toBe(CURRENT_API_VERSION);
+    const asked = await get({ 'keystone-version': CURRENT_API_VERSION });
+    expect([asked.status, asked.headers.get('keystone-version')]).toEqual([200, CURRENT_API_VERSION]);
+    const unknown = await get({ 'keystone-version': '2019-01-01' });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { code: string; detail: string })).toMatchObject({ code: 'unsupported_version', detail: expect.stringContaining(`supported: ${CURRENT_API_VERSION}`) });
+    // Unauthenticated answers say their version too.
+    expect((await fetch(new URL('/healthz', manifest.api_url))).headers.get('keystone-version')).toBe(CURRENT_API_VERSION);
+    // A new environment is pinned to the version current at its creation.
+    const admin = await tokenFor(['admin']);
+    const made = await fetch(new URL('/v1/platforms/me/environments', manifest.api_url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Pinned', slug: `pinned-${Date.now()}` }),
+    });
+    expect(made.status).toBe(201);
+    expect(((await made.json()) as { api_version: string }).api_version).toBe(CURRENT_API_VERSION);
   });
 });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "environments" ADD COLUMN     "api_version" TEXT;
