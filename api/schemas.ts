@@ -276,11 +276,6 @@ export const createEnvironmentSchema = z.object({ name: tenantName, rate_limit_p
 
 export const updateEnvironmentSchema = z.object({ rate_limit_per_minute: rateLimit });
 
-/** KeyStone's webhook_url on an environment: Lockstep's receivers are endpoints of their own, so only null is taken. */
-const noEnvironmentWebhook = z
-  .null()
-  .optional()
-  .describe('not supported: register endpoints under /v1/platforms/me/webhooks; only null is accepted');
 const timeoutSeconds = z.number().int().min(60).max(30 * 86_400);
 
 /** POST /v1/platforms/me/environments, KeyStone's EnvironmentCreate. */
@@ -288,8 +283,9 @@ export const platformEnvironmentCreateSchema = z.strictObject({
   name: text(200),
   slug: z.string().regex(TENANT_NAME, 'must be letters, digits, dots, dashes and underscores, such as staging'),
   auth0_client_id: optional(text(256)),
-  webhook_url: noEnvironmentWebhook,
-  webhook_secret: noEnvironmentWebhook,
+  /** KeyStone's environment webhook: kept as a webhook endpoint of the environment for every event. */
+  webhook_url: optional(webhookUrl),
+  webhook_secret: optional(webhookSecret),
   default_timeout_seconds: optional(timeoutSeconds),
 });
 
@@ -297,10 +293,11 @@ export const platformEnvironmentCreateSchema = z.strictObject({
 export const platformEnvironmentUpdateSchema = z
   .strictObject({
     name: optional(text(200)),
-    webhook_url: noEnvironmentWebhook,
-    webhook_secret: noEnvironmentWebhook,
+    /** null removes the environment's webhook; a URL sets it. */
+    webhook_url: webhookUrl.nullable().optional(),
+    webhook_secret: optional(webhookSecret),
     default_timeout_seconds: optional(timeoutSeconds),
     is_active: optional(z.boolean()),
     rate_limit_rpm: rateLimit.optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined && v !== null) || b.rate_limit_rpm === null, 'give at least one field to change');
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one field to change');

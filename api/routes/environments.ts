@@ -1,25 +1,58 @@
 // /v1/platforms/me/environments (scope `admin`): KeyStone's environments of the caller's own
 // platform. An environment is a tenant, so its rows are the deployment's: these routes read
-// and write them as the owner, always narrowed to the caller's platform.
+// and write them as the owner, always narrowed to the caller's platform. KeyStone's
+// environment webhook_url is kept as a webhook endpoint of that environment, for every event.
 
 import { Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { createEnvironment, TenantExists } from '../../db/platforms.ts';
+import { sealSecret } from '../../db/secretBox.ts';
 import { callerOf, requireScope } from '../auth/middleware.ts';
 import { environmentIdOf } from '../derivedIds.ts';
-import { conflict, notFound } from '../errors.ts';
+import { conflict, notFound, validationFailed } from '../errors.ts';
 import { pageQuery, platformEnvironmentCreateSchema, platformEnvironmentUpdateSchema } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
+import { createEndpoint, safeWebhookUrl, type EndpointDeps } from '../webhookEndpoints.ts';
 
 const BASE = '/v1/platforms/me/environments';
 type EnvironmentRow = NonNullable<Awaited<ReturnType<Db['environment']['findFirst']>>>;
+const WITH_WEBHOOK = { webhookEndpoint: { select: { url: true } } } as const;
+type Presentable = EnvironmentRow & { webhookEndpoint: { url: string } | null };
 
-export function environmentRoutes(deps: { db: Db }): Router {
+export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Router {
   const router = Router();
   const { db } = deps;
 
+  /**
+   * Points the environment's webhook_url at `url` (null: none), keeping one endpoint for it;
+   * answers the secret when this made it, since it is shown only once.
+   */
+  async function setWebhook(env: EnvironmentRow, url: string | null | undefined, secret: string | undefined, createdBy: string): Promise<string | undefined> {
+    if (url === undefined && secret === undefined) return undefined;
+    const where = { platformId_name: { platformId: env.platformId, name: env.name } };
+    const current = env.webhookEndpointId ? await db.webhookEndpoint.findUnique({ where: { id: env.webhookEndpointId } }) : null;
+    if (url === null) {
+      if (current) await db.webhookEndpoint.delete({ where: { id: current.id } });
+      return undefined;
+    }
+    if (url === undefined && !current) throw validationFailed([{ loc: ['body', 'webhook_secret'], msg: 'the environment has no webhook_url to sign for; give one', type: 'value_error' }]);
+    const checked = url === undefined ? undefined : await safeWebhookUrl(deps.webhooks, url, env.name, ['body', 'webhook_url']);
+    if (current) {
+      await db.webhookEndpoint.update({
+        where: { id: current.id },
+        data: { ...(checked ? { url: checked } : {}), ...(secret ? { secretCiphertext: sealSecret(deps.webhooks.secretKey, secret), previousSecretCiphertext: null, previousSecretExpiresAt: null } : {}) },
+      });
+      return undefined;
+    }
+    const made = await createEndpoint(db, deps.webhooks, { platformId: env.platformId, environment: env.name, createdBy }, { url: checked!, description: "the environment's webhook_url", events: ['*'], secret });
+    await db.environment.update({ where, data: { webhookEndpointId: made.endpoint.id } });
+    return secret ? undefined : made.secret;
+  }
+
+  const reread = (env: EnvironmentRow) => db.environment.findUniqueOrThrow({ where: { platformId_name: { platformId: env.platformId, name: env.name } }, include: WITH_WEBHOOK });
+
   /** KeyStone's Environment; auth0_client_id is the platform's own IdP client id, else the environment's first Lockstep client. */
-  async function present(rows: EnvironmentRow[]) {
+  async function present(rows: Presentable[]) {
     const clients = await db.apiClient.findMany({
       where: { platformId: rows[0]?.platformId ?? '', environment: { in: rows.map((r) => r.name) } },
       orderBy: { createdAt: 'asc' },
@@ -31,7 +64,7 @@ export function environmentRoutes(deps: { db: Db }): Router {
       name: e.displayName ?? e.name,
       slug: e.name,
       auth0_client_id: e.externalClientId ?? clients.find((c) => c.environment === e.name)?.clientId ?? '',
-      webhook_url: null,
+      webhook_url: e.webhookEndpoint?.url ?? null,
       api_version: e.apiVersion,
       default_timeout_seconds: e.defaultTimeoutSeconds,
       is_active: e.active,
@@ -53,20 +86,23 @@ export function environmentRoutes(deps: { db: Db }): Router {
     const q = parseOr422(pageQuery, req.query, 'query');
     const where = { platformId: callerOf(req).platformId };
     const [rows, total] = await Promise.all([
-      db.environment.findMany({ where, orderBy: [{ createdAt: 'asc' }, { name: 'asc' }], take: q.limit, skip: q.offset }),
+      db.environment.findMany({ where, include: WITH_WEBHOOK, orderBy: [{ createdAt: 'asc' }, { name: 'asc' }], take: q.limit, skip: q.offset }),
       db.environment.count({ where }),
     ]);
     res.json({ items: await present(rows), total, limit: q.limit, offset: q.offset });
   });
 
   router.get(`${BASE}/:id`, requireScope('admin'), async (req, res) => {
-    const [env] = await present([await requireOwn(callerOf(req).platformId, String(req.params.id))]);
+    const [env] = await present([await reread(await requireOwn(callerOf(req).platformId, String(req.params.id)))]);
     res.json(env);
   });
 
   router.post(BASE, requireScope('admin'), async (req, res) => {
     const caller = callerOf(req);
     const body = parseOr422(platformEnvironmentCreateSchema, req.body ?? {}, 'body');
+    // Checked before anything is made, so a refused URL leaves no environment behind.
+    if (body.webhook_url) await safeWebhookUrl(deps.webhooks, body.webhook_url, body.slug, ['body', 'webhook_url']);
+    if (body.webhook_secret && !body.webhook_url) throw validationFailed([{ loc: ['body', 'webhook_secret'], msg: 'give the webhook_url it signs for', type: 'value_error' }]);
     const created = await createEnvironment(db, caller.platformId, body.slug, {
       displayName: body.name,
       externalClientId: body.auth0_client_id ?? null,
@@ -74,7 +110,8 @@ export function environmentRoutes(deps: { db: Db }): Router {
     }).catch((err: unknown) => {
       throw err instanceof TenantExists ? conflict('already_exists', err.message) : err;
     });
-    res.status(201).json((await present([created]))[0]);
+    const secret = await setWebhook(created, body.webhook_url, body.webhook_secret, caller.clientId);
+    res.status(201).json({ ...(await present([await reread(created)]))[0], ...(secret ? { webhook_secret: secret } : {}) });
   });
 
   router.patch(`${BASE}/:id`, requireScope('admin'), async (req, res) => {
@@ -91,7 +128,8 @@ export function environmentRoutes(deps: { db: Db }): Router {
         ...(body.rate_limit_rpm !== undefined ? { rateLimitPerMinute: body.rate_limit_rpm } : {}),
       },
     });
-    res.json((await present([updated]))[0]);
+    const secret = await setWebhook(updated, body.webhook_url, body.webhook_secret, caller.clientId);
+    res.json({ ...(await present([await reread(updated)]))[0], ...(secret ? { webhook_secret: secret } : {}) });
   });
 
   // KeyStone's DELETE deactivates: the environment's clients get no token and theirs fail at once; its data stays.
@@ -99,7 +137,7 @@ export function environmentRoutes(deps: { db: Db }): Router {
     const caller = callerOf(req);
     const env = await requireOwn(caller.platformId, String(req.params.id));
     refuseOwn(caller.environment, env);
-    const updated = await db.environment.update({ where: { platformId_name: { platformId: env.platformId, name: env.name } }, data: { active: false } });
+    const updated = await db.environment.update({ where: { platformId_name: { platformId: env.platformId, name: env.name } }, data: { active: false }, include: WITH_WEBHOOK });
     res.json((await present([updated]))[0]);
   });
 

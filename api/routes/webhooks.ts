@@ -8,9 +8,10 @@ import { isUuid } from '../../domain/ids.ts';
 import { queueTestPing, requeueEvent } from '../../webhooks/outbox.ts';
 import { sealSecret } from '../../db/secretBox.ts';
 import { newSecret } from '../../webhooks/secrets.ts';
-import { checkUrl, UnsafeUrlError, type UrlPolicy } from '../../webhooks/urlGuard.ts';
+import type { UrlPolicy } from '../../webhooks/urlGuard.ts';
+import { createEndpoint, safeWebhookUrl } from '../webhookEndpoints.ts';
 import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
-import { notFound, validationFailed } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { createWebhookSchema, deliveryListQuery, eventFeedQuery, pageQuery, updateWebhookSchema } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
 
@@ -53,33 +54,14 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     return found;
   }
 
-  /** Refuses a URL the environment may not call, with the reason, as a 422 on `url`. */
-  async function safeUrl(url: string, environment: string): Promise<string> {
-    try {
-      return (await checkUrl(url, deps.webhooks.policyFor(environment))).toString();
-    } catch (err) {
-      if (err instanceof UnsafeUrlError) throw validationFailed([{ loc: ['body', 'url'], msg: err.message, type: 'value_error' }]);
-      throw err;
-    }
-  }
+  const safeUrl = (url: string, environment: string) => safeWebhookUrl(deps.webhooks, url, environment);
 
   router.post(BASE, requireScope(SCOPE), async (req, res) => {
     const db = tenantDbOf(req);
     const caller = callerOf(req);
     const body = parseOr422(createWebhookSchema, req.body ?? {}, 'body');
     const url = await safeUrl(body.url, caller.environment);
-    const secret = body.secret ?? newSecret();
-    const endpoint = await db.webhookEndpoint.create({
-      data: {
-        platformId: caller.platformId,
-        environment: caller.environment,
-        url,
-        description: body.description,
-        events: [...new Set(body.events)],
-        secretCiphertext: sealSecret(deps.webhooks.secretKey, secret),
-        createdBy: caller.clientId,
-      },
-    });
+    const { endpoint, secret } = await createEndpoint(db, deps.webhooks, { ...caller, createdBy: caller.clientId }, { ...body, url });
     res.status(201).json({ ...present(endpoint), secret });
   });
 

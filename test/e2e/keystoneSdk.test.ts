@@ -205,6 +205,13 @@ describe(`KeyStone's Python SDK against Lockstep`, () => {
     expect(created).toMatchObject({ __model__: 'Environment', slug, name: 'SDK staging', is_active: true, default_timeout_seconds: 3600, auth0_client_id: 'auth0|staging-m2m' });
     expect(await sdk.call('main', 'environments.get', created.id)).toMatchObject({ id: created.id, slug });
     expect(await sdk.call('main', 'environments.update', created.id, { rate_limit_rpm: 100, default_timeout_seconds: 7200 })).toMatchObject({ rate_limit_rpm: 100, default_timeout_seconds: 7200 });
+    // KeyStone's environment webhook is an endpoint of that environment, for every event, signed with the given secret.
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(await sdk.call('main', 'environments.update', created.id, { webhook_url: receiver.url, webhook_secret: secret })).toMatchObject({ webhook_url: receiver.url });
+    const hook = await services().db.webhookEndpoint.findFirst({ where: { environment: slug, url: receiver.url } });
+    expect(hook).toMatchObject({ events: ['*'], status: 'active' });
+    expect(await sdk.call('main', 'environments.update', created.id, { webhook_url: null })).toMatchObject({ webhook_url: null });
+    expect(await services().db.webhookEndpoint.findUnique({ where: { id: hook!.id } })).toBeNull();
 
     const staging = await fixtureClient(services().db, { platform: 'demo-platform', environment: slug, name: 'staging', scopes: ['templates:read'] });
     await sdk.client('staging', lockstep(staging.client_id, staging.client_secret));
