@@ -92,7 +92,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/.well-known/jwks.json', tag: 'auth', summary: 'The public keys that verify access tokens (JWKS)', ok: { status: 200, schema: res.jwksSchema, description: 'the key set' } },
   {
     method: 'post', path: '/v1/settlements', tag: 'settlements', scope: 'settlements:write', summary: 'Create a settlement and start its workflow (idempotent by idempotency_key)',
-    body: req.createSettlementSchema, ok: { status: 201, schema: res.settlementSchema, description: 'created; 200 for an idempotent repeat' }, errors: [401, 403, 409, 415, 422],
+    body: req.createSettlementSchema, ok: { status: 201, schema: res.settlementSchema, description: 'created; 200 for an idempotent repeat' }, errors: [401, 403, 409, 415, 422, 503],
   },
   {
     method: 'get', path: '/v1/settlements', tag: 'settlements', scope: 'settlements:read', summary: "List the caller's settlements, newest first",

@@ -88,9 +88,12 @@ export const createSettlementSchema = z.strictObject({
 export type CreateSettlementRequest = z.infer<typeof createSettlementSchema>;
 
 /** Every list pages the same way. */
+/** PostgreSQL's integer: a larger number in a query is the caller's mistake, not a 500. */
+const MAX_INT = 2_147_483_647;
+
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(MAX_INT).default(0),
 });
 
 export const listSettlementsQuery = pageQuery.extend({
@@ -124,7 +127,7 @@ export const publishVersionSchema = z.object({
   config: templateConfigSchema,
 });
 
-export const templateVersionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+export const templateVersionQuery = z.object({ version: z.coerce.number().int().min(1).max(MAX_INT).optional() });
 
 export const complianceDecisionSchema = z.object({
   decision: z.enum(['approve', 'reject']),

@@ -1,7 +1,7 @@
 // An instrument_id is a registered symbol on the settlement's chain (e.g. USDC) or
 // a token address; an unregistered address must answer ERC-20 decimals().
 
-import { erc20Abi, getAddress, isAddress, type Address } from 'viem';
+import { BaseError, ContractFunctionRevertedError, ContractFunctionZeroDataError, erc20Abi, getAddress, isAddress, type Address } from 'viem';
 import type { Models } from '../db/client.ts';
 import type { Chain } from './client.ts';
 
@@ -15,6 +15,15 @@ export class UnknownInstrumentError extends Error {
   override readonly name = 'UnknownInstrumentError';
 }
 
+/** The chain did not answer: nothing is known of the token, and the caller is not at fault. */
+export class ChainUnavailableError extends Error {
+  override readonly name = 'ChainUnavailableError';
+}
+
+/** Whether the contract itself answered "no": it reverted, or there is no contract (no data). */
+const contractRefused = (err: unknown) =>
+  err instanceof BaseError && err.walk((e) => e instanceof ContractFunctionRevertedError || e instanceof ContractFunctionZeroDataError) !== null;
+
 export async function resolveInstrument(db: Models, chain: Chain, instrumentId: string): Promise<ResolvedInstrument> {
   if (isAddress(instrumentId, { strict: false })) {
     const address = getAddress(instrumentId);
@@ -25,8 +34,9 @@ export async function resolveInstrument(db: Models, chain: Chain, instrumentId: 
     try {
       const decimals = await chain.publicClient.readContract({ address, abi: erc20Abi, functionName: 'decimals' });
       return { address, decimals, symbol: null };
-    } catch {
-      throw new UnknownInstrumentError(`${instrumentId} is not an ERC-20 token on chain ${chain.chainId}`);
+    } catch (err) {
+      if (contractRefused(err)) throw new UnknownInstrumentError(`${instrumentId} is not an ERC-20 token on chain ${chain.chainId}`);
+      throw new ChainUnavailableError(`chain ${chain.chainId} did not answer whether ${instrumentId} is an ERC-20 token: ${(err as Error).message.split('\n')[0]}`);
     }
   }
   const bySymbol = await db.instrument.findFirst({

@@ -13,6 +13,9 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** Scopes a session (a browser's token) gets only when it asks for them by name, never by default. */
+export const PRIVILEGED_SCOPES: readonly Scope[] = ['admin', 'operator'];
+
 /** Every scope but the operator's: what a test gives a client that must stay a mere tenant. */
 export const TENANT_SCOPES = SCOPES.filter((s) => s !== 'operator');
 

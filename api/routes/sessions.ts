@@ -7,6 +7,7 @@ import { Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { callerOf, requireGrantable, tenantDbOf } from '../auth/middleware.ts';
+import { PRIVILEGED_SCOPES } from '../auth/scopes.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { forbidden, notFound, validationFailed } from '../errors.ts';
 import { createSessionSchema } from '../schemas.ts';
@@ -20,7 +21,9 @@ export function sessionRoutes(deps: { db: Db; tokens: TokenService }): Router {
     const caller = callerOf(req);
     if (caller.session) throw forbidden('Only a client\'s own (m2m) token can create sessions');
     const body = parseOr422(createSessionSchema, req.body ?? {}, 'body');
-    const scopes = body.scopes ?? caller.scopes;
+    // Without a list, the parent's scopes but the privileged ones: a session made carelessly never administers.
+    const scopes = body.scopes ?? caller.scopes.filter((s) => !PRIVILEGED_SCOPES.includes(s));
+    if (!scopes.length) throw validationFailed([{ loc: ['body', 'scopes'], msg: 'this token holds only privileged scopes; name the ones the session needs', type: 'missing' }]);
     requireGrantable(caller, scopes);
     if (body.settlement_ids) {
       const ids = body.settlement_ids.map((id) => id.toLowerCase());

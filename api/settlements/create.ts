@@ -3,7 +3,7 @@
 // environment, idempotency_key) with a hash of the request body.
 
 import { createHash, randomUUID } from 'node:crypto';
-import { resolveInstrument, UnknownInstrumentError } from '../../chain/instruments.ts';
+import { ChainUnavailableError, resolveInstrument, UnknownInstrumentError } from '../../chain/instruments.ts';
 import type { Chain } from '../../chain/client.ts';
 import { escrowIdFor } from '../../chain/escrowId.ts';
 import { canonicalJson } from '../../domain/canonicalJson.ts';
@@ -12,7 +12,7 @@ import { checkInstruction, InstructionError, transferOf } from '../../domain/set
 import { isUniqueViolation, type Models } from '../../db/client.ts';
 import { findTemplate, type StoredTemplate } from '../../db/templates.ts';
 import type { AuthContext } from '../auth/tokens.ts';
-import { conflict, validationFailed, type FieldError } from '../errors.ts';
+import { ApiError, conflict, validationFailed, type FieldError } from '../errors.ts';
 import type { CreateSettlementRequest } from '../schemas.ts';
 import { ensureWorkflowStarted, type StartDeps } from './start.ts';
 
@@ -90,6 +90,7 @@ export async function createSettlement(
 
   const resolveLeg = async (leg: CreateSettlementRequest['legs'][number], index: number) => {
     const instrument = await resolveInstrument(db, deps.chain, leg.instrument_id).catch((err: unknown) => {
+      if (err instanceof ChainUnavailableError) throw new ApiError(503, 'chain_unavailable', 'Chain unavailable', `${err.message}; try again`);
       throw err instanceof UnknownInstrumentError ? fieldError(['legs', index, 'instrument_id'], err.message, 'not_found') : err;
     });
     const amount = (() => {

@@ -242,3 +242,14 @@ describe('Keystone-Version', () => {
     expect(((await made.json()) as { api_version: string }).api_version).toBe(CURRENT_API_VERSION);
   });
 });
+
+describe('numbers past what the database holds', () => {
+  it('answers 422, not 500, for a template version or an offset no integer column holds', async () => {
+    const token = await tokenFor(['templates:read', 'settlements:read']);
+    const get = (path: string) => fetch(new URL(path, manifest.api_url), { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(await get('/v1/settlement-templates/0?version=9007199254740990')).toBe(422);
+    expect(await get('/v1/settlement-templates/dvp-standard?version=2147483648')).toBe(422);
+    expect(await get('/v1/settlements?offset=9007199254740990')).toBe(422);
+    expect(await get('/v1/settlement-templates/dvp-standard?version=1')).toBe(200);
+  });
+});

@@ -259,6 +259,27 @@ describe('client restrictions and session tokens', () => {
   });
 });
 
+describe('sessions and privileged scopes', () => {
+  it('gives a session made without a scope list neither admin nor operator, and either only when named', async () => {
+    const asToken = (token: string) => new LockstepApi(manifest.api_url, token);
+    const failure = (p: Promise<unknown>) => p.then(() => 200, (e: ApiRequestError) => e.status);
+    const client = await fixtureClient(services().db, { platform: 'session-platform', environment: 'sandbox', name: 'ops', scopes: ['settlements:read', 'admin', 'operator'] });
+    const api = new LockstepApi(manifest.api_url);
+    await api.authenticate(client.client_id, client.client_secret);
+    const careless = await api.request<{ scope: string; access_token: string }>('POST', '/v1/sessions');
+    expect(careless.scope).toBe('settlements:read');
+    expect(await failure(asToken(careless.access_token).request('GET', '/v1/platforms/me/clients'))).toBe(403);
+    expect(await failure(asToken(careless.access_token).request('GET', '/v1/operator/platforms'))).toBe(403);
+    const named = await api.request<{ scope: string }>('POST', '/v1/sessions', { scopes: ['admin'] });
+    expect(named.scope).toBe('admin');
+    // A token of privileged scopes alone must name what its session gets.
+    const adminOnly = await fixtureClient(services().db, { platform: 'session-platform', environment: 'sandbox', name: 'admin-only', scopes: ['admin'] });
+    const admin = new LockstepApi(manifest.api_url);
+    await admin.authenticate(adminOnly.client_id, adminOnly.client_secret);
+    expect(await failure(admin.request('POST', '/v1/sessions', {}))).toBe(422);
+  });
+});
+
 describe('activity log and secrets', () => {
   it('records mutating calls and authentication failures with who, what, where and the outcome', async () => {
     const client = await fixtureClient(services().db, { platform: 'activity-platform', environment: 'sandbox', name: 'a', scopes: ['settlements:read', 'settlements:write', 'admin'] });
