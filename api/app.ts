@@ -6,10 +6,11 @@ import { authenticate, permittedEndpoint, tenantScope } from './auth/middleware.
 import { rateLimit } from './auth/rateLimit.ts';
 import { adminRoutes } from './routes/admin.ts';
 import type { TokenService } from './auth/tokens.ts';
-import { errorHandler, notFound, type ErrorContext } from './errors.ts';
+import { ApiError, errorHandler, notFound, type ErrorContext } from './errors.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { complianceDecisionRoutes } from './routes/complianceDecisions.ts';
 import { healthRoutes } from './routes/health.ts';
+import { allowedMethods } from './openapi.ts';
 import { pinnedVersion, requestedVersion } from './version.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { environmentRoutes } from './routes/environments.ts';
@@ -58,8 +59,12 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(clientRoutes(deps));
   app.use(environmentRoutes(deps));
   app.use(operatorRoutes(deps));
-  app.use((req) => {
-    throw notFound(`Route ${req.method} ${req.path}`);
+  app.use((req, res) => {
+    // A path the API serves, asked with a method it does not: 405 with the methods it takes.
+    const allowed = allowedMethods(req.path);
+    if (!allowed.length) throw notFound(`Route ${req.method} ${req.path}`);
+    res.set('Allow', allowed.join(', '));
+    throw new ApiError(405, 'method_not_allowed', 'Method not allowed', `${req.method} is not served on ${req.path}; it takes ${allowed.join(', ')}`);
   });
   app.use(errorHandler(deps.errors));
   return app;

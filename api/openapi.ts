@@ -306,3 +306,12 @@ export function openApiDocument(buildVersion: string) {
     paths,
   };
 }
+
+const ROUTE_PATTERNS = ROUTES.map((r) => ({ method: r.method.toUpperCase(), pattern: new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`) }));
+
+/** The methods the route table serves on a concrete path (GET implies HEAD); none for a path it does not serve. */
+export function allowedMethods(path: string): string[] {
+  const methods = new Set(ROUTE_PATTERNS.filter((r) => r.pattern.test(path)).map((r) => r.method));
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods];
+}

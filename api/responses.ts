@@ -203,6 +203,8 @@ export const errorSchema = z.object({
   service_name: z.string(),
   build_version: z.string(),
   member_identification: z.string(),
+  error: z.string().optional().describe('OAuth 2.0 (RFC 6749 §5.2), on the token routes and on a 401: the error code'),
+  error_description: z.string().optional().describe('OAuth 2.0, beside `error`'),
 });
 
 export const pageOf = <T extends z.ZodType>(item: T) =>

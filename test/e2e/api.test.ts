@@ -253,3 +253,17 @@ describe('numbers past what the database holds', () => {
     expect(await get('/v1/settlement-templates/dvp-standard?version=1')).toBe(200);
   });
 });
+
+describe('methods a path does not take', () => {
+  it('answers 405 with Allow, from the route table, for a served path and 404 for one not served', async () => {
+    const token = await tokenFor(['templates:read']);
+    const ask = (method: string, path: string) => fetch(new URL(path, manifest.api_url), { method, headers: { authorization: `Bearer ${token}` } });
+    const wrong = await ask('DELETE', '/v1/settlement-templates');
+    expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'GET, POST, HEAD']);
+    expect(((await wrong.json()) as { code: string }).code).toBe('method_not_allowed');
+    const health = await ask('PUT', '/healthz');
+    expect([health.status, health.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+    expect((await ask('PUT', `/v1/settlements/${crypto.randomUUID()}`)).headers.get('allow')).toBe('GET, HEAD');
+    expect((await ask('GET', '/v1/no-such-thing')).status).toBe(404);
+  });
+});
