@@ -2,7 +2,9 @@
 // the previous one by content_hash, written idempotently so a retried activity never
 // duplicates, reorders or rewrites the trail.
 
+import { ApplicationFailure } from '@temporalio/common';
 import { contentHash } from '../db/auditTrail.ts';
+import { canonicalJson } from '../domain/canonicalJson.ts';
 import type { Db } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { queueTransitionEvents } from '../webhooks/outbox.ts';
@@ -34,7 +36,18 @@ export function recordActivities({ db }: { db: Db }) {
           : null;
         const event = { settlementId: t.settlementId, sequence: t.sequence, fromState: t.fromState, toState: t.toState, triggeredBy: t.triggeredBy, payload, createdAt: new Date() };
         const { count } = await tx.settlementEvent.createMany({ data: [{ ...event, contentHash: contentHash(previous?.contentHash ?? null, event) }], skipDuplicates: true });
-        // A retried activity finds its event already there, and its webhooks already queued.
+        // A retried activity finds its event already there, and its webhooks already queued. A
+        // different transition at a written sequence is a divergence the trail must not hide.
+        if (!count) {
+          const stored = await tx.settlementEvent.findUniqueOrThrow({ where: { settlementId_sequence: { settlementId: t.settlementId, sequence: t.sequence } } });
+          const same = (e: Pick<typeof event, 'fromState' | 'toState' | 'triggeredBy' | 'payload'>) => canonicalJson([e.fromState, e.toState, e.triggeredBy, e.payload]);
+          if (same(stored as typeof event) !== same(event)) {
+            throw ApplicationFailure.nonRetryable(
+              `settlement ${t.settlementId} already has a different transition at sequence ${t.sequence} (${stored.fromState} → ${stored.toState} by ${stored.triggeredBy}); refusing ${t.fromState} → ${t.toState} by ${t.triggeredBy}`,
+              'TransitionConflict',
+            );
+          }
+        }
         if (count) {
           const settlement = await tx.settlement.findUniqueOrThrow({ where: { id: t.settlementId }, select: { id: true, platformId: true, environment: true, settlementType: true } });
           await queueTransitionEvents(tx, settlement, event);

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { recordActivities } from '../../activities/records.ts';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { trailVerdictSchema } from '../../api/responses.ts';
 import { fixtureClient } from '../support/clients.ts';
@@ -91,5 +92,18 @@ describe('audit trail', () => {
     for (const path of [`/v1/settlements/${id}/events`, `/v1/settlements/${id}/events/verify`]) {
       expect(await outsider.request('GET', path).catch((e: ApiRequestError) => e.status)).toBe(404);
     }
+  });
+});
+
+describe('recording a transition', () => {
+  it('accepts the same transition again and refuses a different one at a written sequence, for good', async () => {
+    const id = await endedSettlement();
+    const { db } = services();
+    const first = await db.settlementEvent.findUniqueOrThrow({ where: { settlementId_sequence: { settlementId: id, sequence: 1 } } });
+    const record = recordActivities({ db }).recordTransition;
+    const same = { settlementId: id, sequence: 1, fromState: first.fromState, toState: first.toState, triggeredBy: first.triggeredBy, payload: first.payload as Record<string, unknown> };
+    await record(same);
+    await expect(record({ ...same, toState: 'FINALIZED' })).rejects.toMatchObject({ type: 'TransitionConflict', nonRetryable: true });
+    expect(await db.settlementEvent.count({ where: { settlementId: id, sequence: 1 } })).toBe(1);
   });
 });
