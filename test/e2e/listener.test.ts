@@ -97,7 +97,11 @@ describe('deposit listener', () => {
     expect(afterReorg[0]!.removed).toBe(true);
 
     // The depositor sends again; the new log is recorded beside the removed one.
-    const again = await mined(buyer.writeContract({ address: escrow, abi: lockstepEscrowAbi, functionName: 'deposit', args: [escrowIdFor(settlementId), 0n] }));
+    // Another tip than the first, so the replacement is another transaction (the same nonce, fee
+    // and data would give the same hash, and then it is the same log back, not a replacement).
+    const again = await mined(
+      buyer.writeContract({ address: escrow, abi: lockstepEscrowAbi, functionName: 'deposit', args: [escrowIdFor(settlementId), 0n], maxPriorityFeePerGas: 7_777_777n }),
+    );
     await mine(CONFIRMATIONS);
     await listener.poll();
     const logs = await depositLogs(settlementId);
