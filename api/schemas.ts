@@ -189,6 +189,10 @@ const webhookSecret = z
   .string()
   .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be whsec_ followed by at least 24 random bytes in base64, as Lockstep makes them; leave it out to get one');
 
+/** KeyStone names the subscription `events` (its SDK) and `event_types` (its REST reference); both given must say the same. */
+const eventListsAgree = (b: { events?: string[] | undefined; event_types?: string[] | undefined }) =>
+  !b.events || !b.event_types || JSON.stringify(b.events) === JSON.stringify(b.event_types);
+
 export const createWebhookSchema = z
   .strictObject({
     url: webhookUrl,
@@ -198,7 +202,7 @@ export const createWebhookSchema = z
     event_types: optional(webhookEvents),
     secret: optional(webhookSecret),
   })
-  .refine((b) => !b.events || !b.event_types || JSON.stringify(b.events) === JSON.stringify(b.event_types), { message: 'events and event_types disagree', path: ['event_types'] })
+  .refine(eventListsAgree, { message: 'events and event_types disagree', path: ['event_types'] })
   .transform(({ event_types, events, description, ...rest }) => ({ ...rest, description: description ?? '', events: events ?? event_types ?? ['*'] }));
 
 export const updateWebhookSchema = z
@@ -214,7 +218,7 @@ export const updateWebhookSchema = z
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of url, description, events, status, is_active')
   .refine((b) => b.status === undefined || b.is_active === undefined || (b.status === 'active') === b.is_active, 'status and is_active disagree')
-  .refine((b) => !b.events || !b.event_types || JSON.stringify(b.events) === JSON.stringify(b.event_types), { message: 'events and event_types disagree', path: ['event_types'] })
+  .refine(eventListsAgree, { message: 'events and event_types disagree', path: ['event_types'] })
   .transform(({ event_types, events, is_active, status, ...rest }) => ({
     ...rest,
     events: events ?? event_types,

@@ -16,7 +16,7 @@ const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Ma
 
 const heapBefore = process.memoryUsage().heapUsed;
 let started = performance.now();
-const lists = await readLists(listSources({ SANCTIONS_OFAC_DIR: join(BUNDLED_LISTS_DIR, 'ofac-sdn'), SANCTIONS_UN_FILE: join(BUNDLED_LISTS_DIR, 'un', 'consolidated.xml') }));
+const lists = await readLists(listSources({ SANCTIONS_LISTS_DIR: BUNDLED_LISTS_DIR }));
 const readMs = performance.now() - started;
 started = performance.now();
 const screener = await screenerOf(lists);

@@ -17,7 +17,7 @@ import { SCOPES } from '../api/auth/scopes.ts';
 import { ensureBuiltInTemplates } from '../db/templates.ts';
 import { DEFAULT_TASK_QUEUE } from '../workflows/names.ts';
 import { startAnvil } from './anvil.ts';
-import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
+import { BUNDLED_LISTS_DIR, listsLayout } from '../config/paths.ts';
 import { freePort } from './ports.ts';
 import { readStack, writeManifest, type Manifest, type StackSecrets } from './manifest.ts';
 import { applyMigrations, startPostgres } from './postgres.ts';
@@ -121,8 +121,8 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
           buyer: { address: privateKeyToAccount(ANVIL_KEYS.buyer).address, private_key: ANVIL_KEYS.buyer },
         },
         client,
-        sanctions_ofac_dir: process.env.SANCTIONS_OFAC_DIR ?? join(BUNDLED_LISTS_DIR, 'ofac-sdn'),
-        sanctions_un_file: process.env.SANCTIONS_UN_FILE ?? join(BUNDLED_LISTS_DIR, 'un', 'consolidated.xml'),
+        sanctions_ofac_dir: process.env.SANCTIONS_OFAC_DIR ?? listsLayout(BUNDLED_LISTS_DIR).ofacDir,
+        sanctions_un_file: process.env.SANCTIONS_UN_FILE ?? listsLayout(BUNDLED_LISTS_DIR).unFile,
       };
       await writeManifest(dataDir, manifest, secrets);
       return { manifest, secrets, processes: [...running], stop };

@@ -18,6 +18,7 @@ const BASE = '/v1/platforms/me/environments';
 type EnvironmentRow = NonNullable<Awaited<ReturnType<Db['environment']['findFirst']>>>;
 const WITH_WEBHOOK = { webhookEndpoint: { select: { url: true } } } as const;
 type Presentable = EnvironmentRow & { webhookEndpoint: { url: string } | null };
+const keyOf = (env: EnvironmentRow) => ({ platformId_name: { platformId: env.platformId, name: env.name } });
 
 export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Router {
   const router = Router();
@@ -29,7 +30,6 @@ export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Rou
    */
   async function setWebhook(env: EnvironmentRow, url: string | null | undefined, secret: string | undefined, createdBy: string): Promise<string | undefined> {
     if (url === undefined && secret === undefined) return undefined;
-    const where = { platformId_name: { platformId: env.platformId, name: env.name } };
     const current = env.webhookEndpointId ? await db.webhookEndpoint.findUnique({ where: { id: env.webhookEndpointId } }) : null;
     if (url === null) {
       if (current) await db.webhookEndpoint.delete({ where: { id: current.id } });
@@ -45,11 +45,11 @@ export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Rou
       return undefined;
     }
     const made = await createEndpoint(db, deps.webhooks, { platformId: env.platformId, environment: env.name, createdBy }, { url: checked!, description: "the environment's webhook_url", events: ['*'], secret });
-    await db.environment.update({ where, data: { webhookEndpointId: made.endpoint.id } });
+    await db.environment.update({ where: keyOf(env), data: { webhookEndpointId: made.endpoint.id } });
     return secret ? undefined : made.secret;
   }
 
-  const reread = (env: EnvironmentRow) => db.environment.findUniqueOrThrow({ where: { platformId_name: { platformId: env.platformId, name: env.name } }, include: WITH_WEBHOOK });
+  const reread = (env: EnvironmentRow) => db.environment.findUniqueOrThrow({ where: keyOf(env), include: WITH_WEBHOOK });
 
   /** KeyStone's Environment; auth0_client_id is the platform's own IdP client id, else the environment's first Lockstep client. */
   async function present(rows: Presentable[]) {
@@ -120,7 +120,7 @@ export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Rou
     const body = parseOr422(platformEnvironmentUpdateSchema, req.body ?? {}, 'body');
     if (body.is_active === false) refuseOwn(caller.environment, env);
     const updated = await db.environment.update({
-      where: { platformId_name: { platformId: env.platformId, name: env.name } },
+      where: keyOf(env),
       data: {
         ...(body.name !== undefined ? { displayName: body.name } : {}),
         ...(body.default_timeout_seconds !== undefined ? { defaultTimeoutSeconds: body.default_timeout_seconds } : {}),
@@ -137,7 +137,7 @@ export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Rou
     const caller = callerOf(req);
     const env = await requireOwn(caller.platformId, String(req.params.id));
     refuseOwn(caller.environment, env);
-    const updated = await db.environment.update({ where: { platformId_name: { platformId: env.platformId, name: env.name } }, data: { active: false }, include: WITH_WEBHOOK });
+    const updated = await db.environment.update({ where: keyOf(env), data: { active: false }, include: WITH_WEBHOOK });
     res.json((await present([updated]))[0]);
   });
 
