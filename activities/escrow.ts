@@ -4,9 +4,9 @@
 
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { BaseError, ContractFunctionRevertedError, type Hex, type TransactionReceipt } from 'viem';
+import { BaseError, ContractFunctionRevertedError, TransactionNotFoundError, TransactionReceiptNotFoundError, type Hex, type TransactionReceipt } from 'viem';
 import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow.ts';
-import { writeEscrow, type Chain } from '../chain/client.ts';
+import { broadcast, requireOperator, signEscrowCall, writeEscrow, type Chain, type SignedTx } from '../chain/client.ts';
 import { depositedLegs, legTerms, readEscrow, sameTerms, unpaidRefunds } from '../chain/escrow.ts';
 import { escrowIdFor } from '../chain/escrowId.ts';
 import type { Db } from '../db/client.ts';
@@ -15,17 +15,18 @@ export interface EscrowDeps {
   db: Db;
   chain: Chain;
   confirmations: number;
+  /** How long one attempt waits for a transaction to be mined before leaving it to the next attempt. */
+  receiptWaitMs: number;
 }
 
-const RECEIPT_WAIT_MS = 120_000;
-
 /**
- * Attempts of the swap, counting its retries, after which a swap that keeps reverting while
- * the escrow is open with every leg in rolls the settlement back. With the swap's retry policy
- * (2 s doubling) that is about half a minute: enough for a race with another transaction to
+ * Refusals of the swap by the contract (a revert, or a call that would revert), after which a
+ * swap that keeps being refused while the escrow is open with every leg in rolls the
+ * settlement back. Attempts that failed on an RPC error do not count: an unreachable node says
+ * nothing about the swap. With the swap's retry policy (2 s doubling) that is about half a minute: enough for a race with another transaction to
  * pass, and at most this many reverted transactions paid for.
  */
-const SWAP_REVERT_ATTEMPTS = 5;
+const SWAP_REVERT_REFUSALS = 5;
 
 /** The contract's refusal of a call (found when estimating it), as opposed to an RPC failure; in one line. */
 function refusal(err: unknown): string | undefined {
@@ -34,40 +35,98 @@ function refusal(err: unknown): string | undefined {
   return revert.data?.errorName ?? revert.reason ?? (revert.signature ? `error ${revert.signature}` : 'reverted');
 }
 
-/** A transaction an earlier attempt of this activity sent, kept in its heartbeat details. */
-const pendingTx = () => (Context.current().info.heartbeatDetails as { txHash?: Hex } | undefined)?.txHash;
+/**
+ * What an activity's earlier attempts left for the next one, kept in its heartbeat details:
+ * the transaction it signed (kept before it was sent, so a crash in between cannot send a
+ * second), and how often the contract refused the swap (RPC failures are not refusals).
+ */
+interface Progress {
+  tx?: SignedTx;
+  refusals?: number;
+}
+
+/** This attempt's view of its activity's progress; every change is heartbeated whole, so no field overwrites another. */
+function progressOfActivity() {
+  let progress: Progress = { ...(Context.current().info.heartbeatDetails as Progress | undefined) };
+  return {
+    get: (): Readonly<Progress> => progress,
+    set(change: Partial<Progress>) {
+      progress = { ...progress, ...change };
+      Context.current().heartbeat(progress);
+    },
+    /** Heartbeats without a change: a slow block must not look like a dead activity. */
+    beat: () => Context.current().heartbeat(progress),
+  };
+}
+type ActivityProgress = ReturnType<typeof progressOfActivity>;
 
 async function escrowTermsOf(db: Db, settlementId: string) {
   const s = await db.settlement.findUniqueOrThrow({ where: { id: settlementId }, include: { legs: { orderBy: { index: 'asc' } }, parties: true } });
   return { escrowId: escrowIdFor(settlementId), legs: legTerms(s.parties, s.legs), deadline: BigInt(Math.floor(s.timeoutAt.getTime() / 1000)) };
 }
 
-export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
-  /** Polls for a receipt, heartbeating, so a slow block never looks like a dead activity. */
-  async function receiptOf(txHash: Hex): Promise<TransactionReceipt | undefined> {
+export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: EscrowDeps) {
+  /**
+   * The receipt of a transaction this activity signed, waiting for it to be mined. The
+   * transaction is given up only when it can never be mined: the node does not know it and its
+   * nonce is taken by another. A node that forgot it while its nonce is still free is sent the
+   * same bytes again, which cannot make a second transaction. Undefined when it was replaced.
+   */
+  async function receiptOf(tx: SignedTx, progress: ActivityProgress): Promise<TransactionReceipt | undefined> {
     const started = Date.now();
-    while (Date.now() - started < RECEIPT_WAIT_MS) {
-      const receipt = await chain.publicClient.getTransactionReceipt({ hash: txHash }).catch(() => undefined);
+    while (Date.now() - started < receiptWaitMs) {
+      const receipt = await minedReceipt(tx.hash);
       if (receipt) return receipt;
-      Context.current().heartbeat({ txHash });
+      if (!(await isKnown(tx.hash))) {
+        const nextNonce = await chain.publicClient.getTransactionCount({ address: requireOperator(chain).account.address, blockTag: 'latest' });
+        if (nextNonce > tx.nonce) {
+          // Mined in the meantime, or replaced by another transaction with its nonce.
+          return (await minedReceipt(tx.hash)) ?? undefined;
+        }
+        await broadcast(chain, tx);
+      }
+      progress.beat();
       await Context.current().sleep(500);
     }
-    return undefined;
+    throw ApplicationFailure.retryable(`transaction ${tx.hash} was not mined in ${receiptWaitMs / 1000} s; the next attempt waits for the same transaction`, 'TransactionNotMined');
+  }
+
+  /** A receipt, or undefined while the transaction is not mined; an RPC failure is thrown, for the retry policy. */
+  async function minedReceipt(hash: Hex): Promise<TransactionReceipt | undefined> {
+    try {
+      return await chain.publicClient.getTransactionReceipt({ hash });
+    } catch (err) {
+      if (err instanceof TransactionReceiptNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async function isKnown(hash: Hex): Promise<boolean> {
+    try {
+      await chain.publicClient.getTransaction({ hash });
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionNotFoundError) return false;
+      throw err;
+    }
   }
 
   /**
-   * Sends an operator transaction once per activity, across attempts: the hash is kept in
-   * the heartbeat details, and a retry waits for that transaction instead of sending another.
+   * Sends an operator transaction once per activity, across attempts: it is signed and kept in
+   * the heartbeat details before it is sent, and a retry waits for that transaction instead of
+   * sending another. Only once it is mined, or can never be, may a later attempt sign a new one.
    */
-  async function sendOnce(functionName: 'settle' | 'refund', escrowId: Hex): Promise<TransactionReceipt> {
-    const txHash =
-      pendingTx() ??
-      (await writeEscrow(chain, functionName, [escrowId]));
-    Context.current().heartbeat({ txHash });
-    const receipt = await receiptOf(txHash);
-    // Mined or dropped, this transaction is done with: the next attempt re-reads the escrow first.
-    Context.current().heartbeat({ txHash: undefined });
-    if (!receipt) throw ApplicationFailure.retryable(`${functionName} transaction ${txHash} was not mined in time`, 'TransactionNotMined');
+  async function sendOnce(functionName: 'settle' | 'refund', escrowId: Hex, progress: ActivityProgress): Promise<TransactionReceipt> {
+    let tx = progress.get().tx;
+    if (!tx) {
+      tx = await signEscrowCall(chain, functionName, [escrowId]);
+      progress.set({ tx });
+      await broadcast(chain, tx);
+    }
+    const receipt = await receiptOf(tx, progress);
+    // Mined or replaced, this transaction is done with: the next attempt re-reads the escrow first.
+    progress.set({ tx: undefined });
+    if (!receipt) throw ApplicationFailure.retryable(`${functionName} transaction ${tx.hash} was replaced by another with its nonce`, 'TransactionReplaced');
     return receipt;
   }
 
@@ -100,7 +159,7 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
       }
       const txHash = await writeEscrow(chain, 'register', [terms.escrowId, terms.legs, terms.deadline]);
       // Registering identical terms twice is a no-op on-chain, so a retry may simply send again.
-      const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: txHash, timeout: RECEIPT_WAIT_MS });
+      const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: txHash, timeout: receiptWaitMs });
       const after = await readEscrow(chain, terms.escrowId);
       if (after.status === 'None') throw ApplicationFailure.retryable(`register transaction ${txHash} did not register the escrow`, 'TransactionReverted');
       return { outcome: 'registered' as const, ...summary, tx_hash: txHash, block_number: receipt.blockNumber.toString() };
@@ -116,16 +175,17 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
       { outcome: 'settled'; txHash: string; blockNumber: string } | { outcome: 'not_settled'; reason: string }
     > {
       const escrowId = escrowIdFor(settlementId);
+      const progress = progressOfActivity();
       const before = await readEscrow(chain, escrowId);
       if (before.status === 'Settled') return { outcome: 'settled', ...(await settledTxOf(escrowId)) };
       if (before.status !== 'Registered') return { outcome: 'not_settled', reason: `escrow is ${before.status}` };
       if (depositedLegs(before).length !== before.legs.length) return { outcome: 'not_settled', reason: 'not every leg is deposited' };
-      if (!pendingTx() && (await chain.publicClient.getBlock()).timestamp > before.deadline) {
+      if (!progress.get().tx && (await chain.publicClient.getBlock()).timestamp > before.deadline) {
         return { outcome: 'not_settled', reason: 'the on-chain deadline has passed' };
       }
       let failure: string;
       try {
-        const receipt = await sendOnce('settle', escrowId);
+        const receipt = await sendOnce('settle', escrowId, progress);
         // Decide by the escrow, not the receipt: a reverted duplicate may stand beside a settle that succeeded.
         const after = await readEscrow(chain, escrowId);
         if (after.status === 'Settled') {
@@ -145,8 +205,10 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
       // Open, every leg in, and yet refused: a race with another transaction, or a token paused
       // for a moment, may pass, so try a few times before unwinding a complete settlement; never
       // past the deadline, read from the chain now (not from a heartbeat that may be stale).
+      const refusals = (progress.get().refusals ?? 0) + 1;
+      progress.set({ refusals });
       const head = await chain.publicClient.getBlock();
-      if (head.timestamp <= before.deadline && Context.current().info.attempt < SWAP_REVERT_ATTEMPTS) {
+      if (head.timestamp <= before.deadline && refusals < SWAP_REVERT_REFUSALS) {
         throw ApplicationFailure.retryable(`${failure}; the escrow is open with every leg deposited, trying again`, 'SwapRefused');
       }
       return { outcome: 'not_settled', reason: `${failure}; escrow is Registered` };
@@ -192,7 +254,7 @@ export function escrowActivities({ db, chain, confirmations }: EscrowDeps) {
         case 'Settled':
           throw ApplicationFailure.nonRetryable(`escrow ${escrowId} is already settled; it cannot be refunded`, 'EscrowAlreadySettled');
         case 'Registered': {
-          const receipt = await sendOnce('refund', escrowId);
+          const receipt = await sendOnce('refund', escrowId, progressOfActivity());
           const after = await readEscrow(chain, escrowId);
           if (after.status === 'Refunded') return refunded(receipt.transactionHash);
           if (after.status === 'Settled') throw ApplicationFailure.nonRetryable(`escrow ${escrowId} settled before the refund`, 'EscrowAlreadySettled');

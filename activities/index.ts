@@ -16,6 +16,8 @@ export interface ActivityDeps {
   /** Applied where a platform environment has not set its own. */
   thresholds: Thresholds;
   confirmations: number;
+  /** How long one attempt waits for an escrow transaction to be mined before leaving it to a retry. */
+  receiptWaitMs: number;
 }
 
 export function createActivities(deps: ActivityDeps) {

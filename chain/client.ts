@@ -17,7 +17,9 @@ import {
   type ContractFunctionArgs,
   type ContractFunctionName,
   type EstimateContractGasParameters,
-  type WriteContractParameters,
+  type EncodeFunctionDataParameters,
+  encodeFunctionData,
+  keccak256,
 } from 'viem';
 import { nonceManager, privateKeyToAccount } from 'viem/accounts';
 import type { Config } from '../config/config.ts';
@@ -74,20 +76,63 @@ export function requireOperator(chain: Chain): NonNullable<Chain['operator']> {
   return chain.operator;
 }
 
+/** An operator transaction signed before it is sent, so its hash and nonce can be kept first. */
+export interface SignedTx {
+  hash: Hex;
+  nonce: number;
+  raw: Hex;
+}
+
 /**
- * An operator call to the escrow, sent with half again its gas estimate. The estimate is exact
+ * Signs an operator call to the escrow with half again its gas estimate. The estimate is exact
  * for the state it was made against; a deposit, payout or refund of another settlement landing
  * first can make the same call dearer (a balance going from zero to non-zero costs 17,100 gas
  * more), and an exact limit would then run out. Unused gas is not charged. A call that would
- * revert fails here, with the contract's error decoded.
+ * revert fails here, with the contract's error decoded. The nonce comes from the operator's
+ * nonce manager, so concurrent activities never share one.
  */
+export async function signEscrowCall<const F extends ContractFunctionName<typeof lockstepEscrowAbi, 'nonpayable'>>(
+  chain: Chain,
+  functionName: F,
+  args: ContractFunctionArgs<typeof lockstepEscrowAbi, 'nonpayable', F>,
+): Promise<SignedTx> {
+  const operator = requireOperator(chain);
+  const call = { address: chain.escrowAddress, abi: lockstepEscrowAbi, functionName, args, account: operator.account };
+  const estimate = await chain.publicClient.estimateContractGas(call as EstimateContractGasParameters);
+  const request = await operator.prepareTransactionRequest({
+    account: operator.account,
+    chain: operator.chain,
+    to: chain.escrowAddress,
+    data: encodeFunctionData({ abi: lockstepEscrowAbi, functionName, args } as EncodeFunctionDataParameters),
+    gas: estimate + estimate / 2n,
+    nonceManager: operator.account.nonceManager,
+  });
+  const raw = await operator.signTransaction(request as Parameters<typeof operator.signTransaction>[0]);
+  return { hash: keccak256(raw), nonce: request.nonce, raw };
+}
+
+/**
+ * Hands a signed transaction to the node. The same bytes sent again are the same transaction,
+ * so this may be repeated safely. When the node refuses it, the nonce manager forgets its count
+ * and reads the chain again, so that one refused nonce does not hold back every later one.
+ */
+export async function broadcast(chain: Chain, tx: SignedTx): Promise<void> {
+  const operator = requireOperator(chain);
+  try {
+    await chain.publicClient.sendRawTransaction({ serializedTransaction: tx.raw });
+  } catch (err) {
+    operator.account.nonceManager?.reset({ address: operator.account.address, chainId: chain.chainId });
+    throw err;
+  }
+}
+
+/** Signs and sends an operator call to the escrow (see signEscrowCall), for calls that may safely be sent again. */
 export async function writeEscrow<const F extends ContractFunctionName<typeof lockstepEscrowAbi, 'nonpayable'>>(
   chain: Chain,
   functionName: F,
   args: ContractFunctionArgs<typeof lockstepEscrowAbi, 'nonpayable', F>,
 ): Promise<Hex> {
-  const operator = requireOperator(chain);
-  const call = { address: chain.escrowAddress, abi: lockstepEscrowAbi, functionName, args, account: operator.account };
-  const estimate = await chain.publicClient.estimateContractGas(call as EstimateContractGasParameters);
-  return operator.writeContract({ ...call, chain: operator.chain, gas: estimate + estimate / 2n } as WriteContractParameters);
+  const tx = await signEscrowCall(chain, functionName, args);
+  await broadcast(chain, tx);
+  return tx.hash;
 }

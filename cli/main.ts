@@ -15,7 +15,7 @@ import { SCOPES } from '../api/auth/scopes.ts';
 import { loadConfig } from '../config/config.ts';
 import { KEY_ROTATION_NOTE, rotateSigningKey } from '../api/auth/tokens.ts';
 import { findActivity } from '../db/activity.ts';
-import { createApiClient, deactivateApiClient, restrictApiClient, rotateClientSecret } from '../db/clients.ts';
+import { createApiClient, deactivateApiClient, updateApiClient, rotateClientSecret } from '../db/clients.ts';
 import { createEnvironment, createPlatform, listPlatforms, setRateLimit } from '../db/platforms.ts';
 import { secretKey } from '../db/secretBox.ts';
 import { verifyTrail } from '../db/auditTrail.ts';
@@ -143,7 +143,7 @@ async function main(argv: string[]): Promise<void> {
     const [clientId] = positionals;
     if (!clientId) throw new UsageError('a client id is required');
     const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean));
-    const restrictions = await withDb((db) => restrictApiClient(db, clientId, { ipRanges: list(values['ip-ranges']), endpoints: list(values.endpoints), wallets: list(values.wallets) }));
+    const restrictions = await withDb((db) => updateApiClient(db, clientId, { ipRanges: list(values['ip-ranges']), endpoints: list(values.endpoints), wallets: list(values.wallets) }));
     process.stdout.write(`${JSON.stringify({ client_id: clientId, ...restrictions }, null, 2)}\n`);
     return;
   }

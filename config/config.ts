@@ -20,6 +20,8 @@ const schema = z.object({
   ESCROW_ADDRESS: hex(20),
   OPERATOR_PRIVATE_KEY: hex(32).optional(),
   CONFIRMATIONS: int(0).default(1),
+  /** How long one attempt of an escrow transaction waits for it to be mined; the next attempt waits for the same transaction. */
+  TX_RECEIPT_WAIT_MS: int(1000).default(120_000),
   LISTENER_POLL_MS: int(50).default(1000),
   ESCROW_DEPLOY_BLOCK: int(0).default(0),
   DEPOSIT_POLL_INTERVAL_MS: int(1000).default(5 * 60_000),

@@ -83,8 +83,12 @@ function restrictionData(r: Restrictions) {
 }
 
 /** Sets a client's restrictions (an empty list lifts one). */
-export async function restrictApiClient(db: Models, clientId: string, r: Restrictions): Promise<Required<Restrictions>> {
-  const data = restrictionData(r);
+/**
+ * A client's restrictions and whether it is active, in one statement, so a change is made whole
+ * or not at all. Deactivation takes effect at once: the client's live tokens fail from the next request.
+ */
+export async function updateApiClient(db: Models, clientId: string, change: Restrictions & { active?: boolean | undefined }): Promise<Required<Restrictions>> {
+  const data = { ...restrictionData(change), ...(change.active !== undefined ? { active: change.active } : {}) };
   const client = await db.apiClient.update({ where: { clientId }, data }).catch((err: { code?: string }) => {
     throw err.code === 'P2025' ? new Error(`no client ${clientId}`) : err;
   });

@@ -74,11 +74,28 @@ export function findTemplateVersion(db: Models, id: string, version: number): Pr
   return found;
 }
 
-/** The latest version of every template the owner may see, built-ins first. */
+/**
+ * The latest version of every template the owner may see, built-ins first, then by slug. Every
+ * template has a version 1, so its rows stand for the templates: the database pages and counts
+ * them, and only the page's templates have their versions read.
+ */
 export async function listTemplates(db: Models, owner: TemplateOwner, page: { limit: number; offset: number }) {
-  const rows = await db.settlementTemplate.findMany({ where: visibleTo(owner), orderBy: [{ id: 'asc' }, { version: 'desc' }], distinct: ['id'] });
-  const latest = rows.map(fromRow).sort((a, b) => Number(b.builtIn) - Number(a.builtIn) || a.slug.localeCompare(b.slug));
-  return { items: latest.slice(page.offset, page.offset + page.limit), total: latest.length };
+  const firsts = { AND: [visibleTo(owner), { version: 1 }] };
+  const [pageRows, total] = await Promise.all([
+    db.settlementTemplate.findMany({
+      where: firsts,
+      // Only the owner's templates and the built-ins are visible, so null (built-in) first is built-ins first.
+      orderBy: [{ platformId: { sort: 'asc', nulls: 'first' } }, { slug: 'asc' }, { id: 'asc' }],
+      skip: page.offset,
+      take: page.limit,
+      select: { id: true },
+    }),
+    db.settlementTemplate.count({ where: firsts }),
+  ]);
+  const ids = pageRows.map((r) => r.id);
+  const latest = await db.settlementTemplate.findMany({ where: { id: { in: ids } }, orderBy: [{ id: 'asc' }, { version: 'desc' }], distinct: ['id'] });
+  const byId = new Map(latest.map((row) => [row.id, fromRow(row)]));
+  return { items: ids.map((id) => byId.get(id)!), total };
 }
 
 export async function createTemplate(

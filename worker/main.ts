@@ -32,7 +32,7 @@ const worker = await Worker.create({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   ...workflowCode(),
-  activities: createActivities({ db, chain, index, thresholds, confirmations: config.CONFIRMATIONS }),
+  activities: createActivities({ db, chain, index, thresholds, confirmations: config.CONFIRMATIONS, receiptWaitMs: config.TX_RECEIPT_WAIT_MS }),
 });
 log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS });
 try {

@@ -237,10 +237,11 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
   }
 
   async function rollBack(cause: FailureCause, reason: string, payload: Record<string, unknown> = {}): Promise<SettlementWorkflowResult> {
-    const failureState = fromTemplate(() => failureStateOf(config, state, cause));
     closing = true;
+    // Refund first: deposits go back even when the template has no failure state to record.
     // refundEscrow fails non-retryably if the swap already happened: that needs an operator, not a guess.
     const refund = escrowTouched ? await refundEscrow({ settlementId: input.settlementId }) : undefined;
+    const failureState = fromTemplate(() => failureStateOf(config, state, cause));
     await enter(failureState, `workflow:${cause}`, { ...payload, reason, ...(refund ? { refund } : {}) });
     return { state: failureState, reason };
   }

@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import type { Db, Models } from '../../db/client.ts';
 import { withTenant, type Tenant } from '../../db/tenant.ts';
-import { createApiClient, InvalidClientSettings, restrictApiClient, rotateClientSecret, type Restrictions } from '../../db/clients.ts';
+import { createApiClient, InvalidClientSettings, updateApiClient, rotateClientSecret, type Restrictions } from '../../db/clients.ts';
 import { callerOf, requireGrantable, requireScope, tenantDbOf } from '../auth/middleware.ts';
 import { forbidden, notFound, validationFailed } from '../errors.ts';
 import { scopesBeyond } from '../auth/scopes.ts';
@@ -63,10 +63,6 @@ export function clientRoutes(deps: { db: Db }): Router {
     return client;
   }
 
-  async function restrict(db: Models, clientId: string, r: { ip_ranges?: string[]; endpoints?: string[]; wallets?: string[] }) {
-    await settingsOr422(() => restrictApiClient(db, clientId, restrictionsOf(r)));
-  }
-
   router.get(BASE, requireScope('admin'), async (req, res) => {
     const db = tenantDbOf(req);
     const { platformId, environment } = callerOf(req);
@@ -96,9 +92,7 @@ export function clientRoutes(deps: { db: Db }): Router {
     const caller = callerOf(req);
     const client = await requireManageable(db, caller, String(req.params.clientId));
     const body = parseOr422(updateClientSchema, req.body ?? {}, 'body');
-    await restrict(db, client.clientId, body);
-    // Deactivation takes effect at once: the client's live tokens fail from the next request.
-    if (body.active !== undefined) await db.apiClient.update({ where: { clientId: client.clientId }, data: { active: body.active } });
+    await settingsOr422(() => updateApiClient(db, client.clientId, { ...restrictionsOf(body), active: body.active }));
     res.json(presentClient(await requireClient(db, caller, client.clientId)));
   });
 

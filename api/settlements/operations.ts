@@ -7,7 +7,7 @@ import { settlementWhere, type SettlementScope } from './scope.ts';
 import type { Models } from '../../db/client.ts';
 import { findTemplateVersion } from '../../db/templates.ts';
 import { isUuid } from '../../domain/ids.ts';
-import { canRollBack, isTerminal } from '../../domain/template.ts';
+import { canRollBack } from '../../domain/template.ts';
 import { forceRollbackWorkflowId, type forceRollbackWorkflow } from '../../workflows/forceRollback.ts';
 import { cancelUpdate, workflowIdFor } from '../../workflows/names.ts';
 
@@ -42,23 +42,31 @@ async function settlementIn(db: Models, scope: OperationScope, id: string) {
  */
 export async function findStuck(db: Models, scope: OperationScope, idleMs: number, page: { limit: number; offset: number }) {
   const now = Date.now();
-  const candidates = await db.settlement.findMany({
-    where: { AND: [within(scope), { OR: [{ timeoutAt: { lt: new Date(now) } }, { updatedAt: { lt: new Date(now - idleMs) } }] }] },
-    orderBy: { updatedAt: 'asc' },
-  });
-  const stuck = [];
-  for (const s of candidates) {
-    const template = await findTemplateVersion(db, s.templateId, s.templateVersion);
-    if (isTerminal(template.config, s.state)) continue;
-    stuck.push({
-      id: s.id,
-      state: s.state,
-      timeout_at: s.timeoutAt.toISOString(),
-      updated_at: s.updatedAt.toISOString(),
-      reason: s.timeoutAt.getTime() < now ? 'past timeout_at' : `no transition for ${Math.round((now - s.updatedAt.getTime()) / 60_000)} minutes`,
-    });
-  }
-  return { items: stuck.slice(page.offset, page.offset + page.limit), total: stuck.length };
+  const late = { AND: [within(scope), { OR: [{ timeoutAt: { lt: new Date(now) } }, { updatedAt: { lt: new Date(now - idleMs) } }] }] };
+  // Which states are terminal is the template version's to say; there are few versions, so
+  // "not terminal" becomes one filter per version and the database pages the result.
+  const versions = await db.settlement.groupBy({ by: ['templateId', 'templateVersion'], where: late });
+  const open = await Promise.all(
+    versions.map(async ({ templateId, templateVersion }) => ({
+      templateId,
+      templateVersion,
+      state: { notIn: (await findTemplateVersion(db, templateId, templateVersion)).config.terminal_states },
+    })),
+  );
+  if (!open.length) return { items: [], total: 0 };
+  const where = { AND: [late, { OR: open }] };
+  const [rows, total] = await Promise.all([
+    db.settlement.findMany({ where, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),
+    db.settlement.count({ where }),
+  ]);
+  const items = rows.map((s) => ({
+    id: s.id,
+    state: s.state,
+    timeout_at: s.timeoutAt.toISOString(),
+    updated_at: s.updatedAt.toISOString(),
+    reason: s.timeoutAt.getTime() < now ? 'past timeout_at' : `no transition for ${Math.round((now - s.updatedAt.getTime()) / 60_000)} minutes`,
+  }));
+  return { items, total };
 }
 
 /** Asks the running workflow to roll back; refused once the swap was submitted or the settlement ended. */

@@ -9,7 +9,7 @@ import { SCOPES } from '../../api/auth/scopes.ts';
 import { rotateSigningKey } from '../../api/auth/tokens.ts';
 import { ROUTES } from '../../api/openapi.ts';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
-import { deactivateApiClient, restrictApiClient } from '../../db/clients.ts';
+import { deactivateApiClient, updateApiClient } from '../../db/clients.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { openSecret, secretKey } from '../../db/secretBox.ts';
 import { stackContext, withServices } from '../support/services.ts';
@@ -164,9 +164,9 @@ describe('client restrictions and session tokens', () => {
   const failure = (p: Promise<unknown>) => p.then(() => 200, (e: ApiRequestError) => e.status);
 
   /** A client of restricted-platform/sandbox with write access, restricted as asked. */
-  async function restricted(restrictions: Parameters<typeof restrictApiClient>[2]) {
+  async function restricted(restrictions: Parameters<typeof updateApiClient>[2]) {
     const client = await fixtureClient(services().db, { platform: 'restricted-platform', environment: 'sandbox', name: 'r', scopes: ['settlements:read', 'settlements:write'] });
-    await restrictApiClient(services().db, client.client_id, restrictions);
+    await updateApiClient(services().db, client.client_id, restrictions);
     const api = new LockstepApi(manifest.api_url);
     const issued = await api.authenticate(client.client_id, client.client_secret).then(() => 200, (e: ApiRequestError) => e.status);
     return { api, client, issued };
@@ -178,7 +178,7 @@ describe('client restrictions and session tokens', () => {
     expect(local.issued).toBe(200);
     expect(await failure(local.api.request('GET', '/v1/settlements'))).toBe(200);
     // The range changes under a live token: refused from the next request.
-    await restrictApiClient(services().db, local.client.client_id, { ipRanges: ['192.0.2.0/24'] });
+    await updateApiClient(services().db, local.client.client_id, { ipRanges: ['192.0.2.0/24'] });
     expect(await failure(local.api.request('GET', '/v1/settlements'))).toBe(403);
   });
 

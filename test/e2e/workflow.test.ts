@@ -116,6 +116,25 @@ describe('settlement workflow failure paths', () => {
     expect((error as WorkflowFailedError).cause).toMatchObject({ type: 'TemplateError' });
   });
 
+  it('refunds before it looks for a failure state, so a template without one never strands deposits', async () => {
+    // Stored before templates were validated: AWAITING_DEPOSITS has nowhere to fail to.
+    const noWayBack: TemplateConfig = { ...DVP_STANDARD.config, transitions: { ...DVP_STANDARD.config.transitions, AWAITING_DEPOSITS: { allowed_next: ['EXECUTING_SWAP'] } } };
+    let refunds = 0;
+    const activities = fakes([], {
+      readDeposits: async () => {
+        throw ApplicationFailure.nonRetryable('RPC says no', 'Broken');
+      },
+      refundEscrow: async () => {
+        refunds += 1;
+        return { outcome: 'refunded', txHash: '0xrefund', refundedLegs: [0, 1], unpaidLegs: [] };
+      },
+    });
+    const error = await runSettlement(activities, noWayBack).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect((error as WorkflowFailedError).cause).toMatchObject({ type: 'TemplateError' });
+    expect(refunds).toBe(1);
+  });
+
   it('rolls back when the deadline passes while waiting, and counts a re-delivered signal once', async () => {
     const trail: TransitionRecord[] = [];
     const taskQueue = `workflow-test-${randomUUID()}`;

@@ -22,7 +22,8 @@ export function stackContext() {
   return inject('stack');
 }
 
-export async function startServices(): Promise<TestServices> {
+/** `env` adds settings for one service, e.g. a worker whose RPC goes through a test's proxy. */
+export async function startServices(env: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<TestServices> {
   const { manifest, secrets, dataDir } = stackContext();
   const taskQueue = `test-${randomUUID()}`;
   const echo = process.env.LOCKSTEP_TEST_LOGS === '1';
@@ -42,6 +43,7 @@ export async function startServices(): Promise<TestServices> {
         WEBHOOK_TIMEOUT_MS: '2000',
         // Tests poll hard; the rate limit test runs its own API processes at the default.
         RATE_LIMIT_PER_MINUTE: '1000000',
+        ...env[name],
       },
     });
   const processes = { worker: make('worker'), listener: make('listener'), webhooks: make('webhooks'), api: make('api') };
@@ -67,10 +69,10 @@ export async function startServices(): Promise<TestServices> {
 }
 
 /** This file's own services, started before its tests and stopped after them. */
-export function withServices(): () => TestServices {
+export function withServices(env?: Parameters<typeof startServices>[0]): () => TestServices {
   let services: TestServices | undefined;
   beforeAll(async () => {
-    services = await startServices();
+    services = await startServices(env);
   });
   afterAll(async () => {
     await services?.stop();
