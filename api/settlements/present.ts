@@ -3,7 +3,7 @@
 
 import { getAddress, type Hex } from 'viem';
 import type { Chain } from '../../chain/client.ts';
-import { depositCalls, legTerms } from '../../chain/escrow.ts';
+import { depositCalls, legTerms, type EscrowLegTerms } from '../../chain/escrow.ts';
 import type { Db, Models } from '../../db/client.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { notFound } from '../errors.ts';
@@ -52,11 +52,7 @@ export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
   const template = await findTemplateVersion(deps.db, s.templateId, s.templateVersion);
   const awaiting = actionFor(template.config, s.state).type === 'await_deposits';
   const pending = awaiting ? s.legs.filter((l) => !l.depositedAt).map((l) => l.index) : [];
-  // What each depositor still owes the escrow per token, so one approval covers all its pending legs.
-  const owed = (i: number) =>
-    pending
-      .filter((j) => terms[j]!.token === terms[i]!.token && terms[j]!.depositor === terms[i]!.depositor)
-      .reduce((sum, j) => sum + terms[j]!.amount, 0n);
+  const owed = await owedByDepositors(deps.db, s, pending.map((i) => terms[i]!));
   const created = s.createdAt.toISOString();
   const updated = s.updatedAt.toISOString();
   const environmentId = environmentIdOf(s.platformId, s.environment);
@@ -85,7 +81,7 @@ export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
         status: l.depositedAt ? 'deposited' : 'pending',
         tx_hash: l.depositTxHash,
         deposited_at: l.depositedAt?.toISOString() ?? null,
-        instructions: pending.includes(l.index) ? await depositCalls(deps.chain, s.escrowId as Hex, l.index, terms[i]!, owed(i)) : null,
+        instructions: pending.includes(l.index) ? await depositCalls(deps.chain, s.escrowId as Hex, l.index, terms[i]!, owed.get(owedKey(terms[i]!))!) : null,
       },
     })),
   );
@@ -132,6 +128,43 @@ export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
     created_at: created,
     updated_at: updated,
   };
+}
+
+const owedKey = (leg: Pick<EscrowLegTerms, 'depositor' | 'token'>) => `${leg.depositor}:${leg.token}`;
+
+/**
+ * What each depositor of these legs still owes the escrow in each token, over every settlement
+ * of the tenant that awaits its deposits, keyed by owedKey. `approve` sets the allowance rather
+ * than adding to it, and one allowance serves every escrow leg of that wallet and token: an
+ * approval of one settlement's amount would let another settlement's deposit spend it and leave
+ * this one short. Approving what all open legs owe lets the wallet deposit them in any order.
+ * Only the caller's tenant is counted, so one platform learns nothing of a wallet's
+ * obligations on another.
+ */
+async function owedByDepositors(db: Db, s: SettlementRow, legs: EscrowLegTerms[]): Promise<Map<string, bigint>> {
+  const owed = new Map<string, bigint>();
+  const pairs = [...new Map(legs.map((l) => [owedKey(l), l])).values()];
+  await Promise.all(
+    pairs.map(async ({ depositor, token }) => {
+      const open = await db.leg.findMany({
+        where: {
+          depositedAt: null,
+          tokenAddress: token.toLowerCase(),
+          settlement: { platformId: s.platformId, environment: s.environment, chainId: s.chainId, escrowAddress: s.escrowAddress, parties: { some: { walletAddress: depositor.toLowerCase() } } },
+        },
+        select: { amount: true, fromRole: true, settlement: { select: { state: true, templateId: true, templateVersion: true, parties: { select: { role: true, walletAddress: true } } } } },
+      });
+      let sum = 0n;
+      for (const leg of open) {
+        const from = leg.settlement.parties.find((p) => p.role === leg.fromRole);
+        if (from?.walletAddress !== depositor.toLowerCase()) continue;
+        const { config } = await findTemplateVersion(db, leg.settlement.templateId, leg.settlement.templateVersion);
+        if (actionFor(config, leg.settlement.state).type === 'await_deposits') sum += BigInt(leg.amount);
+      }
+      owed.set(owedKey({ depositor, token }), sum);
+    }),
+  );
+  return owed;
 }
 
 /** A leg is pending until deposited, then settled with the swap or refunded when the settlement failed (cancelled if it never came). */

@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { encodeFunctionData, erc20Abi } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { eventSchema, pageOf, settlementSchema } from '../../api/responses.ts';
 import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow.ts';
+import { sendPreparedCalls } from '../../cli/depositor.ts';
 import { ensureTemporalCli } from '../../stack/temporal.ts';
 import { stackContext, withServices } from '../support/services.ts';
 import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
@@ -88,5 +90,31 @@ describe('a DvP settlement end to end', () => {
       ids = await list();
     }
     expect(ids).toContain(created.workflow.id);
+  });
+
+  it('lets one wallet deposit into several settlements in one token from instructions taken at different times', async () => {
+    // No allowance to start from, so the first instructions must approve.
+    await sendPreparedCalls(manifest.chain.rpc_url, seller.private_key, [
+      { step: 'approve', chain_id: manifest.chain.chain_id, from: seller.address, to: DEMO!.address, value: '0', data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [manifest.chain.escrow_address, 0n] }) },
+    ]);
+    const [first, second] = await Promise.all(
+      [0, 1].map(async () => {
+        const created = await services().api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+        return waitForState(services().api, created.id, ['AWAITING_DEPOSITS']);
+      }),
+    );
+    const sellerCalls = (s: SettlementView) => s.legs.filter((l) => l.from_role === 'seller').flatMap((l) => l.deposit.instructions ?? []);
+    // The first settlement's approval goes out; the second's instructions are read after it,
+    // and the second settlement is deposited whole before the first one's deposit.
+    const [approve, deposit] = sellerCalls(first!);
+    expect(approve?.step).toBe('approve');
+    await sendPreparedCalls(manifest.chain.rpc_url, seller.private_key, [approve!]);
+    const secondNow = await services().api.request<SettlementView>('GET', `/v1/settlements/${second!.id}`);
+    await sendPreparedCalls(manifest.chain.rpc_url, seller.private_key, sellerCalls(secondNow));
+    await sendPreparedCalls(manifest.chain.rpc_url, seller.private_key, [deposit!]);
+    for (const s of [first!, second!]) {
+      await depositAs(manifest, s, 'buyer');
+      expect((await waitForState(services().api, s.id, ['FINALIZED', 'ROLLED_BACK'])).state).toBe('FINALIZED');
+    }
   });
 });
