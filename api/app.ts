@@ -10,6 +10,7 @@ import { ApiError, errorHandler, notFound, type ErrorContext } from './errors.ts
 import { clientRoutes } from './routes/clients.ts';
 import { complianceDecisionRoutes } from './routes/complianceDecisions.ts';
 import { healthRoutes } from './routes/health.ts';
+import { idempotency } from './idempotency.ts';
 import { allowedMethods } from './openapi.ts';
 import { pinnedVersion, requestedVersion } from './version.ts';
 import { oauthRoutes } from './routes/oauth.ts';
@@ -30,6 +31,8 @@ export type ApiDeps = CreateDeps & PresentDeps & ScreeningDeps & WebhookDeps & {
   tokens: TokenService;
   errors: ErrorContext;
   rateLimitPerMinute: number;
+  /** SECRETS_KEY: seals what is kept at rest and must be read again. */
+  secretsKey: Buffer;
   stackStatusFile?: string | undefined;
 };
 
@@ -45,8 +48,17 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(oauthRoutes(deps));
   app.use(referenceRoutes({ buildVersion: deps.errors.buildVersion }));
   // Everything under /v1 needs a valid token, counts against its environment's rate limit and
-  // works in the caller's tenant view of the database; each route then asks for its scope.
-  app.use('/v1', authenticate(deps.tokens), pinnedVersion, rateLimit(deps.db, deps.rateLimitPerMinute), permittedEndpoint, tenantScope(deps.db));
+  // works in the caller's tenant view of the database, and a POST may carry an Idempotency-Key;
+  // each route then asks for its scope.
+  app.use(
+    '/v1',
+    authenticate(deps.tokens),
+    pinnedVersion,
+    rateLimit(deps.db, deps.rateLimitPerMinute),
+    permittedEndpoint,
+    tenantScope(deps.db),
+    idempotency(deps.db, deps.secretsKey, deps.errors.log),
+  );
   app.use(settlementRoutes(deps));
   app.use(settlementEventRoutes(deps));
   app.use(complianceDecisionRoutes(deps));

@@ -5,6 +5,7 @@ import { chainFromConfig } from '../chain/client.ts';
 import { loadConfig, webhookUrlPolicy } from '../config/config.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
+import { pruneKeys } from '../db/idempotencyKeys.ts';
 import { ensureBuiltInTemplates } from '../db/templates.ts';
 import { TokenService } from './auth/tokens.ts';
 import { secretKey } from '../db/secretBox.ts';
@@ -47,14 +48,18 @@ const deps = {
   defaultThresholds: { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD },
   tokens,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  secretsKey,
   errors: { serviceName: 'lockstep-api', buildVersion: config.BUILD_VERSION, log: log.error },
   stackStatusFile: config.STACK_STATUS_FILE,
 };
 const stopSweep = sweepUnstarted(deps, (err) => log.error('workflow start sweep failed', { error: String(err) }));
+// Idempotency keys past their day are forgotten each hour (a retry of one is a new request anyway).
+const pruning = setInterval(() => void pruneKeys(db).catch((err: unknown) => log.error('idempotency key pruning failed', { error: String(err) })), 3_600_000);
 const server = createApp(deps).listen(config.API_PORT, () => log.info('api listening', { port: config.API_PORT }));
 
 async function shutdown() {
   stopSweep();
+  clearInterval(pruning);
   server.close();
   await connection.close();
   await db.$disconnect();

@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import type { Scope } from './auth/scopes.ts';
+import { IDEMPOTENCY_HEADER } from './idempotency.ts';
 import * as res from './responses.ts';
 import * as req from './schemas.ts';
 
@@ -272,21 +273,33 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   return rest;
 };
 
+/** Every POST under /v1 takes one (api/idempotency.ts). */
+const takesIdempotencyKey = (r: RouteSpec) => r.method === 'post' && r.path.startsWith('/v1/');
+const idempotencyKeyParameter = {
+  name: IDEMPOTENCY_HEADER,
+  in: 'header',
+  required: false,
+  description: 'Retry safely: the same key with the same request answers as the first time did (`Idempotent-Replayed: true`) for 24 hours; with another request, or while the first still runs, 409.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+};
+
 export function openApiDocument(buildVersion: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of ROUTES) {
     const pathParams = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const query = r.query ? Object.entries((jsonSchema(r.query, 'input').properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({ name, in: 'query', schema })) : [];
+    const headers = takesIdempotencyKey(r) ? [idempotencyKeyParameter] : [];
+    const errors = new Set([...(r.errors ?? []), ...(takesIdempotencyKey(r) ? [409, 422] : [])]);
     paths[r.path] ??= {};
     paths[r.path]![r.method] = {
       summary: r.summary,
       tags: [r.tag],
       ...(r.scope || r.token ? { security: [{ bearer: [] }], description: r.scope ? `Scope: \`${r.scope}\`.` : 'Any valid token: the one it acts on.' } : { security: [] }),
-      ...(pathParams.length || query.length ? { parameters: [...pathParams, ...query] } : {}),
+      ...(pathParams.length || query.length || headers.length ? { parameters: [...pathParams, ...query, ...headers] } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
       responses: {
         [r.ok.status]: { description: r.ok.description, ...(r.ok.schema ? { content: { 'application/json': { schema: jsonSchema(r.ok.schema, 'output') } } } : {}) },
-        ...Object.fromEntries((r.errors ?? []).map((status) => [status, { $ref: '#/components/responses/Error' }])),
+        ...Object.fromEntries([...errors].sort().map((status) => [status, { $ref: '#/components/responses/Error' }])),
       },
     };
   }
