@@ -13,8 +13,8 @@ export interface RouteSpec {
   path: string;
   summary: string;
   tag: string;
-  /** Absent: no token needed, unless `token`. */
-  scope?: Scope;
+  /** Absent: no token needed, unless `token`. Several: any of them. */
+  scope?: Scope | [Scope, ...Scope[]];
   /** A token is needed but no scope (it acts on the token itself). */
   token?: true;
   query?: z.ZodObject;
@@ -117,24 +117,25 @@ export const ROUTES: RouteSpec[] = [
     ok: { status: 200, schema: res.trailVerdictSchema, description: 'the verdict' }, errors: [401, 403, 404],
   },
   {
-    method: 'post', path: '/v1/settlements/{id}/compliance-decision', tag: 'settlements', scope: 'settlements:write', summary: 'Approve or reject a settlement waiting on a flagged screening',
+    method: 'post', path: '/v1/settlements/{id}/compliance-decision', tag: 'settlements', scope: ['settlements:write', 'compliance:review'],
+    summary: "Approve or reject a settlement waiting on a flagged screening (under the environment's four_eyes: compliance:review, and not the client that created it)",
     body: req.complianceDecisionSchema, ok: { status: 200, schema: res.settlementSchema, description: 'the decision was delivered' }, errors: [401, 403, 404, 409, 422],
   },
   {
-    method: 'post', path: '/v1/compliance/suppressions', tag: 'settlements', scope: 'settlements:write',
+    method: 'post', path: '/v1/compliance/suppressions', tag: 'settlements', scope: 'compliance:review',
     summary: "Record that a party is not a list entry the settlement's screening matched (never for an exact hit)",
     body: req.suppressionSchema, ok: { status: 201, schema: res.suppressionResponseSchema, description: 'recorded (or reactivated); 200 when already active' }, errors: [401, 403, 404, 422],
   },
   {
-    method: 'get', path: '/v1/compliance/suppressions', tag: 'compliance', scope: 'settlements:read', summary: 'Suppressions of this environment, newest first, with their history',
+    method: 'get', path: '/v1/compliance/suppressions', tag: 'compliance', scope: ['settlements:read', 'compliance:review'], summary: 'Suppressions of this environment, newest first, with their history',
     query: req.suppressionListQuery, ok: { status: 200, schema: page(res.suppressionResponseSchema), description: 'a page' }, errors: [401, 403, 422],
   },
   {
-    method: 'get', path: '/v1/compliance/suppressions/{id}', tag: 'compliance', scope: 'settlements:read', summary: 'One suppression with who created, revoked or reactivated it and why',
+    method: 'get', path: '/v1/compliance/suppressions/{id}', tag: 'compliance', scope: ['settlements:read', 'compliance:review'], summary: 'One suppression with who created, revoked or reactivated it and why',
     ok: { status: 200, schema: res.suppressionResponseSchema, description: 'the suppression' }, errors: [401, 403, 404],
   },
   {
-    method: 'post', path: '/v1/compliance/suppressions/{id}/revoke', tag: 'compliance', scope: 'settlements:write', summary: 'Revoke a suppression: the match counts again from the next screening (idempotent)',
+    method: 'post', path: '/v1/compliance/suppressions/{id}/revoke', tag: 'compliance', scope: 'compliance:review', summary: 'Revoke a suppression: the match counts again from the next screening (idempotent)',
     body: req.revokeSuppressionSchema, ok: { status: 200, schema: res.suppressionResponseSchema, description: 'revoked' }, errors: [401, 403, 404, 422],
   },
   {
@@ -294,7 +295,7 @@ export function openApiDocument(buildVersion: string) {
     paths[r.path]![r.method] = {
       summary: r.summary,
       tags: [r.tag],
-      ...(r.scope || r.token ? { security: [{ bearer: [] }], description: r.scope ? `Scope: \`${r.scope}\`.` : 'Any valid token: the one it acts on.' } : { security: [] }),
+      ...(r.scope || r.token ? { security: [{ bearer: [] }], description: r.scope ? `Scope: ${[r.scope].flat().map((s) => `\`${s}\``).join(' or ')}.` : 'Any valid token: the one it acts on.' } : { security: [] }),
       ...(pathParams.length || query.length || headers.length ? { parameters: [...pathParams, ...query, ...headers] } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
       responses: {

@@ -222,6 +222,7 @@ export const platformEnvironmentSchema = z.object({
   default_timeout_seconds: z.number().int().describe('the timeout_at a settlement gets when it names none'),
   is_active: z.boolean(),
   rate_limit_rpm: z.number().int().nullable().describe("requests per minute; null: the deployment's default"),
+  four_eyes: z.boolean().describe("Lockstep's: a compliance decision needs the compliance:review scope and a client other than the settlement's creator"),
   created_at: timestamp,
   updated_at: timestamp,
 });

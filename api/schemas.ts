@@ -294,6 +294,8 @@ export const platformEnvironmentCreateSchema = z.strictObject({
   webhook_url: optional(webhookUrl),
   webhook_secret: optional(webhookSecret),
   default_timeout_seconds: optional(timeoutSeconds),
+  /** Lockstep's: compliance decisions need compliance:review and a client other than the settlement's creator. */
+  four_eyes: optional(z.boolean()),
 });
 
 /** PATCH /v1/platforms/me/environments/{id}, KeyStone's EnvironmentUpdate: only the fields sent change. */
@@ -306,5 +308,6 @@ export const platformEnvironmentUpdateSchema = z
     default_timeout_seconds: optional(timeoutSeconds),
     is_active: optional(z.boolean()),
     rate_limit_rpm: rateLimit.optional(),
+    four_eyes: optional(z.boolean()),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one field to change');

@@ -39,6 +39,7 @@ export interface EnvironmentFields {
   displayName?: string | null;
   externalClientId?: string | null;
   defaultTimeoutSeconds?: number;
+  fourEyes?: boolean;
 }
 
 export async function createEnvironment(db: Models, platformIdOrName: string, name: string, fields: EnvironmentFields = {}) {

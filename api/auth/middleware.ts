@@ -52,10 +52,11 @@ export function tenantDbOf(req: { tenantDb?: Models }): Models {
   return req.tenantDb;
 }
 
-export function requireScope(scope: Scope): RequestHandler {
+/** The token must hold one of `scopes`. */
+export function requireScope(...scopes: [Scope, ...Scope[]]): RequestHandler {
   return (req, _res, next) => {
     if (!req.auth) throw unauthorized('Not authenticated');
-    if (!req.auth.scopes.includes(scope)) throw forbidden(`This token lacks the "${scope}" scope`);
+    if (!scopes.some((s) => req.auth!.scopes.includes(s))) throw forbidden(`This token lacks the ${scopes.map((s) => `"${s}"`).join(' or ')} scope`);
     next();
   };
 }

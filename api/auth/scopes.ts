@@ -5,6 +5,9 @@ export const SCOPES = [
   'templates:write',
   'platform:read',
   'platform:webhooks:manage',
+  // A compliance reviewer: suppressions always need it; under an environment's four_eyes, a
+  // compliance decision needs it too, from a client other than the settlement's creator.
+  'compliance:review',
   'admin',
   // The deployment's operator: platforms, environments, any platform's clients, signing keys
   // and the sanctions lists, under /v1/operator. A platform's `admin` cannot grant it (a client

@@ -1,23 +1,28 @@
 // POST /v1/settlements/{id}/compliance-decision: a person approves or rejects a flagged
 // settlement. Delivered to the workflow as a Temporal Update, whose validator refuses it
-// unless the settlement is waiting for a decision.
+// unless the settlement is waiting for a decision. KeyStone lets the creator's
+// settlements:write decide; an environment with four_eyes asks for a reviewer instead.
 
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { complianceDecisionUpdate, NOT_AWAITING_DECISION, workflowIdFor } from '../../workflows/names.ts';
 import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
-import { conflict } from '../errors.ts';
+import type { AuthContext } from '../auth/tokens.ts';
+import { conflict, forbidden } from '../errors.ts';
 import { complianceDecisionSchema } from '../schemas.ts';
 import { findSettlement, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present.ts';
 import { parseOr422 } from '../validation.ts';
 
 export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal: Client }): Router {
   const router = Router();
-  router.post('/v1/settlements/:id/compliance-decision', requireScope('settlements:write'), async (req, res) => {
+  router.post('/v1/settlements/:id/compliance-decision', requireScope('settlements:write', 'compliance:review'), async (req, res) => {
     const caller = callerOf(req);
-    const settlement = await requireSettlement(tenantDbOf(req), caller, String(req.params.id));
+    const db = tenantDbOf(req);
+    const settlement = await requireSettlement(db, caller, String(req.params.id));
     const body = parseOr422(complianceDecisionSchema, req.body ?? {}, 'body');
+    const environment = await db.environment.findUnique({ where: { platformId_name: { platformId: caller.platformId, name: caller.environment } } });
+    if (environment?.fourEyes) requireSecondPair(caller, settlement.createdBy);
     try {
       await deps.temporal.workflow.getHandle(workflowIdFor(settlement.id)).executeUpdate(complianceDecisionUpdate, {
         args: [{ decision: body.decision, reason: body.reason, decidedBy: caller.clientId }],
@@ -31,4 +36,11 @@ export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal:
     res.json(await presentSettlement(deps, after!));
   });
   return router;
+}
+
+/** Four eyes: a reviewer decides, and not with the client that created the settlement (a session acts as its client). */
+function requireSecondPair(caller: AuthContext, creator: string | null): void {
+  if (!caller.scopes.includes('compliance:review')) throw forbidden('This environment decides screenings with four eyes: the decision needs the "compliance:review" scope');
+  // A settlement from before creators were kept has none to compare: any reviewer may decide it.
+  if (creator === caller.clientId) throw forbidden('This environment decides screenings with four eyes: the client that created the settlement cannot decide it');
 }

@@ -69,6 +69,7 @@ export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Rou
       default_timeout_seconds: e.defaultTimeoutSeconds,
       is_active: e.active,
       rate_limit_rpm: e.rateLimitPerMinute,
+      four_eyes: e.fourEyes,
       created_at: e.createdAt.toISOString(),
       updated_at: e.updatedAt.toISOString(),
     }));
@@ -107,6 +108,7 @@ export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Rou
       displayName: body.name,
       externalClientId: body.auth0_client_id ?? null,
       ...(body.default_timeout_seconds !== undefined ? { defaultTimeoutSeconds: body.default_timeout_seconds } : {}),
+      ...(body.four_eyes !== undefined ? { fourEyes: body.four_eyes } : {}),
     }).catch((err: unknown) => {
       throw err instanceof TenantExists ? conflict('already_exists', err.message) : err;
     });
@@ -126,6 +128,7 @@ export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Rou
         ...(body.default_timeout_seconds !== undefined ? { defaultTimeoutSeconds: body.default_timeout_seconds } : {}),
         ...(body.is_active !== undefined ? { active: body.is_active } : {}),
         ...(body.rate_limit_rpm !== undefined ? { rateLimitPerMinute: body.rate_limit_rpm } : {}),
+        ...(body.four_eyes !== undefined ? { fourEyes: body.four_eyes } : {}),
       },
     });
     const secret = await setWebhook(updated, body.webhook_url, body.webhook_secret, caller.clientId);

@@ -52,7 +52,7 @@ const isExact = (m: TrailMatch) => m.exact ?? (m.layer === 'wallet' || m.score >
 export function suppressionRoutes(): Router {
   const router = Router();
 
-  router.post('/v1/compliance/suppressions', requireScope('settlements:write'), async (req, res) => {
+  router.post('/v1/compliance/suppressions', requireScope('compliance:review'), async (req, res) => {
     const db = tenantDbOf(req);
     const caller = callerOf(req);
     const body = parseOr422(suppressionSchema, req.body ?? {}, 'body');
@@ -108,7 +108,7 @@ export function suppressionRoutes(): Router {
     }
   });
 
-  router.get('/v1/compliance/suppressions', requireScope('settlements:read'), async (req, res) => {
+  router.get('/v1/compliance/suppressions', requireScope('settlements:read', 'compliance:review'), async (req, res) => {
     const db = tenantDbOf(req);
     const caller = callerOf(req);
     const q = parseOr422(suppressionListQuery, req.query, 'query');
@@ -124,12 +124,12 @@ export function suppressionRoutes(): Router {
     res.json({ items: items.map(present), total, limit: q.limit, offset: q.offset });
   });
 
-  router.get('/v1/compliance/suppressions/:id', requireScope('settlements:read'), async (req, res) => {
+  router.get('/v1/compliance/suppressions/:id', requireScope('settlements:read', 'compliance:review'), async (req, res) => {
     const db = tenantDbOf(req);
     res.json(present(await requireSuppression(db, callerOf(req), String(req.params.id))));
   });
 
-  router.post('/v1/compliance/suppressions/:id/revoke', requireScope('settlements:write'), async (req, res) => {
+  router.post('/v1/compliance/suppressions/:id/revoke', requireScope('compliance:review'), async (req, res) => {
     const db = tenantDbOf(req);
     const caller = callerOf(req);
     // Another environment's suppression is 404 whatever the body says.

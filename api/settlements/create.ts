@@ -136,6 +136,7 @@ export async function createSettlement(
         state: template.config.initial_state,
         timeoutAt,
         externalReference: body.external_reference ?? null,
+        createdBy: caller.clientId,
         chainId: deps.chain.chainId,
         escrowAddress: deps.chain.escrowAddress.toLowerCase(),
         escrowId: escrowIdFor(id),

@@ -14,11 +14,18 @@ const api = () => services().api;
  * Colombia): alone it clears; with the party's own date of birth or country agreeing it is a
  * flag for review, never a hit.
  */
-async function flaggedSettlement(template: string, timeoutMs = 5 * 60_000, corroborated = true): Promise<string> {
+async function flaggedSettlement(template: string, timeoutMs = 5 * 60_000, corroborated = true, as = api()): Promise<string> {
   const body = dvpInstruction(manifest, { template_id: template, timeout_at: new Date(Date.now() + timeoutMs).toISOString() });
   body.parties[0]!.name = 'The Chess Player';
   if (corroborated) Object.assign(body.parties[0]!, { entity_type: 'individual', country: 'CO', date_of_birth: '1939-01-31' });
-  return (await api().request<SettlementView>('POST', '/v1/settlements', body)).id;
+  return (await as.request<SettlementView>('POST', '/v1/settlements', body)).id;
+}
+
+async function clientOf(platform: string, name: string, scopes: string[]): Promise<LockstepApi> {
+  const client = await fixtureClient(services().db, { platform, environment: 'sandbox', name, scopes });
+  const as = new LockstepApi(manifest.api_url);
+  await as.authenticate(client.client_id, client.client_secret);
+  return as;
 }
 
 const decide = (id: string, decision: string, reason = '', as = api()) =>
@@ -167,5 +174,48 @@ describe('compliance decisions (dvp-review)', () => {
     const id = await flaggedSettlement('dvp-review');
     await waitUntilAwaitingDecision(id);
     expect(await decide(id, 'approve', '', viewer)).toMatchObject({ status: 403 });
+  });
+});
+
+describe('separation of duties', () => {
+  it('asks for compliance:review to suppress a match, whoever created the settlement', async () => {
+    const writer = await clientOf('duties-platform', 'writer', ['settlements:read', 'settlements:write']);
+    const id = await flaggedSettlement('dvp-review', 5 * 60_000, true, writer);
+    await waitUntilAwaitingDecision(id);
+    const suppress = (as: LockstepApi) =>
+      as.request('POST', '/v1/compliance/suppressions', { settlement_id: id, party_role: 'buyer', list: 'ofac-sdn', entry_id: '4107', reason: 'namesake' }).catch((e: ApiRequestError) => e);
+    expect(await suppress(writer)).toMatchObject({ status: 403, body: { detail: expect.stringMatching(/compliance:review/) } });
+    const reviewer = await clientOf('duties-platform', 'reviewer', ['compliance:review']);
+    expect(suppressionResponseSchema.parse(await suppress(reviewer))).toMatchObject({ entry_id: '4107', status: 'active' });
+    // Without four eyes, KeyStone's rule: the creator's settlements:write decides.
+    expect(await decide(id, 'approve', 'namesake', writer)).not.toBeInstanceOf(ApiRequestError);
+  });
+
+  it("under the environment's four_eyes, a decision needs a reviewer who did not create the settlement", async () => {
+    const admin = await clientOf('four-eyes-platform', 'admin', ['settlements:read', 'settlements:write', 'compliance:review', 'admin']);
+    const writer = await clientOf('four-eyes-platform', 'writer', ['settlements:read', 'settlements:write']);
+    const reviewer = await clientOf('four-eyes-platform', 'reviewer', ['compliance:review']);
+    const environments = await admin.request<{ items: { id: string; slug: string; four_eyes: boolean }[] }>('GET', '/v1/platforms/me/environments');
+    const sandbox = environments.items.find((e) => e.slug === 'sandbox')!;
+    expect(sandbox.four_eyes).toBe(false);
+    expect(await admin.request('PATCH', `/v1/platforms/me/environments/${sandbox.id}`, { four_eyes: true })).toMatchObject({ four_eyes: true });
+
+    const byWriter = await flaggedSettlement('dvp-review', 5 * 60_000, true, writer);
+    await waitUntilAwaitingDecision(byWriter);
+    expect(await decide(byWriter, 'approve', '', writer)).toMatchObject({ status: 403, body: { detail: expect.stringMatching(/needs the "compliance:review" scope/) } });
+    // A client that holds both scopes is still one pair of eyes for what it created.
+    const byAdmin = await flaggedSettlement('dvp-review', 5 * 60_000, true, admin);
+    await waitUntilAwaitingDecision(byAdmin);
+    expect(await decide(byAdmin, 'approve', '', admin)).toMatchObject({ status: 403, body: { detail: expect.stringMatching(/created the settlement cannot decide it/) } });
+
+    const approved = await decide(byWriter, 'approve', 'second pair of eyes', reviewer);
+    expect(approved).not.toBeInstanceOf(ApiRequestError);
+    expect(await decide(byAdmin, 'reject', 'second pair of eyes', reviewer)).not.toBeInstanceOf(ApiRequestError);
+    await waitForState(writer, byWriter, ['AWAITING_DEPOSITS']);
+    const cleared = (await trail(byWriter)).find((e) => e.toState === 'COMPLIANCE_CLEARED')!;
+    expect(cleared.payload).toMatchObject({ decided_by: (await services().db.apiClient.findFirstOrThrow({ where: { name: 'reviewer', platform: { name: 'four-eyes-platform' } } })).clientId });
+    expect((await services().db.settlement.findUniqueOrThrow({ where: { id: byWriter } })).createdBy).toBe(
+      (await services().db.apiClient.findFirstOrThrow({ where: { name: 'writer', platform: { name: 'four-eyes-platform' } } })).clientId,
+    );
   });
 });
