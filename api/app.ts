@@ -11,6 +11,8 @@ import { clientRoutes } from './routes/clients.ts';
 import { complianceDecisionRoutes } from './routes/complianceDecisions.ts';
 import { healthRoutes } from './routes/health.ts';
 import { idempotency } from './idempotency.ts';
+import type { InstructionDeps } from './instructions/submit.ts';
+import { instructionRoutes } from './routes/instructions.ts';
 import { allowedMethods } from './openapi.ts';
 import { pinnedVersion, requestedVersion } from './version.ts';
 import { oauthRoutes } from './routes/oauth.ts';
@@ -24,10 +26,9 @@ import { settlementRoutes } from './routes/settlements.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { webhookRoutes, type WebhookDeps } from './routes/webhooks.ts';
-import type { CreateDeps } from './settlements/create.ts';
 import type { PresentDeps } from './settlements/present.ts';
 
-export type ApiDeps = CreateDeps & PresentDeps & ScreeningDeps & WebhookDeps & {
+export type ApiDeps = InstructionDeps & PresentDeps & ScreeningDeps & WebhookDeps & {
   tokens: TokenService;
   errors: ErrorContext;
   rateLimitPerMinute: number;
@@ -60,6 +61,7 @@ export function createApp(deps: ApiDeps): express.Express {
     idempotency(deps.db, deps.secretsKey, deps.errors.log),
   );
   app.use(settlementRoutes(deps));
+  app.use(instructionRoutes(deps));
   app.use(settlementEventRoutes(deps));
   app.use(complianceDecisionRoutes(deps));
   app.use(suppressionRoutes());

@@ -37,6 +37,7 @@ const deps = {
   depositPollIntervalMs: config.DEPOSIT_POLL_INTERVAL_MS,
   minLeadMs: config.MIN_TIMEOUT_LEAD_SECONDS * 1000,
   maxLeadMs: config.MAX_TIMEOUT_DAYS * 86_400_000,
+  instructionTtlMs: config.INSTRUCTION_TTL_SECONDS * 1000,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,
   webhooks: {

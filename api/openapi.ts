@@ -117,6 +117,23 @@ export const ROUTES: RouteSpec[] = [
     ok: { status: 200, schema: res.trailVerdictSchema, description: 'the verdict' }, errors: [401, 403, 404],
   },
   {
+    method: 'post', path: '/v1/instructions', tag: 'instructions', scope: 'instructions:write',
+    summary: "Submit one side of a bilateral trade; without trade_reference it is the first side and gets one to hand to the counterparty; the side that matches the pending one makes the settlement (idempotent by idempotency_key)",
+    body: req.createInstructionSchema, ok: { status: 201, schema: res.instructionSchema, description: 'submitted: pending_match, listing its mismatches with the pending side if any, or matched with its settlement_id; 200 for a repeat' }, errors: [401, 403, 409, 415, 422, 503],
+  },
+  {
+    method: 'get', path: '/v1/instructions', tag: 'instructions', scope: 'instructions:read', summary: "This environment's instructions, newest first",
+    query: req.listInstructionsQuery, ok: { status: 200, schema: page(res.instructionSchema), description: 'a page' }, errors: [401, 403, 422],
+  },
+  {
+    method: 'get', path: '/v1/instructions/{id}', tag: 'instructions', scope: 'instructions:read', summary: 'One instruction',
+    ok: { status: 200, schema: res.instructionSchema, description: 'the instruction' }, errors: [401, 403, 404],
+  },
+  {
+    method: 'delete', path: '/v1/instructions/{id}', tag: 'instructions', scope: 'instructions:write', summary: 'Cancel an instruction still pending a match',
+    ok: { status: 200, schema: res.instructionSchema, description: 'cancelled' }, errors: [401, 403, 404, 409],
+  },
+  {
     method: 'post', path: '/v1/settlements/{id}/compliance-decision', tag: 'settlements', scope: ['settlements:write', 'compliance:review'],
     summary: "Approve or reject a settlement waiting on a flagged screening (under the environment's four_eyes: compliance:review, and not the client that created it)",
     body: req.complianceDecisionSchema, ok: { status: 200, schema: res.settlementSchema, description: 'the decision was delivered' }, errors: [401, 403, 404, 409, 422],

@@ -326,3 +326,21 @@ export const signingKeysSchema = z.object({
   items: z.array(z.object({ kid: z.string(), algorithm: z.string(), created_at: timestamp, retired_at: timestamp.nullable() })),
 });
 export const rotatedSigningKeySchema = z.object({ kid: z.string(), note: z.string() });
+
+/** KeyStone's Instruction, with Lockstep's mismatches. */
+export const instructionSchema = z.object({
+  id: z.uuid(),
+  trade_reference: z.string().describe('hand it to the counterparty, who submits its side with it'),
+  status: z.enum(['pending_match', 'matched', 'expired', 'cancelled']),
+  settlement_id: z.uuid().nullable().describe('the settlement the matched pair made'),
+  template_slug: z.string(),
+  role: z.string(),
+  party: z.object({ external_reference: z.string(), name: z.string().nullable(), wallet_address: z.string(), chain_id: z.number().int() }),
+  legs: z.array(z.object({ leg_type: z.string(), instrument_id: z.string(), chain_id: z.number().int(), token_standard: z.string().nullable(), quantity: z.string(), direction: z.enum(['deliver', 'receive']) })),
+  timeout_at: timestamp,
+  expires_at: timestamp.describe('the earlier of timeout_at and the time to live; pending past it, the instruction is expired and never matches'),
+  created_at: timestamp,
+  mismatches: z
+    .array(z.object({ field: z.string(), ours: z.string().nullable(), theirs: z.string().nullable(), reason: z.string() }))
+    .describe("Lockstep's: why it did not match the counterparty's pending side when it was submitted (trade terms only, never the counterparty's party)"),
+});

@@ -87,6 +87,28 @@ export const createSettlementSchema = z.strictObject({
 });
 export type CreateSettlementRequest = z.infer<typeof createSettlementSchema>;
 
+/** POST /v1/instructions, KeyStone's InstructionCreate: one counterparty's side of a trade. */
+export const instructionLegSchema = legSchema.omit({ party_role: true, external_reference: true }).extend({ leg_type: z.enum(LEG_TYPES).default('asset_delivery') });
+
+export const createInstructionSchema = z.strictObject({
+  idempotency_key: text(255),
+  /** Left out: the first side, which gets a new unguessable reference to hand to its counterparty. */
+  trade_reference: optional(text(128)),
+  template_slug: text(128),
+  role: text(64),
+  party: partySchema.omit({ role: true }),
+  legs: z.array(instructionLegSchema).min(1).max(16),
+  timeout_at: dateTime,
+  // KeyStone's repo lifecycle; Lockstep settles no repos, so only their absence is accepted.
+  settlement_category: z.literal('dvp').nullish(),
+  maturity_at: z.null().optional(),
+  repo_rate: z.null().optional(),
+  repayment_amount: z.null().optional(),
+});
+export type CreateInstructionRequest = z.infer<typeof createInstructionSchema>;
+
+export const INSTRUCTION_STATUSES = ['pending_match', 'matched', 'expired', 'cancelled'] as const;
+
 /** Every list pages the same way. */
 /** PostgreSQL's integer: a larger number in a query is the caller's mistake, not a 500. */
 const MAX_INT = 2_147_483_647;
@@ -94,6 +116,12 @@ const MAX_INT = 2_147_483_647;
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(MAX_INT).default(0),
+});
+
+export const listInstructionsQuery = pageQuery.extend({
+  // KeyStone's SDK sends status= when it filters on none.
+  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(INSTRUCTION_STATUSES).optional()),
+  trade_reference: optional(text(128)),
 });
 
 export const listSettlementsQuery = pageQuery.extend({

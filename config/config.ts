@@ -29,6 +29,8 @@ const schema = z.object({
   /** timeout_at must leave the engine time to screen and register before the deadline. */
   MIN_TIMEOUT_LEAD_SECONDS: int(1).default(60),
   MAX_TIMEOUT_DAYS: int(1).default(30),
+  /** How long an instruction waits for its counterparty at most (it also expires at its timeout_at). */
+  INSTRUCTION_TTL_SECONDS: int(1).default(86_400),
   API_PUBLIC_URL: z.string().optional(),
   JWT_AUDIENCE: z.string().default('https://api.lockstep.local'),
   /** Comma-separated audiences a token request may also name, e.g. KeyStone's https://api.keystoneos.xyz so its SDK's default works. */

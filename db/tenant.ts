@@ -30,9 +30,9 @@ export function tenantDb(db: Db, tenant: Tenant): Models {
   }) as unknown as Models;
 }
 
-export function withTenant<T>(db: Db, tenant: Tenant, work: (tx: TenantTx) => Promise<T>): Promise<T> {
+export function withTenant<T>(db: Db, tenant: Tenant, work: (tx: TenantTx) => Promise<T>, options?: { maxWait: number; timeout: number }): Promise<T> {
   return db.$transaction(async (tx) => {
     await actAs(tx, tenant);
     return work(tx);
-  });
+  }, options);
 }

@@ -1,6 +1,8 @@
 export const SCOPES = [
   'settlements:read',
   'settlements:write',
+  'instructions:read',
+  'instructions:write',
   'templates:read',
   'templates:write',
   'platform:read',

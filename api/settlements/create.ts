@@ -9,6 +9,7 @@ import { escrowIdFor } from '../../chain/escrowId.ts';
 import { canonicalJson } from '../../domain/canonicalJson.ts';
 import { InvalidQuantityError, fromBaseUnits, toBaseUnits } from '../../domain/money.ts';
 import { checkInstruction, InstructionError, transferOf } from '../../domain/settlement.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
 import { isUniqueViolation, type Models } from '../../db/client.ts';
 import { findTemplate, type StoredTemplate } from '../../db/templates.ts';
 import type { AuthContext } from '../auth/tokens.ts';
@@ -23,7 +24,7 @@ export interface CreateDeps extends StartDeps {
   maxLeadMs: number;
 }
 
-const invalid = (loc: (string | number)[], msg: string, type = 'value_error'): never => {
+export const invalid = (loc: (string | number)[], msg: string, type = 'value_error'): never => {
   throw validationFailed([{ loc: ['body', ...loc], msg, type } satisfies FieldError]);
 };
 
@@ -41,10 +42,7 @@ export async function createSettlement(
   caller: AuthContext,
   body: CreateSettlementRequest,
 ): Promise<{ created: boolean; id: string }> {
-  // The same instant written differently (Z or +00:00) is the same request, and so is one
-  // that sends unset fields as null (the schema made them undefined, which JSON leaves out).
-  const canonical = JSON.parse(JSON.stringify({ ...body, timeout_at: body.timeout_at && new Date(body.timeout_at).toISOString() })) as unknown;
-  const requestHash = createHash('sha256').update(canonicalJson(canonical)).digest('hex');
+  const requestHash = requestHashOf(body);
   const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
   const replay = async () => {
     const existing = await db.settlement.findUnique({ where: { platformId_environment_idempotencyKey: key } });
@@ -58,6 +56,37 @@ export async function createSettlement(
 
   const earlier = await replay();
   if (earlier) return earlier;
+
+  const data = await prepareSettlement(deps, db, caller, body, requestHash);
+  try {
+    await db.settlement.create({ data });
+  } catch (err) {
+    // A concurrent request with the same key won the insert: answer as its replay.
+    if (isUniqueViolation(err)) {
+      const winner = await replay();
+      if (winner) return winner;
+    }
+    throw err;
+  }
+  await ensureWorkflowStarted(deps, data.id);
+  return { created: true, id: data.id };
+}
+
+/** What makes two create requests the same request, for their idempotency keys. */
+export function requestHashOf(body: { timeout_at?: string | undefined }): string {
+  // The same instant written differently (Z or +00:00) is the same request, and so is one
+  // that sends unset fields as null (the schema made them undefined, which JSON leaves out).
+  const canonical = JSON.parse(JSON.stringify({ ...body, timeout_at: body.timeout_at && new Date(body.timeout_at).toISOString() })) as unknown;
+  return createHash('sha256').update(canonicalJson(canonical)).digest('hex');
+}
+
+/**
+ * Checks a settlement request against its template, the chain and each token's decimals,
+ * and answers the row to insert (with its parties and legs); 422 for what the caller got wrong.
+ * `db`: the caller's tenant view, for the template, the instruments and the environment.
+ */
+export async function prepareSettlement(deps: CreateDeps, db: Models, caller: AuthContext, body: CreateSettlementRequest, requestHash: string) {
+  const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
 
   const template = await templateOf(db, caller, body);
   // A party without a name cannot be screened by name: only a template that screens nobody takes one.
@@ -81,25 +110,11 @@ export async function createSettlement(
     throw err;
   }
   const timeoutAt = body.timeout_at ? new Date(body.timeout_at) : await defaultTimeoutAt(db, caller);
-  if (timeoutAt.getTime() < Date.now() + deps.minLeadMs) {
-    invalid(['timeout_at'], `must be at least ${deps.minLeadMs / 1000} seconds in the future`);
-  }
-  if (timeoutAt.getTime() > Date.now() + deps.maxLeadMs) {
-    invalid(['timeout_at'], `must be at most ${deps.maxLeadMs / 86_400_000} days in the future`);
-  }
+  checkLead(deps, timeoutAt);
 
-  const resolveLeg = async (leg: CreateSettlementRequest['legs'][number], index: number) => {
-    const instrument = await resolveInstrument(db, deps.chain, leg.instrument_id).catch((err: unknown) => {
-      if (err instanceof ChainUnavailableError) throw new ApiError(503, 'chain_unavailable', 'Chain unavailable', `${err.message}; try again`);
-      throw err instanceof UnknownInstrumentError ? fieldError(['legs', index, 'instrument_id'], err.message, 'not_found') : err;
-    });
-    const amount = (() => {
-      try {
-        return toBaseUnits(leg.quantity, instrument.decimals);
-      } catch (err) {
-        throw err instanceof InvalidQuantityError ? fieldError(['legs', index, 'quantity'], err.message, 'value_error') : err;
-      }
-    })();
+  const amounts = await resolveAmounts(deps, db, body.legs);
+  const legs = body.legs.map((leg, index) => {
+    const { instrument, amount } = amounts[index]!;
     const transfer = transferOf(leg, parties);
     return {
       index,
@@ -115,56 +130,69 @@ export async function createSettlement(
       toRole: transfer.toRole,
       externalReference: leg.external_reference ?? null,
     };
+  });
+
+  const id = randomUUID();
+  return {
+
+    id,
+    ...key,
+    requestHash,
+    templateId: template.id,
+    templateVersion: template.version,
+    state: template.config.initial_state,
+    timeoutAt,
+    externalReference: body.external_reference ?? null,
+    createdBy: caller.clientId,
+    chainId: deps.chain.chainId,
+    escrowAddress: deps.chain.escrowAddress.toLowerCase(),
+    escrowId: escrowIdFor(id),
+    parties: {
+      create: parties.map((p) => ({
+        role: p.role,
+        externalReference: p.external_reference,
+        name: p.name,
+        walletAddress: p.wallet_address.toLowerCase(),
+        chainId: p.chain_id,
+        entityType: p.entity_type ?? null,
+        country: p.country ?? null,
+        dateOfBirth: p.date_of_birth ?? null,
+      })),
+    },
+    legs: { create: legs },
+  } satisfies Prisma.SettlementUncheckedCreateInput;
+}
+
+/** timeout_at must leave the engine time to screen and register, and not lie too far ahead; 422 otherwise. */
+export function checkLead(deps: Pick<CreateDeps, 'minLeadMs' | 'maxLeadMs'>, timeoutAt: Date): void {
+  if (timeoutAt.getTime() < Date.now() + deps.minLeadMs) {
+    invalid(['timeout_at'], `must be at least ${deps.minLeadMs / 1000} seconds in the future`);
+  }
+  if (timeoutAt.getTime() > Date.now() + deps.maxLeadMs) {
+    invalid(['timeout_at'], `must be at most ${deps.maxLeadMs / 86_400_000} days in the future`);
+  }
+}
+
+/** Each leg's token and its quantity in the token's base units; every bad leg at once (422), an RPC outage 503. */
+export async function resolveAmounts(deps: { chain: Chain }, db: Models, legs: readonly { instrument_id: string; quantity: string }[]) {
+  const resolveLeg = async (leg: { instrument_id: string; quantity: string }, index: number) => {
+    const instrument = await resolveInstrument(db, deps.chain, leg.instrument_id).catch((err: unknown) => {
+      if (err instanceof ChainUnavailableError) throw new ApiError(503, 'chain_unavailable', 'Chain unavailable', `${err.message}; try again`);
+      throw err instanceof UnknownInstrumentError ? fieldError(['legs', index, 'instrument_id'], err.message, 'not_found') : err;
+    });
+    try {
+      return { instrument, amount: toBaseUnits(leg.quantity, instrument.decimals) };
+    } catch (err) {
+      throw err instanceof InvalidQuantityError ? fieldError(['legs', index, 'quantity'], err.message, 'value_error') : err;
+    }
   };
-  const resolved = await Promise.allSettled(body.legs.map(resolveLeg));
+  const resolved = await Promise.allSettled(legs.map(resolveLeg));
   // Every bad leg at once, in leg order; anything else (an RPC outage) is not the caller's fault.
   const failures = resolved.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   const unexpected = failures.find((f) => !(f instanceof LegFieldError));
   if (unexpected) throw unexpected;
   if (failures.length) throw validationFailed(failures.map((f) => (f as LegFieldError).field));
-  const legs = resolved.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof resolveLeg>>>).value);
-
-  const id = randomUUID();
-  try {
-    await db.settlement.create({
-      data: {
-        id,
-        ...key,
-        requestHash,
-        templateId: template.id,
-        templateVersion: template.version,
-        state: template.config.initial_state,
-        timeoutAt,
-        externalReference: body.external_reference ?? null,
-        createdBy: caller.clientId,
-        chainId: deps.chain.chainId,
-        escrowAddress: deps.chain.escrowAddress.toLowerCase(),
-        escrowId: escrowIdFor(id),
-        parties: {
-          create: parties.map((p) => ({
-            role: p.role,
-            externalReference: p.external_reference,
-            name: p.name,
-            walletAddress: p.wallet_address.toLowerCase(),
-            chainId: p.chain_id,
-            entityType: p.entity_type ?? null,
-            country: p.country ?? null,
-            dateOfBirth: p.date_of_birth ?? null,
-          })),
-        },
-        legs: { create: legs },
-      },
-    });
-  } catch (err) {
-    // A concurrent request with the same key won the insert: answer as its replay.
-    if (isUniqueViolation(err)) {
-      const winner = await replay();
-      if (winner) return winner;
-    }
-    throw err;
-  }
-  await ensureWorkflowStarted(deps, id);
-  return { created: true, id };
+  return resolved.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof resolveLeg>>>).value);
 }
 
 /** The template named by template_id (an id or a slug) and/or template_slug; two names must agree. */

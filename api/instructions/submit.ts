@@ -1,0 +1,182 @@
+// POST /v1/instructions: one counterparty's side of a bilateral trade. Matching happens
+// exactly once: in one transaction, under a lock on the trade reference
+// (pg_advisory_xact_lock), the side reads the pending sides of its trade and either stays
+// pending or inserts the settlement of the matched pair and marks both sides matched. Two
+// API processes taking both sides at the same instant are put one after the other by the
+// lock, so the second sees the first; a crash anywhere rolls the whole match back, leaving
+// both sides pending. The settlement's workflow then starts as any created settlement's does
+// (and the start sweeper starts it if this process dies first).
+
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation, type Db, type Models } from '../../db/client.ts';
+import { findTemplate } from '../../db/templates.ts';
+import { withTenant, type TenantTx } from '../../db/tenant.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import { mismatches, type InstructionSide } from '../../domain/matching.ts';
+import { fromBaseUnits } from '../../domain/money.ts';
+import type { AuthContext } from '../auth/tokens.ts';
+import { conflict } from '../errors.ts';
+import type { CreateInstructionRequest, CreateSettlementRequest } from '../schemas.ts';
+import { checkLead, invalid, prepareSettlement, requestHashOf, resolveAmounts, type CreateDeps } from '../settlements/create.ts';
+import { ensureWorkflowStarted } from '../settlements/start.ts';
+import type { InstructionRow, StoredLeg, StoredParty } from './present.ts';
+
+export interface InstructionDeps extends CreateDeps {
+  db: Db;
+  /** How long a side waits for its counterparty at most (INSTRUCTION_TTL_SECONDS). */
+  instructionTtlMs: number;
+}
+
+/** A settlement made from a trade's instructions carries this idempotency key: one per trade. */
+export const settlementKeyOf = (tradeReference: string) => `instruction:${tradeReference}`;
+
+/** Pending, and before its expiry: the only kind that can match or be cancelled. */
+export const isOpen = (row: Pick<InstructionRow, 'status' | 'expiresAt'>, now = new Date()) => row.status === 'pending_match' && row.expiresAt > now;
+
+/** Sides of busy trades queue for the lock and for a connection rather than fail. */
+export const TRADE_LOCK_WAIT = { maxWait: 15_000, timeout: 30_000 };
+
+/** Serializes everything that matches or cancels the sides of one trade, across processes. */
+export const lockTrade = (tx: TenantTx, tradeReference: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${tradeReference}, 0))`;
+
+/** `db`: the caller's tenant view. */
+export async function submitInstruction(deps: InstructionDeps, db: Models, caller: AuthContext, body: CreateInstructionRequest): Promise<{ created: boolean; id: string }> {
+  const requestHash = requestHashOf(body);
+  const replay = async () => {
+    const existing = await db.instruction.findUnique({ where: { platformId_environment_idempotencyKey: { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key } } });
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash) {
+      throw conflict('idempotency_key_reused', `idempotency_key "${body.idempotency_key}" was already used with a different request body`);
+    }
+    return { created: false, id: existing.id };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+
+  const template = await findTemplate(db, caller, body.template_slug);
+  if (!template) return invalid(['template_slug'], `no template "${body.template_slug}" exists`, 'not_found');
+  const screens = Object.values(template.config.actions).some((a) => a.type === 'compliance_check');
+  if (body.party.name === undefined && screens) invalid(['party', 'name'], `is required: template "${template.slug}" screens every party by name`, 'missing');
+  const chainId = deps.chain.chainId;
+  if (body.party.chain_id !== undefined && body.party.chain_id !== chainId) invalid(['party', 'chain_id'], `chain ${body.party.chain_id} is not served here; this engine settles on chain ${chainId}`);
+  body.legs.forEach((l, i) => {
+    if (l.chain_id !== undefined && l.chain_id !== chainId) invalid(['legs', i, 'chain_id'], `chain ${l.chain_id} is not served here; this engine settles on chain ${chainId}`);
+  });
+  const timeoutAt = new Date(body.timeout_at);
+  checkLead(deps, timeoutAt);
+  const amounts = await resolveAmounts(deps, db, body.legs);
+  const legs: StoredLeg[] = body.legs.map((l, i) => {
+    const { instrument, amount } = amounts[i]!;
+    return {
+      leg_type: l.leg_type,
+      instrument_id: l.instrument_id,
+      chain_id: chainId,
+      token_standard: l.token_standard ?? null,
+      quantity: fromBaseUnits(amount, instrument.decimals),
+      direction: l.direction,
+      token: instrument.address.toLowerCase(),
+      amount: amount.toString(),
+    };
+  });
+  const { name, chain_id: _, ...rest } = body.party;
+  const party: StoredParty = { ...rest, name: name ?? null, wallet_address: body.party.wallet_address.toLowerCase(), chain_id: chainId };
+  const now = new Date();
+  const ours = {
+    id: randomUUID(),
+    platformId: caller.platformId,
+    environment: caller.environment,
+    idempotencyKey: body.idempotency_key,
+    requestHash,
+    tradeReference: body.trade_reference ?? `KS-${randomUUID()}`,
+    templateSlug: body.template_slug,
+    role: body.role,
+    party,
+    legs,
+    timeoutAt,
+    expiresAt: new Date(Math.min(timeoutAt.getTime(), now.getTime() + deps.instructionTtlMs)),
+    createdBy: caller.clientId,
+  };
+
+  let settlementId: string | null;
+  try {
+    settlementId = await withTenant(deps.db, caller, async (tx) => {
+      await lockTrade(tx, ours.tradeReference);
+      const sides = await tx.instruction.findMany({ where: { tradeReference: ours.tradeReference }, orderBy: { createdAt: 'asc' } });
+      if (sides.some((s) => s.status === 'matched')) throw conflict('trade_already_matched', `Trade ${ours.tradeReference} is already matched`);
+      const compared = sides.filter((s) => isOpen(s)).map((s) => ({ side: s, found: mismatches(sideOf(ours), sideOf(asSide(s)), template.config.required_roles) }));
+      const match = compared.find((c) => !c.found.length);
+      if (!match) {
+        await tx.instruction.create({ data: { ...ours, status: 'pending_match', mismatches: (compared[0]?.found ?? []) as unknown as Prisma.InputJsonArray } });
+        return null;
+      }
+      const request = settlementRequestOf(asSide(match.side), ours);
+      // Through the transaction: a second connection per waiting match would drain the pool.
+      const settlement = await prepareSettlement(deps, tx, caller, request, requestHashOf(request));
+      await tx.settlement.create({ data: settlement });
+      await tx.instruction.create({ data: { ...ours, status: 'matched', settlementId: settlement.id } });
+      await tx.instruction.update({ where: { id: match.side.id }, data: { status: 'matched', settlementId: settlement.id } });
+      return settlement.id;
+    }, TRADE_LOCK_WAIT);
+  } catch (err) {
+    // A concurrent request with the same key won the insert: answer as its replay.
+    if (isUniqueViolation(err)) {
+      const winner = await replay();
+      if (winner) return winner;
+    }
+    throw err;
+  }
+  if (settlementId) await ensureWorkflowStarted(deps, settlementId);
+  return { created: true, id: ours.id };
+}
+
+interface Side {
+  tradeReference: string;
+  templateSlug: string;
+  role: string;
+  party: StoredParty;
+  legs: StoredLeg[];
+  timeoutAt: Date;
+}
+
+const asSide = (row: InstructionRow): Side => ({ ...row, party: row.party as unknown as StoredParty, legs: row.legs as unknown as StoredLeg[] });
+
+function sideOf(s: Side): InstructionSide {
+  return {
+    templateSlug: s.templateSlug,
+    role: s.role,
+    legs: s.legs.map((l) => ({ legType: l.leg_type, instrumentId: l.instrument_id, token: l.token, chainId: l.chain_id, quantity: l.quantity, amount: BigInt(l.amount), direction: l.direction })),
+  };
+}
+
+/** The settlement both sides agreed on: their parties, the first side's legs (the second's say the same), the earlier deadline. */
+function settlementRequestOf(first: Side, second: Side): CreateSettlementRequest {
+  type PartyRequest = CreateSettlementRequest['parties'][number];
+  const partyOf = ({ role, party }: Side): PartyRequest => ({
+    role,
+    external_reference: party.external_reference,
+    name: party.name ?? undefined,
+    wallet_address: party.wallet_address,
+    chain_id: party.chain_id,
+    entity_type: party.entity_type as PartyRequest['entity_type'],
+    country: party.country,
+    date_of_birth: party.date_of_birth,
+  });
+  return {
+    idempotency_key: settlementKeyOf(first.tradeReference),
+    template_id: undefined,
+    template_slug: first.templateSlug,
+    external_reference: first.tradeReference,
+    timeout_at: new Date(Math.min(first.timeoutAt.getTime(), second.timeoutAt.getTime())).toISOString(),
+    parties: [partyOf(first), partyOf(second)],
+    legs: first.legs.map((l) => ({
+      leg_type: l.leg_type as CreateSettlementRequest['legs'][number]['leg_type'],
+      instrument_id: l.instrument_id,
+      quantity: l.quantity,
+      direction: l.direction,
+      party_role: first.role,
+      chain_id: l.chain_id,
+      token_standard: (l.token_standard ?? undefined) as CreateSettlementRequest['legs'][number]['token_standard'],
+      external_reference: undefined,
+    })),
+  };
+}

@@ -1,0 +1,152 @@
+// Bilateral instructions on the real stack: each counterparty submits its own side, the pair
+// that matches becomes one settlement driven to FINALIZED, a side that does not match says
+// why, and matching is exactly once across two API processes.
+
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { instructionSchema } from '../../api/responses.ts';
+import { freePort } from '../../stack/ports.ts';
+import { serviceProcess } from '../../stack/services.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { depositAs, waitForState, type SettlementView } from '../support/settlements.ts';
+
+const TTL_SECONDS = 10;
+const { manifest, secrets, dataDir } = stackContext();
+const services = withServices({ api: { INSTRUCTION_TTL_SECONDS: String(TTL_SECONDS) } });
+const api = () => services().api;
+type Instruction = ReturnType<typeof instructionSchema.parse>;
+
+/** One side of the guide's trade (100 DEMO against 50000.25 USDC), as that side sees it. */
+function side(role: 'seller' | 'buyer', overrides: Record<string, unknown> = {}) {
+  const wallet = manifest.wallets[role].address;
+  const delivers = role === 'seller' ? 'DEMO' : 'USDC';
+  const dir = (instrument: string) => (instrument === delivers ? 'deliver' : 'receive');
+  return {
+    idempotency_key: `instr-${randomUUID()}`,
+    template_slug: 'dvp-standard',
+    role,
+    party: { external_reference: `${role}-ref`, name: role === 'seller' ? 'Bob (Seller)' : 'Alice (Buyer)', wallet_address: wallet, chain_id: manifest.chain.chain_id },
+    legs: [
+      { leg_type: 'asset', instrument_id: 'DEMO', quantity: '100', direction: dir('DEMO'), chain_id: manifest.chain.chain_id },
+      { leg_type: 'payment', instrument_id: 'USDC', quantity: '50000.25', direction: dir('USDC') },
+    ],
+    timeout_at: new Date(Date.now() + 5 * 60_000).toISOString(),
+    ...overrides,
+  };
+}
+
+const submit = async (body: unknown, as = api()) => instructionSchema.parse(await as.request('POST', '/v1/instructions', body));
+const get = async (id: string) => instructionSchema.parse(await api().request('GET', `/v1/instructions/${id}`));
+const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: ApiRequestError) => e);
+
+describe('instructions on one platform', () => {
+  it('matches two sides into one settlement that finalizes', async () => {
+    const first = await submit(side('seller'));
+    expect(first).toMatchObject({ status: 'pending_match', settlement_id: null, role: 'seller', mismatches: [] });
+    expect(first.trade_reference).toMatch(/^KS-[0-9a-f-]{36}$/);
+    expect(new Date(first.expires_at).getTime()).toBeLessThanOrEqual(Date.now() + TTL_SECONDS * 1000);
+
+    // The same quantity written another way is the same quantity.
+    const second = await submit(side('buyer', { trade_reference: first.trade_reference, legs: [...side('buyer').legs.slice(0, 1).map((l) => ({ ...l, quantity: '100.000' })), side('buyer').legs[1]] }));
+    expect(second).toMatchObject({ status: 'matched', trade_reference: first.trade_reference });
+    expect(second.settlement_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await get(first.id)).toMatchObject({ status: 'matched', settlement_id: second.settlement_id });
+
+    const settlement = await waitForState(api(), second.settlement_id!, ['AWAITING_DEPOSITS']);
+    expect(settlement).toMatchObject({ external_reference: first.trade_reference });
+    expect(settlement.parties.map((p) => [p.role, p.external_reference]).sort()).toEqual([['buyer', 'buyer-ref'], ['seller', 'seller-ref']]);
+    expect(settlement.legs.map((l) => [l.from_role, l.to_role, l.amount])).toEqual([['seller', 'buyer', `100${'0'.repeat(18)}`], ['buyer', 'seller', '50000250000']]);
+    await depositAs(manifest, settlement as SettlementView, 'seller');
+    await depositAs(manifest, settlement as SettlementView, 'buyer');
+    expect((await waitForState(api(), settlement.id, ['FINALIZED', 'ROLLED_BACK'])).state).toBe('FINALIZED');
+
+    // A third side for a matched trade is refused.
+    expect(await failure(submit(side('buyer', { trade_reference: first.trade_reference })))).toMatchObject({ status: 409, body: { code: 'trade_already_matched' } });
+  });
+
+  it('leaves a side that does not match pending, listing why, and matches the right one after it', async () => {
+    const first = await submit(side('seller'));
+    const wrong = await submit(side('buyer', { trade_reference: first.trade_reference, legs: [side('buyer').legs[0], { ...side('buyer').legs[1], quantity: '50000.2' }] }));
+    expect(wrong).toMatchObject({
+      status: 'pending_match', settlement_id: null,
+      mismatches: [{ field: 'legs[1].quantity', ours: '50000.2', theirs: '50000.25', reason: 'the quantities differ' }],
+    });
+    const right = await submit(side('buyer', { trade_reference: first.trade_reference }));
+    expect(right.status).toBe('matched');
+    expect((await get(wrong.id)).status).toBe('pending_match');
+  });
+
+  it('is idempotent by idempotency_key, and 409 for the key with another body', async () => {
+    const body = side('seller');
+    const first = await api().request<Instruction>('POST', '/v1/instructions', body);
+    const again = await fetch(`${manifest.api_url}/v1/instructions`, {
+      method: 'POST', headers: { authorization: `Bearer ${await tokenOf()}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as Instruction).id).toBe(first.id);
+    expect(await failure(submit({ ...body, role: 'buyer' }))).toMatchObject({ status: 409, body: { code: 'idempotency_key_reused' } });
+  });
+
+  it('cancels a pending side once, and a cancelled side never matches', async () => {
+    const first = await submit(side('seller'));
+    expect(instructionSchema.parse(await api().request('DELETE', `/v1/instructions/${first.id}`))).toMatchObject({ status: 'cancelled' });
+    expect(await failure(api().request('DELETE', `/v1/instructions/${first.id}`))).toMatchObject({ status: 409, body: { detail: 'Instruction is not cancellable' } });
+    expect(await submit(side('buyer', { trade_reference: first.trade_reference }))).toMatchObject({ status: 'pending_match', settlement_id: null });
+    const listed = await api().request<{ items: Instruction[] }>('GET', `/v1/instructions?trade_reference=${first.trade_reference}&status=cancelled`);
+    expect(listed.items.map((i) => i.id)).toEqual([first.id]);
+  });
+
+  it('expires a side after its time to live; an expired side never matches', async () => {
+    const first = await submit(side('seller'));
+    await new Promise((r) => setTimeout(r, TTL_SECONDS * 1000 + 500));
+    expect(await get(first.id)).toMatchObject({ status: 'expired' });
+    expect(await submit(side('buyer', { trade_reference: first.trade_reference }))).toMatchObject({ status: 'pending_match', mismatches: [] });
+    expect(await failure(api().request('DELETE', `/v1/instructions/${first.id}`))).toMatchObject({ status: 409 });
+    const expired = await api().request<{ items: Instruction[] }>('GET', `/v1/instructions?trade_reference=${first.trade_reference}&status=expired`);
+    expect(expired.items.map((i) => i.id)).toEqual([first.id]);
+  });
+
+  it('answers 404 for an unknown instruction and 422 for a template it does not know', async () => {
+    expect(await failure(api().request('GET', `/v1/instructions/${randomUUID()}`))).toMatchObject({ status: 404 });
+    expect(await failure(submit(side('seller', { template_slug: 'no-such-template' })))).toMatchObject({ status: 422 });
+  });
+});
+
+async function tokenOf(): Promise<string> {
+  const as = new LockstepApi(manifest.api_url);
+  return as.authenticate(manifest.client.client_id, manifest.client.client_secret, manifest.client.audience);
+}
+
+describe('matching under concurrency', () => {
+  const second: ReturnType<typeof serviceProcess>[] = [];
+  let otherUrl: string;
+  beforeAll(async () => {
+    const port = await freePort();
+    otherUrl = `http://127.0.0.1:${port}`;
+    // Its own log folder: a process started on another's log file would end that one as an orphan.
+    const logDir = join(dataDir, 'logs', 'instructions-api-b');
+    mkdirSync(logDir, { recursive: true });
+    second.push(await serviceProcess('api', manifest, secrets, { logDir, env: { API_PORT: String(port), RATE_LIMIT_PER_MINUTE: '1000000', MIN_TIMEOUT_LEAD_SECONDS: '5' } }).start());
+  });
+  afterAll(async () => Promise.all(second.map((p) => p.stop())));
+
+  it('makes exactly one settlement per trade when both sides arrive at once through two API processes', async () => {
+    const other = new LockstepApi(otherUrl);
+    await other.authenticate(manifest.client.client_id, manifest.client.client_secret, manifest.client.audience);
+    const trades = Array.from({ length: 50 }, () => `KS-${randomUUID()}`);
+    const sides = await Promise.all(
+      trades.flatMap((ref) => [submit(side('seller', { trade_reference: ref })), submit(side('buyer', { trade_reference: ref }), other)]),
+    );
+    for (const ref of trades) {
+      const listed = await api().request<{ items: Instruction[] }>('GET', `/v1/instructions?trade_reference=${ref}`);
+      expect(listed.items.map((i) => i.status), ref).toEqual(['matched', 'matched']);
+      expect(new Set(listed.items.map((i) => i.settlement_id)).size, ref).toBe(1);
+    }
+    const settlementIds = new Set(sides.map((s) => s.settlement_id).filter(Boolean));
+    const made = await services().db.settlement.count({ where: { externalReference: { in: trades } } });
+    expect([settlementIds.size, made]).toEqual([50, 50]);
+  });
+});
