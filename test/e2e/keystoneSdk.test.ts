@@ -143,6 +143,41 @@ describe(`KeyStone's Python SDK against Lockstep`, () => {
     expect(await sdk.attempt('main', 'settlements.submit_compliance_decision', rejectedId, { decision: 'approve' })).toMatchObject({ ok: false, error: 'ConflictError', status_code: 409 });
   });
 
+  it('submits both sides of a trade as instructions, reads, lists and cancels them, and the matched pair finalizes', async () => {
+    type Instruction = { __model__: string; id: string; trade_reference: string; status: string; settlement_id: string | null };
+    // An InstructionCreate as a platform builds one: unset optional fields go out as null.
+    const instructionCreate = (role: 'seller' | 'buyer', trade_reference: string | null) => {
+      const delivers = role === 'seller' ? 'DEMO' : 'USDC';
+      return {
+        trade_reference,
+        idempotency_key: `sdk-${randomUUID()}`,
+        template_slug: 'dvp-standard',
+        role,
+        party: { external_reference: `${role}-001`, name: role === 'seller' ? 'Bob (Seller)' : 'Alice (Buyer)', wallet_address: manifest.wallets[role].address },
+        legs: [
+          { leg_type: 'asset_delivery', instrument_id: 'DEMO', quantity: '100', direction: delivers === 'DEMO' ? 'deliver' : 'receive', token_standard: 'ERC-20' },
+          { leg_type: 'payment', instrument_id: 'USDC', quantity: '50000.25', direction: delivers === 'USDC' ? 'deliver' : 'receive' },
+        ],
+        timeout_at: new Date(Date.now() + 5 * 60_000).toISOString(),
+      };
+    };
+    const first = await sdk.call<Instruction>('main', 'instructions.submit', instructionCreate('seller', null));
+    expect(first).toMatchObject({ __model__: 'Instruction', status: 'pending_match', settlement_id: null });
+    const second = await sdk.call<Instruction>('main', 'instructions.submit', instructionCreate('buyer', first.trade_reference));
+    expect(second).toMatchObject({ status: 'matched', trade_reference: first.trade_reference });
+    expect(await sdk.call('main', 'instructions.get', first.id)).toMatchObject({ __model__: 'Instruction', status: 'matched', settlement_id: second.settlement_id });
+    const matched = await sdk.call<Page<Instruction>>('main', 'instructions.list', 'matched', 200, 0);
+    expect(matched.items.map((i) => i.id)).toEqual(expect.arrayContaining([first.id, second.id]));
+    expect((await sdk.call<Page<Instruction>>('main', 'instructions.list')).total).toBeGreaterThanOrEqual(2);
+
+    await depositBoth(second.settlement_id!);
+    expect((await sdkState(second.settlement_id!, ['FINALIZED', 'ROLLED_BACK'])).state).toBe('FINALIZED');
+
+    const lone = await sdk.call<Instruction>('main', 'instructions.submit', instructionCreate('seller', null));
+    expect(await sdk.call('main', 'instructions.cancel', lone.id)).toMatchObject({ __model__: 'Instruction', status: 'cancelled' });
+    expect(await sdk.attempt('main', 'instructions.cancel', lone.id)).toMatchObject({ ok: false, error: 'ConflictError', status_code: 409 });
+  });
+
   it('manages a webhook endpoint, tests it, reads its deliveries and verifies a delivery it received', async () => {
     interface Endpoint {
       __model__: string;
