@@ -10,6 +10,8 @@ import { ensureBuiltInTemplates } from '../db/templates.ts';
 import { TokenService } from './auth/tokens.ts';
 import { secretKey } from '../db/secretBox.ts';
 import { createApp } from './app.ts';
+import { sweepExpired } from './instructions/expire.ts';
+import { repeat } from './periodic.ts';
 import { sweepUnstarted } from './settlements/start.ts';
 
 const config = loadConfig();
@@ -54,13 +56,15 @@ const deps = {
   stackStatusFile: config.STACK_STATUS_FILE,
 };
 const stopSweep = sweepUnstarted(deps, (err) => log.error('workflow start sweep failed', { error: String(err) }));
+const stopExpiring = sweepExpired(db, (err) => log.error('instruction expiry sweep failed', { error: String(err) }));
 // Idempotency keys past their day are forgotten each hour (a retry of one is a new request anyway).
-const pruning = setInterval(() => void pruneKeys(db).catch((err: unknown) => log.error('idempotency key pruning failed', { error: String(err) })), 3_600_000);
+const stopPruning = repeat(3_600_000, async () => void (await pruneKeys(db)), (err) => log.error('idempotency key pruning failed', { error: String(err) }));
 const server = createApp(deps).listen(config.API_PORT, () => log.info('api listening', { port: config.API_PORT }));
 
 async function shutdown() {
   stopSweep();
-  clearInterval(pruning);
+  stopPruning();
+  stopExpiring();
   server.close();
   await connection.close();
   await db.$disconnect();

@@ -2,11 +2,14 @@
 // endpoints want them. Pure: used inside the transition's database transaction.
 
 // compliance.* is KeyStone's spelling of settlement.compliance.*.
-export const EVENT_PATTERNS = ['*', 'settlement.*', 'settlement.state.*', 'settlement.compliance.*', 'compliance.*'] as const;
+export const EVENT_PATTERNS = ['*', 'settlement.*', 'settlement.state.*', 'settlement.compliance.*', 'compliance.*', 'instruction.*'] as const;
 export const TEST_EVENT = 'test.ping';
 
 /** An exact event name an endpoint may subscribe to: a state's event, a compliance event or the test ping. */
-export const EXACT_EVENT = /^(settlement\.state\.[a-z][a-z0-9_]{0,63}|settlement\.compliance\.(cleared|failed|flagged)|test\.ping)$/;
+export const EXACT_EVENT = /^(settlement\.state\.[a-z][a-z0-9_]{0,63}|settlement\.compliance\.(cleared|failed|flagged)|instruction\.(matched|expired|cancelled)|test\.ping)$/;
+
+/** What happens to an instruction, to the platform that submitted it. */
+export type InstructionEvent = 'instruction.matched' | 'instruction.expired' | 'instruction.cancelled';
 
 export interface TransitionFacts {
   fromState: string | null;
@@ -40,7 +43,8 @@ export function wants(patterns: string[], name: string): boolean {
       p === '*' ||
       (p === 'settlement.*' && name.startsWith('settlement.')) ||
       (p === 'settlement.state.*' && name.startsWith('settlement.state.')) ||
-      ((p === 'settlement.compliance.*' || p === 'compliance.*') && name.startsWith('settlement.compliance.')),
+      ((p === 'settlement.compliance.*' || p === 'compliance.*') && name.startsWith('settlement.compliance.')) ||
+      (p === 'instruction.*' && name.startsWith('instruction.')),
   );
 }
 
@@ -49,6 +53,14 @@ export interface SettlementEventData {
   state: string;
   previous_state: string | null;
   settlement_type: string;
+  timestamp: string;
+}
+
+export interface InstructionEventData {
+  instruction_id: string;
+  trade_reference: string;
+  status: string;
+  settlement_id: string | null;
   timestamp: string;
 }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Models } from '../db/client.ts';
 import type { Tenant } from '../db/tenant.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { envelope, eventNamesFor, TEST_EVENT, wants, type SettlementEventData, type TransitionFacts } from './events.ts';
+import { envelope, eventNamesFor, TEST_EVENT, wants, type InstructionEvent, type InstructionEventData, type SettlementEventData, type TransitionFacts } from './events.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -43,6 +43,25 @@ export async function queueTransitionEvents(
     timestamp: t.createdAt.toISOString(),
   };
   for (const name of names) await queueEvent(tx, scope, name, data, endpoints.filter((e) => wants(e.events, name)));
+}
+
+/** Queues what just happened to an instruction, in the transaction `tx` that did it, for its own platform's endpoints. */
+export async function queueInstructionEvent(
+  tx: Tx,
+  instruction: Tenant & { id: string; tradeReference: string; status: string; settlementId: string | null; updatedAt: Date },
+  name: InstructionEvent,
+): Promise<void> {
+  // Not a settlement's event: it does not wait its turn behind the settlement's own.
+  const scope = { platformId: instruction.platformId, environment: instruction.environment, settlementId: null };
+  const endpoints = await tx.webhookEndpoint.findMany({ where: { platformId: scope.platformId, environment: scope.environment }, select: { id: true, events: true } });
+  const data: InstructionEventData = {
+    instruction_id: instruction.id,
+    trade_reference: instruction.tradeReference,
+    status: instruction.status,
+    settlement_id: instruction.settlementId,
+    timestamp: instruction.updatedAt.toISOString(),
+  };
+  await queueEvent(tx, scope, name, data, endpoints.filter((e) => wants(e.events, name)));
 }
 
 /** A test.ping for one endpoint, whatever it subscribes to; the event and its delivery in one transaction, `tx`. */

@@ -19,6 +19,7 @@ import { conflict } from '../errors.ts';
 import type { CreateInstructionRequest, CreateSettlementRequest } from '../schemas.ts';
 import { checkLead, invalid, prepareSettlement, requestHashOf, resolveAmounts, type CreateDeps } from '../settlements/create.ts';
 import { ensureWorkflowStarted } from '../settlements/start.ts';
+import { queueInstructionEvent } from '../../webhooks/outbox.ts';
 import type { InstructionRow, StoredLeg, StoredParty } from './present.ts';
 
 export interface InstructionDeps extends CreateDeps {
@@ -113,8 +114,11 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
       // Through the transaction: a second connection per waiting match would drain the pool.
       const settlement = await prepareSettlement(deps, tx, caller, request, requestHashOf(request));
       await tx.settlement.create({ data: settlement });
-      await tx.instruction.create({ data: { ...ours, status: 'matched', settlementId: settlement.id } });
-      await tx.instruction.update({ where: { id: match.side.id }, data: { status: 'matched', settlementId: settlement.id } });
+      const matched = [
+        await tx.instruction.create({ data: { ...ours, status: 'matched', settlementId: settlement.id } }),
+        await tx.instruction.update({ where: { id: match.side.id }, data: { status: 'matched', settlementId: settlement.id } }),
+      ];
+      for (const side of matched) await queueInstructionEvent(tx, side, 'instruction.matched');
       return settlement.id;
     }, TRADE_LOCK_WAIT);
   } catch (err) {

@@ -11,6 +11,7 @@ import { presentInstruction } from '../instructions/present.ts';
 import { isOpen, lockTrade, submitInstruction, TRADE_LOCK_WAIT, type InstructionDeps } from '../instructions/submit.ts';
 import { createInstructionSchema, listInstructionsQuery } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
+import { queueInstructionEvent } from '../../webhooks/outbox.ts';
 
 async function requireInstruction(db: Models, id: string) {
   // The tenant view shows only the caller's own instructions: another's, like an unknown one, is not found.
@@ -62,7 +63,9 @@ export function instructionRoutes(deps: InstructionDeps): Router {
       await lockTrade(tx, tradeReference);
       const row = await tx.instruction.findUniqueOrThrow({ where: { id } });
       if (!isOpen(row)) throw conflict('not_cancellable', 'Instruction is not cancellable');
-      return tx.instruction.update({ where: { id }, data: { status: 'cancelled' } });
+      const cancelled = await tx.instruction.update({ where: { id }, data: { status: 'cancelled' } });
+      await queueInstructionEvent(tx, cancelled, 'instruction.cancelled');
+      return cancelled;
     }, TRADE_LOCK_WAIT);
     res.json(presentInstruction(cancelled));
   });

@@ -8,6 +8,7 @@ import type { Db } from '../../db/client.ts';
 import { findTemplateVersion } from '../../db/templates.ts';
 import { PlatformId, SettlementState, TemplateId, workflowIdFor } from '../../workflows/names.ts';
 import type { settlementWorkflow } from '../../workflows/settlement.ts';
+import { repeat } from '../periodic.ts';
 
 export interface StartDeps {
   db: Db;
@@ -54,23 +55,12 @@ export async function ensureWorkflowStarted(deps: StartDeps, settlementId: strin
  * start. Nothing else would drive them, so the API process sweeps for them.
  */
 export function sweepUnstarted(deps: StartDeps, onError: (err: unknown) => void, intervalMs = 5000): () => void {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      const stale = await deps.db.settlement.findMany({
-        where: { workflowStartedAt: null, createdAt: { lt: new Date(Date.now() - intervalMs) } },
-        select: { id: true },
-        take: 100,
-      });
-      for (const { id } of stale) await ensureWorkflowStarted(deps, id).catch(onError); // one bad row must not stall the rest
-    } catch (err) {
-      onError(err);
-    } finally {
-      running = false;
-    }
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return repeat(intervalMs, async () => {
+    const stale = await deps.db.settlement.findMany({
+      where: { workflowStartedAt: null, createdAt: { lt: new Date(Date.now() - intervalMs) } },
+      select: { id: true },
+      take: 100,
+    });
+    for (const { id } of stale) await ensureWorkflowStarted(deps, id).catch(onError); // one bad row must not stall the rest
+  }, onError);
 }

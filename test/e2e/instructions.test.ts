@@ -10,6 +10,8 @@ import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { instructionSchema } from '../../api/responses.ts';
 import { freePort } from '../../stack/ports.ts';
 import { serviceProcess } from '../../stack/services.ts';
+import { fixtureClient } from '../support/clients.ts';
+import { Receiver } from '../support/receiver.ts';
 import { stackContext, withServices } from '../support/services.ts';
 import { depositAs, waitForState, type SettlementView } from '../support/settlements.ts';
 
@@ -109,6 +111,36 @@ describe('instructions on one platform', () => {
     expect(expired.items.map((i) => i.id)).toEqual([first.id]);
   });
 
+  it('tells the submitting platform of each match, cancel and expiry by webhook', async () => {
+    const receiver = await new Receiver().start();
+    try {
+      const client = await fixtureClient(services().db, { platform: 'instructions-hooks', environment: 'sandbox', name: 'hooks', scopes: ['instructions:read', 'instructions:write', 'platform:webhooks:manage'] });
+      const as = new LockstepApi(manifest.api_url);
+      await as.authenticate(client.client_id, client.client_secret);
+      await as.request('POST', '/v1/platforms/me/webhooks', { url: receiver.url, events: ['instruction.*'] });
+      const first = await submit(side('seller'), as);
+      const second = await submit(side('buyer', { trade_reference: first.trade_reference }), as);
+      const cancelled = await submit(side('seller'), as);
+      await as.request('DELETE', `/v1/instructions/${cancelled.id}`);
+      const lapsing = await submit(side('seller'), as);
+      const got = await receiver.waitFor((r) => r.length >= 4, (TTL_SECONDS + 10) * 1000);
+      // Instruction events are not a settlement's, so they come in no set order among themselves.
+      const events = got.map((r) => [r.json.event, r.json.data.instruction_id, r.json.data.status]);
+      expect(events).toHaveLength(4);
+      expect(events).toEqual(expect.arrayContaining([
+        ['instruction.matched', second.id, 'matched'],
+        ['instruction.matched', first.id, 'matched'],
+        ['instruction.cancelled', cancelled.id, 'cancelled'],
+        ['instruction.expired', lapsing.id, 'expired'],
+      ]));
+      expect(got.find((r) => r.json.event === 'instruction.matched')!.json.data).toMatchObject({ trade_reference: first.trade_reference, settlement_id: second.settlement_id });
+      expect(await get(lapsing.id).catch(() => null)).toBeNull(); // another platform's instruction: not found
+      expect((await services().db.instruction.findUniqueOrThrow({ where: { id: lapsing.id } })).status).toBe('expired');
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   it('answers 404 for an unknown instruction and 422 for a template it does not know', async () => {
     expect(await failure(api().request('GET', `/v1/instructions/${randomUUID()}`))).toMatchObject({ status: 404 });
     expect(await failure(submit(side('seller', { template_slug: 'no-such-template' })))).toMatchObject({ status: 422 });
@@ -137,9 +169,12 @@ describe('matching under concurrency', () => {
     const other = new LockstepApi(otherUrl);
     await other.authenticate(manifest.client.client_id, manifest.client.client_secret, manifest.client.audience);
     const trades = Array.from({ length: 50 }, () => `KS-${randomUUID()}`);
-    const sides = await Promise.all(
+    const answers = await Promise.allSettled(
       trades.flatMap((ref) => [submit(side('seller', { trade_reference: ref })), submit(side('buyer', { trade_reference: ref }), other)]),
     );
+    const refused = answers.flatMap((a) => (a.status === 'rejected' ? [String(a.reason) + JSON.stringify((a.reason as ApiRequestError).body ?? {})] : []));
+    expect(refused).toEqual([]);
+    const sides = answers.map((a) => (a as PromiseFulfilledResult<Instruction>).value);
     for (const ref of trades) {
       const listed = await api().request<{ items: Instruction[] }>('GET', `/v1/instructions?trade_reference=${ref}`);
       expect(listed.items.map((i) => i.status), ref).toEqual(['matched', 'matched']);
