@@ -1,11 +1,13 @@
 // The KeyStone guide's three steps against the running stack: authenticate, create
-// a settlement, deposit both legs from the demo wallets, follow it to FINALIZED.
+// a settlement, deposit both legs from the demo wallets, follow it to FINALIZED. With
+// --bilateral, the seller and the buyer each submit their own instruction instead, and the
+// match makes the settlement.
 
 import type { Hex } from 'viem';
 import { DEV_DATA_DIR, manifestPath, readJson, type Manifest } from '../stack/manifest.ts';
 import { LockstepApi } from './apiClient.ts';
 import { sendPreparedCalls, type PreparedCall } from './depositor.ts';
-import { guideInstruction } from './instruction.ts';
+import { guideInstruction, guideSides } from './instruction.ts';
 
 interface SettlementView {
   id: string;
@@ -18,7 +20,7 @@ interface SettlementView {
 
 const TERMINAL = ['FINALIZED', 'ROLLED_BACK', 'TIMED_OUT'];
 
-export async function runDemo(path = manifestPath(DEV_DATA_DIR)): Promise<void> {
+export async function runDemo(path = manifestPath(DEV_DATA_DIR), bilateral = false): Promise<void> {
   const manifest = readJson<Manifest>(path);
   if (!manifest) throw new Error(`no stack manifest at ${path}: start the stack first (npm start)`);
   const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -27,9 +29,8 @@ export async function runDemo(path = manifestPath(DEV_DATA_DIR)): Promise<void> 
   say('1. Authenticate (client credentials)');
   await api.authenticate(manifest.client.client_id, manifest.client.client_secret, manifest.client.audience);
 
-  say('2. Initiate a settlement');
   const { seller, buyer } = manifest.wallets;
-  let s = await api.request<SettlementView>('POST', '/v1/settlements', guideInstruction(manifest));
+  let s = bilateral ? await matchInstructions(api, manifest, say) : await initiate(api, manifest, say);
   say(`   settlement ${s.id}\n   Temporal UI: ${s.workflow.ui_url}`);
 
   say('3. Monitor progress (and deposit when asked)');
@@ -52,4 +53,23 @@ export async function runDemo(path = manifestPath(DEV_DATA_DIR)): Promise<void> 
   }
   say(`   ${s.state}${s.failure_reason ? ` (${s.failure_reason})` : ''}`);
   if (s.state !== 'FINALIZED') throw new Error(`settlement ended in ${s.state}`);
+}
+
+async function initiate(api: LockstepApi, manifest: Manifest, say: (line: string) => void): Promise<SettlementView> {
+  say('2. Initiate a settlement');
+  return api.request<SettlementView>('POST', '/v1/settlements', guideInstruction(manifest));
+}
+
+async function matchInstructions(api: LockstepApi, manifest: Manifest, say: (line: string) => void): Promise<SettlementView> {
+  say('2. Each side submits its instruction');
+  const sides = guideSides(manifest);
+  const first = await api.request<{ trade_reference: string; status: string }>('POST', '/v1/instructions', sides.seller);
+  say(`   seller: ${first.status}, trade reference ${first.trade_reference} (handed to the buyer)`);
+  const second = await api.request<{ status: string; settlement_id: string | null; mismatches: { field: string; reason: string }[] }>('POST', '/v1/instructions', {
+    ...sides.buyer,
+    trade_reference: first.trade_reference,
+  });
+  if (!second.settlement_id) throw new Error(`the sides did not match: ${second.mismatches.map((m) => `${m.field}: ${m.reason}`).join('; ')}`);
+  say(`   buyer: ${second.status}`);
+  return api.request<SettlementView>('GET', `/v1/settlements/${second.settlement_id}`);
 }

@@ -20,3 +20,25 @@ export function guideInstruction(manifest: Manifest, timeoutMs = 10 * 60_000) {
     ],
   };
 }
+
+/** The same trade as two instructions, each side's own view of it (KeyStone's InstructionCreate). */
+export function guideSides(manifest: Manifest, timeoutMs = 10 * 60_000) {
+  const { parties, legs, timeout_at, template_id } = guideInstruction(manifest, timeoutMs);
+  return Object.fromEntries(
+    parties.map((party) => {
+      const { role, ...own } = party;
+      return [
+        role,
+        {
+          idempotency_key: `dvp-${role}-${randomUUID()}`,
+          template_slug: template_id,
+          role,
+          party: own,
+          // Each side sees every leg: what it delivers and what it receives.
+          legs: legs.map(({ party_role, direction, ...leg }) => ({ ...leg, direction: party_role === role ? direction : 'receive' })),
+          timeout_at,
+        },
+      ];
+    }),
+  ) as unknown as Record<'buyer' | 'seller', Record<string, unknown>>;
+}

@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { wants } from '../webhooks/events.ts';
 import { newSecret } from '../webhooks/secrets.ts';
 import { signatureHeaders } from '../webhooks/signing.ts';
-import { DEV_DATA_DIR, manifestPath, readJson, type Manifest } from '../stack/manifest.ts';
-import { ApiRequestError, LockstepApi } from './apiClient.ts';
+import { ApiRequestError } from './apiClient.ts';
+import { apiCredentials, signedInApi } from './credentials.ts';
 
 interface Feed {
   items: { id: string; event: string; body: unknown }[];
@@ -28,14 +28,8 @@ export async function runListen(args: string[]): Promise<void> {
   if (!target) throw new Error('usage: lockstep listen --forward-to http://localhost:3000/webhooks [--events settlement.state.*,...]');
   const patterns = values.events.split(',').map((p) => p.trim()).filter(Boolean);
 
-  // The dev stack's client unless LOCKSTEP_API_URL, LOCKSTEP_CLIENT_ID and LOCKSTEP_CLIENT_SECRET say otherwise.
-  const manifest = readJson<Manifest>(manifestPath(DEV_DATA_DIR));
-  const apiUrl = process.env.LOCKSTEP_API_URL ?? manifest?.api_url;
-  const clientId = process.env.LOCKSTEP_CLIENT_ID ?? manifest?.client.client_id;
-  const clientSecret = process.env.LOCKSTEP_CLIENT_SECRET ?? manifest?.client.client_secret;
-  if (!apiUrl || !clientId || !clientSecret) throw new Error('no API credentials: start the dev stack, or set LOCKSTEP_API_URL, LOCKSTEP_CLIENT_ID and LOCKSTEP_CLIENT_SECRET');
-  const api = new LockstepApi(apiUrl);
-  await api.authenticate(clientId, clientSecret, manifest?.client.audience);
+  const credentials = apiCredentials();
+  const api = await signedInApi(credentials);
 
   const secret = newSecret();
   let after = (await api.request<Feed>('GET', '/v1/platforms/me/events')).next_after;
@@ -53,7 +47,7 @@ export async function runListen(args: string[]): Promise<void> {
     } catch (err) {
       // An API restart or an expired token: say so and keep listening from the same cursor.
       process.stderr.write(`cannot read events (${(err as Error).message}); retrying\n`);
-      if (err instanceof ApiRequestError && err.status === 401) await api.authenticate(clientId, clientSecret, manifest?.client.audience).catch(() => undefined);
+      if (err instanceof ApiRequestError && err.status === 401) await api.authenticate(credentials.clientId, credentials.clientSecret, credentials.audience).catch(() => undefined);
       await pause();
       continue;
     }

@@ -8,7 +8,8 @@
 //   lockstep screen name|compare|batch ... | lists status|refresh|fetch [--into DIR] [--allow-drop] [--no-refresh]
 //   lockstep listen --forward-to URL [--events PATTERNS]
 //   lockstep status [--json]
-//   lockstep demo [--manifest data/dev/manifest.json]
+//   lockstep instructions submit|get|list|cancel ...
+//   lockstep demo [--bilateral] [--manifest data/dev/manifest.json]
 
 import { parseArgs } from 'node:util';
 import { SCOPES } from '../api/auth/scopes.ts';
@@ -20,6 +21,7 @@ import { createEnvironment, createPlatform, listPlatforms, setRateLimit } from '
 import { secretKey } from '../db/secretBox.ts';
 import { verifyTrail } from '../db/auditTrail.ts';
 import { withDb } from './db.ts';
+import { INSTRUCTIONS_USAGE } from './instructions.ts';
 import { cliEnv } from '../stack/manifest.ts';
 
 const USAGE = `usage:
@@ -52,7 +54,9 @@ const USAGE = `usage:
                                              workers re-read theirs, when DATABASE_URL is set)
   lockstep listen --forward-to URL [--events settlement.state.*,...]   (webhook events to a local URL)
   lockstep status [--json]                  (the local stack's processes: up, restarting or down)
-  lockstep demo [--manifest PATH]`;
+${INSTRUCTIONS_USAGE}
+  lockstep demo [--bilateral] [--manifest PATH]
+                                            (--bilateral: seller and buyer each submit their own instruction)`;
 
 async function main(argv: string[]): Promise<void> {
   const [group, command, ...rest] = argv;
@@ -209,10 +213,15 @@ async function main(argv: string[]): Promise<void> {
     runStatus(values.json);
     return;
   }
+  if (group === 'instructions') {
+    const { runInstructions } = await import('./instructions.ts');
+    await runInstructions(command, rest);
+    return;
+  }
   if (group === 'demo') {
-    const { values } = parseArgs({ args: argv.slice(1), options: { manifest: { type: 'string' } } });
+    const { values } = parseArgs({ args: argv.slice(1), options: { manifest: { type: 'string' }, bilateral: { type: 'boolean', default: false } } });
     const { runDemo } = await import('./demo.ts');
-    await runDemo(values.manifest);
+    await runDemo(values.manifest, values.bilateral);
     return;
   }
   throw new UsageError(group ? `unknown command: ${argv.join(' ')}` : 'no command given');

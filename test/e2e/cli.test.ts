@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { guideSides } from '../../cli/instruction.ts';
 import { ROOT } from '../../config/paths.ts';
 import { stackContext, withServices } from '../support/services.ts';
 
@@ -96,5 +97,33 @@ describe('lockstep screen and lists', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]!.score).toBeGreaterThan(0.85);
     expect(lines[1]!.score).toBeLessThan(0.7);
+  });
+});
+
+describe('lockstep instructions', () => {
+  const api = (args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LOCKSTEP_API_URL: manifest.api_url, LOCKSTEP_CLIENT_ID: manifest.client.client_id, LOCKSTEP_CLIENT_SECRET: manifest.client.client_secret },
+    });
+
+  it('submits both sides from files, lists the trade, and cancels a lone side once', async () => {
+    const sides = guideSides(manifest);
+    const file = (name: string, body: unknown) => {
+      const path = join(stackContext().dataDir, `${name}-${Date.now()}.json`);
+      writeFileSync(path, JSON.stringify(body));
+      return path;
+    };
+    const { idempotency_key: _, ...seller } = sides.seller;
+    const first = JSON.parse((await api(['instructions', 'submit', file('seller', seller)])).stdout) as { id: string; trade_reference: string; status: string };
+    expect(first.status).toBe('pending_match');
+    const second = JSON.parse((await api(['instructions', 'submit', file('buyer', sides.buyer), '--trade-reference', first.trade_reference])).stdout) as { status: string };
+    expect(second.status).toBe('matched');
+    const listed = JSON.parse((await api(['instructions', 'list', '--trade-reference', first.trade_reference])).stdout) as { items: { status: string }[] };
+    expect(listed.items.map((i) => i.status)).toEqual(['matched', 'matched']);
+
+    const lone = JSON.parse((await api(['instructions', 'submit', file('lone', { ...sides.seller, idempotency_key: `lone-${Date.now()}` })])).stdout) as { id: string };
+    expect(JSON.parse((await api(['instructions', 'cancel', lone.id])).stdout)).toMatchObject({ status: 'cancelled' });
+    await expect(api(['instructions', 'cancel', lone.id])).rejects.toMatchObject({ stderr: expect.stringContaining('Instruction is not cancellable') });
   });
 });
