@@ -81,6 +81,25 @@ describe('instructions on one platform', () => {
     expect((await get(wrong.id)).status).toBe('pending_match');
   });
 
+  // Each matching rule broken alone: the second side stays pending and names exactly that.
+  const buyerLegs = () => side('buyer').legs;
+  it.each([
+    ['another template', { template_slug: 'dvp-review' }, ['template_slug']],
+    ['the same role', { role: 'seller' }, ['role']],
+    ['a role the template does not have', { role: 'custodian' }, ['role']],
+    ['another quantity', { legs: [{ ...buyerLegs()[0], quantity: '101' }, buyerLegs()[1]] }, ['legs[0].quantity']],
+    ['the same direction', { legs: [{ ...buyerLegs()[0], direction: 'deliver' }, buyerLegs()[1]] }, ['legs[0].direction']],
+    ['another leg type', { legs: [buyerLegs()[0], { ...buyerLegs()[1], leg_type: 'asset' }] }, ['legs[1].leg_type']],
+    ['a leg fewer', { legs: [buyerLegs()[0]] }, ['legs']],
+    ['another instrument', { legs: [buyerLegs()[0], { ...buyerLegs()[1], instrument_id: 'DEMO' }] }, ['legs[1].instrument_id', 'legs']],
+  ])('does not match a side with %s, and says so', async (_rule, change, fields) => {
+    const first = await submit(side('seller'));
+    const second = await submit(side('buyer', { trade_reference: first.trade_reference, ...change }));
+    expect(second).toMatchObject({ status: 'pending_match', settlement_id: null });
+    expect(second.mismatches.map((m) => m.field)).toEqual(fields);
+    expect((await get(first.id)).status).toBe('pending_match');
+  });
+
   it('is idempotent by idempotency_key, and 409 for the key with another body', async () => {
     const body = side('seller');
     const first = await api().request<Instruction>('POST', '/v1/instructions', body);
