@@ -25,6 +25,10 @@ async function queueEvent(tx: Tx, scope: EventScope, name: string, data: object,
   return { eventId: id, deliveryIds: deliveries.map((d) => d.id) };
 }
 
+/** A tenant's endpoints, with what each subscribes to. */
+const endpointsOf = (tx: Tx, tenant: Tenant) =>
+  tx.webhookEndpoint.findMany({ where: { platformId: tenant.platformId, environment: tenant.environment }, select: { id: true, events: true } });
+
 /** Queues the events of a transition just recorded in `tx`. */
 export async function queueTransitionEvents(
   tx: Tx,
@@ -34,7 +38,7 @@ export async function queueTransitionEvents(
   const names = eventNamesFor(t);
   if (!names.length) return;
   const scope = { platformId: settlement.platformId, environment: settlement.environment, settlementId: settlement.id };
-  const endpoints = await tx.webhookEndpoint.findMany({ where: { platformId: scope.platformId, environment: scope.environment }, select: { id: true, events: true } });
+  const endpoints = await endpointsOf(tx, settlement);
   const data: SettlementEventData = {
     settlement_id: settlement.id,
     state: t.toState,
@@ -53,7 +57,6 @@ export async function queueInstructionEvent(
 ): Promise<void> {
   // Not a settlement's event: it does not wait its turn behind the settlement's own.
   const scope = { platformId: instruction.platformId, environment: instruction.environment, settlementId: null };
-  const endpoints = await tx.webhookEndpoint.findMany({ where: { platformId: scope.platformId, environment: scope.environment }, select: { id: true, events: true } });
   const data: InstructionEventData = {
     instruction_id: instruction.id,
     trade_reference: instruction.tradeReference,
@@ -61,7 +64,7 @@ export async function queueInstructionEvent(
     settlement_id: instruction.settlementId,
     timestamp: instruction.updatedAt.toISOString(),
   };
-  await queueEvent(tx, scope, name, data, endpoints.filter((e) => wants(e.events, name)));
+  await queueEvent(tx, scope, name, data, (await endpointsOf(tx, instruction)).filter((e) => wants(e.events, name)));
 }
 
 /** A test.ping for one endpoint, whatever it subscribes to; the event and its delivery in one transaction, `tx`. */
