@@ -27,6 +27,7 @@ import { guideInstruction } from '../cli/instruction.ts';
 import { ROOT } from '../config/paths.ts';
 import { serviceProcess } from '../stack/services.ts';
 import { startFreshInfrastructure } from '../stack/stack.ts';
+import { WalletQueue } from './walletQueue.ts';
 
 interface View {
   id: string;
@@ -59,13 +60,7 @@ const rssMb = (pid: number | undefined) => {
   return match ? (Number(match[1]) / 1024).toFixed(0) : '?';
 };
 
-/** One transaction at a time per wallet: the chain wants increasing nonces. */
-const queues: Record<string, Promise<unknown>> = {};
-function serially<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const next = (queues[key] ?? Promise.resolve()).then(work, work);
-  queues[key] = next.catch(() => undefined);
-  return next;
-}
+const wallets = new WalletQueue();
 
 const dataDir = join(ROOT, 'data', 'bench');
 say('starting the stack...');
@@ -111,7 +106,7 @@ try {
       // Instructions reflect the allowance when read: read them just before sending, one wallet at a time.
       await Promise.all(
         awaiting.legs.map((leg, l) =>
-          serially(leg.from_role, async () => {
+          wallets.serially(leg.from_role, async () => {
             const fresh = await as.request<View>('GET', `/v1/settlements/${created.id}`);
             await sendPreparedCalls(manifest.chain.rpc_url, keys[leg.from_role]!, fresh.legs[l]!.deposit.instructions!);
           }),
