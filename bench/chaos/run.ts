@@ -43,6 +43,7 @@ export interface ChaosReport {
   deposits: number;
   apiRetries: number;
   webhooksReceived: number;
+  webhookRepeats: number;
   /** A scenario that could not be driven (an error the driver met). */
   failures: string[];
   /** A check that did not hold. */
@@ -94,6 +95,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     deposits: 0,
     apiRetries: 0,
     webhooksReceived: 0,
+    webhookRepeats: 0,
     failures: [],
     violations: [],
   };
@@ -218,6 +220,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     report.restarts = Object.fromEntries(supervisor.status().services.map((s) => [s.name, s.restarts]));
     report.apiRetries = api.retries;
     report.webhooksReceived = receiver.received.length;
+    report.webhookRepeats = receiver.received.length - new Set(receiver.received.map((r) => r.json.id)).size;
   } finally {
     report.seconds = Math.round((Date.now() - started) / 1000);
     await supervisor.stop();
@@ -241,7 +244,7 @@ export function formatReport(r: ChaosReport): string {
     `  restarts              ${Object.entries(r.restarts).map(([n, k]) => `${n} ${k}`).join(', ')}`,
     `  deposits sent         ${r.deposits} from the API's instructions, none reverted unless listed below`,
     `  API retries           ${r.apiRetries} (requests that met a down API or database and were sent again)`,
-    `  webhooks received     ${r.webhooksReceived}`,
+    `  webhooks received     ${r.webhooksReceived}, of which ${r.webhookRepeats} repeats of an event already received (at least once, not exactly once)`,
     `  failures              ${r.failures.length}`,
     ...r.failures.map((f) => `    ${f}`),
     `  violations            ${r.violations.length}`,
