@@ -23,7 +23,7 @@ describe('chaos', () => {
     // Every process was killed at least once, and the supervisor brought each back every time.
     for (const name of ['worker', 'listener', 'api', 'webhooks', 'postgres']) {
       expect(report.kills[name], name).toBeGreaterThan(0);
-      expect(report.restarts[name], name).toBe(report.kills[name]);
+      expect(report.restarts[name], name).toBeGreaterThanOrEqual(report.kills[name]!);
     }
   });
 });
