@@ -98,9 +98,12 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
   // Handlers before the first await, so no early signal is dropped.
   setHandler(depositSignal, (deposit: DepositSignal) => {
     const key = `${deposit.chainId}:${deposit.txHash.toLowerCase()}:${deposit.logIndex}`;
-    if (seenLogs.has(key)) return; // listeners may deliver the same log twice
-    seenLogs.add(key);
     if (deposit.legIndex < 0 || deposit.legIndex >= input.legCount) return;
+    // Listeners may deliver the same log twice: it counts once while its leg counts. But a leg
+    // a contract read found empty lost its deposit to a reorg, and the same transaction back
+    // in the chain (what a reorg usually does with it) is news: look again at once.
+    if (seenLogs.has(key) && deposited.has(deposit.legIndex)) return;
+    seenLogs.add(key);
     deposited.add(deposit.legIndex);
     signalledLegs.push(deposit.legIndex);
   });
