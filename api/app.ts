@@ -6,14 +6,14 @@ import { authenticate, permittedEndpoint, tenantScope } from './auth/middleware.
 import { rateLimit } from './auth/rateLimit.ts';
 import { adminRoutes } from './routes/admin.ts';
 import type { TokenService } from './auth/tokens.ts';
-import { ApiError, errorHandler, notFound, type ErrorContext } from './errors.ts';
+import { ApiError, errorHandler, notFound, unsupportedMediaType, type ErrorContext } from './errors.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { complianceDecisionRoutes } from './routes/complianceDecisions.ts';
 import { healthRoutes } from './routes/health.ts';
 import { idempotency } from './idempotency.ts';
 import type { InstructionDeps } from './instructions/submit.ts';
 import { instructionRoutes } from './routes/instructions.ts';
-import { allowedMethods } from './openapi.ts';
+import { acceptedBodyTypes, allowedMethods } from './openapi.ts';
 import { pinnedVersion, requestedVersion } from './version.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { environmentRoutes } from './routes/environments.ts';
@@ -37,6 +37,15 @@ export type ApiDeps = InstructionDeps & PresentDeps & ScreeningDeps & WebhookDep
   stackStatusFile?: string | undefined;
 };
 
+/** A body in another media type than its route reads is refused (415), never read as no body: no field of it would be seen. */
+const bodiesItReads: express.RequestHandler = (req, _res, next) => {
+  const types = acceptedBodyTypes(req.method, req.path);
+  // Content-Length: 0, as some clients send on any method, is no body.
+  const hasContent = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (types.length && hasContent && !req.is(types)) throw unsupportedMediaType();
+  next();
+};
+
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -44,6 +53,7 @@ export function createApp(deps: ApiDeps): express.Express {
   // First, so that a request refused by the body parser is logged too.
   app.use(activityLog(deps.db, deps.errors.log));
   app.use(requestedVersion);
+  app.use(bodiesItReads);
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes({ ...deps, log: deps.errors.log }));
   app.use(oauthRoutes(deps));

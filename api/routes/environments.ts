@@ -53,8 +53,10 @@ export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Rou
 
   /** KeyStone's Environment; auth0_client_id is the platform's own IdP client id, else the environment's first Lockstep client. */
   async function present(rows: Presentable[]) {
+    // A page past the end has no platform to ask about (and '' is no uuid to PostgreSQL).
+    if (!rows.length) return [];
     const clients = await db.apiClient.findMany({
-      where: { platformId: rows[0]?.platformId ?? '', environment: { in: rows.map((r) => r.name) } },
+      where: { platformId: rows[0]!.platformId, environment: { in: rows.map((r) => r.name) } },
       orderBy: { createdAt: 'asc' },
       select: { clientId: true, environment: true },
     });

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
-import { forbidden, unsupportedMediaType } from '../errors.ts';
+import { forbidden } from '../errors.ts';
 import { createSettlementSchema, listSettlementsQuery } from '../schemas.ts';
 import { createSettlement, type CreateDeps } from '../settlements/create.ts';
 import { listSettlements, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present.ts';
@@ -11,7 +11,6 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
 
   router.post('/v1/settlements', requireScope('settlements:write'), async (req, res) => {
     const caller = callerOf(req);
-    if (!req.is('application/json')) throw unsupportedMediaType();
     const body = parseOr422(createSettlementSchema, req.body ?? {}, 'body');
     if (caller.settlementIds) throw forbidden('A session limited to some settlements cannot create one');
     const wallets = new Set(caller.wallets.map((w) => w.toLowerCase()));

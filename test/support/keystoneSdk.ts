@@ -1,43 +1,20 @@
 // KeyStone's official Python SDK for the conformance test: installed from PyPI at the
-// pinned versions in test/sdk/requirements.txt into a virtual environment cached outside
-// the clone (like the Temporal CLI), and driven through test/sdk/keystone_driver.py.
+// pinned versions in test/sdk/requirements.txt (test/support/pythonTools.ts), and driven
+// through test/sdk/keystone_driver.py.
 
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { ROOT } from '../../config/paths.ts';
+import { ensureVenv, pinnedVersion } from './pythonTools.ts';
 
-const run = promisify(execFile);
 const REQUIREMENTS = join(ROOT, 'test/sdk/requirements.txt');
 const DRIVER = join(ROOT, 'test/sdk/keystone_driver.py');
-export const SDK_VERSION = /^keystoneos==(\S+)$/m.exec(readFileSync(REQUIREMENTS, 'utf8'))![1]!;
+export const SDK_VERSION = pinnedVersion(REQUIREMENTS, 'keystoneos');
 
 /** The venv's python, installing it first when the pinned set is not there yet. */
 export async function ensureSdk(say: (line: string) => void = () => undefined): Promise<string> {
-  const pins = createHash('sha256').update(readFileSync(REQUIREMENTS)).digest('hex').slice(0, 12);
-  const venv = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lockstep', `keystoneos-${SDK_VERSION}-${pins}`);
-  const python = join(venv, 'bin', 'python');
-  if (existsSync(join(venv, '.complete'))) return python;
-  say(`installing keystoneos ${SDK_VERSION} from PyPI into ${venv}...`);
-  await rm(venv, { recursive: true, force: true });
-  await mkdir(join(venv, '..'), { recursive: true });
-  try {
-    await run('python3', ['-m', 'venv', venv]);
-  } catch (err) {
-    throw new Error(`the KeyStone SDK conformance test needs Python 3 with venv (python3 -m venv): ${(err as Error).message}`);
-  }
-  try {
-    await run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '-r', REQUIREMENTS], { maxBuffer: 16 * 1024 * 1024 });
-  } catch (err) {
-    throw new Error(`could not install the pinned KeyStone SDK from PyPI (${REQUIREMENTS}): ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
-  }
-  await run(python, ['-c', 'open(__import__("sys").argv[1], "w").close()', join(venv, '.complete')]);
-  return python;
+  return join(await ensureVenv('keystoneos', REQUIREMENTS, say), 'python');
 }
 
 export interface SdkError {
