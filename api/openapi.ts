@@ -73,7 +73,6 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get', path: '/v1/platforms/me/environments', tag: 'auth', scope: 'admin', summary: "The environments of the caller's platform (KeyStone's Environment)",
     query: req.pageQuery, ok: { status: 200, schema: page(res.platformEnvironmentSchema), description: 'a page' }, errors: [401, 403, 422],
-    links: { under: [PLATFORM_ENVIRONMENT], parameters: { id: '$response.body#/items/0/id' } },
   },
   {
     method: 'post', path: '/v1/platforms/me/environments', tag: 'auth', scope: 'admin', summary: 'Add an environment to the caller\'s platform (slug: its name in tokens and in the operator\'s routes)',
@@ -96,7 +95,6 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get', path: '/v1/platforms/me/clients', tag: 'auth', scope: 'admin', summary: "This environment's API clients (never their secrets)",
     query: req.pageQuery, ok: { status: 200, schema: page(res.apiClientSchema), description: 'a page' }, errors: [401, 403, 422],
-    links: { under: [CLIENT], parameters: { clientId: '$response.body#/items/0/client_id' } },
   },
   {
     method: 'post', path: '/v1/platforms/me/clients', tag: 'auth', scope: 'admin', summary: 'Create a client with at most your own scopes, optionally restricted; its secret is in this answer only',
@@ -121,7 +119,6 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get', path: '/v1/settlements', tag: 'settlements', scope: 'settlements:read', summary: "List the caller's settlements, newest first",
     query: req.listSettlementsQuery, ok: { status: 200, schema: page(res.settlementSchema), description: 'a page' }, errors: [401, 403, 422],
-    links: { under: SETTLEMENT, parameters: { id: '$response.body#/items/0/id' } },
   },
   {
     method: 'get', path: '/v1/settlements/{id}', tag: 'settlements', scope: 'settlements:read', summary: 'One settlement, with deposit instructions while deposits are awaited',
@@ -171,7 +168,6 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get', path: '/v1/compliance/suppressions', tag: 'compliance', scope: ['settlements:read', 'compliance:review'], summary: 'Suppressions of this environment, newest first, with their history',
     query: req.suppressionListQuery, ok: { status: 200, schema: page(res.suppressionResponseSchema), description: 'a page' }, errors: [401, 403, 422],
-    links: { under: SUPPRESSION, parameters: { id: '$response.body#/items/0/id' } },
   },
   {
     method: 'get', path: '/v1/compliance/suppressions/{id}', tag: 'compliance', scope: ['settlements:read', 'compliance:review'], summary: 'One suppression with who created, revoked or reactivated it and why',
@@ -192,7 +188,6 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get', path: '/v1/settlement-templates', tag: 'templates', scope: 'templates:read', summary: 'The latest version of every visible template',
     query: req.pageQuery, ok: { status: 200, schema: page(res.templateSchema), description: 'a page' }, errors: [401, 403, 422],
-    links: { under: [TEMPLATE], parameters: { idOrSlug: '$response.body#/items/0/id' } },
   },
   {
     method: 'get', path: '/v1/settlement-templates/{idOrSlug}', tag: 'templates', scope: 'templates:read', summary: 'A template version (the latest unless ?version=)',
@@ -235,7 +230,6 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get', path: '/v1/platforms/me/webhooks', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: "This environment's endpoints, newest first",
     query: req.pageQuery, ok: { status: 200, schema: page(res.webhookSchema), description: 'a page' }, errors: [401, 403, 422],
-    links: { under: [WEBHOOK], parameters: { id: '$response.body#/items/0/id' } },
   },
   {
     method: 'get', path: '/v1/platforms/me/webhooks/{id}', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'One endpoint (never its secret)',
@@ -260,7 +254,6 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get', path: '/v1/platforms/me/webhooks/{id}/deliveries', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'Delivery log: each delivery with its attempts, status codes, latency and next retry',
     query: req.deliveryListQuery, ok: { status: 200, schema: page(res.webhookDeliverySchema), description: 'a page, newest first' }, errors: [401, 403, 404, 422],
-    links: { under: [`${WEBHOOK}/deliveries/{deliveryId}`], parameters: { id: '$request.path.id', deliveryId: '$response.body#/items/0/id' } },
   },
   {
     method: 'post', path: '/v1/platforms/me/webhooks/{id}/deliveries/{deliveryId}/resend', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: 'Send a past delivery\'s event again, as a new delivery',
@@ -273,7 +266,6 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'get', path: '/v1/operator/platforms', tag: 'operator', scope: 'operator', summary: 'Every platform and its environments',
     query: req.pageQuery, ok: { status: 200, schema: page(res.platformSchema), description: 'a page, oldest first' }, errors: [401, 403, 422],
-    links: { under: [PLATFORM], parameters: { platform: '$response.body#/items/0/name' } },
   },
   {
     method: 'post', path: '/v1/operator/platforms', tag: 'operator', scope: 'operator', summary: 'Create a platform with its environments (default sandbox and production)',
@@ -321,8 +313,14 @@ export const ROUTES: RouteSpec[] = [
   },
 ];
 
+/** No string the API takes may hold U+0000 (api/validation.ts); one with its own pattern, format or values says more already. */
+const NO_NUL = '^[^\\u0000]*$';
+const noNul = ({ jsonSchema: js }: { jsonSchema: Record<string, unknown> }) => {
+  if (js.type === 'string' && !js.pattern && !js.format && !js.enum && js.const === undefined) js.pattern = NO_NUL;
+};
+
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', ...(io === 'input' ? { override: noNul } : {}) }) as Record<string, unknown>;
   return rest;
 };
 

@@ -1,18 +1,22 @@
 // Request schemas: the single source of what the API accepts.
 
 import { z } from 'zod';
-import { isCountryCode } from '../compliance/attributes.ts';
+import { ISO_COUNTRY_CODES, isCountryCode } from '../compliance/attributes.ts';
 import { SCOPES } from './auth/scopes.ts';
 import { EVENT_PATTERNS, EXACT_EVENT } from '../webhooks/events.ts';
 import { DIRECTIONS, LEG_TYPES } from '../domain/settlement.ts';
 import { ACTION_TYPES } from '../domain/template.ts';
 import { TENANT_NAME } from '../domain/ids.ts';
+import { ENDPOINT_PATTERN } from './auth/restrictions.ts';
 import { plainDecimal } from '../domain/money.ts';
 
+// The .meta() lines say in the OpenAPI document what a refine checks, where JSON Schema can say it.
+const WALLET = /^0x[0-9a-fA-F]{40}$/;
 const evmAddress = z
   .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address')
-  .refine((a) => !/^0x0{40}$/.test(a), 'must not be the zero address');
+  .regex(WALLET, 'must be a 0x-prefixed 20-byte hex address')
+  .refine((a) => !/^0x0{40}$/.test(a), 'must not be the zero address')
+  .meta({ not: { pattern: '^0x0{40}$' } });
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 const isCalendarDate = (d: string) => {
@@ -26,6 +30,7 @@ export const partyAttributesSchema = z.object({
   country: z
     .string()
     .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code in upper case, such as DE')
+    .meta({ enum: [...ISO_COUNTRY_CODES] })
     .optional(),
   date_of_birth: z
     .string()
@@ -132,7 +137,7 @@ const stateName = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an upper-c
 
 /** KeyStone's template format; templateProblems (domain) checks what a schema cannot. */
 export const templateConfigSchema = z.object({
-  states: z.array(stateName).min(2).max(64),
+  states: z.array(stateName).min(2).max(64).meta({ uniqueItems: true }),
   initial_state: stateName,
   terminal_states: z.array(stateName).min(1),
   failure_states: z.array(stateName).min(1),
@@ -205,7 +210,8 @@ const webhookEvents = z
       .refine(
         (e) => (EVENT_PATTERNS as readonly string[]).includes(e) || EXACT_EVENT.test(e),
         'must be *, settlement.*, settlement.state.*, settlement.compliance.* (or compliance.*) or an event name such as settlement.state.finalized',
-      ),
+      )
+      .meta({ anyOf: [{ enum: [...EVENT_PATTERNS] }, { pattern: EXACT_EVENT.source }] }),
   )
   .min(1)
   .max(50);
@@ -279,10 +285,12 @@ export const activityQuery = pageQuery.extend({
   failures: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
+const IPV4_RANGE = '^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])$';
 const restrictionFields = {
-  ip_ranges: z.array(z.string().max(64)).max(50).optional(),
-  endpoints: z.array(z.string().max(256)).max(100).optional(),
-  wallets: z.array(z.string().max(42)).max(100).optional(),
+  // db/clients.ts checks each is an address or a CIDR range; the document says so for IPv4 ranges and plain addresses.
+  ip_ranges: z.array(z.string().max(64).meta({ anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }, { pattern: IPV4_RANGE }] })).max(50).optional(),
+  endpoints: z.array(z.string().max(256).regex(ENDPOINT_PATTERN, 'must be "METHOD /path", such as GET /v1/settlements/*')).max(100).optional(),
+  wallets: z.array(z.string().regex(WALLET, 'must be a 0x-prefixed 20-byte hex address')).max(100).optional(),
 };
 
 export const createClientSchema = z.object({
@@ -294,7 +302,8 @@ export const createClientSchema = z.object({
 
 export const updateClientSchema = z
   .object({ ...restrictionFields, active: z.boolean().optional() })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of ip_ranges, endpoints, wallets, active');
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of ip_ranges, endpoints, wallets, active')
+  .meta({ minProperties: 1 });
 
 /** `revoke_tokens`: a leaked secret; the client's live tokens fail at once too. */
 export const rotateClientSecretSchema = z.object({ revoke_tokens: z.boolean().default(false) });

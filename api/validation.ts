@@ -4,7 +4,12 @@ import { validationFailed, type FieldError } from './errors.ts';
 /** Parse or throw a 422 whose `detail` lists every problem as {loc, msg, type}, typed as FastAPI (KeyStone's server) types them. */
 export function parseOr422<T extends z.ZodType>(schema: T, value: unknown, where: 'body' | 'query'): z.infer<T> {
   const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    // What the schema kept, not what it dropped (unknown fields are ignored, whatever they hold).
+    const nuls = nulPaths(parsed.data);
+    if (nuls.length) throw validationFailed(nuls.map((path) => ({ loc: [where, ...path], msg: NO_NUL, type: 'string_pattern_mismatch' })));
+    return parsed.data;
+  }
   const errors: FieldError[] = parsed.error.issues.flatMap((issue) => {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     // FastAPI names each extra field in its own error.
@@ -12,6 +17,18 @@ export function parseOr422<T extends z.ZodType>(schema: T, value: unknown, where
     return [{ loc: [where, ...path], msg: issue.message, type: fastApiType(issue, valueAt(value, path)) }];
   });
   throw validationFailed(errors);
+}
+
+const NO_NUL = 'must not contain the NUL character (U+0000)';
+
+/** Where `value` holds a string (or a key) with U+0000, which PostgreSQL's text cannot store: the caller's mistake, not a failed insert. */
+function nulPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulPaths(v, [...path, i]));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => (k.includes('\u0000') ? [[...path, k]] : nulPaths(v, [...path, k])));
+  }
+  return [];
 }
 
 function valueAt(value: unknown, path: (string | number)[]): unknown {

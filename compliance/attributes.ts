@@ -98,6 +98,9 @@ const ISO_CODES = new Set<string>();
 
 export const isCountryCode = (code: string): boolean => ISO_CODES.has(code);
 
+/** Every ISO 3166-1 alpha-2 code, for the API's document. */
+export const ISO_COUNTRY_CODES: readonly string[] = [...ISO_CODES].sort();
+
 /** The ISO code of a country as a list names it, or undefined when it is not one we know (a city, "undetermined"). */
 export function countryCode(name: string): string | undefined {
   return BY_NAME.get(fold(name));
