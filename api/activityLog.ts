@@ -33,7 +33,8 @@ export function activityLog(db: Db, log: (message: string, fields: Record<string
       const auth = req.auth;
       const known = res.locals.client as KnownClient | undefined;
       // A failed token request names its client only in the body; keep the id, never the secret.
-      const claimed = typeof req.body?.client_id === 'string' ? String(req.body.client_id).slice(0, 128) : null;
+      // PostgreSQL's text holds no U+0000: an attempt with one in its client_id is still recorded, the NUL shown as U+FFFD.
+      const claimed = typeof req.body?.client_id === 'string' ? String(req.body.client_id).slice(0, 128).replaceAll('\u0000', '\ufffd') : null;
       const data: Prisma.ActivityLogCreateInput = {
         platformId: auth?.platformId ?? known?.platformId ?? null,
         environment: auth?.environment ?? known?.environment ?? null,

@@ -140,7 +140,8 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'post', path: '/v1/instructions', tag: 'instructions', scope: 'instructions:write',
     summary: "Submit one side of a bilateral trade; without trade_reference it is the first side and gets one to hand to the counterparty; the side that matches the pending one makes the settlement (idempotent by idempotency_key)",
-    body: req.createInstructionSchema, ok: { status: 201, schema: res.instructionSchema, description: 'submitted: pending_match, listing its mismatches with the pending side if any, or matched with its settlement_id; 200 for a repeat' }, errors: [401, 403, 409, 415, 422, 503],
+    body: req.createInstructionSchema, ok: { status: 201, schema: res.instructionSchema, repeat: 200, description: 'submitted: pending_match, listing its mismatches with the pending side if any, or matched with its settlement_id; 200 for a repeat' }, errors: [401, 403, 409, 422, 503],
+    links: { under: ['/v1/instructions/{id}'], parameters: { id: '$response.body#/id' } },
   },
   {
     method: 'get', path: '/v1/instructions', tag: 'instructions', scope: 'instructions:read', summary: "This environment's instructions, newest first",

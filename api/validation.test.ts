@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { ApiError } from './errors.ts';
-import { createSettlementSchema } from './schemas.ts';
+import { createSettlementSchema, pageQuery } from './schemas.ts';
 import { parseOr422 } from './validation.ts';
 
 const detailOf = (value: unknown) => {
@@ -22,4 +22,11 @@ it("types a 422's problems as FastAPI, KeyStone's server, types them", () => {
   expect(typeAt('parties')).toBe('too_short');
   expect(typeAt('legs')).toBe('list_type');
   expect(typeAt('timeout_at')).toBe('string_pattern_mismatch');
+});
+
+it('refuses a NUL character in any string it keeps (PostgreSQL cannot store one), and ignores it in a field it drops', () => {
+  const body = { idempotency_key: 'k\u0000', template_id: 'dvp-standard', parties: [{ role: 'buyer', external_reference: 'a', wallet_address: `0x${'1'.repeat(40)}` }, { role: 'seller', external_reference: 'b\u0000', wallet_address: `0x${'2'.repeat(40)}` }], legs: [{ leg_type: 'asset', instrument_id: 'DEMO', quantity: '1', direction: 'deliver', party_role: 'seller' }] };
+  expect(detailOf(body).map((d) => d.loc)).toEqual([['body', 'idempotency_key'], ['body', 'parties', 1, 'external_reference']]);
+  const dropped = parseOr422(pageQuery, { limit: '5', ['x\u0000']: 'y\u0000' }, 'query');
+  expect(dropped).toEqual({ limit: 5, offset: 0 });
 });

@@ -252,6 +252,12 @@ describe('numbers past what the database holds', () => {
     expect(await get('/v1/settlements?offset=9007199254740990')).toBe(422);
     expect(await get('/v1/settlement-templates/dvp-standard?version=1')).toBe(200);
   });
+
+  it('answers an empty page, not 500, for environments past the last one', async () => {
+    const token = await tokenFor(['admin']);
+    const res = await fetch(new URL('/v1/platforms/me/environments?offset=2147483646', manifest.api_url), { headers: { authorization: `Bearer ${token}` } });
+    expect([res.status, ((await res.json()) as { items: unknown[] }).items]).toEqual([200, []]);
+  });
 });
 
 describe('methods a path does not take', () => {

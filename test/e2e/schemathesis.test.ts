@@ -12,12 +12,13 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { TENANT_SCOPES } from '../../api/auth/scopes.ts';
 import { environmentIdOf } from '../../api/derivedIds.ts';
 import { LockstepApi } from '../../cli/apiClient.ts';
 import { ROOT } from '../../config/paths.ts';
 import { fixtureClient } from '../support/clients.ts';
+import { Receiver } from '../support/receiver.ts';
 import { ensureVenv } from '../support/pythonTools.ts';
 import { stackContext, withServices } from '../support/services.ts';
 import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
@@ -28,6 +29,9 @@ const services = withServices();
 const run = promisify(execFile);
 const TOOL = join(ROOT, 'test/schemathesis');
 const SEED = 20260317;
+// The seeded webhook's endpoint answers at once, so test pings and deliveries do not wait on retries.
+const receiver = new Receiver();
+afterAll(() => receiver.stop());
 
 interface RunReport {
   exit_code: number;
@@ -55,7 +59,7 @@ async function seedTenant(client: Client): Promise<void> {
   }
   await api.request('POST', '/v1/compliance/suppressions', { settlement_id: settlement.id, party_role: 'seller', list: 'ofac-sdn', entry_id: '18341', reason: 'checked' });
   await api.request('POST', '/v1/settlement-templates', { slug: `schemathesis-${randomUUID().slice(0, 8)}`, name: 'Fuzzed', config: CUSTOM });
-  const webhook = await api.request<{ id: string }>('POST', '/v1/platforms/me/webhooks', { url: 'http://127.0.0.1:9/hooks' });
+  const webhook = await api.request<{ id: string }>('POST', '/v1/platforms/me/webhooks', { url: (await receiver.start()).url });
   await api.request('POST', `/v1/platforms/me/webhooks/${webhook.id}/test`);
 }
 
