@@ -53,6 +53,12 @@ describe('tenancy', () => {
     const session = await owner.request<{ session_id: string }>('POST', '/v1/sessions', { scopes: ['settlements:read'] });
     const environments = await owner.request<{ items: { id: string; slug: string }[] }>('GET', '/v1/platforms/me/environments');
     const ownerEnvironmentId = environments.items.find((e) => e.slug === 'sandbox')!.id;
+    const { parties, legs, timeout_at } = dvpInstruction(manifest);
+    const instruction = await owner.request<{ id: string }>('POST', '/v1/instructions', {
+      idempotency_key: `tenancy-${randomUUID()}`, template_slug: 'dvp-standard', role: 'seller', timeout_at,
+      party: (({ role: _, ...p }) => p)(parties.find((p) => p.role === 'seller')!),
+      legs: legs.map(({ party_role, ...l }) => ({ ...l, direction: party_role === 'seller' ? l.direction : 'receive' })),
+    });
     await waitForState(owner, settlement.id, ['COMPLIANCE_CHECKING']);
 
     const idFor = (path: string, param: string): string => {
@@ -63,6 +69,7 @@ describe('tenancy', () => {
       if (path.startsWith('/v1/platforms/me/webhooks/')) return webhook.id;
       if (path.startsWith('/v1/sessions/')) return session.session_id;
       if (path.startsWith('/v1/platforms/me/environments/')) return ownerEnvironmentId;
+      if (path.startsWith('/v1/instructions/')) return instruction.id;
       if (path.startsWith('/v1/settlements/') || path.startsWith('/v1/admin/settlements/')) return settlement.id;
       throw new Error(`tenancy test: no object for {${param}} in ${path}; add one`);
     };
