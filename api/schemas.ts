@@ -80,7 +80,8 @@ export const legSchema = z.strictObject({
 });
 
 export const createSettlementSchema = z.strictObject({
-  idempotency_key: text(255),
+  // instruction:<trade reference> is the key of a settlement that two matched instructions made.
+  idempotency_key: text(255).refine((k) => !k.startsWith('instruction:'), 'must not start with "instruction:", which Lockstep keeps for settlements made from instructions'),
   /** A template's id (a UUID) or its slug; KeyStone's SDK names it by template_slug. */
   template_id: optional(text(128)),
   template_slug: optional(text(128)),

@@ -49,6 +49,13 @@ export async function claimKey(db: Db, tenant: Tenant, key: string, fingerprint:
   }
 }
 
+/** Holds the claim a while longer; the new lease, or null when the claim was lost. */
+export async function renewLease(db: Db, tenant: Tenant, key: string, lease: Date): Promise<Date | null> {
+  const now = new Date();
+  const { count } = await db.idempotencyKey.updateMany({ where: { ...keyOf(tenant, key), lockedAt: lease, status: null }, data: { lockedAt: now } });
+  return count ? now : null;
+}
+
 /** Keeps the claimed key's answer. */
 export async function keepAnswer(db: Db, tenant: Tenant, key: string, lease: Date, status: number, sealedBody: string | null): Promise<void> {
   await db.idempotencyKey.updateMany({ where: { ...keyOf(tenant, key), lockedAt: lease, status: null }, data: { status, sealedBody } });

@@ -8,7 +8,7 @@ import { queueInstructionEvent } from '../../webhooks/outbox.ts';
 import { repeat } from '../periodic.ts';
 import { lockTrade, TRADE_LOCK_WAIT } from './submit.ts';
 
-export async function expireInstructions(db: Db, now = new Date()): Promise<number> {
+export async function expireInstructions(db: Db, onError: (err: unknown) => void, now = new Date()): Promise<number> {
   const due = await db.instruction.findMany({ where: { status: 'pending_match', expiresAt: { lte: now } }, orderBy: { expiresAt: 'asc' }, take: 100 });
   let expired = 0;
   for (const row of due) {
@@ -18,11 +18,14 @@ export async function expireInstructions(db: Db, now = new Date()): Promise<numb
       const { count } = await tx.instruction.updateMany({ where: { id: row.id, status: 'pending_match' }, data: { status: 'expired' } });
       if (count) await queueInstructionEvent(tx, await tx.instruction.findUniqueOrThrow({ where: { id: row.id } }), 'instruction.expired');
       return count;
-    }, TRADE_LOCK_WAIT);
+    }, TRADE_LOCK_WAIT).catch((err: unknown) => {
+      onError(err); // one bad row must not stall the rest
+      return 0;
+    });
   }
   return expired;
 }
 
 export function sweepExpired(db: Db, onError: (err: unknown) => void, intervalMs = 2000): () => void {
-  return repeat(intervalMs, async () => void (await expireInstructions(db)), onError);
+  return repeat(intervalMs, async () => void (await expireInstructions(db, onError)), onError);
 }

@@ -3,8 +3,8 @@
 // (pg_advisory_xact_lock), the side reads the pending sides of its trade and either stays
 // pending or inserts the settlement of the matched pair and marks both sides matched. Two
 // API processes taking both sides at the same instant are put one after the other by the
-// lock, so the second sees the first; a crash anywhere rolls the whole match back, leaving
-// both sides pending. The settlement's workflow then starts as any created settlement's does
+// lock, so the second sees the first; a crash anywhere rolls the whole match back: the
+// pending side stays pending, and the new side, not stored, runs again on its retry. The settlement's workflow then starts as any created settlement's does
 // (and the start sweeper starts it if this process dies first).
 
 import { randomUUID } from 'node:crypto';
@@ -17,7 +17,7 @@ import { fromBaseUnits } from '../../domain/money.ts';
 import type { AuthContext } from '../auth/tokens.ts';
 import { conflict } from '../errors.ts';
 import type { CreateInstructionRequest, CreateSettlementRequest } from '../schemas.ts';
-import { checkLead, invalid, prepareSettlement, requestHashOf, resolveAmounts, type CreateDeps } from '../settlements/create.ts';
+import { checkLead, checkLegChains, checkParty, invalid, prepareSettlement, requestHashOf, resolveAmounts, sameRequest, type CreateDeps } from '../settlements/create.ts';
 import { ensureWorkflowStarted } from '../settlements/start.ts';
 import { queueInstructionEvent } from '../../webhooks/outbox.ts';
 import type { InstructionRow, StoredLeg, StoredParty } from './present.ts';
@@ -43,26 +43,19 @@ export const lockTrade = (tx: TenantTx, tradeReference: string) => tx.$executeRa
 /** `db`: the caller's tenant view. */
 export async function submitInstruction(deps: InstructionDeps, db: Models, caller: AuthContext, body: CreateInstructionRequest): Promise<{ created: boolean; id: string }> {
   const requestHash = requestHashOf(body);
+  const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
   const replay = async () => {
-    const existing = await db.instruction.findUnique({ where: { platformId_environment_idempotencyKey: { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key } } });
-    if (!existing) return undefined;
-    if (existing.requestHash !== requestHash) {
-      throw conflict('idempotency_key_reused', `idempotency_key "${body.idempotency_key}" was already used with a different request body`);
-    }
-    return { created: false, id: existing.id };
+    const existing = sameRequest(await db.instruction.findUnique({ where: { platformId_environment_idempotencyKey: key } }), body.idempotency_key, requestHash);
+    return existing ? { created: false, id: existing.id } : undefined;
   };
   const earlier = await replay();
   if (earlier) return earlier;
 
   const template = await findTemplate(db, caller, body.template_slug);
   if (!template) return invalid(['template_slug'], `no template "${body.template_slug}" exists`, 'not_found');
-  const screens = Object.values(template.config.actions).some((a) => a.type === 'compliance_check');
-  if (body.party.name === undefined && screens) invalid(['party', 'name'], `is required: template "${template.slug}" screens every party by name`, 'missing');
+  checkParty(deps, template, body.party, ['party']);
+  checkLegChains(deps, body.legs);
   const chainId = deps.chain.chainId;
-  if (body.party.chain_id !== undefined && body.party.chain_id !== chainId) invalid(['party', 'chain_id'], `chain ${body.party.chain_id} is not served here; this engine settles on chain ${chainId}`);
-  body.legs.forEach((l, i) => {
-    if (l.chain_id !== undefined && l.chain_id !== chainId) invalid(['legs', i, 'chain_id'], `chain ${l.chain_id} is not served here; this engine settles on chain ${chainId}`);
-  });
   const timeoutAt = new Date(body.timeout_at);
   checkLead(deps, timeoutAt);
   const amounts = await resolveAmounts(deps, db, body.legs);
@@ -94,21 +87,25 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
     party,
     legs,
     timeoutAt,
-    expiresAt: new Date(Math.min(timeoutAt.getTime(), now.getTime() + deps.instructionTtlMs)),
+    // A side that could no longer make a settlement in time (timeout_at within the minimum lead) is already over.
+    expiresAt: new Date(Math.min(timeoutAt.getTime() - deps.minLeadMs, now.getTime() + deps.instructionTtlMs)),
     createdBy: caller.clientId,
   };
 
-  let settlementId: string | null;
+  let outcome: { settlementId: string | null; replayOf?: string };
   try {
-    settlementId = await withTenant(deps.db, caller, async (tx) => {
+    outcome = await withTenant(deps.db, caller, async (tx) => {
       await lockTrade(tx, ours.tradeReference);
+      // The same request may have got here first, while this one waited for the lock.
+      const first = await tx.instruction.findUnique({ where: { platformId_environment_idempotencyKey: key } });
+      if (first) return { settlementId: null, replayOf: first.id };
       const sides = await tx.instruction.findMany({ where: { tradeReference: ours.tradeReference }, orderBy: { createdAt: 'asc' } });
       if (sides.some((s) => s.status === 'matched')) throw conflict('trade_already_matched', `Trade ${ours.tradeReference} is already matched`);
       const compared = sides.filter((s) => isOpen(s)).map((s) => ({ side: s, found: mismatches(sideOf(ours), sideOf(asSide(s)), template.config.required_roles) }));
       const match = compared.find((c) => !c.found.length);
       if (!match) {
         await tx.instruction.create({ data: { ...ours, status: 'pending_match', mismatches: (compared[0]?.found ?? []) as unknown as Prisma.InputJsonArray } });
-        return null;
+        return { settlementId: null };
       }
       const request = settlementRequestOf(asSide(match.side), ours);
       // Through the transaction: a second connection per waiting match would drain the pool.
@@ -119,7 +116,7 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
         await tx.instruction.update({ where: { id: match.side.id }, data: { status: 'matched', settlementId: settlement.id } }),
       ];
       for (const side of matched) await queueInstructionEvent(tx, side, 'instruction.matched');
-      return settlement.id;
+      return { settlementId: settlement.id };
     }, TRADE_LOCK_WAIT);
   } catch (err) {
     // A concurrent request with the same key won the insert: answer as its replay.
@@ -129,7 +126,8 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
     }
     throw err;
   }
-  if (settlementId) await ensureWorkflowStarted(deps, settlementId);
+  if (outcome.replayOf) return (await replay()) ?? { created: false, id: outcome.replayOf };
+  if (outcome.settlementId) await ensureWorkflowStarted(deps, outcome.settlementId);
   return { created: true, id: ours.id };
 }
 

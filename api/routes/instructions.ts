@@ -6,7 +6,7 @@ import { isUuid } from '../../domain/ids.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Models } from '../../db/client.ts';
 import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
-import { conflict, notFound, unsupportedMediaType } from '../errors.ts';
+import { conflict, notFound } from '../errors.ts';
 import { presentInstruction } from '../instructions/present.ts';
 import { isOpen, lockTrade, submitInstruction, TRADE_LOCK_WAIT, type InstructionDeps } from '../instructions/submit.ts';
 import { createInstructionSchema, listInstructionsQuery } from '../schemas.ts';
@@ -24,7 +24,6 @@ export function instructionRoutes(deps: InstructionDeps): Router {
   const router = Router();
 
   router.post('/v1/instructions', requireScope('instructions:write'), async (req, res) => {
-    if (!req.is('application/json')) throw unsupportedMediaType();
     const body = parseOr422(createInstructionSchema, req.body ?? {}, 'body');
     const db = tenantDbOf(req);
     const { created, id } = await submitInstruction(deps, db, callerOf(req), body);

@@ -45,11 +45,8 @@ export async function createSettlement(
   const requestHash = requestHashOf(body);
   const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
   const replay = async () => {
-    const existing = await db.settlement.findUnique({ where: { platformId_environment_idempotencyKey: key } });
+    const existing = sameRequest(await db.settlement.findUnique({ where: { platformId_environment_idempotencyKey: key } }), body.idempotency_key, requestHash);
     if (!existing) return undefined;
-    if (existing.requestHash !== requestHash) {
-      throw conflict('idempotency_key_reused', `idempotency_key "${body.idempotency_key}" was already used with a different request body`);
-    }
     await ensureWorkflowStarted(deps, existing.id);
     return { created: false, id: existing.id };
   };
@@ -89,20 +86,11 @@ export async function prepareSettlement(deps: CreateDeps, db: Models, caller: Au
   const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
 
   const template = await templateOf(db, caller, body);
-  // A party without a name cannot be screened by name: only a template that screens nobody takes one.
-  const screens = Object.values(template.config.actions).some((a) => a.type === 'compliance_check');
   const parties = body.parties.map((p, i) => {
-    if (p.name === undefined && screens) invalid(['parties', i, 'name'], `is required: template "${template.slug}" screens every party by name`, 'missing');
-    if (p.chain_id !== undefined && p.chain_id !== deps.chain.chainId) {
-      invalid(['parties', i, 'chain_id'], `chain ${p.chain_id} is not served here; this engine settles on chain ${deps.chain.chainId}`);
-    }
+    checkParty(deps, template, p, ['parties', i]);
     return { ...p, name: p.name ?? '', chain_id: deps.chain.chainId };
   });
-  body.legs.forEach((l, i) => {
-    if (l.chain_id !== undefined && l.chain_id !== deps.chain.chainId) {
-      invalid(['legs', i, 'chain_id'], `chain ${l.chain_id} is not served here; this engine settles on chain ${deps.chain.chainId}`);
-    }
-  });
+  checkLegChains(deps, body.legs);
   try {
     checkInstruction(parties, body.legs, template.config);
   } catch (err) {
@@ -161,6 +149,31 @@ export async function prepareSettlement(deps: CreateDeps, db: Models, caller: Au
     },
     legs: { create: legs },
   } satisfies Prisma.SettlementUncheckedCreateInput;
+}
+
+/** The row already made under an idempotency key, when the request is the same; 409 when it is another. */
+export function sameRequest<T extends { requestHash: string }>(existing: T | null, key: string, requestHash: string): T | null {
+  if (existing && existing.requestHash !== requestHash) {
+    throw conflict('idempotency_key_reused', `idempotency_key "${key}" was already used with a different request body`);
+  }
+  return existing;
+}
+
+/** A party without a name cannot be screened by name (only a template that screens nobody takes one), and it must be on this chain. */
+export function checkParty(deps: { chain: Chain }, template: StoredTemplate, party: { name?: string | undefined; chain_id?: number | undefined }, loc: (string | number)[]): void {
+  const screens = Object.values(template.config.actions).some((a) => a.type === 'compliance_check');
+  if (party.name === undefined && screens) invalid([...loc, 'name'], `is required: template "${template.slug}" screens every party by name`, 'missing');
+  if (party.chain_id !== undefined && party.chain_id !== deps.chain.chainId) {
+    invalid([...loc, 'chain_id'], `chain ${party.chain_id} is not served here; this engine settles on chain ${deps.chain.chainId}`);
+  }
+}
+
+export function checkLegChains(deps: { chain: Chain }, legs: readonly { chain_id?: number | undefined }[]): void {
+  legs.forEach((l, i) => {
+    if (l.chain_id !== undefined && l.chain_id !== deps.chain.chainId) {
+      invalid(['legs', i, 'chain_id'], `chain ${l.chain_id} is not served here; this engine settles on chain ${deps.chain.chainId}`);
+    }
+  });
 }
 
 /** timeout_at must leave the engine time to screen and register, and not lie too far ahead; 422 otherwise. */

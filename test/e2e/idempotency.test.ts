@@ -23,7 +23,13 @@ async function post(token: string, path: string, body: unknown, key?: string) {
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(key !== undefined ? { 'idempotency-key': key } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: res.status, replayed: res.headers.get('idempotent-replayed'), retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    replayed: res.headers.get('idempotent-replayed'),
+    retryAfter: res.headers.get('retry-after'),
+    cacheControl: res.headers.get('cache-control'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 }
 
 const endpointsOf = async (token: string) =>
@@ -44,10 +50,16 @@ describe('Idempotency-Key', () => {
     const first = await post(token, '/v1/platforms/me/webhooks', { url: receiver.url, description: 'retried' }, 'webhook-once');
     expect(first.status).toBe(201);
     expect(first.replayed).toBeNull();
+    expect(first.body.secret).toMatch(/^whsec_/);
     const retry = await post(token, '/v1/platforms/me/webhooks', { description: 'retried', url: receiver.url }, 'webhook-once');
-    expect(retry).toMatchObject({ status: 201, replayed: 'true' });
+    expect(retry).toMatchObject({ status: 201, replayed: 'true', cacheControl: 'no-store' });
     expect(retry.body).toEqual(first.body);
     expect(await endpointsOf(token)).toBe(before + 1);
+    // A replay runs no route check, so another client of the tenant does not get the answer (nor its secret).
+    const colleague = await tokenOf('idempotency-platform');
+    const theirs = await post(colleague, '/v1/platforms/me/webhooks', { url: receiver.url, description: 'retried' }, 'webhook-once');
+    expect(theirs).toMatchObject({ status: 409, body: { code: 'idempotency_key_reused' } });
+    expect(JSON.stringify(theirs.body)).not.toContain(String(first.body.secret));
   });
 
   it('refuses the key with another body or on another path', async () => {
@@ -106,6 +118,8 @@ describe('Idempotency-Key', () => {
     // Without the header, the body's key still finds the same settlement.
     const byBody = await post(token, '/v1/settlements', body);
     expect([byBody.status, byBody.body.id]).toEqual([200, first.body.id]);
+    // That prefix names the settlements instructions make.
+    expect(await post(token, '/v1/settlements', { ...body, idempotency_key: 'instruction:KS-1' })).toMatchObject({ status: 422 });
     const bad = await post(token, '/v1/platforms/me/webhooks', { url: receiver.url }, 'x'.repeat(256));
     expect(bad.status).toBe(422);
     expect(JSON.stringify(bad.body.detail)).toContain('Idempotency-Key');

@@ -50,6 +50,8 @@ describe('instructions on one platform', () => {
     expect(first).toMatchObject({ status: 'pending_match', settlement_id: null, role: 'seller', mismatches: [] });
     expect(first.trade_reference).toMatch(/^KS-[0-9a-f-]{36}$/);
     expect(new Date(first.expires_at).getTime()).toBeLessThanOrEqual(Date.now() + TTL_SECONDS * 1000);
+    // Never later than a settlement made from it could still start in time (MIN_TIMEOUT_LEAD_SECONDS is 5 here).
+    expect(new Date(first.expires_at).getTime()).toBeLessThanOrEqual(new Date(first.timeout_at).getTime() - 5000);
 
     // The same quantity written another way is the same quantity.
     const second = await submit(side('buyer', { trade_reference: first.trade_reference, legs: [...side('buyer').legs.slice(0, 1).map((l) => ({ ...l, quantity: '100.000' })), side('buyer').legs[1]] }));
