@@ -24,8 +24,9 @@ export type StoredLeg = {
   /** Canonical decimal. */
   quantity: string;
   direction: Direction;
-  /** For matching: the resolved token (lower-case address) and the amount in base units. */
+  /** For matching and the settlement: the resolved token (lower-case address), its decimals and the amount in base units. */
   token: string;
+  decimals: number;
   amount: string;
 };
 

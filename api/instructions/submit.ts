@@ -8,6 +8,7 @@
 // (and the start sweeper starts it if this process dies first).
 
 import { randomUUID } from 'node:crypto';
+import { getAddress } from 'viem';
 import { isUniqueViolation, type Db, type Models } from '../../db/client.ts';
 import { findTemplate } from '../../db/templates.ts';
 import { withTenant, type TenantTx } from '../../db/tenant.ts';
@@ -69,6 +70,7 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
       quantity: fromBaseUnits(amount, instrument.decimals),
       direction: l.direction,
       token: instrument.address.toLowerCase(),
+      decimals: instrument.decimals,
       amount: amount.toString(),
     };
   });
@@ -97,8 +99,8 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
     outcome = await withTenant(deps.db, caller, async (tx) => {
       await lockTrade(tx, ours.tradeReference);
       // The same request may have got here first, while this one waited for the lock.
-      const first = await tx.instruction.findUnique({ where: { platformId_environment_idempotencyKey: key } });
-      if (first) return { settlementId: null, replayOf: first.id };
+      const already = await tx.instruction.findUnique({ where: { platformId_environment_idempotencyKey: key } });
+      if (already) return { settlementId: null, replayOf: already.id };
       const sides = await tx.instruction.findMany({ where: { tradeReference: ours.tradeReference }, orderBy: { createdAt: 'asc' } });
       if (sides.some((s) => s.status === 'matched')) throw conflict('trade_already_matched', `Trade ${ours.tradeReference} is already matched`);
       const compared = sides.filter((s) => isOpen(s)).map((s) => ({ side: s, found: mismatches(sideOf(ours), sideOf(asSide(s)), template.config.required_roles) }));
@@ -107,9 +109,11 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
         await tx.instruction.create({ data: { ...ours, status: 'pending_match', mismatches: (compared[0]?.found ?? []) as unknown as Prisma.InputJsonArray } });
         return { settlementId: null };
       }
-      const request = settlementRequestOf(asSide(match.side), ours);
+      const first = asSide(match.side);
+      const request = settlementRequestOf(first, ours);
+      const resolved = first.legs.map((l) => ({ instrument: { address: getAddress(l.token), decimals: l.decimals, symbol: null }, amount: BigInt(l.amount) }));
       // Through the transaction: a second connection per waiting match would drain the pool.
-      const settlement = await prepareSettlement(deps, tx, caller, request, requestHashOf(request));
+      const settlement = await prepareSettlement(deps, tx, caller, request, requestHashOf(request), resolved);
       await tx.settlement.create({ data: settlement });
       const matched = [
         await tx.instruction.create({ data: { ...ours, status: 'matched', settlementId: settlement.id } }),

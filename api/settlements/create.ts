@@ -81,8 +81,17 @@ export function requestHashOf(body: { timeout_at?: string | undefined }): string
  * Checks a settlement request against its template, the chain and each token's decimals,
  * and answers the row to insert (with its parties and legs); 422 for what the caller got wrong.
  * `db`: the caller's tenant view, for the template, the instruments and the environment.
+ * `resolved`: each leg's token and amount when they are known already (a matched pair's, whose
+ * sides were resolved when submitted), so no chain is read while the trade's lock is held.
  */
-export async function prepareSettlement(deps: CreateDeps, db: Models, caller: AuthContext, body: CreateSettlementRequest, requestHash: string) {
+export async function prepareSettlement(
+  deps: CreateDeps,
+  db: Models,
+  caller: AuthContext,
+  body: CreateSettlementRequest,
+  requestHash: string,
+  resolved?: Awaited<ReturnType<typeof resolveAmounts>>,
+) {
   const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
 
   const template = await templateOf(db, caller, body);
@@ -100,7 +109,7 @@ export async function prepareSettlement(deps: CreateDeps, db: Models, caller: Au
   const timeoutAt = body.timeout_at ? new Date(body.timeout_at) : await defaultTimeoutAt(db, caller);
   checkLead(deps, timeoutAt);
 
-  const amounts = await resolveAmounts(deps, db, body.legs);
+  const amounts = resolved ?? (await resolveAmounts(deps, db, body.legs));
   const legs = body.legs.map((leg, index) => {
     const { instrument, amount } = amounts[index]!;
     const transfer = transferOf(leg, parties);
