@@ -2,8 +2,9 @@
 // request with a key runs and its answer is kept for 24 hours; a retry with the same key
 // and the same request from the same caller gets that answer again (with Idempotent-Replayed:
 // true) and runs nothing; the same key with another request, or from another client of the
-// tenant, is a 409, as is a retry while the first still runs. Keys are the caller's tenant's. An answer that says the request was not let in or
-// did not finish (403, 429, 5xx) is not kept, so a retry runs it again.
+// tenant, is a 409, as is a retry while the first still runs. Keys are the caller's tenant's.
+// An answer that says the request was not let in or did not finish (403, 429, 5xx) is not
+// kept, so a retry runs it again.
 
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
@@ -53,7 +54,11 @@ export function idempotency(db: Db, secretsKey: Buffer, log: (message: string, f
     let renewing = Promise.resolve();
     const renewal = setInterval(() => {
       renewing = renewing.then(async () => {
-        lease = (await renewLease(db, tenant, key, lease).catch(() => null)) ?? lease;
+        const renewed = await renewLease(db, tenant, key, lease).catch((err: unknown) => {
+          log('could not renew an idempotency key lease', { key, error: String(err) });
+          return null;
+        });
+        lease = renewed ?? lease;
       });
     }, LEASE_MS / 3);
     renewal.unref();

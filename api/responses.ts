@@ -2,6 +2,8 @@
 // responses with them, so the document cannot drift from what the presenters return.
 
 import { z } from 'zod';
+import { INSTRUCTION_STATUSES } from '../domain/matching.ts';
+import { DIRECTIONS } from '../domain/settlement.ts';
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
@@ -331,14 +333,14 @@ export const rotatedSigningKeySchema = z.object({ kid: z.string(), note: z.strin
 export const instructionSchema = z.object({
   id: z.uuid(),
   trade_reference: z.string().describe('hand it to the counterparty, who submits its side with it'),
-  status: z.enum(['pending_match', 'matched', 'expired', 'cancelled']),
+  status: z.enum(INSTRUCTION_STATUSES),
   settlement_id: z.uuid().nullable().describe('the settlement the matched pair made'),
   template_slug: z.string(),
   role: z.string(),
   party: z.object({ external_reference: z.string(), name: z.string().nullable(), wallet_address: z.string(), chain_id: z.number().int() }),
-  legs: z.array(z.object({ leg_type: z.string(), instrument_id: z.string(), chain_id: z.number().int(), token_standard: z.string().nullable(), quantity: z.string(), direction: z.enum(['deliver', 'receive']) })),
+  legs: z.array(z.object({ leg_type: z.string(), instrument_id: z.string(), chain_id: z.number().int(), token_standard: z.string().nullable(), quantity: z.string(), direction: z.enum(DIRECTIONS) })),
   timeout_at: timestamp,
-  expires_at: timestamp.describe('the earlier of timeout_at and the time to live; pending past it, the instruction is expired and never matches'),
+  expires_at: timestamp.describe('the earlier of timeout_at less the minimum lead and the time to live; pending past it, the instruction is expired and never matches'),
   created_at: timestamp,
   mismatches: z
     .array(z.object({ field: z.string(), ours: z.string().nullable(), theirs: z.string().nullable(), reason: z.string() }))

@@ -5,6 +5,7 @@ import { ISO_COUNTRY_CODES, isCountryCode } from '../compliance/attributes.ts';
 import { SCOPES } from './auth/scopes.ts';
 import { EVENT_PATTERNS, EXACT_EVENT } from '../webhooks/events.ts';
 import { DIRECTIONS, LEG_TYPES } from '../domain/settlement.ts';
+import { INSTRUCTION_STATUSES } from '../domain/matching.ts';
 import { ACTION_TYPES } from '../domain/template.ts';
 import { TENANT_NAME } from '../domain/ids.ts';
 import { ENDPOINT_PATTERN } from './auth/restrictions.ts';
@@ -112,8 +113,6 @@ export const createInstructionSchema = z.strictObject({
   repayment_amount: z.null().optional(),
 });
 export type CreateInstructionRequest = z.infer<typeof createInstructionSchema>;
-
-export const INSTRUCTION_STATUSES = ['pending_match', 'matched', 'expired', 'cancelled'] as const;
 
 /** Every list pages the same way. */
 /** PostgreSQL's integer: a larger number in a query is the caller's mistake, not a 500. */

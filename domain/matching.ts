@@ -3,6 +3,9 @@
 // template, its own role, and every leg with the direction it sees (the seller delivers the
 // asset that the buyer receives). Quantities are compared in base units, so "1.0" equals "1".
 
+/** What becomes of an instruction: it waits, until it matches, runs out of time or is cancelled. */
+export const INSTRUCTION_STATUSES = ['pending_match', 'matched', 'expired', 'cancelled'] as const;
+
 export interface SideLeg {
   legType: string;
   /** As the side wrote it (a symbol or an address), for showing. */

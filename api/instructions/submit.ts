@@ -4,8 +4,9 @@
 // pending or inserts the settlement of the matched pair and marks both sides matched. Two
 // API processes taking both sides at the same instant are put one after the other by the
 // lock, so the second sees the first; a crash anywhere rolls the whole match back: the
-// pending side stays pending, and the new side, not stored, runs again on its retry. The settlement's workflow then starts as any created settlement's does
-// (and the start sweeper starts it if this process dies first).
+// pending side stays pending, and the new side, not stored, runs again on its retry. The
+// settlement's workflow then starts as any created settlement's does (and the start sweeper
+// starts it if this process dies first).
 
 import { randomUUID } from 'node:crypto';
 import { getAddress } from 'viem';
@@ -21,7 +22,7 @@ import type { CreateInstructionRequest, CreateSettlementRequest } from '../schem
 import { checkLead, checkLegChains, checkParty, invalid, prepareSettlement, requestHashOf, resolveAmounts, sameRequest, type CreateDeps } from '../settlements/create.ts';
 import { ensureWorkflowStarted } from '../settlements/start.ts';
 import { queueInstructionEvent } from '../../webhooks/outbox.ts';
-import type { InstructionRow, StoredLeg, StoredParty } from './present.ts';
+import { statusOf, type InstructionRow, type StoredLeg, type StoredParty } from './present.ts';
 
 export interface InstructionDeps extends CreateDeps {
   db: Db;
@@ -33,7 +34,7 @@ export interface InstructionDeps extends CreateDeps {
 export const settlementKeyOf = (tradeReference: string) => `instruction:${tradeReference}`;
 
 /** Pending, and before its expiry: the only kind that can match or be cancelled. */
-export const isOpen = (row: Pick<InstructionRow, 'status' | 'expiresAt'>, now = new Date()) => row.status === 'pending_match' && row.expiresAt > now;
+export const isOpen = (row: Pick<InstructionRow, 'status' | 'expiresAt'>) => statusOf(row) === 'pending_match';
 
 /** Sides of busy trades queue for the lock and for a connection rather than fail. */
 export const TRADE_LOCK_WAIT = { maxWait: 15_000, timeout: 30_000 };
@@ -99,7 +100,7 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
     outcome = await withTenant(deps.db, caller, async (tx) => {
       await lockTrade(tx, ours.tradeReference);
       // The same request may have got here first, while this one waited for the lock.
-      const already = await tx.instruction.findUnique({ where: { platformId_environment_idempotencyKey: key } });
+      const already = sameRequest(await tx.instruction.findUnique({ where: { platformId_environment_idempotencyKey: key } }), body.idempotency_key, requestHash);
       if (already) return { settlementId: null, replayOf: already.id };
       const sides = await tx.instruction.findMany({ where: { tradeReference: ours.tradeReference }, orderBy: { createdAt: 'asc' } });
       if (sides.some((s) => s.status === 'matched')) throw conflict('trade_already_matched', `Trade ${ours.tradeReference} is already matched`);
@@ -130,7 +131,7 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
     }
     throw err;
   }
-  if (outcome.replayOf) return (await replay()) ?? { created: false, id: outcome.replayOf };
+  if (outcome.replayOf) return { created: false, id: outcome.replayOf };
   if (outcome.settlementId) await ensureWorkflowStarted(deps, outcome.settlementId);
   return { created: true, id: ours.id };
 }

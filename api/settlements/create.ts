@@ -131,7 +131,6 @@ export async function prepareSettlement(
 
   const id = randomUUID();
   return {
-
     id,
     ...key,
     requestHash,
