@@ -49,7 +49,17 @@ export function recordActivities({ db }: { db: Db }) {
           }
         }
         if (count) {
-          const settlement = await tx.settlement.findUniqueOrThrow({ where: { id: t.settlementId }, select: { id: true, platformId: true, environment: true, settlementType: true } });
+          const settlement = await tx.settlement.findUniqueOrThrow({
+            where: { id: t.settlementId },
+            select: {
+              id: true,
+              platformId: true,
+              environment: true,
+              counterpartyPlatformId: true,
+              counterpartyEnvironment: true,
+              settlementType: true,
+            },
+          });
           await queueTransitionEvents(tx, settlement, event);
         }
         await tx.settlement.updateMany({

@@ -29,16 +29,16 @@ async function queueEvent(tx: Tx, scope: EventScope, name: string, data: object,
 const endpointsOf = (tx: Tx, tenant: Tenant) =>
   tx.webhookEndpoint.findMany({ where: { platformId: tenant.platformId, environment: tenant.environment }, select: { id: true, events: true } });
 
-/** Queues the events of a transition just recorded in `tx`. */
+/** Queues the events of a transition just recorded in `tx`, for each platform environment the settlement is of. */
 export async function queueTransitionEvents(
   tx: Tx,
-  settlement: { id: string; platformId: string; environment: string; settlementType: string },
+  settlement: { id: string; platformId: string; environment: string; counterpartyPlatformId: string | null; counterpartyEnvironment: string | null; settlementType: string },
   t: TransitionFacts & { createdAt: Date },
 ): Promise<void> {
   const names = eventNamesFor(t);
   if (!names.length) return;
-  const scope = { platformId: settlement.platformId, environment: settlement.environment, settlementId: settlement.id };
-  const endpoints = await endpointsOf(tx, settlement);
+  const tenants: Tenant[] = [settlement];
+  if (settlement.counterpartyPlatformId) tenants.push({ platformId: settlement.counterpartyPlatformId, environment: settlement.counterpartyEnvironment! });
   const data: SettlementEventData = {
     settlement_id: settlement.id,
     state: t.toState,
@@ -46,7 +46,11 @@ export async function queueTransitionEvents(
     settlement_type: settlement.settlementType,
     timestamp: t.createdAt.toISOString(),
   };
-  for (const name of names) await queueEvent(tx, scope, name, data, endpoints.filter((e) => wants(e.events, name)));
+  for (const tenant of tenants) {
+    const scope = { platformId: tenant.platformId, environment: tenant.environment, settlementId: settlement.id };
+    const endpoints = await endpointsOf(tx, tenant);
+    for (const name of names) await queueEvent(tx, scope, name, data, endpoints.filter((e) => wants(e.events, name)));
+  }
 }
 
 /** Queues what just happened to an instruction, in the transaction `tx` that did it, for its own platform's endpoints. */

@@ -7,14 +7,20 @@
 // pending side stays pending, and the new side, not stored, runs again on its retry. The
 // settlement's workflow then starts as any created settlement's does (and the start sweeper
 // starts it if this process dies first).
+//
+// The sides may be two platforms'. A side sees its own platform environment's sides of the
+// trade and, in the same environment, another platform's side whose reference Lockstep made
+// (unguessable: the counterparty learnt it from that platform). That crosses the tenant
+// wall, so the matching transaction runs as the owner with those filters written out; the
+// settlement is the first side's platform's, with the second's as its counterparty.
 
 import { randomUUID } from 'node:crypto';
 import { getAddress } from 'viem';
 import { isUniqueViolation, type Db, type Models } from '../../db/client.ts';
-import { findTemplate } from '../../db/templates.ts';
-import { withTenant, type TenantTx } from '../../db/tenant.ts';
+import { findTemplate, type StoredTemplate } from '../../db/templates.ts';
+import type { Tenant, TenantTx } from '../../db/tenant.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import { mismatches, type InstructionSide } from '../../domain/matching.ts';
+import { mismatches, type InstructionSide, type Mismatch } from '../../domain/matching.ts';
 import { fromBaseUnits } from '../../domain/money.ts';
 import type { AuthContext } from '../auth/tokens.ts';
 import { conflict } from '../errors.ts';
@@ -40,7 +46,7 @@ export const isOpen = (row: Pick<InstructionRow, 'status' | 'expiresAt'>) => sta
 export const TRADE_LOCK_WAIT = { maxWait: 15_000, timeout: 30_000 };
 
 /** Serializes everything that matches or cancels the sides of one trade, across processes. */
-export const lockTrade = (tx: TenantTx, tradeReference: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${tradeReference}, 0))`;
+export const lockTrade = (tx: TenantTx | Prisma.TransactionClient, tradeReference: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${tradeReference}, 0))`;
 
 /** `db`: the caller's tenant view. */
 export async function submitInstruction(deps: InstructionDeps, db: Models, caller: AuthContext, body: CreateInstructionRequest): Promise<{ created: boolean; id: string }> {
@@ -85,6 +91,7 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
     idempotencyKey: body.idempotency_key,
     requestHash,
     tradeReference: body.trade_reference ?? `KS-${randomUUID()}`,
+    referenceAssigned: body.trade_reference === undefined,
     templateSlug: body.template_slug,
     role: body.role,
     party,
@@ -97,14 +104,16 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
 
   let outcome: { settlementId: string | null; replayOf?: string };
   try {
-    outcome = await withTenant(deps.db, caller, async (tx) => {
+    outcome = await deps.db.$transaction(async (tx) => {
       await lockTrade(tx, ours.tradeReference);
       // The same request may have got here first, while this one waited for the lock.
       const already = sameRequest(await tx.instruction.findUnique({ where: { platformId_environment_idempotencyKey: key } }), body.idempotency_key, requestHash);
       if (already) return { settlementId: null, replayOf: already.id };
-      const sides = await tx.instruction.findMany({ where: { tradeReference: ours.tradeReference }, orderBy: { createdAt: 'asc' } });
+      const sides = await tx.instruction.findMany({ where: { AND: [{ tradeReference: ours.tradeReference }, visibleSides(caller)] }, orderBy: { createdAt: 'asc' } });
       if (sides.some((s) => s.status === 'matched')) throw conflict('trade_already_matched', `Trade ${ours.tradeReference} is already matched`);
-      const compared = sides.filter((s) => isOpen(s)).map((s) => ({ side: s, found: mismatches(sideOf(ours), sideOf(asSide(s)), template.config.required_roles) }));
+      const compared = await Promise.all(
+        sides.filter((s) => isOpen(s)).map(async (s) => ({ side: s, found: [...mismatches(sideOf(ours), sideOf(asSide(s)), template.config.required_roles), ...(await templateMismatch(tx, template, s))] })),
+      );
       const match = compared.find((c) => !c.found.length);
       if (!match) {
         await tx.instruction.create({ data: { ...ours, status: 'pending_match', mismatches: (compared[0]?.found ?? []) as unknown as Prisma.InputJsonArray } });
@@ -113,9 +122,17 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
       const first = asSide(match.side);
       const request = settlementRequestOf(first, ours);
       const resolved = first.legs.map((l) => ({ instrument: { address: getAddress(l.token), decimals: l.decimals, symbol: null }, amount: BigInt(l.amount) }));
+      const opener = { platformId: first.platformId, environment: first.environment, clientId: first.createdBy };
       // Through the transaction: a second connection per waiting match would drain the pool.
-      const settlement = await prepareSettlement(deps, tx, caller, request, requestHashOf(request), resolved);
-      await tx.settlement.create({ data: settlement });
+      const settlement = await prepareSettlement(deps, tx, opener, request, requestHashOf(request), resolved);
+      const crossPlatform = first.platformId !== caller.platformId;
+      await tx.settlement.create({
+        data: {
+          ...settlement,
+          ...(crossPlatform ? { settlementType: 'cross_platform', counterpartyPlatformId: caller.platformId, counterpartyEnvironment: caller.environment } : {}),
+          parties: { create: settlement.parties.create.map((p) => ({ ...p, platformId: p.role === ours.role ? caller.platformId : first.platformId })) },
+        },
+      });
       const matched = [
         await tx.instruction.create({ data: { ...ours, status: 'matched', settlementId: settlement.id } }),
         await tx.instruction.update({ where: { id: match.side.id }, data: { status: 'matched', settlementId: settlement.id } }),
@@ -136,7 +153,22 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
   return { created: true, id: ours.id };
 }
 
+/** The sides of a trade a caller may match: its own environment's, and another platform's whose reference Lockstep made. */
+function visibleSides(caller: Tenant): Prisma.InstructionWhereInput {
+  return { environment: caller.environment, OR: [{ platformId: caller.platformId }, { referenceAssigned: true }] };
+}
+
+/** Two platforms may each have their own template of a slug: their sides agree on the slug, yet not on the rules. */
+async function templateMismatch(db: Models, ours: StoredTemplate, side: InstructionRow): Promise<Mismatch[]> {
+  if (side.templateSlug !== ours.slug) return []; // the slug's own rule says so
+  if ((await findTemplate(db, side, side.templateSlug))?.id === ours.id) return [];
+  return [{ field: 'template_slug', ours: side.templateSlug, theirs: side.templateSlug, reason: "each platform has its own template of this slug; a trade between platforms needs one both share (a built-in template)" }];
+}
+
 interface Side {
+  platformId: string;
+  environment: string;
+  createdBy: string;
   tradeReference: string;
   templateSlug: string;
   role: string;

@@ -6,6 +6,7 @@ import { conflict, notFound } from '../errors.ts';
 import { findActivity } from '../../db/activity.ts';
 import { activityQuery, reasonBody, stuckQuery } from '../schemas.ts';
 import { findSettlement, presentSettlement, type PresentDeps } from '../settlements/present.ts';
+import { actingOn } from '../settlements/scope.ts';
 import { cancelSettlement, findStuck, forceRollback, OperationRefused, SettlementNotFound, type OperationDeps } from '../settlements/operations.ts';
 import { parseOr422 } from '../validation.ts';
 
@@ -44,7 +45,7 @@ export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
       const { reason } = parseOr422(reasonBody, req.body ?? {}, 'body');
       let outcome: string;
       try {
-        outcome = await operate({ ...deps, db: tenantDbOf(req) }, caller, id, reason, caller.clientId);
+        outcome = await operate({ ...deps, db: tenantDbOf(req) }, actingOn(caller), id, reason, caller.clientId);
       } catch (err) {
         if (err instanceof SettlementNotFound) throw notFound(`Settlement ${id}`);
         if (err instanceof OperationRefused) throw conflict('operation_refused', err.message);
@@ -52,7 +53,7 @@ export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
       }
       const settlement = await findSettlement(tenantDbOf(req), caller, id);
       // The rollback runs in a workflow: accepted now, finished when the settlement reaches its failure state.
-      res.status(outcome === 'already_rolled_back' ? 200 : 202).json({ outcome, settlement: await presentSettlement(deps, settlement!) });
+      res.status(outcome === 'already_rolled_back' ? 200 : 202).json({ outcome, settlement: await presentSettlement(deps, settlement!, caller) });
     });
   }
   return router;

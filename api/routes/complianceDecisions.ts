@@ -12,6 +12,7 @@ import type { AuthContext } from '../auth/tokens.ts';
 import { conflict, forbidden } from '../errors.ts';
 import { complianceDecisionSchema } from '../schemas.ts';
 import { findSettlement, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present.ts';
+import { actingOn } from '../settlements/scope.ts';
 import { parseOr422 } from '../validation.ts';
 
 export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal: Client }): Router {
@@ -19,7 +20,7 @@ export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal:
   router.post('/v1/settlements/:id/compliance-decision', requireScope('settlements:write', 'compliance:review'), async (req, res) => {
     const caller = callerOf(req);
     const db = tenantDbOf(req);
-    const settlement = await requireSettlement(db, caller, String(req.params.id));
+    const settlement = await requireSettlement(db, actingOn(caller), String(req.params.id));
     const body = parseOr422(complianceDecisionSchema, req.body ?? {}, 'body');
     const environment = await db.environment.findUnique({ where: { platformId_name: { platformId: caller.platformId, name: caller.environment } } });
     if (environment?.fourEyes) requireSecondPair(caller, settlement.createdBy);
@@ -33,7 +34,7 @@ export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal:
       throw err;
     }
     const after = await findSettlement(tenantDbOf(req), caller, settlement.id);
-    res.json(await presentSettlement(deps, after!));
+    res.json(await presentSettlement(deps, after!, caller));
   });
   return router;
 }

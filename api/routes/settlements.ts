@@ -20,7 +20,7 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
     const db = tenantDbOf(req);
     const { created, id } = await createSettlement(deps, db, caller, body);
     // An idempotent repeat may name a settlement this caller cannot see: not found, as any other.
-    res.status(created ? 201 : 200).json(await presentSettlement(deps, await requireSettlement(db, caller, id)));
+    res.status(created ? 201 : 200).json(await presentSettlement(deps, await requireSettlement(db, caller, id), caller));
   });
 
   router.get('/v1/settlements', requireScope('settlements:read'), async (req, res) => {
@@ -28,7 +28,7 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
     const query = parseOr422(listSettlementsQuery, req.query, 'query');
     const { items, total } = await listSettlements(tenantDbOf(req), caller, query);
     res.json({
-      items: await Promise.all(items.map((s) => presentSettlement(deps, s))),
+      items: await Promise.all(items.map((s) => presentSettlement(deps, s, caller))),
       total,
       limit: query.limit,
       offset: query.offset,
@@ -37,7 +37,7 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
 
   router.get('/v1/settlements/:id', requireScope('settlements:read'), async (req, res) => {
     const caller = callerOf(req);
-    res.json(await presentSettlement(deps, await requireSettlement(tenantDbOf(req), caller, String(req.params.id))));
+    res.json(await presentSettlement(deps, await requireSettlement(tenantDbOf(req), caller, String(req.params.id)), caller));
   });
 
   // KeyStone's tokenised repo pairs an opening and a closing settlement; Lockstep has no repos yet, so none is related.

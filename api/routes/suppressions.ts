@@ -11,6 +11,7 @@ import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
 import { notFound, validationFailed } from '../errors.ts';
 import { revokeSuppressionSchema, suppressionListQuery, suppressionSchema } from '../schemas.ts';
 import { requireSettlement } from '../settlements/present.ts';
+import { actingOn } from '../settlements/scope.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { parseOr422 } from '../validation.ts';
 
@@ -56,7 +57,7 @@ export function suppressionRoutes(): Router {
     const db = tenantDbOf(req);
     const caller = callerOf(req);
     const body = parseOr422(suppressionSchema, req.body ?? {}, 'body');
-    const settlement = await requireSettlement(db, caller, body.settlement_id);
+    const settlement = await requireSettlement(db, actingOn(caller), body.settlement_id);
     const party = settlement.parties.find((p) => p.role === body.party_role);
     if (!party) throw refuse('party_role', `the settlement has no party "${body.party_role}"`);
 

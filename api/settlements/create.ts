@@ -12,6 +12,7 @@ import { checkInstruction, InstructionError, transferOf } from '../../domain/set
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { isUniqueViolation, type Models } from '../../db/client.ts';
 import { findTemplate, type StoredTemplate } from '../../db/templates.ts';
+import type { Tenant } from '../../db/tenant.ts';
 import type { AuthContext } from '../auth/tokens.ts';
 import { ApiError, conflict, validationFailed, type FieldError } from '../errors.ts';
 import type { CreateSettlementRequest } from '../schemas.ts';
@@ -83,11 +84,12 @@ export function requestHashOf(body: { timeout_at?: string | undefined }): string
  * `db`: the caller's tenant view, for the template, the instruments and the environment.
  * `resolved`: each leg's token and amount when they are known already (a matched pair's, whose
  * sides were resolved when submitted), so no chain is read while the trade's lock is held.
+ * `caller`: the platform environment the settlement is of, and the client that makes it.
  */
 export async function prepareSettlement(
   deps: CreateDeps,
   db: Models,
-  caller: AuthContext,
+  caller: Pick<AuthContext, 'platformId' | 'environment' | 'clientId'>,
   body: CreateSettlementRequest,
   requestHash: string,
   resolved?: Awaited<ReturnType<typeof resolveAmounts>>,
@@ -146,6 +148,7 @@ export async function prepareSettlement(
     parties: {
       create: parties.map((p) => ({
         role: p.role,
+        platformId: caller.platformId,
         externalReference: p.external_reference,
         name: p.name,
         walletAddress: p.wallet_address.toLowerCase(),
@@ -217,7 +220,7 @@ export async function resolveAmounts(deps: { chain: Chain }, db: Models, legs: r
 }
 
 /** The template named by template_id (an id or a slug) and/or template_slug; two names must agree. */
-async function templateOf(db: Models, caller: AuthContext, body: CreateSettlementRequest): Promise<StoredTemplate> {
+async function templateOf(db: Models, caller: Tenant, body: CreateSettlementRequest): Promise<StoredTemplate> {
   const named = [
     ['template_id', body.template_id],
     ['template_slug', body.template_slug],
@@ -233,7 +236,7 @@ async function templateOf(db: Models, caller: AuthContext, body: CreateSettlemen
 }
 
 /** The environment's default_timeout_seconds from now, for a request that names no timeout_at. */
-async function defaultTimeoutAt(db: Models, caller: AuthContext): Promise<Date> {
+async function defaultTimeoutAt(db: Models, caller: Tenant): Promise<Date> {
   const environment = await db.environment.findUnique({ where: { platformId_name: { platformId: caller.platformId, name: caller.environment } } });
   return new Date(Date.now() + (environment?.defaultTimeoutSeconds ?? 3600) * 1000);
 }

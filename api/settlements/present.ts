@@ -1,10 +1,14 @@
 // The settlement as the API shows it (KeyStone's shape plus Lockstep's escrow
-// details and, while deposits are awaited, ready-to-send deposit transactions).
+// details and, while deposits are awaited, ready-to-send deposit transactions), as one
+// platform environment sees it: of a cross-platform settlement, the other platform's party
+// only as KeyStone shows a counterparty (role, a hint of its wallet, the shared reference),
+// and deposit transactions only for the viewer's own parties.
 
 import { getAddress, type Hex } from 'viem';
 import type { Chain } from '../../chain/client.ts';
 import { depositCalls, legTerms, type EscrowLegTerms } from '../../chain/escrow.ts';
 import type { Db, Models } from '../../db/client.ts';
+import type { Tenant } from '../../db/tenant.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { notFound } from '../errors.ts';
 import { findTemplateVersion } from '../../db/templates.ts';
@@ -46,16 +50,18 @@ export async function listSettlements(db: Models, scope: SettlementScope, q: { s
   return { items, total };
 }
 
-export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
+export async function presentSettlement(deps: PresentDeps, s: SettlementRow, viewer: Tenant) {
   const terms = legTerms(s.parties, s.legs);
+  const ours = (role: string) => s.parties.find((p) => p.role === role)?.platformId === viewer.platformId;
   // Deposits are asked for in whichever state runs the template's await_deposits action.
   const template = await findTemplateVersion(deps.db, s.templateId, s.templateVersion);
   const awaiting = actionFor(template.config, s.state).type === 'await_deposits';
-  const pending = awaiting ? s.legs.filter((l) => !l.depositedAt).map((l) => l.index) : [];
-  const owed = await owedByDepositors(deps.db, s, pending.map((i) => terms[i]!));
+  const pending = awaiting ? s.legs.filter((l) => !l.depositedAt && ours(l.fromRole)).map((l) => l.index) : [];
+  const owed = await owedByDepositors(deps.db, s, viewer, pending.map((i) => terms[i]!));
   const created = s.createdAt.toISOString();
   const updated = s.updatedAt.toISOString();
   const environmentId = environmentIdOf(s.platformId, s.environment);
+  const crossPlatform = s.counterpartyPlatformId !== null;
   const legStatus = legStatusIn(template.config, s.state);
   const legs = await Promise.all(
     s.legs.map(async (l, i) => ({
@@ -98,27 +104,34 @@ export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
     template_version: s.templateVersion,
     timeout_at: s.timeoutAt.toISOString(),
     failure_reason: s.failureReason,
-    // Both sides are given in one request on a single platform, so each is confirmed when it is made.
-    parties: s.parties.map((p) => ({
-      id: partyIdOf(s.id, p.role),
-      role: p.role,
-      platform_id: s.platformId,
-      environment_id: environmentId,
-      external_reference: p.externalReference,
-      name: p.name || null,
-      wallet_address: getAddress(p.walletAddress),
-      wallet_address_hint: null,
-      chain_id: p.chainId,
-      status: 'confirmed',
-      confirmed_at: created,
-      counterparty_reference: s.parties.find((q) => q.role !== p.role)?.externalReference ?? null,
-      created_at: created,
-      updated_at: updated,
-      // Given only when the party said them; JSON leaves undefined out.
-      entity_type: p.entityType ?? undefined,
-      country: p.country ?? undefined,
-      date_of_birth: p.dateOfBirth ?? undefined,
-    })),
+    // Each side's party is confirmed by the request that gave it, which made or matched the settlement.
+    parties: s.parties.map((p) => {
+      const shown = {
+        id: partyIdOf(s.id, p.role),
+        role: p.role,
+        platform_id: p.platformId,
+        environment_id: environmentIdOf(p.platformId, p.platformId === s.platformId ? s.environment : s.counterpartyEnvironment!),
+        chain_id: p.chainId,
+        status: 'confirmed',
+        confirmed_at: created,
+        // The other party's own reference on one platform; across two, the trade's reference, all the sides share.
+        counterparty_reference: crossPlatform ? s.externalReference : (s.parties.find((q) => q.role !== p.role)?.externalReference ?? null),
+        created_at: created,
+        updated_at: updated,
+      };
+      if (!ours(p.role)) return { ...shown, external_reference: null, name: null, wallet_address: null, wallet_address_hint: walletHint(p.walletAddress) };
+      return {
+        ...shown,
+        external_reference: p.externalReference,
+        name: p.name || null,
+        wallet_address: getAddress(p.walletAddress),
+        wallet_address_hint: null,
+        // Given only when the party said them; JSON leaves undefined out.
+        entity_type: p.entityType ?? undefined,
+        country: p.country ?? undefined,
+        date_of_birth: p.dateOfBirth ?? undefined,
+      };
+    }),
     legs,
     escrow: { chain_id: s.chainId, contract_address: getAddress(s.escrowAddress), escrow_id: s.escrowId },
     workflow: {
@@ -130,6 +143,12 @@ export async function presentSettlement(deps: PresentDeps, s: SettlementRow) {
   };
 }
 
+/** Enough of a counterparty's wallet to recognise it, not to use it: 0x12ab…cd34. */
+function walletHint(wallet: string): string {
+  const address = getAddress(wallet);
+  return `${address.slice(0, 6)}…${address.slice(-4)}`;
+}
+
 const owedKey = (leg: Pick<EscrowLegTerms, 'depositor' | 'token'>) => `${leg.depositor}:${leg.token}`;
 
 /**
@@ -138,10 +157,10 @@ const owedKey = (leg: Pick<EscrowLegTerms, 'depositor' | 'token'>) => `${leg.dep
  * than adding to it, and one allowance serves every escrow leg of that wallet and token: an
  * approval of one settlement's amount would let another settlement's deposit spend it and leave
  * this one short. Approving what all open legs owe lets the wallet deposit them in any order.
- * Only the caller's tenant is counted, so one platform learns nothing of a wallet's
- * obligations on another.
+ * Only the viewer's own parties are counted, in the settlements it sees, so one platform learns
+ * nothing of a wallet's obligations on another.
  */
-async function owedByDepositors(db: Db, s: SettlementRow, legs: EscrowLegTerms[]): Promise<Map<string, bigint>> {
+async function owedByDepositors(db: Db, s: SettlementRow, viewer: Tenant, legs: EscrowLegTerms[]): Promise<Map<string, bigint>> {
   const owed = new Map<string, bigint>();
   const pairs = [...new Map(legs.map((l) => [owedKey(l), l])).values()];
   await Promise.all(
@@ -150,14 +169,19 @@ async function owedByDepositors(db: Db, s: SettlementRow, legs: EscrowLegTerms[]
         where: {
           depositedAt: null,
           tokenAddress: token.toLowerCase(),
-          settlement: { platformId: s.platformId, environment: s.environment, chainId: s.chainId, escrowAddress: s.escrowAddress, parties: { some: { walletAddress: depositor.toLowerCase() } } },
+          settlement: {
+            ...settlementWhere(viewer),
+            chainId: s.chainId,
+            escrowAddress: s.escrowAddress,
+            parties: { some: { platformId: viewer.platformId, walletAddress: depositor.toLowerCase() } },
+          },
         },
-        select: { amount: true, fromRole: true, settlement: { select: { state: true, templateId: true, templateVersion: true, parties: { select: { role: true, walletAddress: true } } } } },
+        select: { amount: true, fromRole: true, settlement: { select: { state: true, templateId: true, templateVersion: true, parties: { select: { role: true, walletAddress: true, platformId: true } } } } },
       });
       let sum = 0n;
       for (const leg of open) {
         const from = leg.settlement.parties.find((p) => p.role === leg.fromRole);
-        if (from?.walletAddress !== depositor.toLowerCase()) continue;
+        if (from?.walletAddress !== depositor.toLowerCase() || from.platformId !== viewer.platformId) continue;
         const { config } = await findTemplateVersion(db, leg.settlement.templateId, leg.settlement.templateVersion);
         if (actionFor(config, leg.settlement.state).type === 'await_deposits') sum += BigInt(leg.amount);
       }

@@ -1,6 +1,7 @@
 // Bilateral instructions on the real stack: each counterparty submits its own side, the pair
 // that matches becomes one settlement driven to FINALIZED, a side that does not match says
-// why, and matching is exactly once across two API processes.
+// why, two platforms' sides make a cross-platform settlement each sees as its own, and
+// matching is exactly once across two API processes.
 
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -165,6 +166,82 @@ describe('instructions on one platform', () => {
   it('answers 404 for an unknown instruction and 422 for a template it does not know', async () => {
     expect(await failure(api().request('GET', `/v1/instructions/${randomUUID()}`))).toMatchObject({ status: 404 });
     expect(await failure(submit(side('seller', { template_slug: 'no-such-template' })))).toMatchObject({ status: 422 });
+  });
+});
+
+describe('instructions across two platforms', () => {
+  const scopes = ['instructions:read', 'instructions:write', 'settlements:read', 'platform:webhooks:manage', 'admin'];
+  const platformApi = async (platform: string) => {
+    const client = await fixtureClient(services().db, { platform, environment: 'sandbox', name: platform, scopes });
+    const as = new LockstepApi(manifest.api_url);
+    await as.authenticate(client.client_id, client.client_secret);
+    return as;
+  };
+
+  it('makes one cross-platform settlement that each platform sees with its own party only, and tells each of its own', async () => {
+    const [sellers, buyers] = await Promise.all([platformApi(`xp-sellers-${randomUUID()}`), platformApi(`xp-buyers-${randomUUID()}`)]);
+    const receivers = await Promise.all([new Receiver().start(), new Receiver().start()]);
+    try {
+      await sellers.request('POST', '/v1/platforms/me/webhooks', { url: receivers[0].url, events: ['instruction.*', 'settlement.*'] });
+      await buyers.request('POST', '/v1/platforms/me/webhooks', { url: receivers[1].url, events: ['instruction.*', 'settlement.*'] });
+      const sell = await submit(side('seller'), sellers);
+      const buy = await submit(side('buyer', { trade_reference: sell.trade_reference }), buyers);
+      expect(buy).toMatchObject({ status: 'matched' });
+      const id = buy.settlement_id!;
+
+      // Each platform sees the settlement, its own party in full and the other's as a counterparty.
+      const views = { seller: await waitForState(sellers, id, ['AWAITING_DEPOSITS']), buyer: await waitForState(buyers, id, ['AWAITING_DEPOSITS']) };
+      for (const [own, view] of Object.entries(views)) {
+        expect(view).toMatchObject({ settlement_type: 'cross_platform', external_reference: sell.trade_reference });
+        const mine = view.parties.find((p) => p.role === own)!;
+        const theirs = view.parties.find((p) => p.role !== own)!;
+        expect(mine).toMatchObject({ external_reference: `${own}-ref`, wallet_address: manifest.wallets[own as 'seller'].address, wallet_address_hint: null, counterparty_reference: sell.trade_reference });
+        expect(theirs).toMatchObject({ external_reference: null, name: null, wallet_address: null, counterparty_reference: sell.trade_reference });
+        const wallet = manifest.wallets[theirs.role as 'seller'].address;
+        expect(theirs.wallet_address_hint).toBe(`${wallet.slice(0, 6)}…${wallet.slice(-4)}`);
+        expect(JSON.stringify(view)).not.toContain(`${theirs.role}-ref`);
+        // Deposit transactions for its own party's legs only.
+        expect(view.legs.map((l) => l.deposit.instructions !== null)).toEqual(view.legs.map((l) => l.from_role === own));
+      }
+      for (const as of [sellers, buyers]) {
+        expect((await as.request<{ items: { id: string }[] }>('GET', '/v1/settlements?limit=50')).items.map((s) => s.id)).toContain(id);
+      }
+      // Neither reads, cancels or acts on what is the other's.
+      for (const [as, other] of [[sellers, buy], [buyers, sell]] as const) {
+        expect(await failure(as.request('GET', `/v1/instructions/${other.id}`))).toMatchObject({ status: 404 });
+        expect(await failure(as.request('DELETE', `/v1/instructions/${other.id}`))).toMatchObject({ status: 404 });
+      }
+      expect(await failure(buyers.request('POST', `/v1/admin/settlements/${id}/cancel`, { reason: 'not mine to cancel' }))).toMatchObject({ status: 404 });
+
+      await depositAs(manifest, views.seller, 'seller');
+      await depositAs(manifest, views.buyer, 'buyer');
+      expect((await waitForState(buyers, id, ['FINALIZED', 'ROLLED_BACK'])).state).toBe('FINALIZED');
+
+      // Each platform hears of its own instruction's match and of every step of the settlement.
+      const finalized = (r: { json: { event: string } }[]) => r.some((e) => e.json.event === 'settlement.state.finalized');
+      const [toSellers, toBuyers] = await Promise.all([receivers[0].waitFor(finalized, 30_000), receivers[1].waitFor(finalized, 30_000)]);
+      for (const [got, own, other] of [[toSellers, sell, buy], [toBuyers, buy, sell]] as const) {
+        const matched = got.filter((r) => r.json.event === 'instruction.matched').map((r) => r.json.data.instruction_id);
+        expect(matched).toEqual([own.id]);
+        expect(JSON.stringify(got.map((r) => r.json))).not.toContain(other.id);
+        expect(got.filter((r) => r.json.event.startsWith('settlement.')).every((r) => r.json.data.settlement_id === id)).toBe(true);
+      }
+      const steps = (got: typeof toSellers) => got.filter((r) => r.json.event.startsWith('settlement.state.')).map((r) => r.json.event);
+      expect(steps(toSellers)).toEqual(steps(toBuyers));
+    } finally {
+      await Promise.all(receivers.map((r) => r.stop()));
+    }
+  });
+
+  it('keeps a reference a platform chose to itself: another platform cannot match or probe it', async () => {
+    const [a, b] = await Promise.all([platformApi(`xp-a-${randomUUID()}`), platformApi(`xp-b-${randomUUID()}`)]);
+    const reference = `TRADE-${randomUUID().slice(0, 8)}`;
+    const first = await submit(side('seller', { trade_reference: reference }), a);
+    // A guess of it finds nothing of the first platform's side: no match, and no terms to compare.
+    expect(await submit(side('buyer', { trade_reference: reference }), b)).toMatchObject({ status: 'pending_match', mismatches: [] });
+    expect(instructionSchema.parse(await a.request('GET', `/v1/instructions/${first.id}`))).toMatchObject({ status: 'pending_match' });
+    // Its own platform's counterparty matches it.
+    expect(await submit(side('buyer', { trade_reference: reference }), a)).toMatchObject({ status: 'matched' });
   });
 });
 

@@ -178,6 +178,36 @@ describe(`KeyStone's Python SDK against Lockstep`, () => {
     expect(await sdk.attempt('main', 'instructions.cancel', lone.id)).toMatchObject({ ok: false, error: 'ConflictError', status_code: 409 });
   });
 
+  it('reads a cross-platform settlement, each platform with its own party and the counterparty as KeyStone shows one', async () => {
+    type Party = { role: string; name: string | null; wallet_address: string | null; wallet_address_hint: string | null; counterparty_reference: string | null };
+    const scopes = ['instructions:read', 'instructions:write', 'settlements:read'];
+    for (const role of ['seller', 'buyer'] as const) {
+      const client = await fixtureClient(services().db, { platform: `sdk-xp-${role}-${randomUUID()}`, environment: 'sandbox', name: role, scopes });
+      await sdk.client(`xp-${role}`, lockstep(client.client_id, client.client_secret));
+    }
+    const sideOf = (role: 'seller' | 'buyer', trade_reference: string | null) => ({
+      trade_reference,
+      idempotency_key: `sdk-${randomUUID()}`,
+      template_slug: 'dvp-standard',
+      role,
+      party: { external_reference: `${role}-xp`, name: role === 'seller' ? 'Bob (Seller)' : 'Alice (Buyer)', wallet_address: manifest.wallets[role].address },
+      legs: [
+        { leg_type: 'asset_delivery', instrument_id: 'DEMO', quantity: '100', direction: role === 'seller' ? 'deliver' : 'receive' },
+        { leg_type: 'payment', instrument_id: 'USDC', quantity: '50000.25', direction: role === 'buyer' ? 'deliver' : 'receive' },
+      ],
+      timeout_at: new Date(Date.now() + 5 * 60_000).toISOString(),
+    });
+    const first = await sdk.call<{ trade_reference: string }>('xp-seller', 'instructions.submit', sideOf('seller', null));
+    const second = await sdk.call<{ settlement_id: string }>('xp-buyer', 'instructions.submit', sideOf('buyer', first.trade_reference));
+    for (const role of ['seller', 'buyer'] as const) {
+      const seen = await sdk.call<Settlement & { settlement_type: string; parties: Party[] }>(`xp-${role}`, 'settlements.get', second.settlement_id);
+      expect(seen).toMatchObject({ __model__: 'Settlement', settlement_type: 'cross_platform' });
+      expect(seen.parties.find((p) => p.role === role)).toMatchObject({ name: expect.any(String), wallet_address: expect.any(String) });
+      expect(seen.parties.find((p) => p.role !== role)).toMatchObject({ name: null, wallet_address: null, wallet_address_hint: expect.stringMatching(/^0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}$/), counterparty_reference: first.trade_reference });
+      expect((await sdk.call<Page<Settlement>>(`xp-${role}`, 'settlements.list')).items.map((i) => i.id)).toContain(second.settlement_id);
+    }
+  });
+
   it('manages a webhook endpoint, tests it, reads its deliveries and verifies a delivery it received', async () => {
     interface Endpoint {
       __model__: string;
