@@ -74,7 +74,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(instructionRoutes(deps));
   app.use(settlementEventRoutes(deps));
   app.use(complianceDecisionRoutes(deps));
-  app.use(suppressionRoutes());
+  app.use(suppressionRoutes(deps));
   app.use(screeningRoutes(deps));
   app.use(templateRoutes());
   app.use(adminRoutes(deps));

@@ -7,7 +7,8 @@ import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
 import { pruneKeys } from '../db/idempotencyKeys.ts';
 import { ensureBuiltInTemplates } from '../db/templates.ts';
-import { TokenService } from './auth/tokens.ts';
+import { listen } from '../db/notifications.ts';
+import { AUTH_CHANNEL, TokenService } from './auth/tokens.ts';
 import { secretKey } from '../db/secretBox.ts';
 import { createApp } from './app.ts';
 import { sweepExpired } from './instructions/expire.ts';
@@ -30,6 +31,7 @@ const tokens = new TokenService(db, {
   secretsKey,
 });
 await tokens.ensureSigningKey();
+const stopListening = listen(config.DATABASE_URL, AUTH_CHANNEL, () => tokens.forget(), log.error);
 
 const deps = {
   db,
@@ -66,6 +68,7 @@ async function shutdown() {
   stopPruning();
   stopExpiring();
   server.close();
+  await stopListening();
   await connection.close();
   await db.$disconnect();
 }

@@ -3,15 +3,24 @@
 // Prints figures; asserts nothing. The dev server has one history shard and SQLite, so
 // these are figures for comparing changes on one machine, not capacity claims.
 //
-//   npm run bench -- [--settlements 30] [--concurrency 5] [--reads 300] [--dead-receiver] [--from-source]
+//   npm run bench -- [--settlements 30] [--concurrency 5] [--load-seconds 10] [--burst 3000] [--dead-receiver] [--from-source]
+//
+// After the settlements, the API under load (bench/apiLoad.ts): reads of one settlement, of an
+// unknown one and of a page of 50 beside express's bare /healthz in the same process, for
+// --load-seconds each, then a burst of --burst creates at 20 connections; the resident memory
+// is read again with the burst's settlements open, awaiting deposits.
 //
 // --from-source runs the services from TypeScript through tsx, as they ran before the
 // compiled build: the reference for the resident memory of the compiled processes.
+//
+// --cpu-prof writes a V8 CPU profile of each service when it stops, to data/bench/profiles
+// (open it in Chrome's DevTools or speedscope): where the time of the run went.
 //
 // --dead-receiver runs twice the settlements, alternating between the dev platform (no
 // webhooks) and a second platform whose webhook receiver accepts connections and never
 // answers, and prints both sets: webhook delivery must not slow a settlement down.
 
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +36,7 @@ import { guideInstruction } from '../cli/instruction.ts';
 import { ROOT } from '../config/paths.ts';
 import { serviceProcess } from '../stack/services.ts';
 import { startFreshInfrastructure } from '../stack/stack.ts';
+import { attack, ensureVegeta, formatPath, measurePath, statusCodes, VEGETA, type Target } from './apiLoad.ts';
 import { WalletQueue } from './walletQueue.ts';
 
 interface View {
@@ -39,14 +49,19 @@ const { values } = parseArgs({
   options: {
     settlements: { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '5' },
-    reads: { type: 'string', default: '300' },
+    'load-seconds': { type: 'string', default: '10' },
+    burst: { type: 'string', default: '3000' },
     'dead-receiver': { type: 'boolean', default: false },
     'from-source': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 const total = Number(values.settlements);
 const concurrency = Number(values.concurrency);
-const reads = Number(values.reads);
+const loadSeconds = Number(values['load-seconds']);
+const burst = Number(values.burst);
+/** The connections of the load phase, as in the figures the performance issue started from. */
+const LOAD_CONNECTIONS = 20;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const percentile = (xs: number[], p: number) => {
@@ -61,18 +76,28 @@ const rssMb = (pid: number | undefined) => {
 };
 
 const wallets = new WalletQueue();
+const memory = () => `worker ${rssMb(processes[0]!.pid)} MB, listener ${rssMb(processes[1]!.pid)} MB, api ${rssMb(processes[2]!.pid)} MB, webhooks ${rssMb(processes[3]!.pid)} MB`;
 
 const dataDir = join(ROOT, 'data', 'bench');
+const vegeta = await ensureVegeta(say);
 say('starting the stack...');
 const infra = await startFreshInfrastructure(dataDir, say);
 const { manifest, secrets } = infra;
 const processes = (['worker', 'listener', 'api', 'webhooks'] as const).map((name) =>
-  serviceProcess(name, manifest, secrets, { logDir: join(dataDir, 'logs'), env: { LISTENER_POLL_MS: '200', RATE_LIMIT_PER_MINUTE: '1000000' }, fromSource: values['from-source'] }),
+  serviceProcess(name, manifest, secrets, {
+    logDir: join(dataDir, 'logs'),
+    env: {
+      LISTENER_POLL_MS: '200',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+    },
+    fromSource: values['from-source'],
+    nodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(dataDir, 'profiles')}`, `--cpu-prof-name=${name}.cpuprofile`] : [],
+  }),
 );
 try {
   await Promise.all(processes.map((p) => p.start()));
   const api = new LockstepApi(manifest.api_url);
-  await api.authenticate(manifest.client.client_id, manifest.client.client_secret);
+  const token = await api.authenticate(manifest.client.client_id, manifest.client.client_secret);
   const keys: Record<string, Hex> = { seller: manifest.wallets.seller.private_key, buyer: manifest.wallets.buyer.private_key };
 
   interface Stats {
@@ -154,30 +179,32 @@ try {
   const plain = run.stats[0]!;
   const dead = run.stats[1];
 
+  const memoryAfterRun = memory();
+
+  say(`API under load: ${LOAD_CONNECTIONS} connections, ${loadSeconds} s a path closed-loop, then as long open-loop at 75% of that rate...`);
   const list = await api.request<{ items: { id: string }[] }>('GET', '/v1/settlements?limit=1');
-  /** `reads` sequential GETs of `path`; an error answer counts like any other. */
-  const timeReads = async (path: string) => {
-    const ms: number[] = [];
-    for (let i = 0; i < reads; i++) {
-      const t = performance.now();
-      await api.request('GET', path).catch(() => undefined);
-      ms.push(performance.now() - t);
-    }
-    return ms;
-  };
-  const readMs = await timeReads(`/v1/settlements/${list.items[0]!.id}`);
-  // What a read costs before its query: HTTP alone, then HTTP with the token check and the rate limit.
-  const bareMs = await timeReads('/healthz');
-  const authMs = await timeReads('/v1/no-such-route');
+  const authorized = { authorization: `Bearer ${token}` };
+  const get = (path: string): Target => ({ method: 'GET', url: `${manifest.api_url}${path}`, header: authorized });
+  const healthz = await measurePath(vegeta, 'GET /healthz (bare express)', get('/healthz'), LOAD_CONNECTIONS, loadSeconds);
+  const reads = [
+    await measurePath(vegeta, 'GET /v1/settlements/{id}', get(`/v1/settlements/${list.items[0]!.id}`), LOAD_CONNECTIONS, loadSeconds),
+    await measurePath(vegeta, 'GET /v1/settlements/{unknown id}', get(`/v1/settlements/${randomUUID()}`), LOAD_CONNECTIONS, loadSeconds),
+    await measurePath(vegeta, 'GET /v1/settlements?limit=50', get('/v1/settlements?limit=50'), LOAD_CONNECTIONS, loadSeconds),
+  ];
+  say(`a burst of ${burst} creates at ${LOAD_CONNECTIONS} connections...`);
+  const creates = await attack(vegeta, {
+    targets: () => ({ method: 'POST', url: `${manifest.api_url}/v1/settlements`, header: authorized, body: guideInstruction(manifest) }),
+    connections: LOAD_CONNECTIONS,
+    rate: 0,
+    seconds: 0,
+    count: burst,
+  });
 
   say(`\nLockstep settlement benchmark (${new Date().toISOString()}, Node ${process.version}, automine, 1 confirmation, services ${values['from-source'] ? 'from TypeScript via tsx' : 'compiled (dist/)'})`);
   row('POST /v1/settlements', plain.createMs);
   row('create → AWAITING_DEPOSITS', plain.toAwaitingMs);
   row('deposits sent → FINALIZED', plain.depositsToFinalMs);
   row('create → FINALIZED (incl. deposits)', plain.endToEndMs);
-  row('GET /v1/settlements/{id}', readMs);
-  row('  of which HTTP (GET /healthz)', bareMs);
-  row('  of which + token and rate limit', authMs);
   const settled = run.stats.reduce((n, st) => n + st.endToEndMs.length, 0);
   say(`  throughput                            ${(settled / run.runSeconds).toFixed(2)} settlements/s (${settled} in ${run.runSeconds.toFixed(1)} s)`);
   if (dead) {
@@ -187,7 +214,14 @@ try {
     row('deposits sent → FINALIZED', dead.depositsToFinalMs);
     row('create → FINALIZED (incl. deposits)', dead.endToEndMs);
   }
-  say(`  resident memory after the run         worker ${rssMb(processes[0]!.pid)} MB, listener ${rssMb(processes[1]!.pid)} MB, api ${rssMb(processes[2]!.pid)} MB, webhooks ${rssMb(processes[3]!.pid)} MB`);
+  say(`  resident memory after the run         ${memoryAfterRun}`);
+  say(`\nThe API under load (vegeta ${VEGETA.version}; closed loop at ${LOAD_CONNECTIONS} connections | open loop at 75% of its rate, latencies with the wait to be sent)`);
+  say(formatPath(healthz));
+  for (const r of reads) say(formatPath(r, healthz));
+  say(
+    `  ${`POST /v1/settlements, ${burst} at once`.padEnd(34)} ${creates.rate.toFixed(0).padStart(6)} req/s  p50 ${creates.p50Ms.toFixed(1).padStart(6)} ms  p99 ${creates.p99Ms.toFixed(1).padStart(6)} ms  [${statusCodes(creates)}]${creates.errors.length ? ` errors: ${creates.errors.join('; ')}` : ''}`,
+  );
+  say(`  resident memory, the burst open        ${memory()}`);
 } finally {
   for (const p of processes.reverse()) await p.stop();
   await infra.stop();

@@ -2,6 +2,7 @@
 // WebAssembly over node-postgres, so no engine binary is needed at run time.
 
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
 export type Db = PrismaClient;
@@ -13,8 +14,20 @@ export type Db = PrismaClient;
  */
 export type Models = Omit<Db, '$transaction' | '$queryRaw' | '$executeRaw' | '$queryRawUnsafe' | '$executeRawUnsafe' | '$extends' | '$connect' | '$disconnect' | '$on'>;
 
+/** Beside each client, the connections of the tenant reads that bypass Prisma (db/settlementReads.ts), opened on first use. */
+const readers = new WeakMap<Db, { url: string; pool?: pg.Pool }>();
+
 export function createDb(databaseUrl: string): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  readers.set(db, { url: databaseUrl });
+  return db;
+}
+
+export function tenantReadPool(db: Db): pg.Pool {
+  const reader = readers.get(db);
+  if (!reader) throw new Error('this client was not made by createDb');
+  // Idle, they do not keep a process alive that has disconnected its client and is done.
+  return (reader.pool ??= new pg.Pool({ connectionString: reader.url, max: 5, allowExitOnIdle: true }));
 }
 
 /** Prisma's code for a unique-constraint violation. */

@@ -31,6 +31,8 @@ export interface ServiceOptions {
   env?: Record<string, string> | undefined;
   /** Compile the TypeScript at run time (`node --import tsx`), as before dist/: only the benchmark's memory reference. */
   fromSource?: boolean;
+  /** Options for node itself, e.g. the benchmark's --cpu-prof (which NODE_OPTIONS may not carry). */
+  nodeArgs?: string[];
 }
 
 export function serviceProcess(name: ServiceName, manifest: Manifest, secrets: StackSecrets, options: ServiceOptions): ManagedProcess {
@@ -46,7 +48,7 @@ export function serviceProcess(name: ServiceName, manifest: Manifest, secrets: S
   return new ManagedProcess({
     name,
     command: process.execPath,
-    args: options.fromSource ? ['--import', 'tsx', entry] : [entry],
+    args: [...(options.nodeArgs ?? []), ...(options.fromSource ? ['--import', 'tsx', entry] : [entry])],
     cwd: ROOT,
     env,
     logFile: join(options.logDir, `${name}.log`),

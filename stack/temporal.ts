@@ -2,46 +2,20 @@
 // Debian package ships it, so the CLI is built once from the Go module registry and
 // cached outside the clone; TEMPORAL_CLI or a `temporal` on PATH wins.
 
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
+import { ensureGoTool, onPath } from './goTool.ts';
 import { ManagedProcess } from './process.ts';
 
-const run = promisify(execFile);
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEMPORAL_SEARCH_ATTRIBUTES = ['SettlementState', 'TemplateId', 'PlatformId'];
 
-async function onPath(command: string): Promise<string | undefined> {
-  try {
-    const { stdout } = await run('sh', ['-c', `command -v ${command}`]);
-    return stdout.trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
+/** TEMPORAL_CLI, else a `temporal` on PATH, else the CLI built from the Go module registry. */
 export async function ensureTemporalCli(say: (line: string) => void): Promise<string> {
-  if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
-  const installed = await onPath('temporal');
-  if (installed) return installed;
-  const cacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lockstep', `temporal-cli-${TEMPORAL_CLI_VERSION.slice(1)}`);
-  const binary = join(cacheDir, 'temporal');
-  if (existsSync(binary)) return binary;
-  const go = await onPath('go');
-  if (!go) throw new Error('No Temporal CLI found and no Go toolchain to build one: install Go >= 1.25, or set TEMPORAL_CLI');
-  await mkdir(cacheDir, { recursive: true });
-  say(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} from the Go module registry (first run only, a few minutes)...`);
-  const started = Date.now();
-  await run(go, ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], {
-    env: { ...process.env, GOBIN: cacheDir, GOFLAGS: '-mod=mod' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  say(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)}s: ${binary}`);
-  return binary;
+  if (!process.env.TEMPORAL_CLI) {
+    const installed = await onPath('temporal');
+    if (installed) return installed;
+  }
+  return ensureGoTool({ name: 'temporal', pkg: 'github.com/temporalio/cli/cmd/temporal', version: TEMPORAL_CLI_VERSION, override: 'TEMPORAL_CLI', folder: 'temporal-cli' }, say);
 }
 
 export interface TemporalSettings {

@@ -54,6 +54,15 @@ const ALGORITHM = 'ES256';
 export const REFRESH_WINDOW_MS = 15 * 60_000;
 /** How long a process trusts its copy of the key table; a new kid is looked up at once. */
 const KEY_CACHE_MS = 30_000;
+/**
+ * How long a verified token is taken on trust. A revocation, a deactivated client or
+ * environment is seen by every API process at once through AUTH_CHANNEL, and within this long
+ * when that notification is lost: the registry is read once a second per token, not per request.
+ */
+const VERIFIED_CACHE_MS = 1000;
+const VERIFIED_CACHE_ENTRIES = 10_000;
+/** Notified by the auth_changes migration's triggers on every change to a token, client or environment. */
+export const AUTH_CHANNEL = 'lockstep_auth';
 
 interface LoadedKey {
   kid: string;
@@ -83,6 +92,7 @@ export async function rotateSigningKey(db: Db, secretsKey: Buffer): Promise<stri
 export class TokenService {
   private keys = new Map<string, LoadedKey>();
   private loadedAt = 0;
+  private verified = new Map<string, { auth: AuthContext; until: number }>();
 
   constructor(
     private readonly db: Db,
@@ -153,7 +163,21 @@ export class TokenService {
     return { token, jti, expiresAt };
   }
 
+  /** Every token is checked against the registry again from its next request (a token, client or environment changed). */
+  forget(): void {
+    this.verified.clear();
+  }
+
   async verify(token: string): Promise<AuthContext> {
+    const known = this.verified.get(token);
+    if (known && known.until > Date.now()) return known.auth;
+    const { auth, expiresAt } = await this.check(token);
+    if (this.verified.size >= VERIFIED_CACHE_ENTRIES) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { auth, until: Math.min(Date.now() + VERIFIED_CACHE_MS, expiresAt) });
+    return auth;
+  }
+
+  private async check(token: string): Promise<{ auth: AuthContext; expiresAt: number }> {
     let payload;
     try {
       const { kid } = decodeProtectedHeader(token);
@@ -192,7 +216,7 @@ export class TokenService {
       await this.revoke(jti, 'not refreshed within 15 minutes');
       throw new InvalidTokenError('the access token was revoked: not refreshed within 15 minutes');
     }
-    return {
+    const auth: AuthContext = {
       clientId: registered.clientId,
       platformId: String(payload.platform_id),
       environment: String(payload.environment),
@@ -205,6 +229,7 @@ export class TokenService {
       session: isSession ? { metadata: registered.metadata } : null,
       apiVersion: environment.apiVersion,
     };
+    return { auth, expiresAt: Number(payload.exp) * 1000 };
   }
 
   /** Extends a live token's refresh window; the token itself is unchanged. */
@@ -216,5 +241,7 @@ export class TokenService {
 
   async revoke(jti: string, reason: string): Promise<void> {
     await this.db.accessToken.updateMany({ where: { jti, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+    // This process need not wait for the notification of its own change.
+    this.forget();
   }
 }

@@ -51,7 +51,7 @@ export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
         if (err instanceof OperationRefused) throw conflict('operation_refused', err.message);
         throw err;
       }
-      const settlement = await findSettlement(tenantDbOf(req), caller, id);
+      const settlement = await findSettlement(deps.db, caller, id);
       // The rollback runs in a workflow: accepted now, finished when the settlement reaches its failure state.
       res.status(outcome === 'already_rolled_back' ? 200 : 202).json({ outcome, settlement: await presentSettlement(deps, settlement!, caller) });
     });

@@ -20,7 +20,7 @@ export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal:
   router.post('/v1/settlements/:id/compliance-decision', requireScope('settlements:write', 'compliance:review'), async (req, res) => {
     const caller = callerOf(req);
     const db = tenantDbOf(req);
-    const settlement = await requireSettlement(db, actingOn(caller), String(req.params.id));
+    const settlement = await requireSettlement(deps.db, actingOn(caller), String(req.params.id));
     const body = parseOr422(complianceDecisionSchema, req.body ?? {}, 'body');
     const environment = await db.environment.findUnique({ where: { platformId_name: { platformId: caller.platformId, name: caller.environment } } });
     if (environment?.fourEyes) requireSecondPair(caller, settlement.createdBy);
@@ -33,7 +33,7 @@ export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal:
       if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) throw conflict('not_awaiting_decision', NOT_AWAITING_DECISION);
       throw err;
     }
-    const after = await findSettlement(tenantDbOf(req), caller, settlement.id);
+    const after = await findSettlement(deps.db, caller, settlement.id);
     res.json(await presentSettlement(deps, after!, caller));
   });
   return router;

@@ -14,7 +14,7 @@ export function settlementEventRoutes(deps: { db: Db }): Router {
 
   router.get('/v1/settlements/:id/events', requireScope('settlements:read'), async (req, res) => {
     const caller = callerOf(req);
-    const settlementId = (await requireSettlement(tenantDbOf(req), caller, String(req.params.id))).id;
+    const settlementId = (await requireSettlement(deps.db, caller, String(req.params.id))).id;
     const { limit, offset } = parseOr422(pageQuery, req.query, 'query');
     // One snapshot, so that the page and the total agree while events are being added.
     const [events, total] = await withTenant(deps.db, caller, (tx) =>
@@ -31,7 +31,7 @@ export function settlementEventRoutes(deps: { db: Db }): Router {
 
   router.get('/v1/settlements/:id/events/verify', requireScope('settlements:read'), async (req, res) => {
     const db = tenantDbOf(req);
-    const settlementId = (await requireSettlement(db, callerOf(req), String(req.params.id))).id;
+    const settlementId = (await requireSettlement(deps.db, callerOf(req), String(req.params.id))).id;
     const events = await db.settlementEvent.findMany({ where: { settlementId } });
     res.json({ settlement_id: settlementId, ...verifyTrail(events) });
   });

@@ -20,13 +20,13 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
     const db = tenantDbOf(req);
     const { created, id } = await createSettlement(deps, db, caller, body);
     // An idempotent repeat may name a settlement this caller cannot see: not found, as any other.
-    res.status(created ? 201 : 200).json(await presentSettlement(deps, await requireSettlement(db, caller, id), caller));
+    res.status(created ? 201 : 200).json(await presentSettlement(deps, await requireSettlement(deps.db, caller, id), caller));
   });
 
   router.get('/v1/settlements', requireScope('settlements:read'), async (req, res) => {
     const caller = callerOf(req);
     const query = parseOr422(listSettlementsQuery, req.query, 'query');
-    const { items, total } = await listSettlements(tenantDbOf(req), caller, query);
+    const { items, total } = await listSettlements(deps.db, caller, query);
     res.json({
       items: await Promise.all(items.map((s) => presentSettlement(deps, s, caller))),
       total,
@@ -37,12 +37,12 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
 
   router.get('/v1/settlements/:id', requireScope('settlements:read'), async (req, res) => {
     const caller = callerOf(req);
-    res.json(await presentSettlement(deps, await requireSettlement(tenantDbOf(req), caller, String(req.params.id)), caller));
+    res.json(await presentSettlement(deps, await requireSettlement(deps.db, caller, String(req.params.id)), caller));
   });
 
   // KeyStone's tokenised repo pairs an opening and a closing settlement; Lockstep has no repos yet, so none is related.
   router.get('/v1/settlements/:id/related', requireScope('settlements:read'), async (req, res) => {
-    await requireSettlement(tenantDbOf(req), callerOf(req), String(req.params.id));
+    await requireSettlement(deps.db, callerOf(req), String(req.params.id));
     res.json({ opening: null, closing: null });
   });
 

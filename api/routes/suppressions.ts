@@ -10,6 +10,7 @@ import type { Tenant } from '../../db/tenant.ts';
 import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
 import { notFound, validationFailed } from '../errors.ts';
 import { revokeSuppressionSchema, suppressionListQuery, suppressionSchema } from '../schemas.ts';
+import type { Db } from '../../db/client.ts';
 import { requireSettlement } from '../settlements/present.ts';
 import { actingOn } from '../settlements/scope.ts';
 import { isUuid } from '../../domain/ids.ts';
@@ -50,14 +51,14 @@ const present = (s: SuppressionRow) => ({
 type TrailMatch = Omit<ScreeningMatch, 'exact'> & { exact?: boolean };
 const isExact = (m: TrailMatch) => m.exact ?? (m.layer === 'wallet' || m.score >= 1);
 
-export function suppressionRoutes(): Router {
+export function suppressionRoutes(deps: { db: Db }): Router {
   const router = Router();
 
   router.post('/v1/compliance/suppressions', requireScope('compliance:review'), async (req, res) => {
     const db = tenantDbOf(req);
     const caller = callerOf(req);
     const body = parseOr422(suppressionSchema, req.body ?? {}, 'body');
-    const settlement = await requireSettlement(db, actingOn(caller), body.settlement_id);
+    const settlement = await requireSettlement(deps.db, actingOn(caller), body.settlement_id);
     const party = settlement.parties.find((p) => p.role === body.party_role);
     if (!party) throw refuse('party_role', `the settlement has no party "${body.party_role}"`);
 

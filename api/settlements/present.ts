@@ -7,19 +7,17 @@
 import { getAddress, type Hex } from 'viem';
 import type { Chain } from '../../chain/client.ts';
 import { depositCalls, legTerms, type EscrowLegTerms } from '../../chain/escrow.ts';
-import type { Db, Models } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import type { Tenant } from '../../db/tenant.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { notFound } from '../errors.ts';
 import { findTemplateVersion } from '../../db/templates.ts';
 import { actionFor, isTerminal, type TemplateConfig } from '../../domain/template.ts';
 import { environmentIdOf, legIdOf, partyIdOf } from '../derivedIds.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
 import { workflowIdFor } from '../../workflows/names.ts';
+import { readSettlements, type SettlementRow } from '../../db/settlementReads.ts';
 import { settlementWhere, type SettlementScope } from './scope.ts';
 
-const include = { parties: { orderBy: { role: 'asc' } }, legs: { orderBy: { index: 'asc' } } } as const;
-type SettlementRow = Prisma.SettlementGetPayload<{ include: typeof include }>;
 
 export interface PresentDeps {
   db: Db;
@@ -29,25 +27,21 @@ export interface PresentDeps {
 }
 
 /** The caller's settlement with this id, if any; an id that is no UUID simply finds nothing. */
-export async function findSettlement(db: Models, scope: SettlementScope, id: string) {
+export async function findSettlement(db: Db, scope: SettlementScope, id: string): Promise<SettlementRow | null> {
   if (!isUuid(id)) return null;
-  return db.settlement.findFirst({ where: { AND: [settlementWhere(scope), { id: id.toLowerCase() }] }, include });
+  return (await readSettlements(db, scope, { id, limit: 1, offset: 0 })).rows[0] ?? null;
 }
 
 /** The same, or 404: another platform's settlement and a malformed id look the same, not found. */
-export async function requireSettlement(db: Models, scope: SettlementScope, id: string) {
+export async function requireSettlement(db: Db, scope: SettlementScope, id: string): Promise<SettlementRow> {
   const settlement = await findSettlement(db, scope, id);
   if (!settlement) throw notFound(`Settlement ${id}`);
   return settlement;
 }
 
-export async function listSettlements(db: Models, scope: SettlementScope, q: { state?: string; limit: number; offset: number }) {
-  const where = { AND: [settlementWhere(scope), q.state ? { state: q.state } : {}] };
-  const [items, total] = await Promise.all([
-    db.settlement.findMany({ where, include, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: q.limit, skip: q.offset }),
-    db.settlement.count({ where }),
-  ]);
-  return { items, total };
+export async function listSettlements(db: Db, scope: SettlementScope, q: { state?: string; limit: number; offset: number }) {
+  const { rows, total } = await readSettlements(db, scope, { ...q, total: true });
+  return { items: rows, total: total! };
 }
 
 export async function presentSettlement(deps: PresentDeps, s: SettlementRow, viewer: Tenant) {

@@ -5,17 +5,12 @@
 // (cancelling it, deciding its screening, suppressing its matches) is for the platform that
 // opened it; a counterparty platform reads it, and finds nothing to act on.
 
+import type { SettlementScope } from '../../db/settlementReads.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 
-export interface SettlementScope {
-  platformId: string;
-  environment: string;
-  wallets?: string[];
-  settlementIds?: string[] | null;
-  /** Only the settlements the caller's platform opened. */
-  acting?: boolean;
-}
+export type { SettlementScope };
 
+/** The scope as a Prisma filter; db/settlementReads.ts has it as SQL for the one-round-trip reads (a test holds them equal). */
 export function settlementWhere(scope: SettlementScope): Prisma.SettlementWhereInput {
   const own = { platformId: scope.platformId, environment: scope.environment };
   const counterparty = { counterpartyPlatformId: scope.platformId, counterpartyEnvironment: scope.environment };

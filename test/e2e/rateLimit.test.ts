@@ -1,5 +1,7 @@
-// The per-environment rate limit with two API processes sharing it, at the default 600 a
-// minute: the 601st request of a minute is refused, another environment is not.
+// The per-environment rate limit with three API processes sharing it, at the default 600 a
+// minute: never more than 600 requests of a minute admitted, and no fewer than 98% of them
+// (each process leases counts and may end the window with some unused); another environment
+// is not affected.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ const apis: ReturnType<typeof serviceProcess>[] = [];
 const urls: string[] = [];
 
 beforeAll(async () => {
-  for (const name of ['limited-a', 'limited-b']) {
+  for (const name of ['limited-a', 'limited-b', 'limited-c']) {
     const port = await freePort();
     const logDir = join(dataDir, 'logs', name);
     mkdirSync(logDir, { recursive: true });
@@ -40,33 +42,37 @@ async function tokenFor(environment: string): Promise<string> {
 const get = (base: string, token: string) => fetch(new URL('/v1/settlements?limit=1', base), { headers: { authorization: `Bearer ${token}` } });
 
 describe('rate limits', () => {
-  it('refuses the 601st request of a minute across two API processes, and leaves another environment alone', async () => {
+  it('admits between 98% and 100% of 600 requests a minute across three API processes, and leaves another environment alone', async () => {
     const token = await tokenFor('limit-a');
-    const remaining: number[] = [];
-    // 600 requests, alternating between the two processes, 20 at a time.
-    for (let batch = 0; batch < 30; batch++) {
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => get(urls[i % 2]!, token)));
+    const admitted: number[] = [];
+    let refused = 0;
+    // 660 requests, spread over the three processes, 20 at a time.
+    for (let batch = 0; batch < 33; batch++) {
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => get(urls[i % urls.length]!, token)));
       for (const a of answers) {
-        expect(a.status).toBe(200);
         expect(a.headers.get('x-ratelimit-limit')).toBe('600');
         const resetAfter = Number(a.headers.get('x-ratelimit-reset-after'));
         expect(resetAfter).toBeGreaterThan(0);
         expect(resetAfter).toBeLessThanOrEqual(60);
         // A Unix time in seconds, as KeyStone documents it: now plus the seconds left.
         expect(Math.abs(Number(a.headers.get('x-ratelimit-reset')) - (Math.ceil(Date.now() / 1000) + resetAfter))).toBeLessThanOrEqual(2);
-        remaining.push(Number(a.headers.get('x-ratelimit-remaining')));
+        if (a.status === 200) admitted.push(Number(a.headers.get('x-ratelimit-remaining')));
+        else {
+          expect(a.status).toBe(429);
+          expect(Number(a.headers.get('retry-after'))).toBeGreaterThan(0);
+          expect(a.headers.get('x-ratelimit-remaining')).toBe('0');
+          expect(await a.json()).toMatchObject({ code: 'rate_limited' });
+          refused++;
+        }
       }
     }
+    expect(admitted.length).toBeLessThanOrEqual(600);
+    expect(admitted.length).toBeGreaterThanOrEqual(588);
+    expect(refused).toBe(660 - admitted.length);
     // Each count was given out once, by whichever process served it: the processes share one counter.
-    expect([...remaining].sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i));
+    expect(new Set(admitted).size).toBe(admitted.length);
+    for (const base of urls) expect((await get(base, token)).status).toBe(429);
 
-    for (const base of urls) {
-      const over = await get(base, token);
-      expect(over.status).toBe(429);
-      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(over.headers.get('x-ratelimit-remaining')).toBe('0');
-      expect(await over.json()).toMatchObject({ code: 'rate_limited' });
-    }
     const other = await get(urls[1]!, await tokenFor('limit-b'));
     expect(other.status).toBe(200);
     expect(other.headers.get('x-ratelimit-remaining')).toBe('599');

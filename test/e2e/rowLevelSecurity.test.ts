@@ -1,12 +1,15 @@
 // Row-level security, tested directly against the database: as the tenant role, a query
 // with no tenant filter returns only the named tenant's rows, and nothing when no tenant is
 // named; the API's per-request view (tenantDb) is held to the same; and no table is open to
-// the tenant role without a policy.
+// the tenant role without a policy; the one-round-trip settlement reads (db/settlementReads.ts)
+// answer exactly as Prisma does under every scope.
 
 import { describe, expect, it } from 'vitest';
 import { LockstepApi } from '../../cli/apiClient.ts';
 import { fixtureClient } from '../support/clients.ts';
+import { readSettlements, settlementInclude, tenantConnection } from '../../db/settlementReads.ts';
 import { tenantDb, withTenant } from '../../db/tenant.ts';
+import { settlementWhere, type SettlementScope } from '../../api/settlements/scope.ts';
 import { stackContext, withServices } from '../support/services.ts';
 import { dvpInstruction, type SettlementView } from '../support/settlements.ts';
 
@@ -88,6 +91,47 @@ describe('row-level security', () => {
     await expect(
       withTenant(db, a, (tx) => tx.screeningPolicy.create({ data: { platformId: '00000000-0000-4000-8000-000000000001', environment: 'sandbox', reviewThreshold: 0.5, failThreshold: 0.6, updatedBy: 'x' } })),
     ).rejects.toThrow(/row-level security/);
+  });
+
+  it("reads settlements in one round trip exactly as Prisma does, under the same wall and the same scopes", async () => {
+    const { db } = services();
+    const a = await tenant('rls-reads-a');
+    await tenant('rls-reads-b');
+    const view = tenantDb(db, a);
+    const [mine] = await view.settlement.findMany({ include: settlementInclude });
+    const wallet = mine!.parties[0]!.walletAddress;
+    const scopes: SettlementScope[] = [
+      a,
+      { ...a, acting: true },
+      { ...a, wallets: [wallet.toUpperCase().replace('0X', '0x')] },
+      { ...a, wallets: ['0x000000000000000000000000000000000000dead'] },
+      { ...a, settlementIds: [mine!.id] },
+      { ...a, settlementIds: [] },
+      { ...a, environment: 'production' },
+      // No such tenant: the wall alone decides.
+      { platformId: '00000000-0000-4000-8000-000000000001', environment: 'sandbox' },
+    ];
+    for (const scope of scopes) {
+      const prisma = await tenantDb(db, scope).settlement.findMany({ where: settlementWhere(scope), include: settlementInclude, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] });
+      const raw = await readSettlements(db, scope, { limit: 50, offset: 0, total: true });
+      expect(raw.rows, JSON.stringify(scope)).toEqual(prisma);
+      expect(raw.total).toBe(prisma.length);
+      expect((await readSettlements(db, scope, { id: mine!.id.toUpperCase(), limit: 1, offset: 0 })).rows).toEqual(prisma.filter((s) => s.id === mine!.id));
+    }
+    expect((await readSettlements(db, a, { state: 'NO_SUCH_STATE', limit: 50, offset: 0 })).rows).toEqual([]);
+    // Values are parameters, never SQL.
+    expect((await readSettlements(db, { ...a, environment: "sandbox' OR true --" }, { limit: 50, offset: 0 })).rows).toEqual([]);
+    // A failing read takes its connection out of the pool; the next reads go on.
+    await expect(readSettlements(db, a, { limit: -1, offset: 0 })).rejects.toThrow(/LIMIT/);
+    expect((await readSettlements(db, a, { limit: 50, offset: 0 })).rows.length).toBe(1);
+    // The reads' connections are the tenant role for good: as another tenant, a's settlement is not there even unfiltered.
+    const reader = await tenantConnection(db);
+    try {
+      await reader.query(`SELECT set_config('app.platform_id', '00000000-0000-4000-8000-000000000001', false), set_config('app.environment', 'sandbox', false)`);
+      expect((await reader.query('SELECT current_user AS role, count(*)::int AS n FROM settlements')).rows[0]).toEqual({ role: 'lockstep_tenant', n: 0 });
+    } finally {
+      reader.release();
+    }
   });
 
   it('leaves no table open to the tenant role without row-level security', async () => {
