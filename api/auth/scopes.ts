@@ -32,3 +32,26 @@ export function scopesBeyond(held: readonly string[], wanted: readonly string[])
 export function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);
 }
+
+/**
+ * Web Office roles (IsSettled's Viewer, Manager and Administrator), each a set of the scopes
+ * above, so a page checks a person's right with the same scope its API route asks of a token.
+ */
+export const ROLES = ['viewer', 'manager', 'administrator'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Reading everything a tenant may read. */
+const READ_SCOPES: readonly Scope[] = ['settlements:read', 'instructions:read', 'templates:read', 'platform:read'];
+/** Acting on settlements: creating them and instructions, publishing templates, compliance decisions and suppressions. */
+const ACT_SCOPES: readonly Scope[] = ['settlements:write', 'instructions:write', 'templates:write', 'compliance:review'];
+
+export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
+  viewer: READ_SCOPES,
+  manager: [...READ_SCOPES, ...ACT_SCOPES],
+  // `admin` is the one scope of API clients, environments and Web Office users.
+  administrator: [...READ_SCOPES, ...ACT_SCOPES, 'platform:webhooks:manage', 'admin'],
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
