@@ -1,5 +1,5 @@
 // The activity log: every mutating call and every authentication failure, with who made it
-// (client, session and its metadata), what (method, path), when, from which address and the
+// (client, session and its metadata, or a Web Office user), what (method, path), when, from which address and the
 // outcome (status and error code). Written when the response has been sent, so it never slows
 // or fails a request; a failed write is logged. Bodies are never kept, so neither are secrets.
 
@@ -25,6 +25,13 @@ export interface KnownClient {
   environment: string;
 }
 
+/** A Web Office user a login named, before there is a session: set by POST /office/api/login. */
+export interface KnownUser {
+  id: string;
+  platformId: string;
+  environment: string;
+}
+
 export function activityLog(db: Db, log: (message: string, fields: Record<string, unknown>) => void): RequestHandler {
   return (req, res, next) => {
     res.on('finish', () => {
@@ -32,12 +39,14 @@ export function activityLog(db: Db, log: (message: string, fields: Record<string
       if (!MUTATING.has(req.method) && !authFailure) return;
       const auth = req.auth;
       const known = res.locals.client as KnownClient | undefined;
+      const user: KnownUser | undefined = req.officeUser ?? (res.locals.user as KnownUser | undefined);
       // A failed token request names its client only in the body; keep the id, never the secret.
       // PostgreSQL's text holds no U+0000: an attempt with one in its client_id is still recorded, the NUL shown as U+FFFD.
       const claimed = typeof req.body?.client_id === 'string' ? String(req.body.client_id).slice(0, 128).replaceAll('\u0000', '\ufffd') : null;
       const data: Prisma.ActivityLogCreateInput = {
-        platformId: auth?.platformId ?? known?.platformId ?? null,
-        environment: auth?.environment ?? known?.environment ?? null,
+        platformId: auth?.platformId ?? known?.platformId ?? user?.platformId ?? null,
+        environment: auth?.environment ?? known?.environment ?? user?.environment ?? null,
+        userId: user?.id ?? null,
         clientId: auth?.clientId ?? known?.clientId ?? (req.path === '/oauth/token' ? claimed : null),
         sessionId: auth?.session ? auth.jti : null,
         sessionMetadata: (auth?.session?.metadata ?? undefined) as Prisma.InputJsonValue | undefined,

@@ -17,6 +17,7 @@ import { acceptedBodyTypes, allowedMethods } from './openapi.ts';
 import { pinnedVersion, requestedVersion } from './version.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { environmentRoutes } from './routes/environments.ts';
+import { officeRoutes, type OfficeDeps } from './routes/office.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { screeningRoutes, type ScreeningDeps } from './routes/screening.ts';
@@ -28,7 +29,7 @@ import { templateRoutes } from './routes/templates.ts';
 import { webhookRoutes, type WebhookDeps } from './routes/webhooks.ts';
 import type { PresentDeps } from './settlements/present.ts';
 
-export type ApiDeps = InstructionDeps & PresentDeps & ScreeningDeps & WebhookDeps & {
+export type ApiDeps = InstructionDeps & PresentDeps & ScreeningDeps & WebhookDeps & OfficeDeps & {
   tokens: TokenService;
   errors: ErrorContext;
   rateLimitPerMinute: number;
@@ -58,6 +59,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(healthRoutes({ ...deps, log: deps.errors.log }));
   app.use(oauthRoutes(deps));
   app.use(referenceRoutes({ buildVersion: deps.errors.buildVersion }));
+  // The Web Office's own API: a session cookie instead of a token (api/routes/office.ts).
+  app.use(officeRoutes(deps));
   // Everything under /v1 needs a valid token, counts against its environment's rate limit and
   // works in the caller's tenant view of the database, and a POST may carry an Idempotency-Key;
   // each route then asks for its scope.

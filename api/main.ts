@@ -6,6 +6,7 @@ import { loadConfig, webhookUrlPolicy } from '../config/config.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
 import { pruneKeys } from '../db/idempotencyKeys.ts';
+import { pruneOfficeSessions } from '../db/officeUsers.ts';
 import { ensureBuiltInTemplates } from '../db/templates.ts';
 import { listen } from '../db/notifications.ts';
 import { AUTH_CHANNEL, TokenService } from './auth/tokens.ts';
@@ -54,6 +55,7 @@ const deps = {
   tokens,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   secretsKey,
+  office: { secure: config.API_PUBLIC_URL?.startsWith('https:') ?? false, sessionTtlMs: config.OFFICE_SESSION_HOURS * 3_600_000 },
   errors: { serviceName: 'lockstep-api', buildVersion: config.BUILD_VERSION, log: log.error },
   stackStatusFile: config.STACK_STATUS_FILE,
 };
@@ -61,11 +63,13 @@ const stopSweep = sweepUnstarted(deps, (err) => log.error('workflow start sweep 
 const stopExpiring = sweepExpired(db, (err) => log.error('instruction expiry sweep failed', { error: String(err) }));
 // Idempotency keys past their day are forgotten each hour (a retry of one is a new request anyway).
 const stopPruning = repeat(3_600_000, async () => void (await pruneKeys(db)), (err) => log.error('idempotency key pruning failed', { error: String(err) }));
+const stopSessionPruning = repeat(3_600_000, () => pruneOfficeSessions(db), (err) => log.error('office session pruning failed', { error: String(err) }));
 const server = createApp(deps).listen(config.API_PORT, () => log.info('api listening', { port: config.API_PORT }));
 
 async function shutdown() {
   stopSweep();
   stopPruning();
+  stopSessionPruning();
   stopExpiring();
   server.close();
   await stopListening();

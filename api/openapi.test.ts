@@ -28,7 +28,8 @@ describe('the OpenAPI document', () => {
     const documented = Object.entries(openApiDocument('test').paths)
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
-    expect(documented).toEqual(servedRoutes());
+    // The Web Office's own API (api/routes/office.ts) is the browser's, on a session cookie, not the platforms'.
+    expect(documented).toEqual(servedRoutes().filter((r) => !r.includes(' /office/api/')));
   });
 
   it('is OpenAPI 3.1 with a response, a security rule and JSON schemas for every operation', () => {

@@ -294,6 +294,7 @@ export const activitySchema = z.object({
   client_id: z.string().nullable(),
   session_id: z.uuid().nullable(),
   session_metadata: z.unknown().nullable(),
+  user_id: z.uuid().nullable().describe('a Web Office user, when the call came from their browser session'),
   method: z.string(),
   path: z.string(),
   status: z.number().int(),

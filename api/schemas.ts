@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { ISO_COUNTRY_CODES, isCountryCode } from '../compliance/attributes.ts';
-import { SCOPES } from './auth/scopes.ts';
+import { ROLES, SCOPES } from './auth/scopes.ts';
 import { EVENT_PATTERNS, EXACT_EVENT } from '../webhooks/events.ts';
 import { DIRECTIONS, LEG_TYPES } from '../domain/settlement.ts';
 import { INSTRUCTION_STATUSES } from '../domain/matching.ts';
@@ -348,3 +348,27 @@ export const platformEnvironmentUpdateSchema = z
     four_eyes: optional(z.boolean()),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one field to change');
+
+// The Web Office's own API (/office/api, docs/office.md). Passwords are checked against the
+// policy by the code that sets them (api/office/passwords.ts), which knows the email too.
+const password = z.string().min(1).max(1024);
+
+export const officeLoginSchema = z.object({
+  platform: z.string().regex(TENANT_NAME),
+  environment: z.string().regex(TENANT_NAME),
+  email: z.string().max(254),
+  password,
+  totp_code: z.string().max(16).optional(),
+});
+
+export const officeCreateUserSchema = z.object({
+  email: z.string().max(254),
+  name: text(128),
+  role: z.enum(ROLES),
+  /** Absent: Lockstep chooses one and shows it once. */
+  password: password.optional(),
+});
+
+export const officePasswordChangeSchema = z.object({ current_password: password, new_password: password });
+
+export const officeTotpConfirmSchema = z.object({ code: z.string().max(16) });

@@ -31,7 +31,10 @@ const schema = z.object({
   MAX_TIMEOUT_DAYS: int(1).default(30),
   /** How long an instruction waits for its counterparty at most (it also expires at its timeout_at). */
   INSTRUCTION_TTL_SECONDS: int(1).default(86_400),
+  /** Where people and platforms reach the API; https makes the Web Office's session cookie Secure (TLS ended by a proxy in front). */
   API_PUBLIC_URL: z.string().optional(),
+  /** How long a Web Office login lasts. */
+  OFFICE_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
   JWT_AUDIENCE: z.string().default('https://api.lockstep.local'),
   /** Comma-separated audiences a token request may also name, e.g. KeyStone's https://api.keystoneos.xyz so its SDK's default works. */
   JWT_ACCEPTED_AUDIENCES: z

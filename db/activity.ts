@@ -30,6 +30,7 @@ export async function findActivity(db: Models, f: ActivityFilter) {
       client_id: a.clientId,
       session_id: a.sessionId,
       session_metadata: a.sessionMetadata,
+      user_id: a.userId,
       method: a.method,
       path: a.path,
       status: a.status,

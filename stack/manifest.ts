@@ -1,5 +1,6 @@
 // The local stack's facts, written for people and scripts: where everything is,
-// which contracts and wallets exist, and the bootstrap client's credentials.
+// which contracts and wallets exist, the bootstrap client's credentials and the first Web
+// Office Administrator's.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -21,6 +22,8 @@ export interface Manifest {
   };
   wallets: Record<'operator' | 'seller' | 'buyer', { address: Address; private_key: Hex }>;
   client: { client_id: string; client_secret: string; platform_id: string; environment: string; audience: string; token_url: string };
+  /** The first Administrator of the bootstrap client's platform environment, for the Web Office. */
+  office_admin: { email: string; password: string; platform: string; environment: string; login_url: string };
   sanctions_ofac_dir: string;
   sanctions_un_file: string;
 }

@@ -1,6 +1,6 @@
 // The whole local stack, shared by `npm start` and the test suite: Temporal dev
 // server, PostgreSQL, anvil with the contracts deployed, migrations, demo data and
-// a bootstrap API client. A data folder from an earlier run is reused as it is.
+// a bootstrap API client and a first Web Office Administrator. A data folder from an earlier run is reused as it is.
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { deployContracts } from '../chain/deploy.ts';
 import { demoTokenAbi } from '../contracts/generated/DemoToken.ts';
 import { createDb, type Db } from '../db/client.ts';
 import { createApiClient } from '../db/clients.ts';
+import { createOfficeUser } from '../db/officeUsers.ts';
 import { ensureEnvironment } from '../db/platforms.ts';
 import { SCOPES } from '../api/auth/scopes.ts';
 import { ensureBuiltInTemplates } from '../db/templates.ts';
@@ -101,6 +102,7 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
       const chain = await ensureContracts(rpcUrl, previous?.manifest, say);
       await registerInstruments(db, chain);
       const client = await ensureBootstrapClient(db, previous?.manifest, `http://localhost:${ports.api}`);
+      const officeAdmin = await ensureOfficeAdmin(db, previous?.manifest, `http://localhost:${ports.api}`);
       // A stack made before a secret existed gets it now; existing ones are kept.
       const secrets: StackSecrets = {
         secrets_key: previous?.secrets.secrets_key ?? randomBytes(32).toString('base64'),
@@ -121,6 +123,7 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
           buyer: { address: privateKeyToAccount(ANVIL_KEYS.buyer).address, private_key: ANVIL_KEYS.buyer },
         },
         client,
+        office_admin: officeAdmin,
         sanctions_ofac_dir: process.env.SANCTIONS_OFAC_DIR ?? listsLayout(BUNDLED_LISTS_DIR).ofacDir,
         sanctions_un_file: process.env.SANCTIONS_UN_FILE ?? listsLayout(BUNDLED_LISTS_DIR).unFile,
       };
@@ -191,6 +194,15 @@ async function ensureBootstrapClient(db: Db, previous: Manifest | undefined, api
     audience,
     token_url: `${apiUrl}/oauth/token`,
   };
+}
+
+/** The dev platform's first Administrator; the one of an earlier run is kept while it exists. */
+async function ensureOfficeAdmin(db: Db, previous: Manifest | undefined, apiUrl: string): Promise<Manifest['office_admin']> {
+  const kept = previous?.office_admin;
+  if (kept && (await db.officeUser.findFirst({ where: { email: kept.email, environment: kept.environment, platformEnvironment: { platform: { name: kept.platform } } } }))) return kept;
+  const where = { platform: 'demo-platform', environment: 'sandbox' };
+  const { user, password } = await createOfficeUser(db, { ...where, email: 'admin@demo-platform.example', name: 'Demo administrator', role: 'administrator' });
+  return { email: user.email, password: password!, ...where, login_url: `${apiUrl}/office/api/login` };
 }
 
 /**

@@ -61,11 +61,14 @@ export function tenantDbOf(req: { tenantDb?: Models }): Models {
   return req.tenantDb;
 }
 
-/** The token must hold one of `scopes`. */
+/** The token, or the Web Office user's role (api/office/session.ts), must hold one of `scopes`. */
 export function requireScope(...scopes: [Scope, ...Scope[]]): RequestHandler {
   return (req, _res, next) => {
-    if (!req.auth) throw unauthorized('Not authenticated');
-    if (!scopes.some((s) => req.auth!.scopes.includes(s))) throw forbidden(`This token lacks the ${scopes.map((s) => `"${s}"`).join(' or ')} scope`);
+    const held = req.auth?.scopes ?? req.officeUser?.scopes;
+    if (!held) throw unauthorized('Not authenticated');
+    if (!scopes.some((s) => held.includes(s))) {
+      throw forbidden(`${req.auth ? 'This token lacks' : `The ${req.officeUser!.role} role lacks`} the ${scopes.map((s) => `"${s}"`).join(' or ')} scope`);
+    }
     next();
   };
 }

@@ -1,0 +1,212 @@
+// The Web Office's API under /office/api (docs/office.md): login with a password and an
+// optional TOTP code, the browser session, and the Administrator's user management. The
+// browser's own API, not the platforms': same origin, a session cookie instead of a token,
+// so it is not in /openapi.json. Every change needs the session's CSRF token.
+
+import { Router, type RequestHandler } from 'express';
+import type { Db } from '../../db/client.ts';
+import {
+  createOfficeUser,
+  deactivateOfficeUser,
+  endOfficeSession,
+  endOtherOfficeSessions,
+  InvalidUserSettings,
+  startOfficeSession,
+} from '../../db/officeUsers.ts';
+import { findPlatform } from '../../db/platforms.ts';
+import { openSecret, sealSecret } from '../../db/secretBox.ts';
+import { isUuid } from '../../domain/ids.ts';
+import type { OfficeUser } from '../../generated/prisma/client.ts';
+import type { KnownUser } from '../activityLog.ts';
+import { requireScope } from '../auth/middleware.ts';
+import { isRole, ROLE_SCOPES } from '../auth/scopes.ts';
+import { hashSecret, PASSWORD_COST, verifySecret } from '../auth/secrets.ts';
+import { ApiError, conflict, notFound, unsupportedMediaType, validationFailed } from '../errors.ts';
+import { csrfTokenFor } from '../office/csrf.ts';
+import { afterFailure, lockedAt, LOCKOUT, secondsLocked } from '../office/lockout.ts';
+import { hashPassword, passwordProblem } from '../office/passwords.ts';
+import { clearSessionCookie, officeSession, officeUserOf, setSessionCookie, type CookieSettings } from '../office/session.ts';
+import { acceptTotp, newTotpSecret, otpauthUri } from '../office/totp.ts';
+import { officeCreateUserSchema, officeLoginSchema, officePasswordChangeSchema, officeTotpConfirmSchema, pageQuery } from '../schemas.ts';
+import { parseOr422 } from '../validation.ts';
+
+export interface OfficeDeps {
+  db: Db;
+  /** SECRETS_KEY: seals TOTP secrets, which must be read again to check a code. */
+  secretsKey: Buffer;
+  office: CookieSettings & { sessionTtlMs: number };
+}
+
+const PREFIX = '/office/api';
+
+/** Compared against when the email is unknown, so that an unknown user takes as long as a wrong password. */
+const DUMMY_HASH = hashSecret('not-a-password', PASSWORD_COST);
+
+const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'Not authenticated', 'Wrong email or password');
+
+/**
+ * Bodies in JSON only: a cross-site HTML form can post only form encodings and plain text, so
+ * a login (which has no CSRF token yet) cannot be forged from another site's page.
+ */
+const jsonOnly: RequestHandler = (req, res, next) => {
+  const hasContent = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (hasContent && !req.is('application/json')) throw unsupportedMediaType();
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
+function userView(user: OfficeUser) {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    scopes: isRole(user.role) ? ROLE_SCOPES[user.role] : [],
+    platform_id: user.platformId,
+    environment: user.environment,
+    active: user.active,
+    totp_enabled: user.totpConfirmedAt !== null,
+    created_at: user.createdAt.toISOString(),
+    deactivated_at: user.deactivatedAt?.toISOString() ?? null,
+  };
+}
+
+function userSettingsError(err: unknown): never {
+  if (err instanceof InvalidUserSettings) {
+    if (err.taken) throw conflict('email_taken', err.message);
+    throw validationFailed([{ loc: ['body', err.field], msg: err.message, type: 'value_error' }]);
+  }
+  throw err;
+}
+
+export function officeRoutes(deps: OfficeDeps): Router {
+  const { db } = deps;
+  const router = Router();
+  router.use(PREFIX, jsonOnly);
+
+  /** A failed login counts towards the lock-out; the failure that reaches the limit locks. */
+  async function countFailure(user: OfficeUser): Promise<void> {
+    const { failedLogins } = await db.officeUser.update({ where: { id: user.id }, data: { failedLogins: { increment: 1 } }, select: { failedLogins: true } });
+    const counters = afterFailure(failedLogins, new Date());
+    if (counters.lockedUntil) await db.officeUser.update({ where: { id: user.id }, data: counters });
+  }
+
+  router.post(`${PREFIX}/login`, async (req, res) => {
+    const body = parseOr422(officeLoginSchema, req.body ?? {}, 'body');
+    const platform = await findPlatform(db, body.platform);
+    const user = platform
+      ? await db.officeUser.findUnique({ where: { platformId_environment_email: { platformId: platform.id, environment: body.environment, email: body.email.trim().toLowerCase() } } })
+      : null;
+    if (user) res.locals.user = { id: user.id, platformId: user.platformId, environment: user.environment } satisfies KnownUser;
+    const now = new Date();
+    // Refused before the password is looked at: while locked, a right guess and a wrong one look the same.
+    if (user && lockedAt(user, now)) {
+      const seconds = secondsLocked(user.lockedUntil!, now);
+      res.set('Retry-After', String(seconds));
+      throw new ApiError(423, 'account_locked', 'Locked', `Too many failed logins (${LOCKOUT.failures}); try again in ${Math.ceil(seconds / 60)} minutes`);
+    }
+    const passwordOk = await verifySecret(body.password, user?.passwordHash ?? (await DUMMY_HASH));
+    if (!user || !user.active || !passwordOk) {
+      if (user?.active) await countFailure(user);
+      throw invalidCredentials();
+    }
+    if (user.totpSecretSealed && user.totpConfirmedAt) {
+      if (!body.totp_code) throw new ApiError(401, 'totp_required', 'Not authenticated', 'This user logs in with a TOTP code too: send totp_code');
+      const step = acceptTotp(openSecret(deps.secretsKey, user.totpSecretSealed), body.totp_code, now.getTime() / 1000, user.totpLastStep);
+      // The step is taken in one conditional update, so two logins racing with one code cannot both pass.
+      const taken = step !== null && (await db.officeUser.updateMany({ where: { id: user.id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] }, data: { totpLastStep: step } })).count === 1;
+      if (!taken) {
+        await countFailure(user);
+        throw new ApiError(401, 'totp_invalid', 'Not authenticated', 'Wrong or already used TOTP code');
+      }
+    }
+    await db.officeUser.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
+    const session = await startOfficeSession(db, user.id, req.socket.remoteAddress ?? '', deps.office.sessionTtlMs);
+    setSessionCookie(res, deps.office, session.token, session.expiresAt);
+    res.json({ user: userView(user), csrf_token: csrfTokenFor(session.token), expires_at: session.expiresAt.toISOString() });
+  });
+
+  // Everything below needs a live session, and a change its CSRF token.
+  router.use(PREFIX, officeSession(db));
+
+  const currentUser = async (id: string) => db.officeUser.findUniqueOrThrow({ where: { id } });
+
+  router.get(`${PREFIX}/me`, async (req, res) => {
+    const me = officeUserOf(req);
+    res.json({ user: userView(await currentUser(me.id)), csrf_token: csrfTokenFor(me.sessionToken), expires_at: me.expiresAt.toISOString() });
+  });
+
+  router.post(`${PREFIX}/logout`, async (req, res) => {
+    await endOfficeSession(db, officeUserOf(req).sessionToken);
+    clearSessionCookie(res, deps.office);
+    res.status(204).end();
+  });
+
+  router.post(`${PREFIX}/me/password`, async (req, res) => {
+    const me = officeUserOf(req);
+    const body = parseOr422(officePasswordChangeSchema, req.body ?? {}, 'body');
+    const user = await currentUser(me.id);
+    if (!(await verifySecret(body.current_password, user.passwordHash))) {
+      await countFailure(user);
+      throw validationFailed([{ loc: ['body', 'current_password'], msg: 'is not the current password', type: 'value_error' }]);
+    }
+    const problem = passwordProblem(body.new_password, user.email);
+    if (problem) throw validationFailed([{ loc: ['body', 'new_password'], msg: problem, type: 'value_error' }]);
+    await db.officeUser.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(body.new_password) } });
+    // Whoever knew the old password loses the sessions it opened.
+    await endOtherOfficeSessions(db, user.id, me.sessionToken);
+    res.status(204).end();
+  });
+
+  // TOTP enrolment: a secret first, then a code from the app proves it was stored; only then does login ask for codes.
+  router.post(`${PREFIX}/me/totp`, async (req, res) => {
+    const me = officeUserOf(req);
+    const user = await currentUser(me.id);
+    if (user.totpConfirmedAt) throw conflict('totp_enrolled', 'This user already logs in with a TOTP code');
+    const secret = newTotpSecret();
+    await db.officeUser.update({ where: { id: user.id }, data: { totpSecretSealed: sealSecret(deps.secretsKey, secret), totpLastStep: null } });
+    const platform = await db.platform.findUniqueOrThrow({ where: { id: user.platformId } });
+    res.status(201).json({ secret, otpauth_uri: otpauthUri(secret, `Lockstep ${platform.name} ${user.environment}`, user.email) });
+  });
+
+  router.post(`${PREFIX}/me/totp/confirm`, async (req, res) => {
+    const me = officeUserOf(req);
+    const body = parseOr422(officeTotpConfirmSchema, req.body ?? {}, 'body');
+    const user = await currentUser(me.id);
+    if (user.totpConfirmedAt) throw conflict('totp_enrolled', 'This user already logs in with a TOTP code');
+    if (!user.totpSecretSealed) throw conflict('totp_not_started', 'Start with POST /office/api/me/totp');
+    const step = acceptTotp(openSecret(deps.secretsKey, user.totpSecretSealed), body.code, Date.now() / 1000, null);
+    if (step === null) throw validationFailed([{ loc: ['body', 'code'], msg: 'is not the current code of this secret', type: 'value_error' }]);
+    const updated = await db.officeUser.update({ where: { id: user.id }, data: { totpConfirmedAt: new Date(), totpLastStep: step } });
+    res.json({ user: userView(updated) });
+  });
+
+  router.get(`${PREFIX}/users`, requireScope('admin'), async (req, res) => {
+    const me = officeUserOf(req);
+    const page = parseOr422(pageQuery, req.query, 'query');
+    const where = { platformId: me.platformId, environment: me.environment };
+    const [users, total] = await Promise.all([
+      db.officeUser.findMany({ where, orderBy: { createdAt: 'asc' }, take: page.limit, skip: page.offset }),
+      db.officeUser.count({ where }),
+    ]);
+    res.json({ items: users.map(userView), total, limit: page.limit, offset: page.offset });
+  });
+
+  router.post(`${PREFIX}/users`, requireScope('admin'), async (req, res) => {
+    const me = officeUserOf(req);
+    const body = parseOr422(officeCreateUserSchema, req.body ?? {}, 'body');
+    const created = await createOfficeUser(db, { platform: me.platformId, environment: me.environment, ...body, createdBy: me.id }).catch(userSettingsError);
+    res.status(201).json({ user: userView(created.user), password: created.password });
+  });
+
+  router.post(`${PREFIX}/users/:id/deactivate`, requireScope('admin'), async (req, res) => {
+    const me = officeUserOf(req);
+    const id = String(req.params.id).toLowerCase();
+    if (id === me.id) throw conflict('own_user', 'An administrator cannot deactivate their own user');
+    const user = isUuid(id) ? await deactivateOfficeUser(db, { platformId: me.platformId, environment: me.environment }, id) : null;
+    if (!user) throw notFound(`User ${id}`);
+    res.json({ user: userView(user) });
+  });
+
+  return router;
+}

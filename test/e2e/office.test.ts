@@ -1,0 +1,238 @@
+// The Web Office's people, roles and sessions, as a browser meets them: the first
+// Administrator that `npm start` makes creates a Manager and a Viewer, sessions ride on a
+// cookie, every change needs its CSRF token, failures lock a user out, a deactivated user's
+// session ends at once, and a user of another platform sees nothing of this one.
+
+import { describe, expect, it } from 'vitest';
+import { ROLE_SCOPES } from '../../api/auth/scopes.ts';
+import { base32Decode, totp } from '../../api/office/totp.ts';
+import { LOCKOUT } from '../../api/office/lockout.ts';
+import { createOfficeUser } from '../../db/officeUsers.ts';
+import { ensureEnvironment } from '../../db/platforms.ts';
+import { stackContext, withServices } from '../support/services.ts';
+
+const { manifest } = stackContext();
+const services = withServices();
+const admin = manifest.office_admin;
+const DEMO = { platform: admin.platform, environment: admin.environment };
+
+interface Answer {
+  status: number;
+  body: Record<string, any>;
+  headers: Headers;
+}
+
+/** A browser of one person: keeps the session cookie as a browser would, and the CSRF token the API hands out. */
+class Browser {
+  cookie: string | undefined;
+  csrf: string | undefined;
+
+  async send(method: string, path: string, body?: unknown, opts: { csrf?: string | null; contentType?: string } = {}): Promise<Answer> {
+    const csrf = opts.csrf === undefined ? this.csrf : opts.csrf;
+    const res = await fetch(new URL(`/office/api${path}`, manifest.api_url), {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(csrf ? { 'x-csrf-token': csrf } : {}),
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0];
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : {}, headers: res.headers };
+  }
+
+  async login(email: string, password: string, extra: Record<string, string> = {}, where = DEMO): Promise<Answer> {
+    const answer = await this.send('POST', '/login', { ...where, email, password, ...extra });
+    if (answer.status === 200) this.csrf = answer.body.csrf_token;
+    return answer;
+  }
+}
+
+async function loggedIn(email: string, password: string, where = DEMO): Promise<Browser> {
+  const browser = new Browser();
+  const answer = await browser.login(email, password, {}, where);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return browser;
+}
+
+const unique = (who: string) => `${who}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+
+async function createUser(by: Browser, role: string, email = unique(role)) {
+  const created = await by.send('POST', '/users', { email, name: `A ${role}`, role });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return { id: created.body.user.id as string, email, password: created.body.password as string };
+}
+
+describe('the Web Office', () => {
+  it("lets npm start's Administrator create a Manager and a Viewer, each with their role's rights", async () => {
+    const office = await loggedIn(admin.email, admin.password);
+    const manager = await createUser(office, 'manager');
+    const viewer = await createUser(office, 'viewer');
+    // Lockstep chose the passwords, shown once: the list never has them, nor any hash.
+    const list = await office.send('GET', '/users');
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((u: { email: string }) => u.email)).toEqual(expect.arrayContaining([admin.email, manager.email, viewer.email]));
+    expect(JSON.stringify(list.body)).not.toContain(manager.password);
+    expect(JSON.stringify(list.body)).not.toMatch(/scrypt|password/);
+
+    const asManager = await loggedIn(manager.email, manager.password);
+    const me = await asManager.send('GET', '/me');
+    expect(me.body.user).toMatchObject({ email: manager.email, role: 'manager', scopes: [...ROLE_SCOPES.manager], totp_enabled: false });
+    expect(me.body.csrf_token).toBe(asManager.csrf);
+    // Neither a Manager nor a Viewer manages users: the admin scope is the Administrator's.
+    expect((await asManager.send('GET', '/users')).status).toBe(403);
+    const asViewer = await loggedIn(viewer.email, viewer.password);
+    const refused = await asViewer.send('POST', '/users', { email: unique('sneaky'), name: 'Sneaky', role: 'administrator' });
+    expect(refused).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+
+    // Every change is in the activity log under the user who made it, in this platform environment.
+    const { db } = services();
+    const adminId = list.body.items.find((u: { email: string }) => u.email === admin.email).id;
+    await expect.poll(() => db.activityLog.count({ where: { userId: adminId, path: '/office/api/users', method: 'POST', status: 201 } })).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => db.activityLog.count({ where: { userId: viewer.id, path: '/office/api/users', status: 403 } })).toBe(1);
+    const logged = await db.activityLog.findMany({ where: { userId: { in: [adminId, viewer.id] } } });
+    expect(logged.every((row) => row.platformId === manifest.client.platform_id && row.environment === admin.environment)).toBe(true);
+  });
+
+  it('sets the session cookie HttpOnly, SameSite=Strict, for /office only, and ends it at logout', async () => {
+    const browser = new Browser();
+    const answer = await browser.login(admin.email, admin.password);
+    const cookie = answer.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^lockstep_office=[\w-]{43};/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Strict/);
+    expect(cookie).toMatch(/; Path=\/office/);
+    expect(cookie).toMatch(/; Expires=/);
+    // Plain HTTP to the dev stack: Secure would make the browser drop it (the unit test covers https).
+    expect(cookie).not.toMatch(/Secure/);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    const session = browser.cookie;
+    expect((await browser.send('POST', '/logout')).status).toBe(204);
+    const after = new Browser();
+    after.cookie = session;
+    expect((await after.send('GET', '/me')).status).toBe(401);
+  });
+
+  it('refuses every change without its session CSRF token, and changes nothing', async () => {
+    const office = await loggedIn(admin.email, admin.password);
+    const other = await loggedIn(admin.email, admin.password);
+    const email = unique('csrf');
+    for (const csrf of [null, 'wrong', other.csrf!]) {
+      const answer = await office.send('POST', '/users', { email, name: 'Nobody', role: 'viewer' }, { csrf });
+      expect(answer).toMatchObject({ status: 403, body: { code: 'csrf_token_invalid' } });
+    }
+    expect(await services().db.officeUser.count({ where: { email } })).toBe(0);
+    expect((await office.send('POST', '/logout', undefined, { csrf: null })).status).toBe(403);
+    expect((await office.send('GET', '/me', undefined, { csrf: null })).status).toBe(200);
+  });
+
+  it('takes a login only as JSON (no cross-site form can send it) and refuses no session', async () => {
+    const browser = new Browser();
+    const form = await browser.send('POST', '/login', `platform=demo-platform&environment=sandbox&email=${admin.email}&password=${admin.password}`, {
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(form.status).toBe(415);
+    expect(browser.cookie).toBeUndefined();
+    expect((await browser.send('GET', '/me')).status).toBe(401);
+    expect((await browser.send('GET', '/users')).status).toBe(401);
+  });
+
+  it(`locks a user out for ${LOCKOUT.minutes} minutes after ${LOCKOUT.failures} failed logins, even with the right password`, async () => {
+    const office = await loggedIn(admin.email, admin.password);
+    const user = await createUser(office, 'viewer');
+    const browser = new Browser();
+    for (let i = 0; i < LOCKOUT.failures; i++) {
+      expect(await browser.login(user.email, 'not the password at all')).toMatchObject({ status: 401, body: { code: 'invalid_credentials' } });
+    }
+    const locked = await browser.login(user.email, user.password);
+    expect(locked).toMatchObject({ status: 423, body: { code: 'account_locked' } });
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(LOCKOUT.minutes * 60 - 30);
+    expect(browser.cookie).toBeUndefined();
+    const row = await services().db.officeUser.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row.lockedUntil!.getTime() - Date.now()).toBeGreaterThan((LOCKOUT.minutes - 1) * 60_000);
+    // The failures are in the log under the user they were against.
+    await expect.poll(async () => services().db.activityLog.count({ where: { userId: user.id, path: '/office/api/login', status: { in: [401, 423] } } })).toBe(LOCKOUT.failures + 1);
+    // When the lock-out is over, the right password works again.
+    await services().db.officeUser.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    expect((await browser.login(user.email, user.password)).status).toBe(200);
+    // An unknown email is refused the same way as a wrong password.
+    expect(await new Browser().login(unique('nobody'), 'whatever it is')).toMatchObject({ status: 401, body: { code: 'invalid_credentials' } });
+  });
+
+  it("ends a deactivated user's sessions at once, and they cannot log in again", async () => {
+    const office = await loggedIn(admin.email, admin.password);
+    const user = await createUser(office, 'manager');
+    const first = await loggedIn(user.email, user.password);
+    const second = await loggedIn(user.email, user.password);
+    expect((await first.send('GET', '/me')).status).toBe(200);
+    const deactivated = await office.send('POST', `/users/${user.id}/deactivate`);
+    expect(deactivated).toMatchObject({ status: 200, body: { user: { active: false } } });
+    expect((await first.send('GET', '/me')).status).toBe(401);
+    expect((await second.send('POST', '/logout')).status).toBe(401);
+    expect(await services().db.officeSession.count({ where: { userId: user.id } })).toBe(0);
+    expect(await new Browser().login(user.email, user.password)).toMatchObject({ status: 401, body: { code: 'invalid_credentials' } });
+    // An Administrator cannot lock the environment out by deactivating themselves.
+    const me = await office.send('GET', '/me');
+    expect((await office.send('POST', `/users/${me.body.user.id}/deactivate`)).status).toBe(409);
+  });
+
+  it('asks an enrolled user for a TOTP code at login, and takes each code once', async () => {
+    const office = await loggedIn(admin.email, admin.password);
+    const user = await createUser(office, 'viewer');
+    const browser = await loggedIn(user.email, user.password);
+    const enrol = await browser.send('POST', '/me/totp');
+    expect(enrol.status).toBe(201);
+    expect(enrol.body.otpauth_uri).toContain(`secret=${enrol.body.secret}`);
+    const key = base32Decode(enrol.body.secret);
+    expect((await browser.send('POST', '/me/totp/confirm', { code: totp(key, Date.now() / 1000 - 300) })).status).toBe(422);
+    const confirmed = await browser.send('POST', '/me/totp/confirm', { code: totp(key, Date.now() / 1000) });
+    expect(confirmed).toMatchObject({ status: 200, body: { user: { totp_enabled: true } } });
+
+    expect(await new Browser().login(user.email, user.password)).toMatchObject({ status: 401, body: { code: 'totp_required' } });
+    // The code that confirmed enrolment is spent; the next step's code is not (a step either side of now is accepted).
+    const next = totp(key, Date.now() / 1000 + 30);
+    expect((await new Browser().login(user.email, user.password, { totp_code: next })).status).toBe(200);
+    expect(await new Browser().login(user.email, user.password, { totp_code: next })).toMatchObject({ status: 401, body: { code: 'totp_invalid' } });
+  });
+
+  it('lets a user change their password under the policy, ending their other sessions', async () => {
+    const office = await loggedIn(admin.email, admin.password);
+    const user = await createUser(office, 'viewer');
+    const browser = await loggedIn(user.email, user.password);
+    const elsewhere = await loggedIn(user.email, user.password);
+    expect((await browser.send('POST', '/me/password', { current_password: user.password, new_password: 'short' })).status).toBe(422);
+    expect((await browser.send('POST', '/me/password', { current_password: 'wrong one', new_password: 'a long enough passphrase' })).status).toBe(422);
+    expect((await browser.send('POST', '/me/password', { current_password: user.password, new_password: 'a long enough passphrase' })).status).toBe(204);
+    expect((await browser.send('GET', '/me')).status).toBe(200);
+    expect((await elsewhere.send('GET', '/me')).status).toBe(401);
+    expect((await new Browser().login(user.email, user.password)).status).toBe(401);
+    expect((await new Browser().login(user.email, 'a long enough passphrase')).status).toBe(200);
+    // An administrator's chosen password meets the same policy.
+    const weak = await office.send('POST', '/users', { email: unique('weak'), name: 'Weak', role: 'viewer', password: 'password' });
+    expect(weak).toMatchObject({ status: 422, body: { code: 'validation_error' } });
+  });
+
+  it("shows a user of another platform nothing of this one's", async () => {
+    const { db } = services();
+    await ensureEnvironment(db, 'office-elsewhere', 'sandbox');
+    const other = await createOfficeUser(db, { platform: 'office-elsewhere', environment: 'sandbox', email: unique('elsewhere'), name: 'Elsewhere', role: 'administrator' });
+    const where = { platform: 'office-elsewhere', environment: 'sandbox' };
+    const outsider = await loggedIn(other.user.email, other.password!, where);
+    const office = await loggedIn(admin.email, admin.password);
+    const victim = await createUser(office, 'manager');
+
+    const list = await outsider.send('GET', '/users');
+    expect(list.body).toMatchObject({ total: 1, items: [{ email: other.user.email }] });
+    expect((await outsider.send('POST', `/users/${victim.id}/deactivate`)).status).toBe(404);
+    expect((await loggedIn(victim.email, victim.password)).csrf).toBeDefined();
+    // The same email and password are no login in another platform's Web Office.
+    expect((await new Browser().login(admin.email, admin.password, {}, where)).status).toBe(401);
+    // A user an outsider creates belongs to the outsider's platform, even with this one's email.
+    const twin = await createUser(outsider, 'viewer', victim.email);
+    expect(await db.officeUser.findUniqueOrThrow({ where: { id: twin.id } })).toMatchObject({ platformId: other.user.platformId, environment: 'sandbox' });
+    expect((await office.send('GET', '/users')).body.items.map((u: { id: string }) => u.id)).not.toContain(twin.id);
+  });
+});
