@@ -280,6 +280,8 @@ export const createSessionSchema = z.object({
 
 export const activityQuery = pageQuery.extend({
   client_id: text(128).optional(),
+  /** A Web Office user's calls only. */
+  user_id: z.uuid().optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   /** Only refusals and errors (status 400 and up). */
   failures: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),

@@ -38,7 +38,7 @@ const USAGE = `usage:
   lockstep clients restrict CLIENT_ID [--ip-ranges CIDR,...] [--endpoints "GET /v1/settlements/*",...] [--wallets 0x...,...]
                                             (an empty value lifts that restriction)
   lockstep keys rotate                      (a new token signing key; old tokens keep verifying until they expire)
-  lockstep activity [--platform NAME --environment ENV] [--client CLIENT_ID] [--failures] [--limit 50]
+  lockstep activity [--platform NAME --environment ENV] [--client CLIENT_ID] [--user USER_ID] [--failures] [--limit 50]
   lockstep trail verify SETTLEMENT_ID
   lockstep admin stuck [--idle-minutes 60]
   lockstep admin cancel SETTLEMENT_ID [--reason TEXT]
@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<void> {
   if (group === 'activity') {
     const { values } = parseArgs({
       args: argv.slice(1),
-      options: { platform: { type: 'string' }, environment: { type: 'string', default: 'sandbox' }, client: { type: 'string' }, failures: { type: 'boolean', default: false }, limit: { type: 'string', default: '50' } },
+      options: { platform: { type: 'string' }, environment: { type: 'string', default: 'sandbox' }, client: { type: 'string' }, user: { type: 'string' }, failures: { type: 'boolean', default: false }, limit: { type: 'string', default: '50' } },
     });
     const page = await withDb(async (db) => {
       const platform = values.platform ? await db.platform.findUnique({ where: { name: values.platform } }) : undefined;
@@ -163,6 +163,7 @@ async function main(argv: string[]): Promise<void> {
         platformId: platform?.id,
         environment: platform ? values.environment : undefined,
         clientId: values.client,
+        userId: values.user,
         failures: values.failures,
         limit: Number(values.limit),
         offset: 0,

@@ -7,6 +7,7 @@ export interface ActivityFilter {
   platformId?: string;
   environment?: string;
   clientId?: string;
+  userId?: string;
   since?: Date;
   failures?: boolean;
   limit: number;
@@ -17,6 +18,7 @@ export async function findActivity(db: Models, f: ActivityFilter) {
   const where = {
     ...(f.platformId ? { platformId: f.platformId, environment: f.environment } : {}),
     ...(f.clientId ? { clientId: f.clientId } : {}),
+    ...(f.userId ? { userId: f.userId } : {}),
     ...(f.since ? { createdAt: { gte: f.since } } : {}),
     ...(f.failures ? { status: { gte: 400 } } : {}),
   };

@@ -27,6 +27,7 @@ export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
       platformId,
       environment,
       clientId: q.client_id,
+      userId: q.user_id?.toLowerCase(),
       since: q.since ? new Date(q.since) : undefined,
       failures: q.failures,
       limit: q.limit,

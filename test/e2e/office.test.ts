@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { ROLE_SCOPES } from '../../api/auth/scopes.ts';
+import { activitySchema, pageOf } from '../../api/responses.ts';
 import { base32Decode, totp } from '../../api/office/totp.ts';
 import { LOCKOUT } from '../../api/office/lockout.ts';
 import { createOfficeUser } from '../../db/officeUsers.ts';
@@ -95,6 +96,9 @@ describe('the Web Office', () => {
     await expect.poll(() => db.activityLog.count({ where: { userId: viewer.id, path: '/office/api/users', status: 403 } })).toBe(1);
     const logged = await db.activityLog.findMany({ where: { userId: { in: [adminId, viewer.id] } } });
     expect(logged.every((row) => row.platformId === manifest.client.platform_id && row.environment === admin.environment)).toBe(true);
+    // The environment's administrators read it through the API, by user too.
+    const page = pageOf(activitySchema).parse(await services().api.request('GET', `/v1/admin/activity?user_id=${viewer.id}`));
+    expect(page.items.map((a) => `${a.method} ${a.path} ${a.status} ${a.user_id}`)).toEqual([`POST /office/api/users 403 ${viewer.id}`, `POST /office/api/login 200 ${viewer.id}`]);
   });
 
   it('sets the session cookie HttpOnly, SameSite=Strict, for /office only, and ends it at logout', async () => {
