@@ -1,12 +1,13 @@
-// Web Office users and their browser sessions. Authentication data, like API clients' tokens:
-// the API reads and writes it as the owner, every query naming the user's platform environment.
+// Web Office users and their browser sessions. Logging in and looking up a session are
+// authentication, done as the owner with every query naming the user; what an Administrator
+// does to users runs as their tenant (the office_tenant_wall migration).
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../api/auth/scopes.ts';
 import { hashPassword, newPassword, passwordProblem } from '../api/office/passwords.ts';
 import { isUniqueViolation, type Db, type Models } from './client.ts';
 import { requireEnvironment } from './platforms.ts';
-import type { Tenant } from './tenant.ts';
+import { withTenant, type Tenant } from './tenant.ts';
 import type { OfficeUser } from '../generated/prisma/client.ts';
 
 /** A malformed or already used email, or a password the policy refuses (the API answers 422 or 409 with it). */
@@ -59,9 +60,9 @@ export async function createOfficeUser(
   }
 }
 
-/** Deactivated and every session of the user ended, in one transaction; false when no such user in `tenant`. */
+/** Deactivated and every session of the user ended, in one transaction as the tenant; null when no such user in `tenant`. */
 export async function deactivateOfficeUser(db: Db, tenant: Tenant, id: string): Promise<OfficeUser | null> {
-  return db.$transaction(async (tx) => {
+  return withTenant(db, tenant, async (tx) => {
     const { count } = await tx.officeUser.updateMany({ where: { id, ...tenant, active: true }, data: { active: false, deactivatedAt: new Date() } });
     if (count) await tx.officeSession.deleteMany({ where: { userId: id } });
     return tx.officeUser.findFirst({ where: { id, ...tenant } });

@@ -1,5 +1,7 @@
 // The Web Office's API under /office/api (docs/office.md): login with a password and an
-// optional TOTP code, the browser session, and the Administrator's user management. The
+// optional TOTP code, the browser session, and the Administrator's user management. Logging
+// in and a user's own credentials are authentication, done as the owner; user management is
+// done in the Administrator's tenant view (db/tenant.ts), as every tenant route's work is. The
 // browser's own API, not the platforms': same origin, a session cookie instead of a token,
 // so it is not in /openapi.json. Every change needs the session's CSRF token.
 
@@ -14,6 +16,7 @@ import {
   startOfficeSession,
 } from '../../db/officeUsers.ts';
 import { findPlatform } from '../../db/platforms.ts';
+import { tenantDb } from '../../db/tenant.ts';
 import { openSecret, sealSecret } from '../../db/secretBox.ts';
 import { isUuid } from '../../domain/ids.ts';
 import type { OfficeUser } from '../../generated/prisma/client.ts';
@@ -185,9 +188,10 @@ export function officeRoutes(deps: OfficeDeps): Router {
     const me = officeUserOf(req);
     const page = parseOr422(pageQuery, req.query, 'query');
     const where = { platformId: me.platformId, environment: me.environment };
+    const tenant = tenantDb(db, where);
     const [users, total] = await Promise.all([
-      db.officeUser.findMany({ where, orderBy: { createdAt: 'asc' }, take: page.limit, skip: page.offset }),
-      db.officeUser.count({ where }),
+      tenant.officeUser.findMany({ where, orderBy: { createdAt: 'asc' }, take: page.limit, skip: page.offset }),
+      tenant.officeUser.count({ where }),
     ]);
     res.json({ items: users.map(userView), total, limit: page.limit, offset: page.offset });
   });
@@ -195,7 +199,7 @@ export function officeRoutes(deps: OfficeDeps): Router {
   router.post(`${PREFIX}/users`, requireScope('admin'), async (req, res) => {
     const me = officeUserOf(req);
     const body = parseOr422(officeCreateUserSchema, req.body ?? {}, 'body');
-    const created = await createOfficeUser(db, { platform: me.platformId, environment: me.environment, ...body, createdBy: me.id }).catch(userSettingsError);
+    const created = await createOfficeUser(tenantDb(db, me), { platform: me.platformId, environment: me.environment, ...body, createdBy: me.id }).catch(userSettingsError);
     res.status(201).json({ user: userView(created.user), password: created.password });
   });
 

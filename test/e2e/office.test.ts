@@ -10,12 +10,14 @@ import { base32Decode, totp } from '../../api/office/totp.ts';
 import { LOCKOUT } from '../../api/office/lockout.ts';
 import { createOfficeUser } from '../../db/officeUsers.ts';
 import { ensureEnvironment } from '../../db/platforms.ts';
+import { tenantDb } from '../../db/tenant.ts';
 import { stackContext, withServices } from '../support/services.ts';
 
 const { manifest } = stackContext();
 const services = withServices();
 const admin = manifest.office_admin;
 const DEMO = { platform: admin.platform, environment: admin.environment };
+const DEMO_TENANT = { platformId: manifest.client.platform_id, environment: admin.environment };
 
 interface Answer {
   status: number;
@@ -238,5 +240,10 @@ describe('the Web Office', () => {
     const twin = await createUser(outsider, 'viewer', victim.email);
     expect(await db.officeUser.findUniqueOrThrow({ where: { id: twin.id } })).toMatchObject({ platformId: other.user.platformId, environment: 'sandbox' });
     expect((await office.send('GET', '/users')).body.items.map((u: { id: string }) => u.id)).not.toContain(twin.id);
+    // Behind the routes, row-level security: the other platform's tenant view has none of this one's users,
+    // and no tenant can change a password, whatever its filter.
+    const outsiders = tenantDb(db, { platformId: other.user.platformId, environment: 'sandbox' });
+    expect((await outsiders.officeUser.findMany()).map((u) => u.platformId)).toEqual([other.user.platformId, other.user.platformId]);
+    await expect(tenantDb(db, DEMO_TENANT).officeUser.updateMany({ where: { id: victim.id }, data: { passwordHash: 'x' } })).rejects.toThrow(/permission denied/);
   });
 });
