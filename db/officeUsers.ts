@@ -4,6 +4,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../api/auth/scopes.ts';
+import { lockedOut, LOCKOUT, mayTryWhere } from '../api/office/lockout.ts';
 import { hashPassword, newPassword, passwordProblem } from '../api/office/passwords.ts';
 import { isUniqueViolation, type Db, type Models } from './client.ts';
 import { requireEnvironment } from './platforms.ts';
@@ -67,6 +68,24 @@ export async function deactivateOfficeUser(db: Db, tenant: Tenant, id: string): 
     if (count) await tx.officeSession.deleteMany({ where: { userId: id } });
     return tx.officeUser.findFirst({ where: { id, ...tenant } });
   });
+}
+
+/**
+ * One login try of the user, taken before the password is checked (api/office/lockout.ts):
+ * false when the user is locked out or every try is taken. A success gives them back.
+ */
+export async function takeLoginTry(db: Models, id: string): Promise<boolean> {
+  const { count } = await db.officeUser.updateMany({ where: { id, ...mayTryWhere(new Date()) }, data: { failedLogins: { increment: 1 } } });
+  return count === 1;
+}
+
+/** After a failed try: the user is locked out if that was the last one. */
+export async function lockOutIfSpent(db: Models, id: string): Promise<void> {
+  await db.officeUser.updateMany({ where: { id, failedLogins: { gte: LOCKOUT.failures } }, data: lockedOut(new Date()) });
+}
+
+export async function loginSucceeded(db: Models, id: string): Promise<void> {
+  await db.officeUser.update({ where: { id }, data: { failedLogins: 0, lockedUntil: null } });
 }
 
 /** Only the digest is stored: the cookie's token cannot be read back from the table. */

@@ -1,25 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailure, lockedAt, LOCKOUT, secondsLocked } from './lockout.ts';
+import { lockedOut, LOCKOUT, mayTryWhere, secondsLocked } from './lockout.ts';
 
 describe('lock-out', () => {
   const now = new Date('2026-12-03T12:00:00Z');
 
-  it('lets the first failures pass and locks for 15 minutes at the fifth', () => {
-    for (let n = 1; n < LOCKOUT.failures; n++) expect(afterFailure(n, now)).toEqual({ failedLogins: n, lockedUntil: null });
-    const locked = afterFailure(LOCKOUT.failures, now);
-    expect(locked).toEqual({ failedLogins: 0, lockedUntil: new Date('2026-12-03T12:15:00Z') });
-    expect(lockedAt(locked, now)).toBe(true);
-    expect(secondsLocked(locked.lockedUntil!, now)).toBe(900);
+  it('locks for 15 minutes and starts the count afresh', () => {
+    expect(lockedOut(now)).toEqual({ failedLogins: 0, lockedUntil: new Date('2026-12-03T12:15:00Z') });
+    expect(secondsLocked(lockedOut(now).lockedUntil, now)).toBe(900);
+    expect(secondsLocked(lockedOut(now).lockedUntil, new Date('2026-12-03T12:14:00.500Z'))).toBe(60);
   });
 
-  it('ends when its time is up', () => {
-    const { lockedUntil } = afterFailure(LOCKOUT.failures, now);
-    expect(lockedAt({ lockedUntil }, new Date(lockedUntil!.getTime() - 1))).toBe(true);
-    expect(lockedAt({ lockedUntil }, lockedUntil!)).toBe(false);
-    expect(lockedAt({ lockedUntil: null }, now)).toBe(false);
+  it('lets a row try with fewer than 5 failures in a row and no lock-out running', () => {
+    expect(mayTryWhere(now)).toEqual({ failedLogins: { lt: LOCKOUT.failures }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] });
   });
 
-  it('locks a count that concurrent failures pushed past the limit too', () => {
-    expect(afterFailure(LOCKOUT.failures + 2, now).lockedUntil).not.toBeNull();
+  it('answers a full lock-out while the last tries are still being checked', () => {
+    expect(secondsLocked(null, now)).toBe(LOCKOUT.minutes * 60);
+    expect(secondsLocked(new Date(now.getTime() - 1), now)).toBe(LOCKOUT.minutes * 60);
   });
 });

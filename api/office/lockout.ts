@@ -1,6 +1,8 @@
 // Lock-out: after LOCKOUT.failures failed logins in a row (a wrong password or a wrong second
 // factor), the user cannot log in for LOCKOUT.minutes, whatever they send; then they get as many
-// tries again. Counted in the database, so every API process counts against the same limit.
+// tries again. A try is taken from the user's row before the password is checked, in one
+// conditional update (db/officeUsers.ts takeLoginTry), so however many logins arrive at once, on
+// however many API processes, at most LOCKOUT.failures passwords are checked per lock-out.
 
 export const LOCKOUT = { failures: 5, minutes: 15 } as const;
 
@@ -9,17 +11,18 @@ export interface LoginCounters {
   lockedUntil: Date | null;
 }
 
-export function lockedAt(counters: Pick<LoginCounters, 'lockedUntil'>, now: Date): boolean {
-  return counters.lockedUntil !== null && counters.lockedUntil > now;
+/** The rows that may take another try at `now`: fewer failures in a row than the limit, and no lock-out running. */
+export function mayTryWhere(now: Date) {
+  return { failedLogins: { lt: LOCKOUT.failures }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] };
 }
 
-/** The counters once the failure that made `failedLogins` is counted: the last allowed one locks and starts the count afresh. */
-export function afterFailure(failedLogins: number, now: Date): LoginCounters {
-  if (failedLogins < LOCKOUT.failures) return { failedLogins, lockedUntil: null };
+/** What a user's row becomes when its tries are spent: locked, and the count started afresh for afterwards. */
+export function lockedOut(now: Date): LoginCounters {
   return { failedLogins: 0, lockedUntil: new Date(now.getTime() + LOCKOUT.minutes * 60_000) };
 }
 
-/** Seconds until a lock-out ends, for Retry-After. */
-export function secondsLocked(lockedUntil: Date, now: Date): number {
-  return Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
+/** Seconds until a lock-out ends, for Retry-After; a full lock-out while its last tries are still being checked. */
+export function secondsLocked(lockedUntil: Date | null, now: Date): number {
+  if (!lockedUntil || lockedUntil <= now) return LOCKOUT.minutes * 60;
+  return Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000);
 }

@@ -5,7 +5,7 @@
 // browser's own API, not the platforms': same origin, a session cookie instead of a token,
 // so it is not in /openapi.json. Every change needs the session's CSRF token.
 
-import { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import type { Db } from '../../db/client.ts';
 import {
   createOfficeUser,
@@ -13,7 +13,10 @@ import {
   endOfficeSession,
   endOtherOfficeSessions,
   InvalidUserSettings,
+  lockOutIfSpent,
+  loginSucceeded,
   startOfficeSession,
+  takeLoginTry,
 } from '../../db/officeUsers.ts';
 import { findPlatform } from '../../db/platforms.ts';
 import { tenantDb } from '../../db/tenant.ts';
@@ -26,7 +29,7 @@ import { isRole, ROLE_SCOPES } from '../auth/scopes.ts';
 import { hashSecret, PASSWORD_COST, verifySecret } from '../auth/secrets.ts';
 import { ApiError, conflict, notFound, unsupportedMediaType, validationFailed } from '../errors.ts';
 import { csrfTokenFor } from '../office/csrf.ts';
-import { afterFailure, lockedAt, LOCKOUT, secondsLocked } from '../office/lockout.ts';
+import { LOCKOUT, secondsLocked } from '../office/lockout.ts';
 import { hashPassword, passwordProblem } from '../office/passwords.ts';
 import { clearSessionCookie, officeSession, officeUserOf, setSessionCookie, type CookieSettings } from '../office/session.ts';
 import { acceptTotp, newTotpSecret, otpauthUri } from '../office/totp.ts';
@@ -87,11 +90,13 @@ export function officeRoutes(deps: OfficeDeps): Router {
   const router = Router();
   router.use(PREFIX, jsonOnly);
 
-  /** A failed login counts towards the lock-out; the failure that reaches the limit locks. */
-  async function countFailure(user: OfficeUser): Promise<void> {
-    const { failedLogins } = await db.officeUser.update({ where: { id: user.id }, data: { failedLogins: { increment: 1 } }, select: { failedLogins: true } });
-    const counters = afterFailure(failedLogins, new Date());
-    if (counters.lockedUntil) await db.officeUser.update({ where: { id: user.id }, data: counters });
+  /** A try for a known user, or 423 while they are locked out: no password of theirs is checked then. */
+  async function takeTry(user: OfficeUser, res: Response): Promise<void> {
+    if (await takeLoginTry(db, user.id)) return;
+    const { lockedUntil } = await db.officeUser.findUniqueOrThrow({ where: { id: user.id }, select: { lockedUntil: true } });
+    const seconds = secondsLocked(lockedUntil, new Date());
+    res.set('Retry-After', String(seconds));
+    throw new ApiError(423, 'account_locked', 'Locked', `Too many failed logins (${LOCKOUT.failures}); try again in ${Math.ceil(seconds / 60)} minutes`);
   }
 
   router.post(`${PREFIX}/login`, async (req, res) => {
@@ -101,29 +106,24 @@ export function officeRoutes(deps: OfficeDeps): Router {
       ? await db.officeUser.findUnique({ where: { platformId_environment_email: { platformId: platform.id, environment: body.environment, email: body.email.trim().toLowerCase() } } })
       : null;
     if (user) res.locals.user = { id: user.id, platformId: user.platformId, environment: user.environment } satisfies KnownUser;
-    const now = new Date();
-    // Refused before the password is looked at: while locked, a right guess and a wrong one look the same.
-    if (user && lockedAt(user, now)) {
-      const seconds = secondsLocked(user.lockedUntil!, now);
-      res.set('Retry-After', String(seconds));
-      throw new ApiError(423, 'account_locked', 'Locked', `Too many failed logins (${LOCKOUT.failures}); try again in ${Math.ceil(seconds / 60)} minutes`);
-    }
+    // Taken before the password is looked at: while locked, a right guess and a wrong one look the same.
+    if (user?.active) await takeTry(user, res);
     const passwordOk = await verifySecret(body.password, user?.passwordHash ?? (await DUMMY_HASH));
     if (!user || !user.active || !passwordOk) {
-      if (user?.active) await countFailure(user);
+      if (user?.active) await lockOutIfSpent(db, user.id);
       throw invalidCredentials();
     }
     if (user.totpSecretSealed && user.totpConfirmedAt) {
       if (!body.totp_code) throw new ApiError(401, 'totp_required', 'Not authenticated', 'This user logs in with a TOTP code too: send totp_code');
-      const step = acceptTotp(openSecret(deps.secretsKey, user.totpSecretSealed), body.totp_code, now.getTime() / 1000, user.totpLastStep);
+      const step = acceptTotp(openSecret(deps.secretsKey, user.totpSecretSealed), body.totp_code, Date.now() / 1000, user.totpLastStep);
       // The step is taken in one conditional update, so two logins racing with one code cannot both pass.
       const taken = step !== null && (await db.officeUser.updateMany({ where: { id: user.id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] }, data: { totpLastStep: step } })).count === 1;
       if (!taken) {
-        await countFailure(user);
+        await lockOutIfSpent(db, user.id);
         throw new ApiError(401, 'totp_invalid', 'Not authenticated', 'Wrong or already used TOTP code');
       }
     }
-    await db.officeUser.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
+    await loginSucceeded(db, user.id);
     const session = await startOfficeSession(db, user.id, req.socket.remoteAddress ?? '', deps.office.sessionTtlMs);
     setSessionCookie(res, deps.office, session.token, session.expiresAt);
     res.json({ user: userView(user), csrf_token: csrfTokenFor(session.token), expires_at: session.expiresAt.toISOString() });
@@ -149,10 +149,12 @@ export function officeRoutes(deps: OfficeDeps): Router {
     const me = officeUserOf(req);
     const body = parseOr422(officePasswordChangeSchema, req.body ?? {}, 'body');
     const user = await currentUser(me.id);
+    await takeTry(user, res);
     if (!(await verifySecret(body.current_password, user.passwordHash))) {
-      await countFailure(user);
+      await lockOutIfSpent(db, user.id);
       throw validationFailed([{ loc: ['body', 'current_password'], msg: 'is not the current password', type: 'value_error' }]);
     }
+    await loginSucceeded(db, user.id);
     const problem = passwordProblem(body.new_password, user.email);
     if (problem) throw validationFailed([{ loc: ['body', 'new_password'], msg: problem, type: 'value_error' }]);
     await db.officeUser.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(body.new_password) } });

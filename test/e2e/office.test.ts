@@ -164,6 +164,10 @@ describe('the Web Office', () => {
     // When the lock-out is over, the right password works again.
     await services().db.officeUser.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
     expect((await browser.login(user.email, user.password)).status).toBe(200);
+    // Logins at once check no more passwords than the limit: each takes its try before the password is looked at.
+    const burst = await Promise.all(Array.from({ length: 2 * LOCKOUT.failures }, () => new Browser().login(user.email, 'guess after guess')));
+    expect(burst.map((a) => a.status).sort()).toEqual([...Array(LOCKOUT.failures).fill(401), ...Array(LOCKOUT.failures).fill(423)]);
+    expect((await browser.login(user.email, user.password)).status).toBe(423);
     // An unknown email is refused the same way as a wrong password.
     expect(await new Browser().login(unique('nobody'), 'whatever it is')).toMatchObject({ status: 401, body: { code: 'invalid_credentials' } });
   });
