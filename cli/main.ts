@@ -3,6 +3,7 @@
 //   lockstep platforms create|list | environments create|rate-limit --platform NAME --environment ENV ...
 //   lockstep clients create --platform NAME [--environment sandbox] [--name NAME] [--scopes a,b] [--refresh-policy issettled]
 //   lockstep clients deactivate CLIENT_ID | clients restrict CLIENT_ID ... | keys rotate | activity ...
+//   lockstep users create --platform NAME [--environment sandbox] --email EMAIL [--name NAME] [--role administrator]
 //   lockstep trail verify SETTLEMENT_ID
 //   lockstep admin stuck [--idle-minutes 60] | admin cancel ID [--reason R] | admin force-rollback ID [--reason R]
 //   lockstep screen name|compare|batch ... | lists status|refresh|fetch [--into DIR] [--allow-drop] [--no-refresh]
@@ -12,11 +13,12 @@
 //   lockstep demo [--bilateral] [--manifest data/dev/manifest.json]
 
 import { parseArgs } from 'node:util';
-import { SCOPES } from '../api/auth/scopes.ts';
+import { isRole, ROLES, SCOPES } from '../api/auth/scopes.ts';
 import { loadConfig } from '../config/config.ts';
 import { KEY_ROTATION_NOTE, rotateSigningKey } from '../api/auth/tokens.ts';
 import { findActivity } from '../db/activity.ts';
 import { createApiClient, deactivateApiClient, updateApiClient, rotateClientSecret } from '../db/clients.ts';
+import { createOfficeUser } from '../db/officeUsers.ts';
 import { createEnvironment, createPlatform, listPlatforms, setRateLimit } from '../db/platforms.ts';
 import { secretKey } from '../db/secretBox.ts';
 import { verifyTrail } from '../db/auditTrail.ts';
@@ -37,6 +39,9 @@ const USAGE = `usage:
                                              with --revoke-tokens its live tokens fail at once too)
   lockstep clients restrict CLIENT_ID [--ip-ranges CIDR,...] [--endpoints "GET /v1/settlements/*",...] [--wallets 0x...,...]
                                             (an empty value lifts that restriction)
+  lockstep users create --platform NAME [--environment sandbox] --email EMAIL [--name NAME] [--role ${ROLES.join('|')}]
+                                            (a Web Office user, administrator by default, with a password
+                                             chosen for it and shown once: an environment's first Administrator)
   lockstep keys rotate                      (a new token signing key; old tokens keep verifying until they expire)
   lockstep activity [--platform NAME --environment ENV] [--client CLIENT_ID] [--user USER_ID] [--failures] [--limit 50]
   lockstep trail verify SETTLEMENT_ID
@@ -89,6 +94,24 @@ async function main(argv: string[]): Promise<void> {
       }),
     );
     process.stdout.write(`${JSON.stringify(client, null, 2)}\n`);
+    return;
+  }
+  if (group === 'users' && command === 'create') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        platform: { type: 'string' },
+        environment: { type: 'string', default: 'sandbox' },
+        email: { type: 'string' },
+        name: { type: 'string', default: 'Administrator' },
+        role: { type: 'string', default: 'administrator' },
+      },
+    });
+    const { platform, email, role } = values;
+    if (!platform || !email) throw new UsageError('--platform and --email are required');
+    if (!isRole(role)) throw new UsageError(`--role is one of ${ROLES.join(', ')}`);
+    const { user, password } = await withDb((db) => createOfficeUser(db, { platform, environment: values.environment, email, name: values.name, role }));
+    process.stdout.write(`${JSON.stringify({ id: user.id, email: user.email, role: user.role, platform, environment: user.environment, password }, null, 2)}\n`);
     return;
   }
   if (group === 'platforms' && command === 'create') {

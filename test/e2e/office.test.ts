@@ -3,10 +3,14 @@
 // cookie, every change needs its CSRF token, failures lock a user out, a deactivated user's
 // session ends at once, and a user of another platform sees nothing of this one.
 
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROLE_SCOPES } from '../../api/auth/scopes.ts';
 import { activitySchema, pageOf } from '../../api/responses.ts';
 import { base32Decode, totp } from '../../api/office/totp.ts';
+import { ROOT } from '../../config/paths.ts';
 import { LOCKOUT } from '../../api/office/lockout.ts';
 import { createOfficeUser } from '../../db/officeUsers.ts';
 import { ensureEnvironment } from '../../db/platforms.ts';
@@ -223,6 +227,19 @@ describe('the Web Office', () => {
     // An administrator's chosen password meets the same policy.
     const weak = await office.send('POST', '/users', { email: unique('weak'), name: 'Weak', role: 'viewer', password: 'password' });
     expect(weak).toMatchObject({ status: 422, body: { code: 'validation_error' } });
+  });
+
+  it("makes a deployment's first Administrator from the command line", async () => {
+    await ensureEnvironment(services().db, 'office-cli', 'production');
+    const email = unique('first');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'users', 'create', '--platform', 'office-cli', '--environment', 'production', '--email', email], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: manifest.database_url },
+    });
+    const made = JSON.parse(stdout) as { role: string; password: string };
+    expect(made).toMatchObject({ email, role: 'administrator', platform: 'office-cli', environment: 'production' });
+    const office = await loggedIn(email, made.password, { platform: 'office-cli', environment: 'production' });
+    expect((await office.send('GET', '/users')).body).toMatchObject({ total: 1, items: [{ email, role: 'administrator' }] });
   });
 
   it("shows a user of another platform nothing of this one's", async () => {
