@@ -137,6 +137,9 @@ describe('the Web Office', () => {
     expect(await services().db.officeUser.count({ where: { email } })).toBe(0);
     expect((await office.send('POST', '/logout', undefined, { csrf: null })).status).toBe(403);
     expect((await office.send('GET', '/me', undefined, { csrf: null })).status).toBe(200);
+    // Nor can another origin's page read the token: the answer allows no other origin.
+    const crossSite = await fetch(new URL('/office/api/me', manifest.api_url), { headers: { cookie: office.cookie!, origin: 'https://evil.example' } });
+    expect(crossSite.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('takes a login only as JSON (no cross-site form can send it) and refuses no session', async () => {
