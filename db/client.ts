@@ -26,8 +26,13 @@ export function createDb(databaseUrl: string): Db {
 export function tenantReadPool(db: Db): pg.Pool {
   const reader = readers.get(db);
   if (!reader) throw new Error('this client was not made by createDb');
-  // Idle, they do not keep a process alive that has disconnected its client and is done.
-  return (reader.pool ??= new pg.Pool({ connectionString: reader.url, max: 5, allowExitOnIdle: true }));
+  if (!reader.pool) {
+    // Idle, they do not keep a process alive that has disconnected its client and is done.
+    reader.pool = new pg.Pool({ connectionString: reader.url, max: 5, allowExitOnIdle: true, keepAlive: true, connectionTimeoutMillis: 10_000, statement_timeout: 30_000 });
+    // An idle connection that fails (a database restart) is dropped by the pool; unheard, the error would end the process.
+    reader.pool.on('error', (err) => process.emitWarning(`tenant read connection lost: ${err.message}`));
+  }
+  return reader.pool;
 }
 
 /** Prisma's code for a unique-constraint violation. */

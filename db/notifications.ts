@@ -12,7 +12,9 @@ export function listen(databaseUrl: string, channel: string, onNotify: () => voi
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
   const connect = async () => {
-    const c = new pg.Client({ connectionString: databaseUrl });
+    // Keepalive: a connection dropped without a reset (a failover, a NAT timeout) is noticed, not listened to forever.
+    const c = new pg.Client({ connectionString: databaseUrl, keepAlive: true });
+    client = c;
     let lost = false;
     const lose = (err: Error) => {
       if (lost || stopped) return;
@@ -28,7 +30,8 @@ export function listen(databaseUrl: string, channel: string, onNotify: () => voi
     try {
       await c.connect();
       await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      client = c;
+      // Stopped meanwhile: stop() has ended this very connection.
+      if (stopped) return;
       // Whatever changed while no connection listened is unknown: forget it all.
       onNotify();
     } catch (err) {

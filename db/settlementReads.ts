@@ -58,7 +58,7 @@ const camel = (key: string) => {
 function fromJson(json: Record<string, unknown>): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(json)) {
-    if (Array.isArray(value)) row[key] = value.map((v) => fromJson(v as Record<string, unknown>));
+    if (key === 'parties' || key === 'legs') row[key] = (value as Record<string, unknown>[]).map(fromJson);
     else row[camel(key)] = DATES.has(key) && typeof value === 'string' ? new Date(`${value}Z`) : value;
   }
   return row;
@@ -100,6 +100,7 @@ export async function readSettlements(db: Db, scope: SettlementScope, q: Settlem
   const where = [scoped.sql, q.id === undefined ? '' : `s.id = ${`$${values.push(q.id)}`}::uuid`, q.state === undefined ? '' : `s.state = ${`$${values.push(q.state)}`}`].filter(Boolean).join(' AND ');
   const shape = `${scoped.shape}${q.id === undefined ? '' : 'i'}${q.state === undefined ? '' : 't'}`;
   const client = await tenantConnection(db);
+  let failed = true;
   try {
     // Session settings, not local ones: there is no transaction to end them, and every read sets them first.
     await client.query({ name: 'lockstep-tenant', text: `SELECT set_config('app.platform_id', $1, false), set_config('app.environment', $2, false)`, values: [scope.platformId, scope.environment] });
@@ -112,11 +113,10 @@ export async function readSettlements(db: Db, scope: SettlementScope, q: Settlem
       values: [...values, q.limit, q.offset],
     });
     const total = q.total ? (await client.query<{ total: number }>({ name: `lockstep-settlements-count-${shape}`, text: `SELECT count(*)::int AS total FROM settlements s WHERE ${where}`, values })).rows[0]!.total : null;
-    client.release();
+    failed = false;
     return { rows: page.rows.map((r) => fromJson(r.row) as unknown as SettlementRow), total };
-  } catch (err) {
-    // Whatever failed, the connection is not trusted again.
-    client.release(true);
-    throw err;
+  } finally {
+    // After any failure, the connection is not trusted again.
+    client.release(failed);
   }
 }

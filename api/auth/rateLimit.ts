@@ -5,7 +5,7 @@
 // the limit (at least one) and hands them out itself. A lease never goes past the limit, so no
 // more than the limit is ever admitted; what a process leased and did not use by the end of the
 // window is lost, at most 0.5% of the limit per process (1.5% with three). A window that is used
-// up is answered 429 from memory until it ends.
+// up is answered 429 from memory, asking the database again each second.
 // Every answer carries the X-RateLimit-* headers (Reset as KeyStone documents it, the Unix time
 // in seconds when the window ends; Reset-After the seconds until then); over the limit it is 429
 // with Retry-After.
@@ -16,16 +16,20 @@ import { ApiError } from '../errors.ts';
 
 const WINDOW_SECONDS = 60;
 const LEASE_DIVISOR = 200;
+const EXHAUSTED_TRUST_MS = 1000;
 
 /** Counts `next`..`last` of the window ending at `endsAt` are this process's to hand out. */
 interface Lease {
   endsAt: number;
+  takenAt: number;
   perMinute: number;
   next: number;
   last: number;
 }
 
 async function takeLease(db: Db, scopeKey: string, platformId: string, environment: string, defaultPerMinute: number): Promise<Lease> {
+  // The window's end counted from before the statement, so a lease never outlives it.
+  const sent = Date.now();
   const [row] = await db.$queryRaw<{ count: number; size: number; reset_in_ms: number; per_minute: number }[]>`
     WITH lim AS (
       SELECT COALESCE((SELECT rate_limit_per_minute FROM environments WHERE platform_id = ${platformId}::uuid AND name = ${environment}), ${defaultPerMinute})::int AS per_minute
@@ -39,7 +43,7 @@ async function takeLease(db: Db, scopeKey: string, platformId: string, environme
       CEIL(EXTRACT(EPOCH FROM (window_start + make_interval(secs => ${WINDOW_SECONDS}) - now())) * 1000)::int AS reset_in_ms`;
   const { count, size, per_minute: perMinute, reset_in_ms: resetInMs } = row!;
   // The lease is counts count-size+1..count, of which those up to the limit may be used.
-  return { endsAt: Date.now() + Math.max(1, resetInMs), perMinute, next: count - size + 1, last: Math.min(count, perMinute) };
+  return { endsAt: sent + Math.max(1, resetInMs), takenAt: sent, perMinute, next: count - size + 1, last: Math.min(count, perMinute) };
 }
 
 export function rateLimit(db: Db, defaultPerMinute: number): RequestHandler {
@@ -54,8 +58,8 @@ export function rateLimit(db: Db, defaultPerMinute: number): RequestHandler {
       if (lease && lease.endsAt > Date.now()) {
         // Claimed here, with no await between the check and the claim: a count is given once.
         if (lease.next <= lease.last) return { count: lease.next++, lease };
-        // Used up for this window: 429 from memory, no statement, until the window ends.
-        if (lease.last >= lease.perMinute) return { count: lease.perMinute + 1, lease };
+        // Used up for this window: 429 from memory, for a second at a time (the limit may be raised meanwhile).
+        if (lease.last >= lease.perMinute && Date.now() - lease.takenAt < EXHAUSTED_TRUST_MS) return { count: lease.perMinute + 1, lease };
       }
       let pending = taking.get(key);
       if (!pending) {

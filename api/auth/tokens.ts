@@ -93,6 +93,8 @@ export class TokenService {
   private keys = new Map<string, LoadedKey>();
   private loadedAt = 0;
   private verified = new Map<string, { auth: AuthContext; until: number }>();
+  /** Counts forget()s: a check that began before one may have read what it forgot, and is not kept. */
+  private generation = 0;
 
   constructor(
     private readonly db: Db,
@@ -166,12 +168,15 @@ export class TokenService {
   /** Every token is checked against the registry again from its next request (a token, client or environment changed). */
   forget(): void {
     this.verified.clear();
+    this.generation++;
   }
 
   async verify(token: string): Promise<AuthContext> {
     const known = this.verified.get(token);
     if (known && known.until > Date.now()) return known.auth;
+    const generation = this.generation;
     const { auth, expiresAt } = await this.check(token);
+    if (generation !== this.generation) return auth;
     if (this.verified.size >= VERIFIED_CACHE_ENTRIES) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, { auth, until: Math.min(Date.now() + VERIFIED_CACHE_MS, expiresAt) });
     return auth;

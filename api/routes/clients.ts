@@ -2,6 +2,7 @@
 // no more scopes than the caller holds, restricted, given a new secret, deactivated. A secret
 // is shown once, when created or rotated; only its hash is kept.
 
+import type { TokenService } from '../auth/tokens.ts';
 import { Router } from 'express';
 import type { Db, Models } from '../../db/client.ts';
 import { withTenant, type Tenant } from '../../db/tenant.ts';
@@ -42,7 +43,7 @@ export async function settingsOr422<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function clientRoutes(deps: { db: Db }): Router {
+export function clientRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forget'> }): Router {
   const router = Router();
 
   async function requireClient(db: Models, caller: Tenant, clientId: string): Promise<ClientRow> {
@@ -93,6 +94,8 @@ export function clientRoutes(deps: { db: Db }): Router {
     const client = await requireManageable(db, caller, String(req.params.clientId));
     const body = parseOr422(updateClientSchema, req.body ?? {}, 'body');
     await settingsOr422(() => updateApiClient(db, client.clientId, { ...restrictionsOf(body), active: body.active }));
+    // This process refuses the client's tokens from the next request on, not only once the database's notification arrives.
+    deps.tokens.forget();
     res.json(presentClient(await requireClient(db, caller, client.clientId)));
   });
 
@@ -101,6 +104,7 @@ export function clientRoutes(deps: { db: Db }): Router {
     const client = await requireManageable(db, callerOf(req), String(req.params.clientId));
     const body = parseOr422(rotateClientSecretSchema, req.body ?? {}, 'body');
     const { secret, revokedTokens } = await withTenant(deps.db, callerOf(req), (tx) => rotateClientSecret(tx, client.clientId, { revokeTokens: body.revoke_tokens }));
+    deps.tokens.forget();
     res.set('Cache-Control', 'no-store').json({ client_id: client.clientId, client_secret: secret, revoked_tokens: revokedTokens });
   });
   return router;

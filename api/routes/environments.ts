@@ -3,6 +3,7 @@
 // and write them as the owner, always narrowed to the caller's platform. KeyStone's
 // environment webhook_url is kept as a webhook endpoint of that environment, for every event.
 
+import type { TokenService } from '../auth/tokens.ts';
 import { Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { createEnvironment, TenantExists } from '../../db/platforms.ts';
@@ -20,7 +21,7 @@ const WITH_WEBHOOK = { webhookEndpoint: { select: { url: true } } } as const;
 type Presentable = EnvironmentRow & { webhookEndpoint: { url: string } | null };
 const keyOf = (env: EnvironmentRow) => ({ platformId_name: { platformId: env.platformId, name: env.name } });
 
-export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Router {
+export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps; tokens: Pick<TokenService, 'forget'> }): Router {
   const router = Router();
   const { db } = deps;
 
@@ -133,6 +134,8 @@ export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Rou
         ...(body.four_eyes !== undefined ? { fourEyes: body.four_eyes } : {}),
       },
     });
+    // This process sees a deactivation or a new version pin from the next request on, not only once the database's notification arrives.
+    deps.tokens.forget();
     const secret = await setWebhook(updated, body.webhook_url, body.webhook_secret, caller.clientId);
     res.json({ ...(await present([await reread(updated)]))[0], ...(secret ? { webhook_secret: secret } : {}) });
   });
@@ -143,6 +146,7 @@ export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps }): Rou
     const env = await requireOwn(caller.platformId, String(req.params.id));
     refuseOwn(caller.environment, env);
     const updated = await db.environment.update({ where: keyOf(env), data: { active: false }, include: WITH_WEBHOOK });
+    deps.tokens.forget();
     res.json((await present([updated]))[0]);
   });
 

@@ -2,6 +2,7 @@
 // platforms and their environments, a first client for a new environment, any client's
 // deactivation, the token signing keys and the sanctions lists.
 
+import type { TokenService } from '../auth/tokens.ts';
 import { Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { createApiClient, deactivateApiClient } from '../../db/clients.ts';
@@ -37,7 +38,7 @@ async function tenantCall<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function operatorRoutes(deps: { db: Db; tokens: { settings: { secretsKey: Buffer } } }): Router {
+export function operatorRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forget'> & { settings: { secretsKey: Buffer } } }): Router {
   const router = Router();
   const { db } = deps;
   const operator = requireScope('operator');
@@ -100,6 +101,8 @@ export function operatorRoutes(deps: { db: Db; tokens: { settings: { secretsKey:
     if (!client) throw notFound(`Client ${clientId}`);
     affects(res, client);
     await deactivateApiClient(db, clientId);
+    // This process refuses its tokens from the next request on, not only once the database's notification arrives.
+    deps.tokens.forget();
     res.json(presentClient({ ...client, active: false }));
   });
 
