@@ -29,8 +29,6 @@ export interface LoadFigures {
   rate: number;
   p50Ms: number;
   p99Ms: number;
-  /** Share of 2xx answers, and the status codes seen. */
-  success: number;
   statusCodes: Record<string, number>;
   /** The distinct errors vegeta saw (connection failures, timeouts), if any. */
   errors: string[];
@@ -40,7 +38,6 @@ interface VegetaReport {
   requests: number;
   duration: number;
   wait: number;
-  success: number;
   latencies: { '50th': number; '99th': number };
   status_codes: Record<string, number>;
   errors: string[] | null;
@@ -98,10 +95,12 @@ export async function attack(vegeta: string, a: Attack): Promise<LoadFigures> {
     const exited = new Promise<number>((resolve, reject) => child.on('error', reject).on('exit', (code) => resolve(code ?? 1)));
     // The attack stops reading when its time is up; what was still being written is not sent.
     child.stdin.on('error', () => undefined);
-    const next = typeof a.targets === 'function' ? a.targets : ((t: Target) => () => t)(a.targets);
+    // One target is encoded once: the generator shares the machine with what it measures.
+    const fixed = typeof a.targets === 'function' ? undefined : encode(a.targets);
+    const line = () => fixed ?? encode((a.targets as () => Target)());
     const limit = a.count ?? Infinity;
     for (let sent = 0; sent < limit && child.exitCode === null; sent++) {
-      if (!child.stdin.write(encode(next()))) await drained(child.stdin);
+      if (!child.stdin.write(line())) await drained(child.stdin);
       if (child.stdin.destroyed) break;
     }
     child.stdin.end();
@@ -119,7 +118,6 @@ export async function attack(vegeta: string, a: Attack): Promise<LoadFigures> {
       rate: (report.requests - ended) / ((report.duration + report.wait) / 1e9),
       p50Ms: report.latencies['50th'] / 1e6,
       p99Ms: report.latencies['99th'] / 1e6,
-      success: report.success,
       statusCodes: report.status_codes,
       errors: (report.errors ?? []).filter((e) => e !== END_OF_TARGETS && !/^\d{3} /.test(e)),
     };
@@ -156,16 +154,19 @@ export async function measurePath(vegeta: string, name: string, targets: Attack[
 
 export const ensureVegeta = (say: (line: string) => void) => ensureGoTool(VEGETA, say);
 
-export const statusCodes = (f: LoadFigures) =>
-  Object.entries(f.statusCodes)
+const outcomes = (f: LoadFigures) =>
+  `[${Object.entries(f.statusCodes)
     .map(([code, n]) => `${code}×${n}`)
-    .join(' ');
+    .join(' ')}]${f.errors.length ? ` errors: ${f.errors.join('; ')}` : ''}`;
+
+const rateAndLatency = (name: string, f: LoadFigures) =>
+  `  ${name.padEnd(34)} ${f.rate.toFixed(0).padStart(6)} req/s  p50 ${f.p50Ms.toFixed(1).padStart(6)} ms  p99 ${f.p99Ms.toFixed(1).padStart(6)} ms`;
+
+/** One line a run: its rate and latencies, the status codes and errors. */
+export const formatLoad = (name: string, f: LoadFigures) => `${rateAndLatency(name, f)}  ${outcomes(f)}`;
 
 /** One line a path: throughput and closed-loop latency, then the open-loop latency at 75% of it. */
 export function formatPath(p: PathFigures, reference?: PathFigures): string {
   const share = reference ? `  ${((100 * p.closed.rate) / reference.closed.rate).toFixed(1).padStart(5)}% of ${reference.name}` : '';
-  return (
-    `  ${p.name.padEnd(34)} ${p.closed.rate.toFixed(0).padStart(6)} req/s  p50 ${p.closed.p50Ms.toFixed(1).padStart(6)} ms  p99 ${p.closed.p99Ms.toFixed(1).padStart(6)} ms` +
-    ` | open at ${String(p.openRate).padStart(5)}/s: p50 ${p.open.p50Ms.toFixed(1).padStart(6)} ms  p99 ${p.open.p99Ms.toFixed(1).padStart(6)} ms${share}  [${statusCodes(p.closed)}]${p.closed.errors.length ? ` errors: ${p.closed.errors.join('; ')}` : ''}`
-  );
+  return `${rateAndLatency(p.name, p.closed)} | open at ${String(p.openRate).padStart(5)}/s: p50 ${p.open.p50Ms.toFixed(1).padStart(6)} ms  p99 ${p.open.p99Ms.toFixed(1).padStart(6)} ms${share}  ${outcomes(p.closed)}`;
 }

@@ -36,7 +36,7 @@ import { guideInstruction } from '../cli/instruction.ts';
 import { ROOT } from '../config/paths.ts';
 import { serviceProcess } from '../stack/services.ts';
 import { startFreshInfrastructure } from '../stack/stack.ts';
-import { attack, ensureVegeta, formatPath, measurePath, statusCodes, VEGETA, type Target } from './apiLoad.ts';
+import { attack, ensureVegeta, formatLoad, formatPath, measurePath, VEGETA, type Target } from './apiLoad.ts';
 import { WalletQueue } from './walletQueue.ts';
 
 interface View {
@@ -218,9 +218,7 @@ try {
   say(`\nThe API under load (vegeta ${VEGETA.version}; closed loop at ${LOAD_CONNECTIONS} connections | open loop at 75% of its rate, latencies with the wait to be sent)`);
   say(formatPath(healthz));
   for (const r of reads) say(formatPath(r, healthz));
-  say(
-    `  ${`POST /v1/settlements, ${burst} at once`.padEnd(34)} ${creates.rate.toFixed(0).padStart(6)} req/s  p50 ${creates.p50Ms.toFixed(1).padStart(6)} ms  p99 ${creates.p99Ms.toFixed(1).padStart(6)} ms  [${statusCodes(creates)}]${creates.errors.length ? ` errors: ${creates.errors.join('; ')}` : ''}`,
-  );
+  say(formatLoad(`POST /v1/settlements, ${burst} at once`, creates));
   say(`  resident memory, the burst open        ${memory()}`);
 } finally {
   for (const p of processes.reverse()) await p.stop();

@@ -1,7 +1,8 @@
 // PostgreSQL's LISTEN/NOTIFY on a connection of its own, kept open: how one process learns at
 // once that another (or a person at psql) changed something it keeps a copy of. A notification
-// can be missed while the connection is down, so `onLost` runs then too: whoever keeps a copy
-// forgets it, and a copy is never trusted longer than its own expiry anyway.
+// can be missed while the connection is down, so `onNotify` runs too when the connection is lost
+// and when it is back: whoever keeps a copy forgets it, and never trusts one longer than its own
+// expiry anyway.
 
 import pg from 'pg';
 
@@ -22,7 +23,7 @@ export function listen(databaseUrl: string, channel: string, onNotify: () => voi
       log('notification connection lost', { channel, error: err.message });
       onNotify();
       void c.end().catch(() => undefined);
-      if (!stopped) retry = setTimeout(() => void connect(), RECONNECT_MS);
+      retry = setTimeout(() => void connect(), RECONNECT_MS);
     };
     c.on('notification', onNotify);
     c.on('error', lose);

@@ -41,17 +41,8 @@ export const permittedEndpoint: RequestHandler = (req, _res, next) => {
 
 /** Everything a route reads or writes for its caller goes through the caller's tenant view. */
 export function tenantScope(db: Db): RequestHandler {
-  // Building a tenant's view costs more than most queries made through it: one per tenant, kept.
-  const views = new Map<string, Models>();
   return (req, _res, next) => {
-    const caller = callerOf(req);
-    const key = `${caller.platformId}:${caller.environment}`;
-    let view = views.get(key);
-    if (!view) {
-      if (views.size >= 10_000) views.delete(views.keys().next().value!);
-      views.set(key, (view = tenantDb(db, caller)));
-    }
-    req.tenantDb = view;
+    req.tenantDb = tenantDb(db, callerOf(req));
     next();
   };
 }
