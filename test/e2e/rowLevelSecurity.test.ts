@@ -11,7 +11,7 @@ import { readSettlements, settlementInclude, tenantConnection } from '../../db/s
 import { tenantDb, withTenant } from '../../db/tenant.ts';
 import { settlementWhere, type SettlementScope } from '../../api/settlements/scope.ts';
 import { stackContext, withServices } from '../support/services.ts';
-import { dvpInstruction, type SettlementView } from '../support/settlements.ts';
+import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();
@@ -20,7 +20,9 @@ async function tenant(platform: string) {
   const client = await fixtureClient(services().db, { platform, environment: 'sandbox', name: 'rls', scopes: ['settlements:read', 'settlements:write', 'platform:webhooks:manage'] });
   const api = new LockstepApi(manifest.api_url);
   await api.authenticate(client.client_id, client.client_secret);
-  await api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+  const created = await api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+  // Waiting for deposits it stays put: the reads compared below see one row, not a moving one.
+  await waitForState(api, created.id, ['AWAITING_DEPOSITS']);
   await api.request('POST', '/v1/platforms/me/webhooks', { url: 'http://127.0.0.1:9/hooks' });
   return { platformId: client.platform_id, environment: 'sandbox' };
 }
