@@ -14,7 +14,7 @@ import { secretKey } from '../db/secretBox.ts';
 import { createApp } from './app.ts';
 import { sweepExpired } from './instructions/expire.ts';
 import { repeat } from './periodic.ts';
-import { sweepUnstarted } from './settlements/start.ts';
+import { workflowStarter } from './settlements/start.ts';
 
 const config = loadConfig();
 const log = createLogger('api', config.LOG_LEVEL);
@@ -34,12 +34,16 @@ const tokens = new TokenService(db, {
 await tokens.ensureSigningKey();
 const stopListening = listen(config.DATABASE_URL, AUTH_CHANNEL, () => tokens.forget(), log.error);
 
+const taskQueue = config.TEMPORAL_TASK_QUEUE;
+const starts = workflowStarter({ db, temporal, taskQueue, depositPollIntervalMs: config.DEPOSIT_POLL_INTERVAL_MS }, (err) =>
+  log.error('workflow start failed', { error: String(err) }),
+);
 const deps = {
   db,
   temporal,
   chain,
-  taskQueue: config.TEMPORAL_TASK_QUEUE,
-  depositPollIntervalMs: config.DEPOSIT_POLL_INTERVAL_MS,
+  taskQueue,
+  starts,
   minLeadMs: config.MIN_TIMEOUT_LEAD_SECONDS * 1000,
   maxLeadMs: config.MAX_TIMEOUT_DAYS * 86_400_000,
   instructionTtlMs: config.INSTRUCTION_TTL_SECONDS * 1000,
@@ -59,7 +63,6 @@ const deps = {
   errors: { serviceName: 'lockstep-api', buildVersion: config.BUILD_VERSION, log: log.error },
   stackStatusFile: config.STACK_STATUS_FILE,
 };
-const stopSweep = sweepUnstarted(deps, (err) => log.error('workflow start sweep failed', { error: String(err) }));
 const stopExpiring = sweepExpired(db, (err) => log.error('instruction expiry sweep failed', { error: String(err) }));
 // Idempotency keys past their day are forgotten each hour (a retry of one is a new request anyway).
 const stopPruning = repeat(3_600_000, async () => void (await pruneKeys(db)), (err) => log.error('idempotency key pruning failed', { error: String(err) }));
@@ -67,7 +70,7 @@ const stopSessionPruning = repeat(3_600_000, () => pruneOfficeSessions(db), (err
 const server = createApp(deps).listen(config.API_PORT, () => log.info('api listening', { port: config.API_PORT }));
 
 async function shutdown() {
-  stopSweep();
+  await starts.stop();
   stopPruning();
   stopSessionPruning();
   stopExpiring();

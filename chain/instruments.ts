@@ -24,7 +24,26 @@ export class ChainUnavailableError extends Error {
 const contractRefused = (err: unknown) =>
   err instanceof BaseError && err.walk((e) => e instanceof ContractFunctionRevertedError || e instanceof ContractFunctionZeroDataError) !== null;
 
+/**
+ * A token's address and decimals do not change, and instruments are registered when a stack is
+ * set up: what is found is kept a minute (every create asks for each of its legs' tokens).
+ * What is not found is asked again each time, so a token registered since is seen.
+ */
+const KEEP_MS = 60_000;
+const found = new Map<string, { instrument: ResolvedInstrument; until: number }>();
+
 export async function resolveInstrument(db: Models, chain: Chain, instrumentId: string): Promise<ResolvedInstrument> {
+  const key = `${chain.chainId}:${instrumentId.toLowerCase()}`;
+  const kept = found.get(key);
+  if (kept && kept.until > Date.now()) return kept.instrument;
+  const instrument = await lookUp(db, chain, instrumentId);
+  // Any ERC-20 address resolves: what is kept stays bounded whatever callers name.
+  if (found.size >= 1000) found.clear();
+  found.set(key, { instrument, until: Date.now() + KEEP_MS });
+  return instrument;
+}
+
+async function lookUp(db: Models, chain: Chain, instrumentId: string): Promise<ResolvedInstrument> {
   if (isAddress(instrumentId, { strict: false })) {
     const address = getAddress(instrumentId);
     const known = await db.instrument.findUnique({

@@ -14,7 +14,7 @@ export type Db = PrismaClient;
  */
 export type Models = Omit<Db, '$transaction' | '$queryRaw' | '$executeRaw' | '$queryRawUnsafe' | '$executeRawUnsafe' | '$extends' | '$connect' | '$disconnect' | '$on'>;
 
-/** Beside each client, the connections of the tenant reads that bypass Prisma (db/settlementReads.ts), opened on first use. */
+/** Beside each client, the connections of the tenant's plain SQL (asTenant in db/tenant.ts), opened on first use. */
 const readers = new WeakMap<Db, { url: string; pool?: pg.Pool }>();
 
 export function createDb(databaseUrl: string): Db {
@@ -23,14 +23,14 @@ export function createDb(databaseUrl: string): Db {
   return db;
 }
 
-export function tenantReadPool(db: Db): pg.Pool {
+export function tenantPool(db: Db): pg.Pool {
   const reader = readers.get(db);
   if (!reader) throw new Error('this client was not made by createDb');
   if (!reader.pool) {
     // Idle, they do not keep a process alive that has disconnected its client and is done.
     reader.pool = new pg.Pool({ connectionString: reader.url, max: 5, allowExitOnIdle: true, keepAlive: true, connectionTimeoutMillis: 10_000, statement_timeout: 30_000 });
     // An idle connection that fails (a database restart) is dropped by the pool; unheard, the error would end the process.
-    reader.pool.on('error', (err) => process.emitWarning(`tenant read connection lost: ${err.message}`));
+    reader.pool.on('error', (err) => process.emitWarning(`tenant connection lost: ${err.message}`));
   }
   return reader.pool;
 }

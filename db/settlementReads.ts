@@ -2,17 +2,14 @@
 // GET of a settlement, every page of the list, the answer to every create). Through Prisma the
 // read is a transaction of four statements and costs about 2 ms of the API's CPU, and
 // PostgreSQL plans it anew each time, which under row-level security (the policies of parties
-// and legs look up the settlement) costs more than running it. Here it runs on connections of
-// their own that are the tenant role for good (SET ROLE when they open, never reset: they
-// cannot read as the owner), as prepared statements whose plans PostgreSQL keeps: one
-// statement names the tenant (session settings, set before every read), the next reads.
+// and legs look up the settlement) costs more than running it. Here it is one prepared
+// statement, whose plan PostgreSQL keeps, on a connection that is the tenant role (asTenant).
 // Rows come back as Prisma's own row type; test/e2e/rowLevelSecurity.test.ts holds the two
 // reads, and this file's scope filter and api/settlements/scope.ts's, to the same answer.
 
-import pg from 'pg';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { tenantReadPool, type Db } from './client.ts';
-import type { Tenant } from './tenant.ts';
+import type { Db } from './client.ts';
+import { asTenant, type Tenant } from './tenant.ts';
 
 export const settlementInclude = { parties: { orderBy: { role: 'asc' } }, legs: { orderBy: { index: 'asc' } } } as const;
 export type SettlementRow = Prisma.SettlementGetPayload<{ include: typeof settlementInclude }>;
@@ -45,7 +42,7 @@ function scopeSql(scope: SettlementScope, values: unknown[]): { sql: string; sha
   return { sql: parts.join(' AND '), shape };
 }
 
-const DATES = new Set(['timeout_at', 'workflow_started_at', 'created_at', 'updated_at', 'deposited_at']);
+const DATES = new Set(['timeout_at', 'workflow_started_at', 'start_claim_expires_at', 'created_at', 'updated_at', 'deposited_at']);
 /** Column names are few and asked for on every row: each converted once. */
 const camelCase = new Map<string, string>();
 const camel = (key: string) => {
@@ -74,36 +71,13 @@ export interface SettlementQuery {
   total?: boolean;
 }
 
-/** Connections that opened as the tenant role; a pool's connection is ready once. */
-const asTenant = new WeakSet<pg.PoolClient>();
-
-export async function tenantConnection(db: Db): Promise<pg.PoolClient> {
-  const client = await tenantReadPool(db).connect();
-  if (!asTenant.has(client)) {
-    try {
-      // A generic plan for good: PostgreSQL would otherwise plan each call anew, the custom plan
-      // looking cheaper under row-level security; measured, planning cost more than running.
-      await client.query('SET ROLE lockstep_tenant; SET plan_cache_mode = force_generic_plan');
-    } catch (err) {
-      client.release(true);
-      throw err;
-    }
-    asTenant.add(client);
-  }
-  return client;
-}
-
 /** The caller's settlements, newest first, under row-level security. */
 export async function readSettlements(db: Db, scope: SettlementScope, q: SettlementQuery): Promise<{ rows: SettlementRow[]; total: number | null }> {
   const values: unknown[] = [];
   const scoped = scopeSql(scope, values);
   const where = [scoped.sql, q.id === undefined ? '' : `s.id = ${`$${values.push(q.id)}`}::uuid`, q.state === undefined ? '' : `s.state = ${`$${values.push(q.state)}`}`].filter(Boolean).join(' AND ');
   const shape = `${scoped.shape}${q.id === undefined ? '' : 'i'}${q.state === undefined ? '' : 't'}`;
-  const client = await tenantConnection(db);
-  let failed = true;
-  try {
-    // Session settings, not local ones: there is no transaction to end them, and every read sets them first.
-    await client.query({ name: 'lockstep-tenant', text: `SELECT set_config('app.platform_id', $1, false), set_config('app.environment', $2, false)`, values: [scope.platformId, scope.environment] });
+  return asTenant(db, scope, async (client) => {
     const page = await client.query<{ row: Record<string, unknown> }>({
       name: `lockstep-settlements-${shape}`,
       text: `SELECT to_jsonb(s) || jsonb_build_object(
@@ -113,10 +87,6 @@ export async function readSettlements(db: Db, scope: SettlementScope, q: Settlem
       values: [...values, q.limit, q.offset],
     });
     const total = q.total ? (await client.query<{ total: number }>({ name: `lockstep-settlements-count-${shape}`, text: `SELECT count(*)::int AS total FROM settlements s WHERE ${where}`, values })).rows[0]!.total : null;
-    failed = false;
     return { rows: page.rows.map((r) => fromJson(r.row) as unknown as SettlementRow), total };
-  } finally {
-    // After any failure, the connection is not trusted again.
-    client.release(failed);
-  }
+  });
 }

@@ -5,8 +5,7 @@
 // API processes taking both sides at the same instant are put one after the other by the
 // lock, so the second sees the first; a crash anywhere rolls the whole match back: the
 // pending side stays pending, and the new side, not stored, runs again on its retry. The
-// settlement's workflow then starts as any created settlement's does (and the start sweeper
-// starts it if this process dies first).
+// settlement's workflow then starts as any created settlement's does, from its committed row.
 //
 // The sides may be two platforms'. A side sees its own platform environment's sides of the
 // trade and, in the same environment, another platform's side whose reference Lockstep made
@@ -16,8 +15,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { getAddress } from 'viem';
-import { isUniqueViolation, type Db, type Models } from '../../db/client.ts';
+import { isUniqueViolation, type Models } from '../../db/client.ts';
 import { findTemplate, type StoredTemplate } from '../../db/templates.ts';
+import { insertSettlement, onPrisma } from '../../db/settlementWrites.ts';
 import type { Tenant, TenantTx } from '../../db/tenant.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { mismatches, type InstructionSide, type Mismatch } from '../../domain/matching.ts';
@@ -26,12 +26,10 @@ import type { AuthContext } from '../auth/tokens.ts';
 import { conflict } from '../errors.ts';
 import type { CreateInstructionRequest, CreateSettlementRequest } from '../schemas.ts';
 import { checkLead, checkLegChains, checkParty, invalid, prepareSettlement, requestHashOf, resolveAmounts, sameRequest, type CreateDeps } from '../settlements/create.ts';
-import { ensureWorkflowStarted } from '../settlements/start.ts';
 import { queueInstructionEvent } from '../../webhooks/outbox.ts';
 import { statusOf, type InstructionRow, type StoredLeg, type StoredParty } from './present.ts';
 
 export interface InstructionDeps extends CreateDeps {
-  db: Db;
   /** How long a side waits for its counterparty at most (INSTRUCTION_TTL_SECONDS). */
   instructionTtlMs: number;
 }
@@ -126,13 +124,13 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
       // Through the transaction: a second connection per waiting match would drain the pool.
       const settlement = await prepareSettlement(deps, tx, opener, request, requestHashOf(request), resolved);
       const crossPlatform = first.platformId !== caller.platformId;
-      await tx.settlement.create({
-        data: {
-          ...settlement,
-          ...(crossPlatform ? { settlementType: 'cross_platform', counterpartyPlatformId: caller.platformId, counterpartyEnvironment: caller.environment } : {}),
-          parties: { create: settlement.parties.create.map((p) => ({ ...p, platformId: p.role === ours.role ? caller.platformId : first.platformId })) },
-        },
+      const inserted = await insertSettlement(onPrisma(tx), {
+        ...settlement,
+        ...(crossPlatform ? { settlementType: 'cross_platform', counterpartyPlatformId: caller.platformId, counterpartyEnvironment: caller.environment } : {}),
+        parties: settlement.parties.map((p) => ({ ...p, platformId: p.role === ours.role ? caller.platformId : first.platformId })),
       });
+      // The trade's settlement key is a second guard beside the lock and the matched status.
+      if (!inserted) throw conflict('trade_already_matched', `Trade ${ours.tradeReference} is already matched`);
       const matched = [
         await tx.instruction.create({ data: { ...ours, status: 'matched', settlementId: settlement.id } }),
         await tx.instruction.update({ where: { id: match.side.id }, data: { status: 'matched', settlementId: settlement.id } }),
@@ -149,7 +147,7 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
     throw err;
   }
   if (outcome.replayOf) return { created: false, id: outcome.replayOf };
-  if (outcome.settlementId) await ensureWorkflowStarted(deps, outcome.settlementId);
+  if (outcome.settlementId) deps.starts.wake();
   return { created: true, id: ours.id };
 }
 

@@ -1,6 +1,6 @@
 // POST /v1/settlements: validate against the template, the chain and the token's
-// decimals, then persist and start the workflow. Idempotent by (platform,
-// environment, idempotency_key) with a hash of the request body.
+// decimals, then persist; the workflow starts from the committed row (start.ts).
+// Idempotent by (platform, environment, idempotency_key) with a hash of the request body.
 
 import { createHash, randomUUID } from 'node:crypto';
 import { ChainUnavailableError, resolveInstrument, UnknownInstrumentError } from '../../chain/instruments.ts';
@@ -9,17 +9,20 @@ import { escrowIdFor } from '../../chain/escrowId.ts';
 import { canonicalJson } from '../../domain/canonicalJson.ts';
 import { InvalidQuantityError, fromBaseUnits, toBaseUnits } from '../../domain/money.ts';
 import { checkInstruction, InstructionError, transferOf } from '../../domain/settlement.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
-import { isUniqueViolation, type Models } from '../../db/client.ts';
+import type { Db, Models } from '../../db/client.ts';
+import { createSettlementRows, settlementOfKey, type NewSettlement } from '../../db/settlementWrites.ts';
 import { findTemplate, type StoredTemplate } from '../../db/templates.ts';
 import type { Tenant } from '../../db/tenant.ts';
 import type { AuthContext } from '../auth/tokens.ts';
 import { ApiError, conflict, validationFailed, type FieldError } from '../errors.ts';
 import type { CreateSettlementRequest } from '../schemas.ts';
-import { ensureWorkflowStarted, type StartDeps } from './start.ts';
+import type { StartRequests } from './start.ts';
 
-export interface CreateDeps extends StartDeps {
+export interface CreateDeps {
+  db: Db;
   chain: Chain;
+  /** Told of each settlement created, whose workflow it then starts. */
+  starts: StartRequests;
   /** Shortest and longest acceptable time between now and timeout_at. */
   minLeadMs: number;
   maxLeadMs: number;
@@ -44,30 +47,24 @@ export async function createSettlement(
   body: CreateSettlementRequest,
 ): Promise<{ created: boolean; id: string }> {
   const requestHash = requestHashOf(body);
-  const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
   const replay = async () => {
-    const existing = sameRequest(await db.settlement.findUnique({ where: { platformId_environment_idempotencyKey: key } }), body.idempotency_key, requestHash);
-    if (!existing) return undefined;
-    await ensureWorkflowStarted(deps, existing.id);
-    return { created: false, id: existing.id };
+    const existing = sameRequest(await settlementOfKey(deps.db, caller, body.idempotency_key), body.idempotency_key, requestHash);
+    return existing ? { created: false, id: existing.id } : undefined;
   };
 
   const earlier = await replay();
   if (earlier) return earlier;
 
-  const data = await prepareSettlement(deps, db, caller, body, requestHash);
-  try {
-    await db.settlement.create({ data });
-  } catch (err) {
-    // A concurrent request with the same key won the insert: answer as its replay.
-    if (isUniqueViolation(err)) {
-      const winner = await replay();
-      if (winner) return winner;
-    }
-    throw err;
+  const settlement = await prepareSettlement(deps, db, caller, body, requestHash);
+  if (!(await createSettlementRows(deps.db, caller, settlement))) {
+    // A concurrent request with the same key made it first: answer as its replay.
+    const winner = await replay();
+    if (winner) return winner;
+    throw new Error(`idempotency_key "${body.idempotency_key}" is taken, but by no settlement this tenant sees`);
   }
-  await ensureWorkflowStarted(deps, data.id);
-  return { created: true, id: data.id };
+  // The row is its workflow's start request too: the starter takes it from here.
+  deps.starts.wake();
+  return { created: true, id: settlement.id };
 }
 
 /** What makes two create requests the same request, for their idempotency keys. */
@@ -93,8 +90,7 @@ export async function prepareSettlement(
   body: CreateSettlementRequest,
   requestHash: string,
   resolved?: Awaited<ReturnType<typeof resolveAmounts>>,
-) {
-  const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
+): Promise<NewSettlement> {
 
   const template = await templateOf(db, caller, body);
   const parties = body.parties.map((p, i) => {
@@ -134,32 +130,35 @@ export async function prepareSettlement(
   const id = randomUUID();
   return {
     id,
-    ...key,
+    platformId: caller.platformId,
+    environment: caller.environment,
+    idempotencyKey: body.idempotency_key,
     requestHash,
     templateId: template.id,
     templateVersion: template.version,
     state: template.config.initial_state,
+    settlementType: 'single_platform',
+    counterpartyPlatformId: null,
+    counterpartyEnvironment: null,
     timeoutAt,
     externalReference: body.external_reference ?? null,
     createdBy: caller.clientId,
     chainId: deps.chain.chainId,
     escrowAddress: deps.chain.escrowAddress.toLowerCase(),
     escrowId: escrowIdFor(id),
-    parties: {
-      create: parties.map((p) => ({
-        role: p.role,
-        platformId: caller.platformId,
-        externalReference: p.external_reference,
-        name: p.name,
-        walletAddress: p.wallet_address.toLowerCase(),
-        chainId: p.chain_id,
-        entityType: p.entity_type ?? null,
-        country: p.country ?? null,
-        dateOfBirth: p.date_of_birth ?? null,
-      })),
-    },
-    legs: { create: legs },
-  } satisfies Prisma.SettlementUncheckedCreateInput;
+    parties: parties.map((p) => ({
+      role: p.role,
+      platformId: caller.platformId,
+      externalReference: p.external_reference,
+      name: p.name,
+      walletAddress: p.wallet_address.toLowerCase(),
+      chainId: p.chain_id,
+      entityType: p.entity_type ?? null,
+      country: p.country ?? null,
+      dateOfBirth: p.date_of_birth ?? null,
+    })),
+    legs,
+  };
 }
 
 /** The row already made under an idempotency key, when the request is the same; 409 when it is another. */
