@@ -47,7 +47,8 @@ export function activityLog(db: Db, log: (message: string, fields: Record<string
         platformId: auth?.platformId ?? known?.platformId ?? user?.platformId ?? null,
         environment: auth?.environment ?? known?.environment ?? user?.environment ?? null,
         userId: user?.id ?? null,
-        clientId: auth?.clientId ?? known?.clientId ?? (req.path === '/oauth/token' ? claimed : null),
+        // A Web Office user's call is theirs (userId), not a client's, though it is authenticated like one.
+        clientId: req.officeUser ? null : auth?.clientId ?? known?.clientId ?? (req.path === '/oauth/token' ? claimed : null),
         sessionId: auth?.session ? auth.jti : null,
         sessionMetadata: (auth?.session?.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
         method: req.method,

@@ -2,7 +2,7 @@
 
 import express from 'express';
 import { activityLog } from './activityLog.ts';
-import { authenticate, permittedEndpoint, tenantScope } from './auth/middleware.ts';
+import { authenticateCaller, permittedEndpoint, tenantScope } from './auth/middleware.ts';
 import { rateLimit } from './auth/rateLimit.ts';
 import { adminRoutes } from './routes/admin.ts';
 import type { TokenService } from './auth/tokens.ts';
@@ -61,12 +61,12 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(referenceRoutes({ buildVersion: deps.errors.buildVersion }));
   // The Web Office's own API: a session cookie instead of a token (api/routes/office.ts).
   app.use(officeRoutes(deps));
-  // Everything under /v1 needs a valid token, counts against its environment's rate limit and
+  // Everything under /v1 needs a valid token or Web Office session, counts against its environment's rate limit and
   // works in the caller's tenant view of the database, and a POST may carry an Idempotency-Key;
   // each route then asks for its scope.
   app.use(
     '/v1',
-    authenticate(deps.tokens),
+    authenticateCaller(deps.tokens, deps.db),
     pinnedVersion,
     rateLimit(deps.db, deps.rateLimitPerMinute),
     permittedEndpoint,

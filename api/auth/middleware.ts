@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Db, Models } from '../../db/client.ts';
 import { tenantDb } from '../../db/tenant.ts';
 import { forbidden, unauthorized, validationFailed } from '../errors.ts';
+import { cookieValue, requireCsrf, SESSION_COOKIE, sessionUserOf } from '../office/session.ts';
 import { endpointPermitted, ipAllowed } from './restrictions.ts';
 import { scopesBeyond, type Scope } from './scopes.ts';
 import { InvalidTokenError, type AuthContext, type TokenService } from './tokens.ts';
@@ -14,6 +15,7 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** A client's access token; the only way in to the token's own routes (/oauth/revoke, refresh). */
 export function authenticate(tokens: TokenService): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get('authorization') ?? '';
@@ -30,6 +32,45 @@ export function authenticate(tokens: TokenService): RequestHandler {
     next();
   };
 }
+
+/**
+ * /v1's callers: a client's access token, or, without an Authorization header, a Web Office
+ * session cookie (api/office/session.ts). A person is a caller like a client: the scopes of
+ * their role, in their platform environment, under row-level security, through the same
+ * routes and checks; their actions are recorded as `user:<id>` (the activity log names the
+ * user by id). A change from a cookie needs the session's CSRF token, checked here, before
+ * any route runs.
+ */
+export function authenticateCaller(tokens: TokenService, db: Db): RequestHandler {
+  const byToken = authenticate(tokens);
+  return async (req, res, next) => {
+    if (req.get('authorization') !== undefined || cookieValue(req.headers.cookie, SESSION_COOKIE) === undefined) return byToken(req, res, next);
+    const user = await sessionUserOf(db, req);
+    if (!user) throw unauthorized('The Web Office session has ended: log in again (POST /office/api/login)');
+    const environment = await db.environment.findUnique({ where: { platformId_name: { platformId: user.platformId, name: user.environment } }, select: { active: true, apiVersion: true } });
+    if (!environment?.active) throw unauthorized('The environment of this Web Office user is deactivated');
+    req.officeUser = user;
+    req.auth = {
+      clientId: officeActor(user.id),
+      platformId: user.platformId,
+      environment: user.environment,
+      scopes: [...user.scopes],
+      // No token: nothing is registered under a jti, and a person cannot derive session tokens (api/routes/sessions.ts).
+      jti: '',
+      ipRanges: [],
+      endpoints: [],
+      wallets: [],
+      settlementIds: null,
+      session: null,
+      apiVersion: environment.apiVersion,
+    };
+    requireCsrf(req, user);
+    next();
+  };
+}
+
+/** What a Web Office user's actions are recorded under where a client's id is kept (created_by, decided_by, actor). */
+const officeActor = (userId: string) => `user:${userId}`;
 
 /** A client limited to some endpoints may call only those (checked on /v1, not on its own token's routes). */
 export const permittedEndpoint: RequestHandler = (req, _res, next) => {
@@ -58,7 +99,7 @@ export function requireScope(...scopes: [Scope, ...Scope[]]): RequestHandler {
     const held = req.auth?.scopes ?? req.officeUser?.scopes;
     if (!held) throw unauthorized('Not authenticated');
     if (!scopes.some((s) => held.includes(s))) {
-      throw forbidden(`${req.auth ? 'This token lacks' : `The ${req.officeUser!.role} role lacks`} the ${scopes.map((s) => `"${s}"`).join(' or ')} scope`);
+      throw forbidden(`${req.officeUser ? `The ${req.officeUser.role} role lacks` : 'This token lacks'} the ${scopes.map((s) => `"${s}"`).join(' or ')} scope`);
     }
     next();
   };

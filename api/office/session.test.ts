@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cookieValue, sessionCookieOptions } from './session.ts';
 
 describe('the Web Office session cookie', () => {
-  it('is HttpOnly, SameSite=Strict and sent only under /office', () => {
-    expect(sessionCookieOptions({ secure: false }, false)).toEqual({ httpOnly: true, sameSite: 'strict', secure: false, path: '/office' });
+  it('is HttpOnly, SameSite=Strict, for the whole origin (the pages call /v1 with it)', () => {
+    expect(sessionCookieOptions({ secure: false }, false)).toEqual({ httpOnly: true, sameSite: 'strict', secure: false, path: '/' });
   });
 
   it('is Secure over https, whether TLS ends here or at a proxy in front', () => {

@@ -3,7 +3,7 @@
 // request's user, with the scopes of the user's role (api/auth/scopes.ts), so routes check
 // a person's rights with the same requireScope as a token's.
 
-import type { CookieOptions, RequestHandler, Response } from 'express';
+import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import type { Models } from '../../db/client.ts';
 import { officeSessionUser } from '../../db/officeUsers.ts';
 import { isRole, ROLE_SCOPES, type Role, type Scope } from '../auth/scopes.ts';
@@ -11,8 +11,11 @@ import { ApiError, unauthorized } from '../errors.ts';
 import { CSRF_HEADER, csrfSatisfied } from './csrf.ts';
 
 export const SESSION_COOKIE = 'lockstep_office';
-/** The Web Office's pages and API are under /office: the browser sends the cookie nowhere else. */
-const COOKIE_PATH = '/office';
+/**
+ * The whole origin: the pages call the API's own /v1 routes with it (api/auth/middleware.ts),
+ * not copies of them under /office. SameSite=Strict and the CSRF header keep other sites out.
+ */
+const COOKIE_PATH = '/';
 
 export interface OfficeUserContext {
   id: string;
@@ -59,27 +62,30 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
+/** The live session's user that the request's cookie names, with its role's scopes; null without one. */
+export async function sessionUserOf(db: Models, req: Request): Promise<OfficeUserContext | null> {
+  const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
+  const found = token ? await officeSessionUser(db, token) : null;
+  const role = found?.user.role ?? '';
+  if (!token || !found || !isRole(role)) return null;
+  const { user, expiresAt } = found;
+  return { id: user.id, platformId: user.platformId, environment: user.environment, email: user.email, role, scopes: ROLE_SCOPES[role], sessionToken: token, expiresAt };
+}
+
+/** Anything but a read from a session needs its CSRF token: 403 before the route runs. */
+export function requireCsrf(req: Request, user: OfficeUserContext): void {
+  if (!csrfSatisfied(req.method, user.sessionToken, req.get(CSRF_HEADER))) {
+    throw new ApiError(403, 'csrf_token_invalid', 'Not permitted', 'Send the csrf_token of GET /office/api/me in the X-CSRF-Token header');
+  }
+}
+
 /** The session's user on req.officeUser, or 401; then, on anything but a read, its CSRF token or 403. */
 export function officeSession(db: Models): RequestHandler {
   return async (req, _res, next) => {
-    const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
-    const found = token ? await officeSessionUser(db, token) : null;
-    const role = found?.user.role ?? '';
-    if (!token || !found || !isRole(role)) throw unauthorized('Log in to the Web Office first: POST /office/api/login');
-    const { user, expiresAt } = found;
-    req.officeUser = {
-      id: user.id,
-      platformId: user.platformId,
-      environment: user.environment,
-      email: user.email,
-      role,
-      scopes: ROLE_SCOPES[role],
-      sessionToken: token,
-      expiresAt,
-    };
-    if (!csrfSatisfied(req.method, token, req.get(CSRF_HEADER))) {
-      throw new ApiError(403, 'csrf_token_invalid', 'Not permitted', 'Send the csrf_token of GET /office/api/me in the X-CSRF-Token header');
-    }
+    const user = await sessionUserOf(db, req);
+    if (!user) throw unauthorized('Log in to the Web Office first: POST /office/api/login');
+    req.officeUser = user;
+    requireCsrf(req, user);
     next();
   };
 }

@@ -19,7 +19,7 @@ export function sessionRoutes(deps: { db: Db; tokens: TokenService }): Router {
 
   router.post('/v1/sessions', async (req, res) => {
     const caller = callerOf(req);
-    if (caller.session) throw forbidden('Only a client\'s own (m2m) token can create sessions');
+    if (caller.session || req.officeUser) throw forbidden('Only a client\'s own (m2m) token can create sessions');
     const body = parseOr422(createSessionSchema, req.body ?? {}, 'body');
     // Without a list, the parent's scopes but the privileged ones: a session made carelessly never administers.
     const scopes = body.scopes ?? caller.scopes.filter((s) => !PRIVILEGED_SCOPES.includes(s));

@@ -16,6 +16,7 @@ import { createOfficeUser } from '../../db/officeUsers.ts';
 import { ensureEnvironment } from '../../db/platforms.ts';
 import { tenantDb } from '../../db/tenant.ts';
 import { stackContext, withServices } from '../support/services.ts';
+import { dvpInstruction, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();
@@ -34,9 +35,15 @@ class Browser {
   cookie: string | undefined;
   csrf: string | undefined;
 
-  async send(method: string, path: string, body?: unknown, opts: { csrf?: string | null; contentType?: string } = {}): Promise<Answer> {
+  /** The Web Office's own routes. */
+  send(method: string, path: string, body?: unknown, opts: { csrf?: string | null; contentType?: string } = {}): Promise<Answer> {
+    return this.request(method, `/office/api${path}`, body, opts);
+  }
+
+  /** Any route of the API, as a page calls it: the cookie, and the CSRF token on a change. */
+  async request(method: string, path: string, body?: unknown, opts: { csrf?: string | null; contentType?: string } = {}): Promise<Answer> {
     const csrf = opts.csrf === undefined ? this.csrf : opts.csrf;
-    const res = await fetch(new URL(`/office/api${path}`, manifest.api_url), {
+    const res = await fetch(new URL(path, manifest.api_url), {
       method,
       headers: {
         ...(body !== undefined ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
@@ -107,14 +114,15 @@ describe('the Web Office', () => {
     expect(page.items.map((a) => `${a.method} ${a.path} ${a.status} ${a.user_id}`)).toEqual([`POST /office/api/users 403 ${viewer.id}`, `POST /office/api/login 200 ${viewer.id}`]);
   });
 
-  it('sets the session cookie HttpOnly, SameSite=Strict, for /office only, and ends it at logout', async () => {
+  it('sets the session cookie HttpOnly, SameSite=Strict, and ends it at logout', async () => {
     const browser = new Browser();
     const answer = await browser.login(admin.email, admin.password);
     const cookie = answer.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^lockstep_office=[\w-]{43};/);
     expect(cookie).toMatch(/; HttpOnly/);
     expect(cookie).toMatch(/; SameSite=Strict/);
-    expect(cookie).toMatch(/; Path=\/office/);
+    // The whole origin: the pages call /v1 with it.
+    expect(cookie).toMatch(/; Path=\/;/);
     expect(cookie).toMatch(/; Expires=/);
     // Plain HTTP to the dev stack: Secure would make the browser drop it (the unit test covers https).
     expect(cookie).not.toMatch(/Secure/);
@@ -269,5 +277,56 @@ describe('the Web Office', () => {
     const outsiders = tenantDb(db, { platformId: other.user.platformId, environment: 'sandbox' });
     expect((await outsiders.officeUser.findMany()).map((u) => u.platformId)).toEqual([other.user.platformId, other.user.platformId]);
     await expect(tenantDb(db, DEMO_TENANT).officeUser.updateMany({ where: { id: victim.id }, data: { passwordHash: 'x' } })).rejects.toThrow(/permission denied/);
+  });
+
+  it("calls the API's own /v1 routes with the session: the role's scopes, the user's environment, CSRF on every change", async () => {
+    const { api, db } = services();
+    const office = await loggedIn(admin.email, admin.password);
+    const [managerUser, viewerUser] = [await createUser(office, 'manager'), await createUser(office, 'viewer')];
+    const manager = await loggedIn(managerUser.email, managerUser.password);
+    const viewer = await loggedIn(viewerUser.email, viewerUser.password);
+    const byToken = await api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+
+    // A Viewer reads what a token of the environment made, through the same routes, and changes nothing.
+    const list = await viewer.request('GET', '/v1/settlements?limit=100');
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((s: { id: string }) => s.id)).toContain(byToken.id);
+    expect((await viewer.request('GET', `/v1/settlements/${byToken.id}`)).body).toMatchObject({ id: byToken.id });
+    expect((await viewer.request('GET', `/v1/settlements/${byToken.id}/events/verify`)).body).toMatchObject({ valid: true });
+    const refused = await viewer.request('POST', '/v1/settlements', dvpInstruction(manifest));
+    expect(refused).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    expect(refused.body.detail).toContain('viewer role lacks');
+
+    // A Manager acts; the settlement and the activity log name the user, not a client.
+    const created = await manager.request('POST', '/v1/settlements', dvpInstruction(manifest));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const managerId = managerUser.id;
+    expect(await db.settlement.findUniqueOrThrow({ where: { id: created.body.id } })).toMatchObject({ createdBy: `user:${managerId}` });
+    await expect.poll(() => db.activityLog.findMany({ where: { userId: managerId, path: '/v1/settlements', method: 'POST' } })).toEqual([
+      expect.objectContaining({ status: 201, clientId: null, platformId: DEMO_TENANT.platformId, environment: DEMO_TENANT.environment }),
+    ]);
+
+    // A change from the cookie without its CSRF token is refused before the route runs: nothing is created.
+    const reference = `csrf-${Math.random().toString(36).slice(2)}`;
+    for (const csrf of [null, 'wrong']) {
+      const forged = await manager.request('POST', '/v1/settlements', dvpInstruction(manifest, { external_reference: reference }), { csrf });
+      expect(forged).toMatchObject({ status: 403, body: { code: 'csrf_token_invalid' } });
+    }
+    expect(await db.settlement.count({ where: { externalReference: reference } })).toBe(0);
+    // A person cannot derive API session tokens, and an ended session is no caller.
+    expect((await manager.request('POST', '/v1/sessions', { scopes: ['settlements:read'] })).status).toBe(403);
+    await manager.send('POST', '/logout');
+    expect((await manager.request('GET', '/v1/settlements')).status).toBe(401);
+    // A Bearer token is a token's call, whatever cookie rides along.
+    const withToken = await fetch(new URL('/v1/settlements?limit=1', manifest.api_url), { headers: { authorization: 'Bearer not-a-token', cookie: viewer.cookie! } });
+    expect(withToken.status).toBe(401);
+
+    // A user of another environment of the same platform sees none of this one's settlements.
+    await ensureEnvironment(db, admin.platform, 'production');
+    const elsewhere = await createOfficeUser(db, { platform: admin.platform, environment: 'production', email: unique('production'), name: 'Production', role: 'manager' });
+    const outsider = await loggedIn(elsewhere.user.email, elsewhere.password!, { platform: admin.platform, environment: 'production' });
+    expect((await outsider.request('GET', `/v1/settlements/${byToken.id}`)).status).toBe(404);
+    expect((await outsider.request('GET', `/v1/settlements/${created.body.id}/events`)).status).toBe(404);
+    expect((await outsider.request('GET', '/v1/settlements?limit=100')).body.items.map((s: { id: string }) => s.id)).not.toContain(byToken.id);
   });
 });
