@@ -18,6 +18,7 @@ import { pinnedVersion, requestedVersion } from './version.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { environmentRoutes } from './routes/environments.ts';
 import { officeRoutes, type OfficeDeps } from './routes/office.ts';
+import { officePageRoutes } from './routes/officePages.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { screeningRoutes, type ScreeningDeps } from './routes/screening.ts';
@@ -61,6 +62,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(referenceRoutes({ buildVersion: deps.errors.buildVersion }));
   // The Web Office's own API: a session cookie instead of a token (api/routes/office.ts).
   app.use(officeRoutes(deps));
+  app.use(officePageRoutes());
   // Everything under /v1 needs a valid token or Web Office session, counts against its environment's rate limit and
   // works in the caller's tenant view of the database, and a POST may carry an Idempotency-Key;
   // each route then asks for its scope.

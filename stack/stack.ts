@@ -202,7 +202,7 @@ async function ensureOfficeAdmin(db: Db, previous: Manifest | undefined, apiUrl:
   if (kept && (await db.officeUser.findFirst({ where: { email: kept.email, environment: kept.environment, platformEnvironment: { platform: { name: kept.platform } } } }))) return kept;
   const where = { platform: 'demo-platform', environment: 'sandbox' };
   const { user, password } = await createOfficeUser(db, { ...where, email: 'admin@demo-platform.example', name: 'Demo administrator', role: 'administrator' });
-  return { email: user.email, password: password!, ...where, login_url: `${apiUrl}/office/api/login` };
+  return { email: user.email, password: password!, ...where, login_url: `${apiUrl}/office/` };
 }
 
 /**

@@ -66,7 +66,7 @@ Lockstep is running.
   Tokens          ${Object.entries(m.chain.tokens).map(([s, t]) => `${s} ${t.address}`).join('  ')}
   Demo wallets    seller ${m.wallets.seller.address}  buyer ${m.wallets.buyer.address}
   Client          id ${m.client.client_id}  secret ${m.client.client_secret}
-  Web Office      ${m.office_admin.email}  password ${m.office_admin.password}  (Administrator of ${m.office_admin.platform}/${m.office_admin.environment}; POST ${m.office_admin.login_url})
+  Web Office      ${m.office_admin.email}  password ${m.office_admin.password}  (Administrator of ${m.office_admin.platform}/${m.office_admin.environment}; log in at ${m.office_admin.login_url})
   Manifest        ${manifestPath(dataDir)}
   Logs            ${logDir}
 Try it: npm run demo      Status: npx lockstep status      Stop: Ctrl-C

@@ -1,0 +1,38 @@
+// The session decides the page: none, the login; one, the list or a settlement's detail.
+
+import { useEffect, useState } from 'react';
+import { ApiError, call, rememberSession } from './api.ts';
+import { Header } from './components/Header.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { SettlementPage } from './pages/SettlementPage.tsx';
+import { SettlementsPage } from './pages/SettlementsPage.tsx';
+import { usePath } from './router.ts';
+import type { Session } from './types.ts';
+
+export function App() {
+  // undefined: not asked yet; null: no session.
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const path = usePath();
+
+  const signedIn = (s: Session | null) => {
+    rememberSession(s);
+    setSession(s);
+  };
+
+  useEffect(() => {
+    call<Session>('GET', '/office/api/me').then(signedIn, (err: unknown) => {
+      if (err instanceof ApiError && err.status === 401) signedIn(null);
+      else throw err;
+    });
+  }, []);
+
+  if (session === undefined) return <p className="loading">Loading…</p>;
+  if (session === null) return <LoginPage onLogin={signedIn} />;
+  const detail = /^\/settlements\/([0-9a-f-]{36})$/.exec(path);
+  return (
+    <>
+      <Header user={session.user} onLogout={() => signedIn(null)} />
+      <main>{detail ? <SettlementPage id={detail[1]!} /> : <SettlementsPage />}</main>
+    </>
+  );
+}

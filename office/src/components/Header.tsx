@@ -1,0 +1,23 @@
+import { call } from '../api.ts';
+import { navigate } from '../router.ts';
+import type { OfficeUser } from '../types.ts';
+
+export function Header({ user, onLogout }: { user: OfficeUser; onLogout: () => void }) {
+  const logout = async () => {
+    await call('POST', '/office/api/logout');
+    onLogout();
+  };
+  return (
+    <header className="top">
+      <a href="/office/" className="brand" onClick={(e) => (e.preventDefault(), navigate('/'))}>
+        Lockstep Web Office
+      </a>
+      <span className="who">
+        {user.email} · {user.role} · {user.environment}
+      </span>
+      <button type="button" onClick={logout}>
+        Log out
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,100 @@
+// What the pages read from the API: the fields of its answers they show (api/responses.ts
+// and api/settlements/present.ts have the whole shapes).
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface OfficeUser {
+  id: string;
+  email: string;
+  name: string;
+  role: 'viewer' | 'manager' | 'administrator';
+  scopes: string[];
+  environment: string;
+}
+
+export interface Session {
+  user: OfficeUser;
+  csrf_token: string;
+}
+
+export interface PreparedCall {
+  step: string;
+  chain_id: number;
+  from: string;
+  to: string;
+  data: string;
+  value: string;
+}
+
+export interface Party {
+  id: string;
+  role: string;
+  name: string | null;
+  external_reference: string | null;
+  wallet_address: string | null;
+  wallet_address_hint: string | null;
+  status: string;
+}
+
+export interface Leg {
+  id: string;
+  leg_type: string;
+  instrument_id: string;
+  quantity: string;
+  from_role: string;
+  to_role: string;
+  token_address: string;
+  status: string;
+  deposit: { status: string; tx_hash: string | null; deposited_at: string | null; instructions: PreparedCall[] | null };
+}
+
+export interface Settlement {
+  id: string;
+  state: string;
+  settlement_type: string;
+  external_reference: string | null;
+  template_id: string;
+  template_version: number;
+  timeout_at: string;
+  failure_reason: string | null;
+  parties: Party[];
+  legs: Leg[];
+  escrow: { chain_id: number; contract_address: string; escrow_id: string };
+  workflow: { id: string; ui_url: string };
+  created_at: string;
+}
+
+export interface SettlementEvent {
+  id: string;
+  sequence: number;
+  from_state: string | null;
+  to_state: string;
+  triggered_by: string;
+  payload: unknown;
+  created_at: string;
+}
+
+export interface TrailVerdict {
+  valid: boolean;
+  events: number;
+  first_broken: { sequence: number; reason: string } | null;
+}
+
+export interface TemplateConfig {
+  states: string[];
+  terminal_states: string[];
+  failure_states: string[];
+  actions: Record<string, { type: string }>;
+}
+
+export interface Template {
+  id: string;
+  slug: string;
+  name: string;
+  config: TemplateConfig;
+}

@@ -1,0 +1,140 @@
+// The Web Office in a real browser: Debian's Chromium, driven by playwright-core, against
+// the real stack. A Manager logs in, finds a settlement made through the API in the list,
+// opens it and watches it move to FINALIZED while the test deposits, without a reload, and
+// verifies its trail; a Viewer sees the same and the API refuses what it forces; every page
+// carries the CSP and breaks none of it. Screenshots go to data/screenshots/.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../config/paths.ts';
+import { createOfficeUser } from '../../db/officeUsers.ts';
+import { CHROMIUM_ARGS, ensureChromium } from '../../stack/chromium.ts';
+import { stackContext, withServices } from '../support/services.ts';
+import { depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
+
+const { manifest } = stackContext();
+const services = withServices();
+const admin = manifest.office_admin;
+const SHOTS = join(ROOT, 'data', 'screenshots');
+const officeUrl = (path = '') => new URL(`/office/${path}`, manifest.api_url).toString();
+
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  // Playwright gives each launch a fresh, empty profile (its own --user-data-dir).
+  browser = await chromium.launch({ executablePath: ensureChromium((line) => process.stdout.write(`[chromium] ${line}\n`)), args: CHROMIUM_ARGS });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The browser's line for an answer the test expects: the page asks who is logged in (401 before login), the Viewer forces a change (403). */
+const EXPECTED_REFUSAL = /^Failed to load resource: the server responded with a status of (401|403) /;
+
+/**
+ * A page of its own context (no shared cookies), recording every console error (a CSP
+ * violation is one: "Refused to load…", "Refused to execute inline…") and uncaught exception.
+ */
+async function openPage(): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && !EXPECTED_REFUSAL.test(m.text()) && errors.push(m.text())));
+  page.on('pageerror', (e) => void errors.push(e.message));
+  return { page, errors };
+}
+
+async function logIn(page: Page, email: string, password: string): Promise<void> {
+  const answer = await page.goto(officeUrl());
+  // The CSP is on the page itself, strict: nothing inline, nothing from another host, no framing.
+  expect(answer!.headers()['content-security-policy']).toBe("default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'");
+  await page.getByLabel('Platform').fill(admin.platform);
+  await page.getByLabel('Environment').fill(admin.environment);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Settlements' }).waitFor();
+}
+
+/** A settlement made through the API by the environment's client, and a new user of `role` logged in to the pages. */
+async function settlementAndUser(role: 'manager' | 'viewer') {
+  const created = await services().api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+  const email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const made = await createOfficeUser(services().db, { platform: admin.platform, environment: admin.environment, email, name: `A ${role}`, role });
+  const { page, errors } = await openPage();
+  await logIn(page, email, made.password!);
+  return { created, page, errors };
+}
+
+describe('the Web Office in Chromium', () => {
+  it('shows a Manager a settlement from the list to FINALIZED, live, and verifies its trail', async () => {
+    const { api } = services();
+    const { created, page, errors } = await settlementAndUser('manager');
+
+    const row = page.locator(`tr[data-settlement="${created.id}"]`);
+    await row.waitFor();
+    await page.screenshot({ path: join(SHOTS, 'office-list.png'), fullPage: true });
+    // The Active tab has it while it runs; the Failed tab does not.
+    await page.getByRole('tab', { name: 'Failed' }).click();
+    await page.getByText(/No settlements here|of \d+/).first().waitFor();
+    expect(await row.count()).toBe(0);
+    await page.getByRole('tab', { name: 'Active' }).click();
+    await row.getByRole('link').click();
+
+    const state = page.getByTestId('state');
+    await expect.poll(() => state.textContent(), { timeout: 60_000 }).toBe('AWAITING_DEPOSITS');
+    await page.getByRole('heading', { name: /Deposit instructions for the seller/ }).waitFor();
+    const workflowLink = page.getByRole('link', { name: /in Temporal's Web UI/ });
+    expect(await workflowLink.getAttribute('href')).toBe(`${manifest.temporal.ui_url}/namespaces/${manifest.temporal.namespace}/workflows/settlement-${created.id}`);
+    await page.screenshot({ path: join(SHOTS, 'office-detail-awaiting.png'), fullPage: true });
+
+    // A mark on the window survives only if the page is never reloaded.
+    await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
+    const awaiting = await waitForState(api, created.id, ['AWAITING_DEPOSITS']);
+    await depositAs(manifest, awaiting, 'seller');
+    await depositAs(manifest, awaiting, 'buyer');
+    await expect.poll(() => state.textContent(), { timeout: 90_000 }).toBe('FINALIZED');
+    expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await page.locator('li[data-event="FINALIZED"]').waitFor();
+    expect(await page.locator('.deposit-deposited').count()).toBe(2);
+
+    await page.getByRole('button', { name: 'Verify trail' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Intact: \d+ events/);
+    await page.screenshot({ path: join(SHOTS, 'office-detail-finalized.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    expect((await page.request.get(officeUrl('api/me'))).status()).toBe(401);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a Viewer everything and no change control; the API refuses a change the Viewer forces', async () => {
+    const { created, page, errors } = await settlementAndUser('viewer');
+    await page.goto(officeUrl(`settlements/${created.id}`));
+    await page.getByRole('heading', { name: `Settlement ${created.id}` }).waitFor();
+    // Reading and moving about only: the tabs, paging, verify, log out; nothing that changes a settlement.
+    const buttons = await page.getByRole('button').allTextContents();
+    expect(buttons.sort()).toEqual(['Log out', 'Verify trail']);
+    const forced = await page.evaluate(async (body) => {
+      const me = (await (await fetch('/office/api/me')).json()) as { csrf_token: string };
+      const res = await fetch('/v1/settlements', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrf_token }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as { detail: string } };
+    }, dvpInstruction(manifest));
+    expect(forced).toMatchObject({ status: 403, body: { detail: 'The viewer role lacks the "settlements:write" scope' } });
+    expect(errors).toEqual([]);
+  });
+
+  it('serves the page and its assets from this origin only, and no page for a path that is not one', async () => {
+    const page = await fetch(officeUrl());
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    const html = await page.text();
+    // Nothing inline and nothing from another host: every script and style is a file under /office/assets/.
+    expect(html).not.toMatch(/<style|<script>|style=|https?:\/\//);
+    const asset = /src="(\/office\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const js = await fetch(new URL(asset, manifest.api_url));
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect(js.headers.get('cache-control')).toMatch(/immutable/);
+    expect((await fetch(officeUrl('assets/missing.js'))).status).toBe(404);
+  });
+});
