@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ROLE_SCOPES } from '../../api/auth/scopes.ts';
+import { ROLE_SCOPES, ROLES } from '../../api/auth/scopes.ts';
+import { ROUTES } from '../../api/openapi.ts';
 import { activitySchema, pageOf } from '../../api/responses.ts';
 import { base32Decode, totp } from '../../api/office/totp.ts';
 import { ROOT } from '../../config/paths.ts';
@@ -328,5 +329,27 @@ describe('the Web Office', () => {
     expect((await outsider.request('GET', `/v1/settlements/${byToken.id}`)).status).toBe(404);
     expect((await outsider.request('GET', `/v1/settlements/${created.body.id}/events`)).status).toBe(404);
     expect((await outsider.request('GET', '/v1/settlements?limit=100')).body.items.map((s: { id: string }) => s.id)).not.toContain(byToken.id);
+  });
+
+  it("refuses each role every /v1 route of a scope it lacks, and every change without the CSRF token (generated from the route table)", async () => {
+    const office = await loggedIn(admin.email, admin.password);
+    const unknownId = '00000000-0000-4000-8000-000000000099';
+    const routes = ROUTES.filter((r) => r.path.startsWith('/v1/') && r.scope).map((r) => ({ ...r, path: r.path.replace(/\{\w+\}/g, unknownId), scopes: [r.scope!].flat() }));
+    const bodyOf = (method: string) => (method === 'get' || method === 'delete' ? undefined : {});
+    let checked = 0;
+    for (const role of ROLES) {
+      const browser = role === 'administrator' ? office : await createUser(office, role).then((u) => loggedIn(u.email, u.password));
+      for (const route of routes.filter((r) => !r.scopes.some((s) => ROLE_SCOPES[role].includes(s)))) {
+        const answer = await browser.request(route.method.toUpperCase(), route.path, bodyOf(route.method));
+        expect(answer, `${route.method.toUpperCase()} ${route.path} as ${role}`).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+        checked++;
+      }
+    }
+    // No role holds operator; a viewer lacks every write scope.
+    expect(checked).toBeGreaterThanOrEqual(routes.filter((r) => r.scopes.includes('operator')).length * ROLES.length);
+    for (const route of routes.filter((r) => r.method !== 'get')) {
+      const answer = await office.request(route.method.toUpperCase(), route.path, bodyOf(route.method), { csrf: null });
+      expect(answer, `${route.method.toUpperCase()} ${route.path} without CSRF`).toMatchObject({ status: 403, body: { code: 'csrf_token_invalid' } });
+    }
   });
 });
