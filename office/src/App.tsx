@@ -32,7 +32,7 @@ export function App() {
   return (
     <>
       <Header user={session.user} onLogout={() => signedIn(null)} />
-      <main>{detail ? <SettlementPage id={detail[1]!} /> : <SettlementsPage />}</main>
+      <main>{detail ? <SettlementPage id={detail[1]!} user={session.user} /> : <SettlementsPage />}</main>
     </>
   );
 }

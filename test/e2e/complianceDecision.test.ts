@@ -3,22 +3,14 @@ import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { suppressionResponseSchema } from '../../api/responses.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { stackContext, withServices } from '../support/services.ts';
-import { depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
+import { depositAs, dvpInstruction, flaggedInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();
 const api = () => services().api;
 
-/**
- * "THE CHESS PLAYER" is only a weak a.k.a. of OFAC entry 4107 (born 31 Jan 1939, Cali,
- * Colombia): alone it clears; with the party's own date of birth or country agreeing it is a
- * flag for review, never a hit.
- */
 async function flaggedSettlement(template: string, timeoutMs = 5 * 60_000, corroborated = true, as = api()): Promise<string> {
-  const body = dvpInstruction(manifest, { template_id: template, timeout_at: new Date(Date.now() + timeoutMs).toISOString() });
-  body.parties[0]!.name = 'The Chess Player';
-  if (corroborated) Object.assign(body.parties[0]!, { entity_type: 'individual', country: 'CO', date_of_birth: '1939-01-31' });
-  return (await as.request<SettlementView>('POST', '/v1/settlements', body)).id;
+  return (await as.request<SettlementView>('POST', '/v1/settlements', flaggedInstruction(manifest, template, timeoutMs, corroborated))).id;
 }
 
 async function clientOf(platform: string, name: string, scopes: string[]): Promise<LockstepApi> {

@@ -12,7 +12,7 @@ import { ROOT } from '../../config/paths.ts';
 import { createOfficeUser } from '../../db/officeUsers.ts';
 import { CHROMIUM_ARGS, ensureChromium } from '../../stack/chromium.ts';
 import { stackContext, withServices } from '../support/services.ts';
-import { depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
+import { depositAs, dvpInstruction, flaggedInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();
@@ -58,13 +58,13 @@ async function logIn(page: Page, email: string, password: string): Promise<void>
 }
 
 /** A settlement made through the API by the environment's client, and a new user of `role` logged in to the pages. */
-async function settlementAndUser(role: 'manager' | 'viewer') {
-  const created = await services().api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+async function settlementAndUser(role: 'manager' | 'viewer', instruction: object = dvpInstruction(manifest)) {
+  const created = await services().api.request<SettlementView>('POST', '/v1/settlements', instruction);
   const email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const made = await createOfficeUser(services().db, { platform: admin.platform, environment: admin.environment, email, name: `A ${role}`, role });
   const { page, errors } = await openPage();
   await logIn(page, email, made.password!);
-  return { created, page, errors };
+  return { created, page, errors, userId: made.user.id };
 }
 
 describe('the Web Office in Chromium', () => {
@@ -109,10 +109,26 @@ describe('the Web Office in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('shows a Viewer everything and no change control; the API refuses a change the Viewer forces', async () => {
-    const { created, page, errors } = await settlementAndUser('viewer');
+  it('lets a Manager approve a flagged screening on the detail page, and shows the workflow go on', async () => {
+    const { created, page, errors, userId } = await settlementAndUser('manager', flaggedInstruction(manifest, 'dvp-review'));
+    await page.goto(officeUrl(`settlements/${created.id}`));
+    await page.getByRole('button', { name: 'Approve' }).waitFor({ timeout: 60_000 });
+    await page.getByLabel('Reason').fill('a namesake: born elsewhere');
+    await page.screenshot({ path: join(SHOTS, 'office-decision.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 60_000 }).toBe('AWAITING_DEPOSITS');
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    // The decision is the user's, in the trail.
+    const decided = await services().db.settlementEvent.findFirst({ where: { settlementId: created.id, toState: 'COMPLIANCE_CLEARED' } });
+    expect(decided!.payload).toMatchObject({ decision: 'approve', decision_reason: 'a namesake: born elsewhere', decided_by: `user:${userId}` });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a Viewer everything and no change control, a flagged screening included; the API refuses a change the Viewer forces', async () => {
+    const { created, page, errors } = await settlementAndUser('viewer', flaggedInstruction(manifest, 'dvp-review'));
     await page.goto(officeUrl(`settlements/${created.id}`));
     await page.getByRole('heading', { name: `Settlement ${created.id}` }).waitFor();
+    await page.locator('.timeline').getByText('compliance:flagged').waitFor({ timeout: 60_000 });
     // Reading and moving about only: the tabs, paging, verify, log out; nothing that changes a settlement.
     const buttons = await page.getByRole('button').allTextContents();
     expect(buttons.sort()).toEqual(['Log out', 'Verify trail']);

@@ -29,6 +29,18 @@ export function dvpInstruction(manifest: Manifest, overrides: Record<string, unk
   return { ...body, ...overrides };
 }
 
+/**
+ * "THE CHESS PLAYER" is only a weak a.k.a. of OFAC entry 4107 (born 31 Jan 1939, Cali,
+ * Colombia): alone it clears; with the party's own date of birth or country agreeing it is a
+ * flag for review, never a hit.
+ */
+export function flaggedInstruction(manifest: Manifest, template: string, timeoutMs = 5 * 60_000, corroborated = true) {
+  const body = dvpInstruction(manifest, { template_id: template, timeout_at: new Date(Date.now() + timeoutMs).toISOString() });
+  body.parties[0]!.name = 'The Chess Player';
+  if (corroborated) Object.assign(body.parties[0]!, { entity_type: 'individual', country: 'CO', date_of_birth: '1939-01-31' });
+  return body;
+}
+
 export async function waitForState(api: LockstepApi, id: string, states: string[], timeoutMs = 90_000): Promise<SettlementView> {
   const deadline = Date.now() + timeoutMs;
   let s = await api.request<SettlementView>('GET', `/v1/settlements/${id}`);

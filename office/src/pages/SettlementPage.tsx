@@ -5,17 +5,19 @@
 
 import { useEffect, useState } from 'react';
 import { call } from '../api.ts';
+import { ComplianceDecision } from '../components/ComplianceDecision.tsx';
+import { awaitsDecision, mayDecide } from '../decision.ts';
 import { Legs } from '../components/Legs.tsx';
 import { Parties } from '../components/Parties.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { VerifyTrail } from '../components/VerifyTrail.tsx';
-import type { Page, Settlement, SettlementEvent } from '../types.ts';
+import type { OfficeUser, Page, Settlement, SettlementEvent } from '../types.ts';
 
 const POLL_MS = 2000;
 /** The route's largest page; a trail is a dozen events. */
 const EVENTS_PAGE = 200;
 
-export function SettlementPage({ id }: { id: string }) {
+export function SettlementPage({ id, user }: { id: string; user: OfficeUser }) {
   const [settlement, setSettlement] = useState<Settlement | null>(null);
   const [events, setEvents] = useState<SettlementEvent[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -84,6 +86,7 @@ export function SettlementPage({ id }: { id: string }) {
           {error}
         </p>
       )}
+      {mayDecide(user.scopes) && awaitsDecision(events) && <ComplianceDecision id={settlement.id} />}
       <Parties parties={settlement.parties} />
       <Legs legs={settlement.legs} />
       <Timeline events={events} />
