@@ -3,10 +3,8 @@ import { navigate } from '../router.ts';
 import type { OfficeUser } from '../types.ts';
 
 export function Header({ user, onLogout }: { user: OfficeUser; onLogout: () => void }) {
-  const logout = async () => {
-    await call('POST', '/office/api/logout');
-    onLogout();
-  };
+  // A session that has already ended (expired, user deactivated) is logged out all the same.
+  const logout = () => call('POST', '/office/api/logout').finally(onLogout);
   return (
     <header className="top">
       <a href="/office/" className="brand" onClick={(e) => (e.preventDefault(), navigate('/'))}>
