@@ -102,6 +102,14 @@ describe('the Web Office in Chromium', () => {
     await page.getByRole('button', { name: 'Verify trail' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Intact: \d+ events/);
     await page.screenshot({ path: join(SHOTS, 'office-detail-finalized.png'), fullPage: true });
+    // At a phone's width the page reflows: nothing wider than the screen.
+    for (const path of [`settlements/${created.id}`, '']) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(officeUrl(path));
+      await page.locator(path ? '.timeline li' : 'tr[data-settlement]').first().waitFor();
+      await page.screenshot({ path: join(SHOTS, `office-${path ? 'detail' : 'list'}-phone.png`), fullPage: true });
+      expect(await page.evaluate('document.documentElement.scrollWidth'), path || 'the list').toBeLessThanOrEqual(390);
+    }
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
