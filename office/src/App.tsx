@@ -12,6 +12,7 @@ import type { Session } from './types.ts';
 export function App() {
   // undefined: not asked yet; null: no session.
   const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [failure, setFailure] = useState<string | null>(null);
   const path = usePath();
 
   const signedIn = (s: Session | null) => {
@@ -22,10 +23,11 @@ export function App() {
   useEffect(() => {
     call<Session>('GET', '/office/api/me').then(signedIn, (err: unknown) => {
       if (err instanceof ApiError && err.status === 401) signedIn(null);
-      else throw err;
+      else setFailure(err instanceof Error ? err.message : String(err));
     });
   }, []);
 
+  if (failure) return <p role="alert" className="error">The Web Office cannot reach the API: {failure}</p>;
   if (session === undefined) return <p className="loading">Loading…</p>;
   if (session === null) return <LoginPage onLogin={signedIn} />;
   const detail = /^\/settlements\/([0-9a-f-]{36})$/.exec(path);
