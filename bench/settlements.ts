@@ -8,7 +8,8 @@
 // After the settlements, the API under load (bench/apiLoad.ts): reads of one settlement, of an
 // unknown one and of a page of 50 beside express's bare /healthz in the same process, for
 // --load-seconds each, then a burst of --burst creates at 20 connections; the resident memory
-// is read again with the burst's settlements open, awaiting deposits.
+// is read again with the burst's settlements open, awaiting deposits, and the time from each
+// create's answer to its workflow's start (creates answer before the start: the outbox).
 //
 // --from-source runs the services from TypeScript through tsx, as they ran before the
 // compiled build: the reference for the resident memory of the compiled processes.
@@ -74,6 +75,32 @@ const rssMb = (pid: number | undefined) => {
   const match = pid ? /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8')) : null;
   return match ? (Number(match[1]) / 1024).toFixed(0) : '?';
 };
+
+/**
+ * From each burst create's commit (its 201) to its workflow's start, by the starters: waits
+ * until every one has started, or two minutes.
+ */
+async function startLag(since: Date): Promise<string> {
+  const db = createDb(infra.manifest.database_url);
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const [lag] = await db.$queryRaw<{ n: number; waiting: number; p50: number; p99: number; max: number }[]>`
+        SELECT count(*)::int AS n, count(*) FILTER (WHERE workflow_started_at IS NULL)::int AS waiting,
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM workflow_started_at - created_at)) * 1000 AS p50,
+          percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM workflow_started_at - created_at)) * 1000 AS p99,
+          max(extract(epoch FROM workflow_started_at - created_at)) * 1000 AS max
+        FROM settlements WHERE created_at >= ${since}`;
+      if (lag!.waiting === 0 || Date.now() > deadline) {
+        const waiting = lag!.waiting ? `, ${lag!.waiting} not started after two minutes` : '';
+        return `  201 → workflow started                 p50 ${Number(lag!.p50).toFixed(0).padStart(6)} ms   p99 ${Number(lag!.p99).toFixed(0).padStart(6)} ms   max ${(Number(lag!.max) / 1000).toFixed(1)} s (n=${lag!.n}${waiting})`;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    await db.$disconnect();
+  }
+}
 
 const wallets = new WalletQueue();
 const memory = () => `worker ${rssMb(processes[0]!.pid)} MB, listener ${rssMb(processes[1]!.pid)} MB, api ${rssMb(processes[2]!.pid)} MB, webhooks ${rssMb(processes[3]!.pid)} MB`;
@@ -192,6 +219,7 @@ try {
     await measurePath(vegeta, 'GET /v1/settlements?limit=50', get('/v1/settlements?limit=50'), LOAD_CONNECTIONS, loadSeconds),
   ];
   say(`a burst of ${burst} creates at ${LOAD_CONNECTIONS} connections...`);
+  const burstStarted = new Date();
   const creates = await attack(vegeta, {
     targets: () => ({ method: 'POST', url: `${manifest.api_url}/v1/settlements`, header: authorized, body: guideInstruction(manifest) }),
     connections: LOAD_CONNECTIONS,
@@ -219,6 +247,7 @@ try {
   say(formatPath(healthz));
   for (const r of reads) say(formatPath(r, healthz));
   say(formatLoad(`POST /v1/settlements, ${burst} at once`, creates));
+  say(await startLag(burstStarted));
   say(`  resident memory, the burst open        ${memory()}`);
 } finally {
   for (const p of processes.reverse()) await p.stop();

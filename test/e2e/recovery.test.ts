@@ -66,8 +66,11 @@ describe('crash recovery', () => {
         id,
         idempotencyKey: `orphan-${id}`,
         escrowId: `0x${id.replaceAll('-', '').padStart(64, '0')}`,
+        // A fresh row: the source may have moved on already, and a copied sequence would outrank every transition.
         state: 'INSTRUCTED',
+        stateSequence: 0,
         workflowStartedAt: null,
+        startClaimExpiresAt: null,
         createdAt: new Date(Date.now() - 60_000),
         updatedAt: undefined,
         parties: { create: source.parties.map(({ settlementId: _, ...p }) => p) },
