@@ -44,7 +44,7 @@ const readied = new WeakSet<pg.PoolClient>();
 /** The tenant each connection's session settings name. */
 const naming = new WeakMap<pg.PoolClient, string>();
 
-/** A connection that is the tenant role for good (it cannot act as the owner again), naming no tenant yet. */
+/** A connection that is the tenant role for good (it cannot act as the owner again); asTenant names the tenant. */
 export async function tenantConnection(db: Db): Promise<pg.PoolClient> {
   const client = await tenantPool(db).connect();
   if (!readied.has(client)) {

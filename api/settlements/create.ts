@@ -91,7 +91,6 @@ export async function prepareSettlement(
   requestHash: string,
   resolved?: Awaited<ReturnType<typeof resolveAmounts>>,
 ): Promise<NewSettlement> {
-
   const template = await templateOf(db, caller, body);
   const parties = body.parties.map((p, i) => {
     checkParty(deps, template, p, ['parties', i]);
