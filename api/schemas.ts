@@ -130,8 +130,21 @@ export const listInstructionsQuery = pageQuery.extend({
 });
 
 export const listSettlementsQuery = pageQuery.extend({
-  state: z.string().regex(/^[A-Z_]+$/, 'must be a state name such as AWAITING_DEPOSITS').optional(),
+  // KeyStone's SDK sends one state; the Web Office's tabs cover several, sent comma-separated or repeated.
+  state: z
+    .preprocess((v) => (Array.isArray(v) ? v.join(',') : v), z.string().regex(/^[A-Z_]+(,[A-Z_]+){0,31}$/, 'must be state names such as AWAITING_DEPOSITS, comma-separated'))
+    .transform((v) => v.split(','))
+    .optional(),
+  /** A template's id or slug. */
+  template_id: optional(text(128)),
+  /** Created at or after this instant. */
+  created_after: optional(dateTime),
+  /** Created before this instant. */
+  created_before: optional(dateTime),
+  /** A party's external_reference, exactly. */
+  party_reference: optional(text(256)),
 });
+export type ListSettlementsQuery = z.output<typeof listSettlementsQuery>;
 
 const stateName = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an upper-case state name such as AWAITING_DEPOSITS');
 

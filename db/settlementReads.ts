@@ -64,7 +64,15 @@ function fromJson(json: Record<string, unknown>): Record<string, unknown> {
 export interface SettlementQuery {
   /** A UUID (callers check it first). */
   id?: string;
-  state?: string;
+  /** Any of these states. */
+  states?: string[];
+  /** A template's id or slug. */
+  template?: string;
+  /** ISO 8601 instants: created at or after, and before. */
+  createdAfter?: string;
+  createdBefore?: string;
+  /** A party's external reference, exactly. */
+  partyReference?: string;
   limit: number;
   offset: number;
   /** Count every settlement the filter matches, beside the page. */
@@ -75,8 +83,21 @@ export interface SettlementQuery {
 export async function readSettlements(db: Db, scope: SettlementScope, q: SettlementQuery): Promise<{ rows: SettlementRow[]; total: number | null }> {
   const values: unknown[] = [];
   const scoped = scopeSql(scope, values);
-  const where = [scoped.sql, q.id === undefined ? '' : `s.id = ${`$${values.push(q.id)}`}::uuid`, q.state === undefined ? '' : `s.state = ${`$${values.push(q.state)}`}`].filter(Boolean).join(' AND ');
-  const shape = `${scoped.shape}${q.id === undefined ? '' : 'i'}${q.state === undefined ? '' : 't'}`;
+  const next = (value: unknown) => `$${values.push(value)}`;
+  // Each filter given adds its letter to the statement's name, so each shape keeps a plan of its own.
+  const filters: [string, string | false][] = [
+    ['i', q.id !== undefined && `s.id = ${next(q.id)}::uuid`],
+    ['t', q.states !== undefined && `s.state = ANY(${next(q.states)}::text[])`],
+    // Built-in templates have no platform, so a slug names one template for the caller; the scope already keeps others' settlements out.
+    ['m', q.template !== undefined && `s.template_id IN (SELECT t.id FROM settlement_templates t WHERE t.id::text = lower(${next(q.template)}) OR t.slug = $${values.length})`],
+    // created_at is a UTC timestamp without a zone.
+    ['a', q.createdAfter !== undefined && `s.created_at >= (${next(q.createdAfter)}::timestamptz AT TIME ZONE 'UTC')`],
+    ['b', q.createdBefore !== undefined && `s.created_at < (${next(q.createdBefore)}::timestamptz AT TIME ZONE 'UTC')`],
+    ['r', q.partyReference !== undefined && `EXISTS (SELECT 1 FROM parties r WHERE r.settlement_id = s.id AND r.external_reference = ${next(q.partyReference)})`],
+  ];
+  const given = filters.filter((f): f is [string, string] => f[1] !== false);
+  const where = [scoped.sql, ...given.map((f) => f[1])].join(' AND ');
+  const shape = scoped.shape + given.map((f) => f[0]).join('');
   return asTenant(db, scope, async (client) => {
     const page = await client.query<{ row: Record<string, unknown> }>({
       name: `lockstep-settlements-${shape}`,

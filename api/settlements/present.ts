@@ -11,6 +11,7 @@ import type { Db } from '../../db/client.ts';
 import type { Tenant } from '../../db/tenant.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { notFound } from '../errors.ts';
+import type { ListSettlementsQuery } from '../schemas.ts';
 import { findTemplateVersion } from '../../db/templates.ts';
 import { actionFor, isTerminal, type TemplateConfig } from '../../domain/template.ts';
 import { environmentIdOf, legIdOf, partyIdOf } from '../derivedIds.ts';
@@ -39,8 +40,17 @@ export async function requireSettlement(db: Db, scope: SettlementScope, id: stri
   return settlement;
 }
 
-export async function listSettlements(db: Db, scope: SettlementScope, q: { state?: string; limit: number; offset: number }) {
-  const { rows, total } = await readSettlements(db, scope, { ...q, total: true });
+export async function listSettlements(db: Db, scope: SettlementScope, q: ListSettlementsQuery) {
+  const { rows, total } = await readSettlements(db, scope, {
+    states: q.state,
+    template: q.template_id,
+    createdAfter: q.created_after,
+    createdBefore: q.created_before,
+    partyReference: q.party_reference,
+    limit: q.limit,
+    offset: q.offset,
+    total: true,
+  });
   return { items: rows, total: total! };
 }
 

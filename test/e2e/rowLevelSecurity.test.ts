@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { LockstepApi } from '../../cli/apiClient.ts';
 import { fixtureClient } from '../support/clients.ts';
-import { readSettlements, settlementInclude } from '../../db/settlementReads.ts';
+import { readSettlements, settlementInclude, type SettlementQuery } from '../../db/settlementReads.ts';
 import { tenantConnection, tenantDb, withTenant } from '../../db/tenant.ts';
 import { settlementWhere, type SettlementScope } from '../../api/settlements/scope.ts';
 import { stackContext, withServices } from '../support/services.ts';
@@ -120,7 +120,31 @@ describe('row-level security', () => {
       expect(raw.total).toBe(prisma.length);
       expect((await readSettlements(db, scope, { id: mine!.id.toUpperCase(), limit: 1, offset: 0 })).rows).toEqual(prisma.filter((s) => s.id === mine!.id));
     }
-    expect((await readSettlements(db, a, { state: 'NO_SUCH_STATE', limit: 50, offset: 0 })).rows).toEqual([]);
+    // Each list filter, alone and together, finds the settlement by what it is and nothing by what it is not.
+    const template = await view.settlementTemplate.findFirstOrThrow({ where: { id: mine!.templateId } });
+    const created = mine!.createdAt.getTime();
+    const at = (ms: number) => new Date(created + ms).toISOString();
+    const reference = mine!.parties[0]!.externalReference;
+    const filters: [Omit<SettlementQuery, 'limit' | 'offset'>, boolean][] = [
+      [{ states: ['NO_SUCH_STATE'] }, false],
+      [{ states: ['NO_SUCH_STATE', mine!.state] }, true],
+      [{ template: template.id.toUpperCase() }, true],
+      [{ template: template.slug }, true],
+      [{ template: 'no-such-template' }, false],
+      [{ createdAfter: at(0), createdBefore: at(1) }, true],
+      [{ createdAfter: at(1) }, false],
+      [{ createdBefore: at(0) }, false],
+      // The offset counts: half an hour after creation on the clock of UTC+01:00 is half an hour before it in UTC.
+      [{ createdAfter: at(30 * 60_000).replace('Z', '+01:00') }, true],
+      [{ partyReference: reference }, true],
+      [{ partyReference: reference.toUpperCase() + '-other' }, false],
+      [{ states: [mine!.state], template: template.slug, createdAfter: at(-1000), partyReference: reference }, true],
+    ];
+    for (const [filter, found] of filters) {
+      const read = await readSettlements(db, a, { ...filter, limit: 50, offset: 0, total: true });
+      expect(read.rows, JSON.stringify(filter)).toEqual(found ? [mine] : []);
+      expect(read.total).toBe(found ? 1 : 0);
+    }
     // Values are parameters, never SQL.
     expect((await readSettlements(db, { ...a, environment: "sandbox' OR true --" }, { limit: 50, offset: 0 })).rows).toEqual([]);
     // A failing read takes its connection out of the pool; the next reads go on.
