@@ -129,6 +129,9 @@ export const listInstructionsQuery = pageQuery.extend({
   trade_reference: optional(text(128)),
 });
 
+// A bound on created_at: as ISO 8601 as PostgreSQL reads it, whose timestamps have no year 0.
+const createdBound = optional(dateTime.refine((d) => new Date(d).getUTCFullYear() >= 1, 'must be a date-time from year 1 on'));
+
 export const listSettlementsQuery = pageQuery.extend({
   // KeyStone's SDK sends one state; the Web Office's tabs cover several, sent comma-separated or repeated.
   state: z
@@ -138,9 +141,9 @@ export const listSettlementsQuery = pageQuery.extend({
   /** A template's id or slug. */
   template_id: optional(text(128)),
   /** Created at or after this instant. */
-  created_after: optional(dateTime),
+  created_after: createdBound,
   /** Created before this instant. */
-  created_before: optional(dateTime),
+  created_before: createdBound,
   /** A party's external_reference, exactly. */
   party_reference: optional(text(256)),
 });

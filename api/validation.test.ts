@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { ApiError } from './errors.ts';
-import { createSettlementSchema, pageQuery } from './schemas.ts';
+import { createSettlementSchema, listSettlementsQuery, pageQuery } from './schemas.ts';
 import { parseOr422 } from './validation.ts';
 
 const detailOf = (value: unknown) => {
@@ -29,4 +29,23 @@ it('refuses a NUL character in any string it keeps (PostgreSQL cannot store one)
   expect(detailOf(body).map((d) => d.loc)).toEqual([['body', 'idempotency_key'], ['body', 'parties', 1, 'external_reference']]);
   const dropped = parseOr422(pageQuery, { limit: '5', ['x\u0000']: 'y\u0000' }, 'query');
   expect(dropped).toEqual({ limit: 5, offset: 0 });
+});
+
+it("reads the settlement list's filters, several states comma-separated or repeated, and answers 422 at the query's bad ones", () => {
+  const read = (query: Record<string, unknown>) => parseOr422(listSettlementsQuery, query, 'query');
+  expect(read({ state: 'SETTLED,FINALIZED' }).state).toEqual(['SETTLED', 'FINALIZED']);
+  expect(read({ state: ['SETTLED', 'FINALIZED'] }).state).toEqual(['SETTLED', 'FINALIZED']);
+  // KeyStone's SDK sends its one state as is.
+  expect(read({ state: 'SETTLED', limit: '50', offset: '0' })).toEqual({ state: ['SETTLED'], limit: 50, offset: 0 });
+  expect(read({ created_after: '2026-01-01T00:00:00+01:00', party_reference: 'acme-1', template_id: 'dvp-standard' })).toMatchObject({ created_after: '2026-01-01T00:00:00+01:00', party_reference: 'acme-1', template_id: 'dvp-standard' });
+  const locs = (query: Record<string, unknown>) => {
+    try {
+      read(query);
+    } catch (err) {
+      expect((err as ApiError).status).toBe(422);
+      return ((err as ApiError).detail as { loc: string[] }[]).map((d) => d.loc.join('.'));
+    }
+    throw new Error('parsed');
+  };
+  expect(locs({ state: 'SETTLED,', created_after: 'yesterday', created_before: '0000-06-01T00:00:00Z', template_id: '', party_reference: 'x'.repeat(257) })).toEqual(['query.state', 'query.template_id', 'query.created_after', 'query.created_before', 'query.party_reference']);
 });
