@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_TEMPLATES } from '../../domain/template.ts';
-import { mergeNewestFirst, tabStates } from './tabs.ts';
-import type { Settlement } from './types.ts';
+import { listQuery, tabStates } from './tabs.ts';
 
 describe("the settlement list's tabs", () => {
   it("put the built-in templates' states where KeyStone's tabs have them", () => {
@@ -19,12 +18,15 @@ describe("the settlement list's tabs", () => {
     expect(tabStates([step, failing])).toMatchObject({ Active: ['A'], Failed: ['X'] });
   });
 
-  it("merge one page per state into one page, newest first, counting every state's total", () => {
-    const s = (id: string, at: string) => ({ id, created_at: at }) as Settlement;
-    const pages = [
-      { items: [s('a', '2026-01-03'), s('b', '2026-01-01')], total: 5 },
-      { items: [s('c', '2026-01-02')], total: 1 },
-    ];
-    expect(mergeNewestFirst(pages, 1, 2)).toEqual({ items: [s('c', '2026-01-02'), s('b', '2026-01-01')], total: 6 });
+  it('ask for a tab of several states in one query, with the filters given and none that are not', () => {
+    const none = { template: '', from: '', to: '', partyReference: '' };
+    expect(listQuery([], none, 40, 20)).toBe('limit=20&offset=40');
+    const q = new URLSearchParams(listQuery(['SETTLED', 'FINALIZED'], { template: 'dvp-standard', from: '2026-01-01', to: '2026-01-31', partyReference: ' acme-1 ' }, 0, 20));
+    expect(q.get('state')).toBe('SETTLED,FINALIZED');
+    expect(q.get('template_id')).toBe('dvp-standard');
+    expect(q.get('created_after')).toBe(new Date('2026-01-01T00:00:00').toISOString());
+    // The last day counts whole: the range ends where the next day begins.
+    expect(q.get('created_before')).toBe(new Date('2026-02-01T00:00:00').toISOString());
+    expect(q.get('party_reference')).toBe('acme-1');
   });
 });

@@ -3,7 +3,7 @@
 // Compliance every state that screens, Settled the swap done (awaiting finality) and
 // finalized, Active the rest of the way there. All is no filter.
 
-import type { Settlement, TemplateConfig } from './types.ts';
+import type { TemplateConfig } from './types.ts';
 
 export const TABS = ['All', 'Active', 'Compliance', 'Settled', 'Failed'] as const;
 export type Tab = (typeof TABS)[number];
@@ -24,11 +24,30 @@ export function tabStates(configs: TemplateConfig[]): Record<Exclude<Tab, 'All'>
   return { Active: [...tabs.Active], Compliance: [...tabs.Compliance], Settled: [...tabs.Settled], Failed: [...tabs.Failed] };
 }
 
+/** What the filter form narrows the list to, as the form holds it ('' for not given; dates as YYYY-MM-DD). */
+export interface ListFilters {
+  template: string;
+  from: string;
+  to: string;
+  partyReference: string;
+}
+
 /**
- * One page of settlements in any of several states, newest first, from one page per state
- * (GET /v1/settlements filters by one state): each state's first offset+limit, merged.
+ * The query of one page of GET /v1/settlements: the states in one comma-separated state= (the
+ * API matches any of them), and the form's filters. Dates are days of the viewer's own calendar,
+ * sent as the instants they begin, `to` inclusive (the API's created_before is not).
  */
-export function mergeNewestFirst(pages: { items: Settlement[]; total: number }[], offset: number, limit: number): { items: Settlement[]; total: number } {
-  const all = pages.flatMap((p) => p.items).sort((a, b) => b.created_at.localeCompare(a.created_at) || a.id.localeCompare(b.id));
-  return { items: all.slice(offset, offset + limit), total: pages.reduce((sum, p) => sum + p.total, 0) };
+export function listQuery(states: string[], filters: ListFilters, offset: number, limit: number): string {
+  const q = new URLSearchParams({ limit: String(limit), offset: String(offset) });
+  if (states.length) q.set('state', states.join(','));
+  if (filters.template) q.set('template_id', filters.template);
+  const dayStart = (day: string, days = 0) => {
+    const d = new Date(`${day}T00:00:00`);
+    d.setDate(d.getDate() + days);
+    return d.toISOString();
+  };
+  if (filters.from) q.set('created_after', dayStart(filters.from));
+  if (filters.to) q.set('created_before', dayStart(filters.to, 1));
+  if (filters.partyReference.trim()) q.set('party_reference', filters.partyReference.trim());
+  return q.toString();
 }
