@@ -88,7 +88,7 @@ export async function readSettlements(db: Db, scope: SettlementScope, q: Settlem
   const filters: [string, string | false][] = [
     ['i', q.id !== undefined && `s.id = ${next(q.id)}::uuid`],
     ['t', q.states !== undefined && `s.state = ANY(${next(q.states)}::text[])`],
-    // Built-in templates have no platform, so a slug names one template for the caller; the scope already keeps others' settlements out.
+    // Row-level security shows a tenant only the built-in templates and its own, so a slug never reaches a counterparty's template of the same name.
     ['m', q.template !== undefined && `s.template_id IN (SELECT t.id FROM settlement_templates t WHERE t.id::text = lower(${next(q.template)}) OR t.slug = $${values.length})`],
     // created_at is a UTC timestamp without a zone.
     ['a', q.createdAfter !== undefined && `s.created_at >= (${next(q.createdAfter)}::timestamptz AT TIME ZONE 'UTC')`],

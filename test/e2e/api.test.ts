@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../api/openapi.ts';
@@ -189,6 +190,51 @@ describe('listing and health', () => {
     expect(filtered.items.every((s) => s.state === 'INSTRUCTED')).toBe(true);
     const bad = await fetch(new URL('/v1/settlements?limit=500', manifest.api_url), { headers: { authorization: `Bearer ${await tokenFor(['settlements:read'])}` } });
     expect(bad.status).toBe(422);
+  });
+
+  it('filters by several states, template (id or slug), creation time and party reference, alone and together', async () => {
+    const api = services().api;
+    const reference = `filter-${randomUUID()}`;
+    const before = new Date(Date.now() - 1000).toISOString();
+    const body = dvpInstruction(manifest);
+    body.parties[0]!.external_reference = reference;
+    const created = await api.request<SettlementView>('POST', '/v1/settlements', body);
+    const after = new Date(Date.now() + 1000).toISOString();
+    const ids = async (query: string) => (await api.request<{ items: SettlementView[] }>('GET', `/v1/settlements?limit=200&${query}`)).items.map((s) => s.id);
+    const byRef = `party_reference=${reference}`;
+    expect(await ids(byRef)).toEqual([created.id]);
+    expect(await ids(`${byRef}&template_id=dvp-standard`)).toEqual([created.id]);
+    expect(await ids(`${byRef}&template_id=${created.template_id}`)).toEqual([created.id]);
+    expect(await ids(`${byRef}&template_id=no-such-template`)).toEqual([]);
+    expect(await ids(`${byRef}&created_after=${encodeURIComponent(before)}&created_before=${encodeURIComponent(after)}`)).toEqual([created.id]);
+    expect(await ids(`${byRef}&created_after=${encodeURIComponent(after)}`)).toEqual([]);
+    expect(await ids(`${byRef}&created_before=${encodeURIComponent(before)}`)).toEqual([]);
+    // Both forms of several states: comma-separated and repeated.
+    const state = (await api.request<SettlementView>('GET', `/v1/settlements/${created.id}`)).state;
+    expect(await ids(`${byRef}&state=FINALIZED,${state}`)).toEqual([created.id]);
+    expect(await ids(`${byRef}&state=FINALIZED&state=${state}`)).toEqual([created.id]);
+    expect(await ids(`${byRef}&state=FINALIZED,ROLLED_BACK`)).toEqual([]);
+    expect(await ids(`party_reference=${reference}-other`)).toEqual([]);
+  });
+
+  it('refuses a bad filter with 422 naming it', async () => {
+    const token = await tokenFor(['settlements:read']);
+    const list = async (query: string) => {
+      const res = await fetch(new URL(`/v1/settlements?${query}`, manifest.api_url), { headers: { authorization: `Bearer ${token}` } });
+      return { status: res.status, body: JSON.stringify(await res.json()) };
+    };
+    for (const [query, field] of [
+      ['state=awaiting', 'state'],
+      ['state=A,,B', 'state'],
+      ['created_after=yesterday', 'created_after'],
+      ['created_before=0000-01-01T00:00:00Z', 'created_before'],
+      [`template_id=${'x'.repeat(129)}`, 'template_id'],
+      [`party_reference=${'x'.repeat(257)}`, 'party_reference'],
+    ]) {
+      const res = await list(query!);
+      expect(res.status, query).toBe(422);
+      expect(res.body, query).toContain(field);
+    }
   });
 
   it('reports liveness and readiness', async () => {

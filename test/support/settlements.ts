@@ -9,6 +9,7 @@ import type { Manifest } from '../../stack/manifest.ts';
 export interface SettlementView {
   id: string;
   state: string;
+  template_id: string;
   failure_reason: string | null;
   escrow: { escrow_id: Hex; contract_address: Address };
   workflow: { id: string; ui_url: string };
