@@ -7,7 +7,7 @@ import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
 import { pruneKeys } from '../db/idempotencyKeys.ts';
 import { pruneOfficeSessions } from '../db/officeUsers.ts';
-import { ensureBuiltInTemplates } from '../db/templates.ts';
+import { ensureBuiltInTemplates, forgetTemplates, TEMPLATES_CHANNEL } from '../db/templates.ts';
 import { listen } from '../db/notifications.ts';
 import { AUTH_CHANNEL, TokenService } from './auth/tokens.ts';
 import { secretKey } from '../db/secretBox.ts';
@@ -32,7 +32,7 @@ const tokens = new TokenService(db, {
   secretsKey,
 });
 await tokens.ensureSigningKey();
-const stopListening = listen(config.DATABASE_URL, AUTH_CHANNEL, () => tokens.forget(), log.error);
+const stopListening = listen(config.DATABASE_URL, { [AUTH_CHANNEL]: () => tokens.forget(), [TEMPLATES_CHANNEL]: forgetTemplates }, log.error);
 
 const taskQueue = config.TEMPORAL_TASK_QUEUE;
 const starts = workflowStarter({ db, temporal, taskQueue, depositPollIntervalMs: config.DEPOSIT_POLL_INTERVAL_MS }, (err) =>

@@ -60,6 +60,39 @@ export async function findTemplate(db: Models, owner: TemplateOwner, idOrSlug: s
   return row ? fromRow(row) : undefined;
 }
 
+/** Told whenever a template is created or published, by whichever process or person. */
+export const TEMPLATES_CHANNEL = 'lockstep_templates';
+
+/**
+ * Every create names its template, nearly always one of a platform's few: the latest version a
+ * name finds is kept a minute, and forgotten at once when any template is published, here or in
+ * another process (TEMPLATES_CHANNEL). A name that finds nothing is asked again each time. A
+ * lookup that began before a forget is not kept: it may have read the version just replaced.
+ */
+const KEEP_MS = 60_000;
+const latest = new Map<string, { template: StoredTemplate; until: number }>();
+let generation = 0;
+
+export function forgetTemplates(): void {
+  generation++;
+  latest.clear();
+}
+
+/** findTemplate's latest version, for settling: what a create or an instruction is made from. */
+export async function findLatestTemplate(db: Models, owner: TemplateOwner, idOrSlug: string): Promise<StoredTemplate | undefined> {
+  const key = `${owner.platformId}/${owner.environment}/${idOrSlug}`;
+  const kept = latest.get(key);
+  if (kept && kept.until > Date.now()) return kept.template;
+  const began = generation;
+  const template = await findTemplate(db, owner, idOrSlug);
+  if (template && began === generation) {
+    // Callers may name any string: what is kept stays bounded.
+    if (latest.size >= 1000) latest.clear();
+    latest.set(key, { template, until: Date.now() + KEEP_MS });
+  }
+  return template;
+}
+
 // Saved versions never change, so a version once read can be kept for the process's life.
 const versions = new Map<string, Promise<StoredTemplate>>();
 
@@ -126,6 +159,8 @@ async function saveVersion(db: Models, owner: TemplateOwner, t: Template) {
     const row = await db.settlementTemplate.create({
       data: { ...t, config: t.config as object, platformId: owner.platformId, environment: owner.environment },
     });
+    // This process's next create uses it at once; others hear of it on TEMPLATES_CHANNEL.
+    forgetTemplates();
     return fromRow(row);
   } catch (err) {
     if (isUniqueViolation(err)) throw new TemplateConflictError(`version ${t.version} of "${t.slug}" was published concurrently; try again`);

@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { getAddress } from 'viem';
 import { isUniqueViolation, type Models } from '../../db/client.ts';
-import { findTemplate, type StoredTemplate } from '../../db/templates.ts';
+import { findLatestTemplate, findTemplate, type StoredTemplate } from '../../db/templates.ts';
 import { insertSettlement, onPrisma } from '../../db/settlementWrites.ts';
 import type { Tenant, TenantTx } from '../../db/tenant.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
@@ -57,7 +57,7 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
   const earlier = await replay();
   if (earlier) return earlier;
 
-  const template = await findTemplate(db, caller, body.template_slug);
+  const template = await findLatestTemplate(db, caller, body.template_slug);
   if (!template) return invalid(['template_slug'], `no template "${body.template_slug}" exists`, 'not_found');
   checkParty(deps, template, body.party, ['party']);
   checkLegChains(deps, body.legs);

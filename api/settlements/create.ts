@@ -11,7 +11,7 @@ import { InvalidQuantityError, fromBaseUnits, toBaseUnits } from '../../domain/m
 import { checkInstruction, InstructionError, transferOf } from '../../domain/settlement.ts';
 import type { Db, Models } from '../../db/client.ts';
 import { createSettlementRows, settlementOfKey, type NewSettlement } from '../../db/settlementWrites.ts';
-import { findTemplate, type StoredTemplate } from '../../db/templates.ts';
+import { findLatestTemplate, type StoredTemplate } from '../../db/templates.ts';
 import type { Tenant } from '../../db/tenant.ts';
 import type { AuthContext } from '../auth/tokens.ts';
 import { ApiError, conflict, validationFailed, type FieldError } from '../errors.ts';
@@ -224,7 +224,7 @@ async function templateOf(db: Models, caller: Tenant, body: CreateSettlementRequ
     ['template_slug', body.template_slug],
   ].filter((n): n is [string, string] => n[1] !== undefined);
   if (!named.length) return invalid(['template_id'], 'give template_id (an id or a slug) or template_slug', 'missing');
-  const found = await Promise.all(named.map(async ([field, name]) => ({ field, name, template: await findTemplate(db, caller, name) })));
+  const found = await Promise.all(named.map(async ([field, name]) => ({ field, name, template: await findLatestTemplate(db, caller, name) })));
   for (const f of found) if (!f.template) invalid([f.field], `no template "${f.name}" exists`, 'not_found');
   const [first, second] = found as { field: string; name: string; template: StoredTemplate }[];
   if (second && second.template.id !== first!.template.id) {

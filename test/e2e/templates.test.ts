@@ -84,6 +84,17 @@ describe('settlement templates', () => {
     expect(second.template_version).toBe(2);
   });
 
+  it('creates from a version another process published within a second', async () => {
+    const slug = `elsewhere-${randomUUID().slice(0, 8)}`;
+    const v1 = await api().request<TemplateView>('POST', '/v1/settlement-templates', { slug, name: 'v1', config: CUSTOM });
+    const create = () => api().request<{ template_version: number }>('POST', '/v1/settlements', dvpInstruction(manifest, { template_id: slug }));
+    expect((await create()).template_version).toBe(1);
+    // Published in the database, as another API process (or a person at psql) would: this process learns of it only by notification.
+    const row = await services().db.settlementTemplate.findFirstOrThrow({ where: { id: v1.id, version: 1 } });
+    await services().db.settlementTemplate.create({ data: { ...row, version: 2, name: 'v2', config: row.config as object, createdAt: new Date() } });
+    await expect.poll(async () => (await create()).template_version, { timeout: 1000, interval: 50 }).toBe(2);
+  });
+
   it('pvp-standard swaps two payment legs in different tokens', async () => {
     const before = { buyerCash: await balanceOf(manifest, USDC!.address, buyer.address), sellerDemo: await balanceOf(manifest, DEMO!.address, seller.address) };
     const body = dvpInstruction(manifest, { template_id: 'pvp-standard' });
