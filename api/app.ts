@@ -1,7 +1,7 @@
 // The HTTP API as an express app built from its dependencies (main.ts wires them).
 
 import express from 'express';
-import { activityLog } from './activityLog.ts';
+import { activityLog, type ActivityWriter } from './activityLog.ts';
 import { authenticateCaller, permittedEndpoint, tenantScope } from './auth/middleware.ts';
 import { rateLimit } from './auth/rateLimit.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -32,6 +32,7 @@ import type { PresentDeps } from './settlements/present.ts';
 
 export type ApiDeps = InstructionDeps & PresentDeps & ScreeningDeps & WebhookDeps & OfficeDeps & {
   tokens: TokenService;
+  activity: ActivityWriter;
   errors: ErrorContext;
   rateLimitPerMinute: number;
   /** SECRETS_KEY: seals what is kept at rest and must be read again. */
@@ -53,7 +54,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   // First, so that a request refused by the body parser is logged too.
-  app.use(activityLog(deps.db, deps.errors.log));
+  app.use(activityLog(deps.activity));
   app.use(requestedVersion);
   app.use(bodiesItReads);
   app.use(express.json({ limit: '256kb' }));

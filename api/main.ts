@@ -11,6 +11,7 @@ import { ensureBuiltInTemplates, forgetTemplates, TEMPLATES_CHANNEL } from '../d
 import { listen } from '../db/notifications.ts';
 import { AUTH_CHANNEL, TokenService } from './auth/tokens.ts';
 import { secretKey } from '../db/secretBox.ts';
+import { activityWriter } from './activityLog.ts';
 import { createApp } from './app.ts';
 import { sweepExpired } from './instructions/expire.ts';
 import { repeat } from './periodic.ts';
@@ -57,6 +58,7 @@ const deps = {
   },
   defaultThresholds: { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD },
   tokens,
+  activity: activityWriter(db, log.error),
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   secretsKey,
   office: { secure: config.API_PUBLIC_URL?.startsWith('https:') ?? false, sessionTtlMs: config.OFFICE_SESSION_HOURS * 3_600_000 },
@@ -74,7 +76,11 @@ async function shutdown() {
   stopPruning();
   stopSessionPruning();
   stopExpiring();
-  server.close();
+  // Requests in flight finish (and are logged) before the log's last rows are written; one that hangs is cut after 5 s.
+  const cut = setTimeout(() => server.closeAllConnections(), 5000);
+  await new Promise((resolve) => server.close(resolve));
+  clearTimeout(cut);
+  await deps.activity.close();
   await stopListening();
   await connection.close();
   await db.$disconnect();
