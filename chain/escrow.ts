@@ -72,18 +72,17 @@ export interface PreparedCall {
   value: '0';
 }
 
+/** What the escrow may take of a depositor's token now. */
+export function allowanceOf(chain: Chain, depositor: Address, token: Address): Promise<bigint> {
+  return chain.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [depositor, chain.escrowAddress] });
+}
+
 /**
  * The approval and the deposit for one leg. `required` is what the depositor still owes the
  * escrow in this token across all its pending legs, so approving it covers each of them; the
- * approval is left out when the allowance already covers it.
+ * approval is left out when the allowance (allowanceOf) already covers it.
  */
-export async function depositCalls(chain: Chain, escrowId: Hex, legIndex: number, leg: EscrowLegTerms, required: bigint): Promise<PreparedCall[]> {
-  const allowance = await chain.publicClient.readContract({
-    address: leg.token,
-    abi: erc20Abi,
-    functionName: 'allowance',
-    args: [leg.depositor, chain.escrowAddress],
-  });
+export function depositCalls(chain: Chain, escrowId: Hex, legIndex: number, leg: EscrowLegTerms, required: bigint, allowance: bigint): PreparedCall[] {
   const base = { chain_id: chain.chainId, from: leg.depositor, value: '0' as const };
   const approve: PreparedCall = {
     ...base,

@@ -111,3 +111,43 @@ export async function readSettlements(db: Db, scope: SettlementScope, q: Settlem
     return { rows: page.rows.map((r) => fromJson(r.row) as unknown as SettlementRow), total };
   });
 }
+
+/** A depositor's token on one escrow. */
+export interface DepositorKey {
+  chainId: number;
+  escrowAddress: string;
+  depositor: string;
+  token: string;
+}
+
+export interface UndepositedLeg extends DepositorKey {
+  amount: string;
+  state: string;
+  templateId: string;
+  templateVersion: number;
+}
+
+/**
+ * The legs not yet deposited whose depositing party is one of the scope's own with one of these
+ * wallets, in one of these tokens on one of these escrows, over every settlement the scope sees:
+ * one statement for every depositor a page of settlements shows.
+ */
+export async function undepositedLegs(db: Db, scope: SettlementScope, keys: DepositorKey[]): Promise<UndepositedLeg[]> {
+  if (!keys.length) return [];
+  const values: unknown[] = [];
+  const scoped = scopeSql(scope, values);
+  const next = (value: unknown) => `$${values.push(value)}`;
+  const wanted = `unnest(${next(keys.map((k) => k.chainId))}::int[], ${next(keys.map((k) => k.escrowAddress))}::text[], ${next(keys.map((k) => k.depositor.toLowerCase()))}::text[], ${next(keys.map((k) => k.token.toLowerCase()))}::text[])`;
+  return asTenant(db, scope, async (client) => {
+    const found = await client.query<UndepositedLeg>({
+      name: `lockstep-undeposited-${scoped.shape}`,
+      text: `SELECT s.chain_id AS "chainId", s.escrow_address AS "escrowAddress", p.wallet_address AS depositor, l.token_address AS token,
+          l.amount, s.state, s.template_id::text AS "templateId", s.template_version AS "templateVersion"
+        FROM legs l JOIN settlements s ON s.id = l.settlement_id JOIN parties p ON p.settlement_id = l.settlement_id AND p.role = l.from_role
+        WHERE ${scoped.sql} AND l.deposited_at IS NULL AND p.platform_id = $1::uuid
+          AND (s.chain_id, s.escrow_address, p.wallet_address, l.token_address) IN (SELECT * FROM ${wanted})`,
+      values,
+    });
+    return found.rows;
+  });
+}

@@ -3,7 +3,7 @@ import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
 import { forbidden } from '../errors.ts';
 import { createSettlementSchema, listSettlementsQuery } from '../schemas.ts';
 import { createSettlement, type CreateDeps } from '../settlements/create.ts';
-import { listSettlements, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present.ts';
+import { listSettlements, presentSettlement, presentSettlements, requireSettlement, type PresentDeps } from '../settlements/present.ts';
 import { parseOr422 } from '../validation.ts';
 
 export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
@@ -28,7 +28,7 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
     const query = parseOr422(listSettlementsQuery, req.query, 'query');
     const { items, total } = await listSettlements(deps.db, caller, query);
     res.json({
-      items: await Promise.all(items.map((s) => presentSettlement(deps, s, caller))),
+      items: await presentSettlements(deps, items, caller),
       total,
       limit: query.limit,
       offset: query.offset,

@@ -6,19 +6,18 @@
 
 import { getAddress, type Hex } from 'viem';
 import type { Chain } from '../../chain/client.ts';
-import { depositCalls, legTerms, type EscrowLegTerms } from '../../chain/escrow.ts';
+import { allowanceOf, depositCalls, legTerms, type EscrowLegTerms } from '../../chain/escrow.ts';
 import type { Db } from '../../db/client.ts';
 import type { Tenant } from '../../db/tenant.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { notFound } from '../errors.ts';
 import type { ListSettlementsQuery } from '../schemas.ts';
-import { findTemplateVersion } from '../../db/templates.ts';
+import { findTemplateVersion, type StoredTemplate } from '../../db/templates.ts';
 import { actionFor, isTerminal, type TemplateConfig } from '../../domain/template.ts';
 import { environmentIdOf, legIdOf, partyIdOf } from '../derivedIds.ts';
 import { workflowIdFor } from '../../workflows/names.ts';
-import { readSettlements, type SettlementRow } from '../../db/settlementReads.ts';
-import { settlementWhere, type SettlementScope } from './scope.ts';
-
+import { readSettlements, undepositedLegs, type SettlementRow } from '../../db/settlementReads.ts';
+import type { SettlementScope } from './scope.ts';
 
 export interface PresentDeps {
   db: Db;
@@ -55,20 +54,44 @@ export async function listSettlements(db: Db, scope: SettlementScope, q: ListSet
 }
 
 export async function presentSettlement(deps: PresentDeps, s: SettlementRow, viewer: Tenant) {
+  return (await presentSettlements(deps, [s], viewer))[0]!;
+}
+
+/** A page of settlements: what their pending deposits need is read once for the page, not once a leg. */
+export async function presentSettlements(deps: PresentDeps, rows: SettlementRow[], viewer: Tenant) {
+  const shown = await Promise.all(rows.map((s) => pendingDeposits(deps.db, s, viewer)));
+  const needs = await depositNeeds(deps, viewer, shown.flatMap((p) => p.pending.map((i) => ({ s: p.s, leg: p.terms[i]! }))));
+  return shown.map((p) => present(deps, p, viewer, needs));
+}
+
+interface Pending {
+  s: SettlementRow;
+  template: StoredTemplate;
+  terms: EscrowLegTerms[];
+  /** The indexes of the legs the viewer's parties still have to deposit now. */
+  pending: number[];
+}
+
+async function pendingDeposits(db: Db, s: SettlementRow, viewer: Tenant): Promise<Pending> {
   const terms = legTerms(s.parties, s.legs);
-  const ours = (role: string) => s.parties.find((p) => p.role === role)?.platformId === viewer.platformId;
   // Deposits are asked for in whichever state runs the template's await_deposits action.
-  const template = await findTemplateVersion(deps.db, s.templateId, s.templateVersion);
+  const template = await findTemplateVersion(db, s.templateId, s.templateVersion);
   const awaiting = actionFor(template.config, s.state).type === 'await_deposits';
+  const ours = (role: string) => s.parties.find((p) => p.role === role)?.platformId === viewer.platformId;
   const pending = awaiting ? s.legs.filter((l) => !l.depositedAt && ours(l.fromRole)).map((l) => l.index) : [];
-  const owed = await owedByDepositors(deps.db, s, viewer, pending.map((i) => terms[i]!));
+  return { s, template, terms, pending };
+}
+
+function present(deps: PresentDeps, { s, template, terms, pending }: Pending, viewer: Tenant, needs: Map<string, DepositNeed>) {
+  const ours = (role: string) => s.parties.find((p) => p.role === role)?.platformId === viewer.platformId;
   const created = s.createdAt.toISOString();
   const updated = s.updatedAt.toISOString();
   const environmentId = environmentIdOf(s.platformId, s.environment);
   const crossPlatform = s.counterpartyPlatformId !== null;
   const legStatus = legStatusIn(template.config, s.state);
-  const legs = await Promise.all(
-    s.legs.map(async (l, i) => ({
+  const legs = s.legs.map((l, i) => {
+    const need = pending.includes(l.index) ? needs.get(needKey(s, terms[i]!)) : undefined;
+    return {
       id: legIdOf(s.id, l.index),
       settlement_id: s.id,
       leg_type: l.legType,
@@ -91,10 +114,10 @@ export async function presentSettlement(deps: PresentDeps, s: SettlementRow, vie
         status: l.depositedAt ? 'deposited' : 'pending',
         tx_hash: l.depositTxHash,
         deposited_at: l.depositedAt?.toISOString() ?? null,
-        instructions: pending.includes(l.index) ? await depositCalls(deps.chain, s.escrowId as Hex, l.index, terms[i]!, owed.get(owedKey(terms[i]!))!) : null,
+        instructions: need ? depositCalls(deps.chain, s.escrowId as Hex, l.index, terms[i]!, need.owed, need.allowance) : null,
       },
-    })),
-  );
+    };
+  });
   const workflowId = workflowIdFor(s.id);
   return {
     id: s.id,
@@ -153,46 +176,38 @@ function walletHint(wallet: string): string {
   return `${address.slice(0, 6)}…${address.slice(-4)}`;
 }
 
-const owedKey = (leg: Pick<EscrowLegTerms, 'depositor' | 'token'>) => `${leg.depositor}:${leg.token}`;
+interface DepositNeed {
+  /** What the depositor still owes the escrow in this token, over all its open legs. */
+  owed: bigint;
+  allowance: bigint;
+}
+
+const needKey = (s: Pick<SettlementRow, 'chainId' | 'escrowAddress'>, leg: { depositor: string; token: string }) =>
+  `${s.chainId}:${s.escrowAddress}:${leg.depositor.toLowerCase()}:${leg.token.toLowerCase()}`;
 
 /**
  * What each depositor of these legs still owes the escrow in each token, over every settlement
- * of the tenant that awaits its deposits, keyed by owedKey. `approve` sets the allowance rather
- * than adding to it, and one allowance serves every escrow leg of that wallet and token: an
- * approval of one settlement's amount would let another settlement's deposit spend it and leave
- * this one short. Approving what all open legs owe lets the wallet deposit them in any order.
- * Only the viewer's own parties are counted, in the settlements it sees, so one platform learns
- * nothing of a wallet's obligations on another.
+ * of the tenant that awaits its deposits, and its allowance now, keyed by needKey. `approve` sets
+ * the allowance rather than adding to it, and one allowance serves every escrow leg of that
+ * wallet and token: an approval of one settlement's amount would let another settlement's
+ * deposit spend it and leave this one short. Approving what all open legs owe lets the wallet
+ * deposit them in any order. Only the viewer's own parties are counted, in the settlements it
+ * sees, so one platform learns nothing of a wallet's obligations on another. One query and one
+ * allowance read per depositor and token, however many legs of a page they have.
  */
-async function owedByDepositors(db: Db, s: SettlementRow, viewer: Tenant, legs: EscrowLegTerms[]): Promise<Map<string, bigint>> {
-  const owed = new Map<string, bigint>();
-  const pairs = [...new Map(legs.map((l) => [owedKey(l), l])).values()];
-  await Promise.all(
-    pairs.map(async ({ depositor, token }) => {
-      const open = await db.leg.findMany({
-        where: {
-          depositedAt: null,
-          tokenAddress: token.toLowerCase(),
-          settlement: {
-            ...settlementWhere(viewer),
-            chainId: s.chainId,
-            escrowAddress: s.escrowAddress,
-            parties: { some: { platformId: viewer.platformId, walletAddress: depositor.toLowerCase() } },
-          },
-        },
-        select: { amount: true, fromRole: true, settlement: { select: { state: true, templateId: true, templateVersion: true, parties: { select: { role: true, walletAddress: true, platformId: true } } } } },
-      });
-      let sum = 0n;
-      for (const leg of open) {
-        const from = leg.settlement.parties.find((p) => p.role === leg.fromRole);
-        if (from?.walletAddress !== depositor.toLowerCase() || from.platformId !== viewer.platformId) continue;
-        const { config } = await findTemplateVersion(db, leg.settlement.templateId, leg.settlement.templateVersion);
-        if (actionFor(config, leg.settlement.state).type === 'await_deposits') sum += BigInt(leg.amount);
-      }
-      owed.set(owedKey({ depositor, token }), sum);
-    }),
-  );
-  return owed;
+async function depositNeeds(deps: PresentDeps, viewer: Tenant, legs: { s: SettlementRow; leg: EscrowLegTerms }[]): Promise<Map<string, DepositNeed>> {
+  const keys = [...new Map(legs.map(({ s, leg }) => [needKey(s, leg), { chainId: s.chainId, escrowAddress: s.escrowAddress, depositor: leg.depositor, token: leg.token }])).values()];
+  const [open, allowances] = await Promise.all([
+    undepositedLegs(deps.db, viewer, keys),
+    Promise.all(keys.map((k) => allowanceOf(deps.chain, k.depositor, k.token))),
+  ]);
+  const needs = new Map(keys.map((k, i) => [needKey(k, k), { owed: 0n, allowance: allowances[i]! }]));
+  for (const leg of open) {
+    const { config } = await findTemplateVersion(deps.db, leg.templateId, leg.templateVersion);
+    const need = needs.get(needKey(leg, leg));
+    if (need && actionFor(config, leg.state).type === 'await_deposits') need.owed += BigInt(leg.amount);
+  }
+  return needs;
 }
 
 /** A leg is pending until deposited, then settled with the swap or refunded when the settlement failed (cancelled if it never came). */

@@ -104,6 +104,11 @@ describe('a DvP settlement end to end', () => {
       }),
     );
     const sellerCalls = (s: SettlementView) => s.legs.filter((l) => l.from_role === 'seller').flatMap((l) => l.deposit.instructions ?? []);
+    // A page of settlements shows each one's deposit instructions as reading it alone does.
+    const page = await services().api.request<{ items: SettlementView[] }>('GET', '/v1/settlements?state=AWAITING_DEPOSITS&limit=200');
+    for (const s of [first!, second!]) {
+      expect(page.items.find((i) => i.id === s.id)?.legs).toEqual((await services().api.request<SettlementView>('GET', `/v1/settlements/${s.id}`)).legs);
+    }
     // The first settlement's approval goes out; the second's instructions are read after it,
     // and the second settlement is deposited whole before the first one's deposit.
     const [approve, deposit] = sellerCalls(first!);
