@@ -15,6 +15,16 @@ export function derivedId(...parts: string[]): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export const environmentIdOf = (platformId: string, environment: string) => derivedId('environment', platformId, environment);
+// A deployment has few environments, and every settlement shown names one or two.
+const environmentIds = new Map<string, string>();
+export function environmentIdOf(platformId: string, environment: string): string {
+  const key = `${platformId}/${environment}`;
+  let id = environmentIds.get(key);
+  if (id === undefined) {
+    if (environmentIds.size >= 10_000) environmentIds.clear();
+    environmentIds.set(key, (id = derivedId('environment', platformId, environment)));
+  }
+  return id;
+}
 export const partyIdOf = (settlementId: string, role: string) => derivedId('party', settlementId, role);
 export const legIdOf = (settlementId: string, index: number) => derivedId('leg', settlementId, String(index));
