@@ -3,7 +3,10 @@
 // Prints figures; asserts nothing. The dev server has one history shard and SQLite, so
 // these are figures for comparing changes on one machine, not capacity claims.
 //
-//   npm run bench -- [--settlements 30] [--concurrency 5] [--load-seconds 10] [--burst 3000] [--dead-receiver] [--from-source]
+//   npm run bench -- [--settlements 30] [--concurrency 5] [--load-seconds 10] [--burst 3000] [--ceiling] [--dead-receiver] [--from-source]
+//
+// --ceiling runs as many bare workflows of a settlement's shape (bench/ceiling/) on the same
+// Temporal server, as many at a time, after the settlements: the ceiling they are a share of.
 //
 // After the settlements, the API under load (bench/apiLoad.ts): reads of one settlement, of an
 // unknown one and of a page of 50 beside express's bare /healthz in the same process, for
@@ -37,6 +40,7 @@ import { guideInstruction } from '../cli/instruction.ts';
 import { ROOT } from '../config/paths.ts';
 import { serviceProcess } from '../stack/services.ts';
 import { startFreshInfrastructure } from '../stack/stack.ts';
+import { runCeiling } from './ceiling/run.ts';
 import { attack, ensureVegeta, formatLoad, formatPath, measurePath, VEGETA, type Target } from './apiLoad.ts';
 import { WalletQueue } from './walletQueue.ts';
 
@@ -55,6 +59,7 @@ const { values } = parseArgs({
     'dead-receiver': { type: 'boolean', default: false },
     'from-source': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    ceiling: { type: 'boolean', default: false },
   },
 });
 const total = Number(values.settlements);
@@ -207,6 +212,8 @@ try {
   const dead = run.stats[1];
 
   const memoryAfterRun = memory();
+  if (values.ceiling) say(`the ceiling: ${total} bare workflows of a settlement's shape, ${concurrency} at a time...`);
+  const ceiling = values.ceiling ? await runCeiling(manifest.temporal, total, concurrency) : undefined;
 
   say(`API under load: ${LOAD_CONNECTIONS} connections, ${loadSeconds} s a path closed-loop, then as long open-loop at 75% of that rate...`);
   const list = await api.request<{ items: { id: string }[] }>('GET', '/v1/settlements?limit=1');
@@ -234,7 +241,13 @@ try {
   row('deposits sent → FINALIZED', plain.depositsToFinalMs);
   row('create → FINALIZED (incl. deposits)', plain.endToEndMs);
   const settled = run.stats.reduce((n, st) => n + st.endToEndMs.length, 0);
-  say(`  throughput                            ${(settled / run.runSeconds).toFixed(2)} settlements/s (${settled} in ${run.runSeconds.toFixed(1)} s)`);
+  const throughput = settled / run.runSeconds;
+  say(`  throughput                            ${throughput.toFixed(2)} settlements/s (${settled} in ${run.runSeconds.toFixed(1)} s)`);
+  if (ceiling) {
+    const bare = ceiling.latenciesMs.length / ceiling.seconds;
+    row('bare workflow: start → completed', ceiling.latenciesMs);
+    say(`  bare workflow throughput              ${bare.toFixed(2)} workflows/s (${ceiling.latenciesMs.length} in ${ceiling.seconds.toFixed(1)} s); settlements at ${((throughput / bare) * 100).toFixed(0)}% of it`);
+  }
   if (dead) {
     say('  the same minutes, a platform whose webhook receiver never answers:');
     row('POST /v1/settlements', dead.createMs);
