@@ -5,7 +5,7 @@ import { ROUTES } from '../../api/openapi.ts';
 import { CURRENT_API_VERSION } from '../../domain/apiVersion.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { stackContext, withServices } from '../support/services.ts';
-import { dvpInstruction, type SettlementView } from '../support/settlements.ts';
+import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();
@@ -209,8 +209,9 @@ describe('listing and health', () => {
     expect(await ids(`${byRef}&created_after=${encodeURIComponent(before)}&created_before=${encodeURIComponent(after)}`)).toEqual([created.id]);
     expect(await ids(`${byRef}&created_after=${encodeURIComponent(after)}`)).toEqual([]);
     expect(await ids(`${byRef}&created_before=${encodeURIComponent(before)}`)).toEqual([]);
-    // Both forms of several states: comma-separated and repeated.
-    const state = (await api.request<SettlementView>('GET', `/v1/settlements/${created.id}`)).state;
+    // Both forms of several states: comma-separated and repeated. AWAITING_DEPOSITS holds
+    // until its timeout (nobody deposits), so the state cannot move between these reads.
+    const { state } = await waitForState(api, created.id, ['AWAITING_DEPOSITS']);
     expect(await ids(`${byRef}&state=FINALIZED,${state}`)).toEqual([created.id]);
     expect(await ids(`${byRef}&state=FINALIZED&state=${state}`)).toEqual([created.id]);
     expect(await ids(`${byRef}&state=FINALIZED,ROLLED_BACK`)).toEqual([]);
