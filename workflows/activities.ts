@@ -1,16 +1,22 @@
 // The activities as workflows call them, each with its timeouts and retry policy
 // stated once. Imported by workflow code only (activities by type, never by value).
 
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.ts';
 
 type Activities = ReturnType<typeof createActivities>;
 
 // Database and RPC calls: quick, retried with backoff, but never forever.
-export const { recordTransition, registerEscrow, readDeposits, readTrailHead } = proxyActivities<Activities>({
+const quick = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
-});
+} as const;
+export const { recordTransition, registerEscrow, readDeposits, readTrailHead } = proxyActivities<Activities>(quick);
+
+// Recording a transition is one short database transaction that may run twice (a repeat finds
+// its event and checks it is the same one): as a local activity it runs within the workflow
+// task, without a trip through the task queue and the three history events of each.
+export const { recordTransition: recordTransitionLocally } = proxyLocalActivities<Activities>(quick);
 
 export const { screenParties, screenParty } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -9,13 +9,14 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ScreeningResult } from '../compliance/screening.ts';
-import { awaitFinality, executeSwap, readDeposits, recordTransition, refundEscrow, registerEscrow, screenParties } from './activities.ts';
+import { awaitFinality, executeSwap, readDeposits, recordTransition, recordTransitionLocally, refundEscrow, registerEscrow, screenParties } from './activities.ts';
 import {
   actionFor,
   failureStateOf,
@@ -37,6 +38,8 @@ import {
   type ComplianceDecision,
   type DepositSignal,
 } from './names.ts';
+
+const LOCAL_TRANSITIONS = 'transitions-recorded-as-local-activities';
 
 /** What a run hands to its continuation when a long wait for deposits outgrows one history. */
 export interface ResumeState {
@@ -149,7 +152,9 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
 
   async function enter(next: string, triggeredBy: string, payload: Record<string, unknown> = {}): Promise<void> {
     sequence += 1;
-    await recordTransition({
+    // Settlements that started before transitions were recorded locally replay as they ran.
+    const record = patched(LOCAL_TRANSITIONS) ? recordTransitionLocally : recordTransition;
+    await record({
       settlementId: input.settlementId,
       sequence,
       fromState: sequence === 1 ? null : state,

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Worker } from '@temporalio/worker';
 import { encodeFunctionData, erc20Abi } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { eventSchema, pageOf, settlementSchema } from '../../api/responses.ts';
@@ -67,6 +69,15 @@ describe('a DvP settlement end to end', () => {
       'FINALIZED',
     ]);
     expect(events.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+
+    // Transitions are recorded by local activities: only the states' actions go through the
+    // task queue. And the run replays from its own history as the current code.
+    const history = await services().temporal.workflow.getHandle(done.workflow.id).fetchHistory();
+    const scheduled = history.events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(new Set(scheduled)).toEqual(new Set(['screenParties', 'registerEscrow', 'readDeposits', 'executeSwap', 'awaitFinality']));
+    const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(markers).toHaveLength(events.length);
+    await Worker.runReplayHistory({ workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)), replayName: done.workflow.id }, history);
   });
 
   it('lists finalized settlements by the SettlementState search attribute, from the temporal CLI', async () => {
