@@ -3,19 +3,23 @@
 // the test signs with the deployment's own key, read from the database as only an insider could.
 
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../api/auth/scopes.ts';
 import { rotateSigningKey } from '../../api/auth/tokens.ts';
 import { ROUTES, type RouteSpec } from '../../api/openapi.ts';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { deactivateApiClient, updateApiClient } from '../../db/clients.ts';
+import { freePort } from '../../stack/ports.ts';
+import { serviceProcess } from '../../stack/services.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { openSecret, secretKey } from '../../db/secretBox.ts';
 import { stackContext, withServices } from '../support/services.ts';
 import { dvpInstruction, type SettlementView } from '../support/settlements.ts';
 
-const { manifest, secrets } = stackContext();
+const { manifest, secrets, dataDir } = stackContext();
 const services = withServices();
 const AUDIENCE = manifest.client.audience;
 const ISSUER = 'https://auth.lockstep.local/';
@@ -68,6 +72,44 @@ function signed(claims: Record<string, unknown>, key: Awaited<ReturnType<typeof 
     .setExpirationTime(overrides.exp ?? Math.floor(Date.now() / 1000) + 3600)
     .sign(key as Parameters<SignJWT['sign']>[0]);
 }
+
+describe('revocation across API processes', () => {
+  // A second API process on the same database: what one process is told, the other learns by
+  // notification (lockstep_auth), within the second its token cache promises.
+  let other: ReturnType<typeof serviceProcess> | undefined;
+  let otherUrl = '';
+  beforeAll(async () => {
+    const port = await freePort();
+    otherUrl = `http://127.0.0.1:${port}`;
+    const logDir = join(dataDir, 'logs', 'security-api-b');
+    mkdirSync(logDir, { recursive: true });
+    other = await serviceProcess('api', manifest, secrets, { logDir, env: { API_PORT: String(port) } }).start();
+  });
+  afterAll(async () => other?.stop());
+
+  const callOther = async (token: string) => {
+    const res = await fetch(new URL('/v1/settlements', otherUrl), { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  it('refuses a token revoked through one process in the other within a second', async () => {
+    const { token } = await newClient();
+    // Both processes have verified (and cached) the token before it is revoked.
+    expect((await callOther(token)).status).toBe(200);
+    expect((await call(token)).status).toBe(200);
+    expect(await call(token, '/oauth/revoke', 'POST')).toMatchObject({ status: 200 });
+    expect(await afterChange(() => callOther(token))).toMatchObject({ status: 401, body: { detail: expect.stringMatching(/revoked/) } });
+  });
+
+  it("refuses a client deactivated through one process in the other within a second", async () => {
+    const admin = await fixtureClient(services().db, { platform: 'security-platform', environment: 'sandbox', name: 'admin', scopes: ['admin', 'settlements:read'] });
+    const adminApi = new LockstepApi(manifest.api_url);
+    await adminApi.authenticate(admin.client_id, admin.client_secret);
+    const { client, token } = await newClient();
+    expect((await callOther(token)).status).toBe(200);
+    await adminApi.request('PATCH', `/v1/platforms/me/clients/${client.client_id}`, { active: false });
+    expect(await afterChange(() => callOther(token))).toMatchObject({ status: 401, body: { detail: expect.stringMatching(/deactivated/) } });
+  });
+});
 
 describe('token attacks', () => {
   it('a genuine token works, and verifies against the published JWKS', async () => {
