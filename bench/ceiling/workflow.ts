@@ -1,8 +1,9 @@
 // The bare ceiling's workflow (npm run bench -- --ceiling): a settlement's shape on Temporal
 // without its work. The timeout timer runs beside it, as timeout_at's does; thirteen no-op
-// activities, as many as a happy-path dvp-standard settlement runs (workflows/histories), the
-// first seven (up to its deposit read) before the deposits, which arrive as one signal per
-// leg. Whatever the bench measures above this is Lockstep's own cost.
+// activities, as many as a happy-path dvp-standard settlement ran when the performance issue
+// set this reference (workflows/histories/dvp-standard-finalized.json; it now runs five, its
+// eight transitions being local activities), the first seven before the deposits, which
+// arrive as one signal per leg. Whatever the bench measures above this is Lockstep's own cost.
 
 import { condition, defineSignal, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 
