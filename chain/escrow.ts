@@ -1,6 +1,6 @@
 // Typed reads of the escrow contract and the calls a depositor must send.
 
-import { encodeFunctionData, erc20Abi, getAddress, type Address, type Hex } from 'viem';
+import { encodeFunctionData, erc20Abi, getAddress, prepareEncodeFunctionData, type Address, type Hex } from 'viem';
 import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow.ts';
 import type { Chain } from './client.ts';
 
@@ -77,6 +77,11 @@ export function allowanceOf(chain: Chain, depositor: Address, token: Address): P
   return chain.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [depositor, chain.escrowAddress] });
 }
 
+// Prepared once: encodeFunctionData given a function's name hashes its signature on every call,
+// and a page of settlements awaiting deposits prepares two calls for each of their legs.
+const approveCall = prepareEncodeFunctionData({ abi: erc20Abi, functionName: 'approve' });
+const depositCall = prepareEncodeFunctionData({ abi: lockstepEscrowAbi, functionName: 'deposit' });
+
 /**
  * The approval and the deposit for one leg. `required` is what the depositor still owes the
  * escrow in this token across all its pending legs, so approving it covers each of them; the
@@ -88,13 +93,13 @@ export function depositCalls(chain: Chain, escrowId: Hex, legIndex: number, leg:
     ...base,
     step: 'approve',
     to: leg.token,
-    data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [chain.escrowAddress, required] }),
+    data: encodeFunctionData({ ...approveCall, args: [chain.escrowAddress, required] }),
   };
   const deposit: PreparedCall = {
     ...base,
     step: 'deposit',
     to: chain.escrowAddress,
-    data: encodeFunctionData({ abi: lockstepEscrowAbi, functionName: 'deposit', args: [escrowId, BigInt(legIndex)] }),
+    data: encodeFunctionData({ ...depositCall, args: [escrowId, BigInt(legIndex)] }),
   };
   return allowance >= required ? [deposit] : [approve, deposit];
 }
