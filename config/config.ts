@@ -25,6 +25,12 @@ const schema = z.object({
   LISTENER_POLL_MS: int(50).default(1000),
   ESCROW_DEPLOY_BLOCK: int(0).default(0),
   DEPOSIT_POLL_INTERVAL_MS: int(1000).default(5 * 60_000),
+  /**
+   * Settlements a worker keeps in memory between their steps. Past it the least recently used is
+   * dropped and replayed from its history at its next step (a few milliseconds: its history is
+   * short), so the worker's memory stays flat however many settlements await deposits.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: int(2).default(500),
   API_PORT: int(0).default(8000),
   /** timeout_at must leave the engine time to screen and register before the deadline. */
   MIN_TIMEOUT_LEAD_SECONDS: int(1).default(60),

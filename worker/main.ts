@@ -31,6 +31,7 @@ const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
+  maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   ...workflowCode(),
   activities: createActivities({ db, chain, index, thresholds, confirmations: config.CONFIRMATIONS, receiptWaitMs: config.TX_RECEIPT_WAIT_MS }),
 });
