@@ -14,7 +14,9 @@ import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type S
 const { manifest } = stackContext();
 const { DEMO, USDC } = manifest.chain.tokens as Record<string, { address: `0x${string}` }>;
 const { buyer, seller } = manifest.wallets;
-const services = withServices();
+// A worker that keeps two settlements in memory: with more open at once, each is dropped
+// between its steps and replayed from its history at the next (WORKER_MAX_CACHED_WORKFLOWS).
+const services = withServices({ worker: { WORKER_MAX_CACHED_WORKFLOWS: '2' } });
 
 describe('a DvP settlement end to end', () => {
   it('screens, escrows, swaps exactly and finalizes', async () => {
@@ -101,6 +103,21 @@ describe('a DvP settlement end to end', () => {
       ids = await list();
     }
     expect(ids).toContain(created.workflow.id);
+  });
+
+  it('finalizes five settlements at once on a worker that keeps two in memory', async () => {
+    const awaiting = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const created = await services().api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+        return waitForState(services().api, created.id, ['AWAITING_DEPOSITS']);
+      }),
+    );
+    // One wallet's deposits one after the other, from instructions read just before: each approval covers what is still owed.
+    for (const role of ['seller', 'buyer'] as const) {
+      for (const s of awaiting) await depositAs(manifest, await services().api.request<SettlementView>('GET', `/v1/settlements/${s.id}`), role);
+    }
+    const done = await Promise.all(awaiting.map((s) => waitForState(services().api, s.id, ['FINALIZED', 'ROLLED_BACK'])));
+    expect(done.map((s) => s.state)).toEqual(Array(5).fill('FINALIZED'));
   });
 
   it('lets one wallet deposit into several settlements in one token from instructions taken at different times', async () => {
