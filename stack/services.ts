@@ -33,6 +33,8 @@ export interface ServiceOptions {
   fromSource?: boolean;
   /** Options for node itself, e.g. the benchmark's --cpu-prof (which NODE_OPTIONS may not carry). */
   nodeArgs?: string[];
+  /** The process's name where several of one service run (`worker-2`): its log file and its name in a supervisor. */
+  instance?: string;
 }
 
 export function serviceProcess(name: ServiceName, manifest: Manifest, secrets: StackSecrets, options: ServiceOptions): ManagedProcess {
@@ -45,13 +47,14 @@ export function serviceProcess(name: ServiceName, manifest: Manifest, secrets: S
   const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
   const entry = join(ROOT, options.fromSource ? `${ENTRY[name]}.ts` : `dist/${ENTRY[name]}.js`);
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
+  const instance = options.instance ?? name;
   return new ManagedProcess({
-    name,
+    name: instance,
     command: process.execPath,
     args: [...(options.nodeArgs ?? []), ...(options.fromSource ? ['--import', 'tsx', entry] : [entry])],
     cwd: ROOT,
     env,
-    logFile: join(options.logDir, `${name}.log`),
+    logFile: join(options.logDir, `${instance}.log`),
     echo: options.echo,
     readyTimeoutMs: 120_000,
     ...(name === 'api'

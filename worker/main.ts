@@ -3,13 +3,15 @@
 import { resolve } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
-import { chainFromConfig } from '../chain/client.ts';
+import { signerTaskQueueOf } from '../workflows/names.ts';
+import { chainFromConfig, requireOperator } from '../chain/client.ts';
 import { listSources, ScreeningIndex } from '../compliance/lists.ts';
 import { loadConfig, walletBlocklist } from '../config/config.ts';
 import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
 import { startListRefresh } from './listRefresh.ts';
+import { leadSigning } from './signer.ts';
 import { workflowCode } from './workflowCode.ts';
 
 const config = loadConfig();
@@ -27,18 +29,33 @@ const refresher = await startListRefresh({ db, index, log, intervalMs: config.SA
 const thresholds = { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD };
 
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const activities = createActivities({ db, chain, index, thresholds, confirmations: config.CONFIRMATIONS, receiptWaitMs: config.TX_RECEIPT_WAIT_MS });
 const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   ...workflowCode(),
-  activities: createActivities({ db, chain, index, thresholds, confirmations: config.CONFIRMATIONS, receiptWaitMs: config.TX_RECEIPT_WAIT_MS }),
+  // All of them, the transactions too: settlements that began before the signer's queue schedule them here.
+  activities,
 });
-log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS });
+const signerQueue = signerTaskQueueOf(config.TEMPORAL_TASK_QUEUE);
+const signer = leadSigning({
+  databaseUrl: config.DATABASE_URL,
+  lockName: `escrow-operator:${chain.chainId}:${requireOperator(chain).account.address.toLowerCase()}`,
+  log,
+  serve: () => {
+    const { registerEscrow, executeSwap, refundEscrow } = activities;
+    return Worker.create({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: signerQueue, activities: { registerEscrow, executeSwap, refundEscrow } });
+  },
+});
+// Before the SDK's own handler shuts the workers down: no new turn as the signer may begin.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void signer.stop());
+log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, signerQueue, address: config.TEMPORAL_ADDRESS });
 try {
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks drain
 } finally {
+  await signer.stop();
   refresher.stop();
   await connection.close();
   await db.$disconnect();

@@ -1,8 +1,9 @@
 // The activities as workflows call them, each with its timeouts and retry policy
 // stated once. Imported by workflow code only (activities by type, never by value).
 
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.ts';
+import { signerTaskQueueOf } from './names.ts';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -11,7 +12,7 @@ const quick = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 } as const;
-export const { recordTransition, registerEscrow, readDeposits, readTrailHead } = proxyActivities<Activities>(quick);
+export const { recordTransition, readDeposits, readTrailHead } = proxyActivities<Activities>(quick);
 
 // Recording a transition is one short database transaction that may run twice (a repeat finds
 // its event and checks it is the same one): as a local activity it runs within the workflow
@@ -26,19 +27,27 @@ export const { screenParties, screenParty } = proxyActivities<Activities>({
 // Transactions: each activity re-reads the contract and resumes its own pending
 // transaction (kept in heartbeat details), so retrying never repeats an effect.
 // The swap keeps trying for days: once the on-chain deadline passes it stops by itself.
-export const { executeSwap, awaitFinality } = proxyActivities<Activities>({
+// The refund is the last line of defence for deposited funds: it keeps trying for days too.
+const transaction = {
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '30 seconds',
   scheduleToCloseTimeout: '7 days',
   // No attempt limit: scheduleToCloseTimeout bounds the retrying.
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+} as const;
+export const { awaitFinality } = proxyActivities<Activities>(transaction);
 
-// The refund is the last line of defence for deposited funds: keep trying for days.
-export const { refundEscrow } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '30 seconds',
-  scheduleToCloseTimeout: '7 days',
-  // No attempt limit: scheduleToCloseTimeout bounds the retrying.
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const SIGNER_QUEUE = 'escrow-transactions-on-the-signer-queue';
+
+/**
+ * The activities that sign as the escrow operator, on the signer's task queue (named after the
+ * workflow's own), which one worker at a time serves: two workers never share the operator's
+ * nonces. Called inside a workflow. Runs that began before the signer's queue existed schedule
+ * them on their own queue, as they did.
+ */
+export function escrowTransactions() {
+  const taskQueue = patched(SIGNER_QUEUE) ? signerTaskQueueOf(workflowInfo().taskQueue) : undefined;
+  const { registerEscrow } = proxyActivities<Activities>({ ...quick, taskQueue });
+  const { executeSwap, refundEscrow } = proxyActivities<Activities>({ ...transaction, taskQueue });
+  return { registerEscrow, executeSwap, refundEscrow };
+}

@@ -4,7 +4,7 @@
 
 import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
 import { canRollBack, failureStateOf, type TemplateConfig } from '../domain/template.ts';
-import { readTrailHead, recordTransition, refundEscrow } from './activities.ts';
+import { escrowTransactions, readTrailHead, recordTransition } from './activities.ts';
 import { SettlementState } from './names.ts';
 
 export interface ForceRollbackInput {
@@ -20,6 +20,7 @@ export function forceRollbackWorkflowId(settlementId: string): string {
 
 export async function forceRollbackWorkflow(input: ForceRollbackInput): Promise<{ state: string }> {
   const { config } = input.template;
+  const { refundEscrow } = escrowTransactions();
   const head = await readTrailHead({ settlementId: input.settlementId });
   if (!canRollBack(config, head.state)) {
     throw ApplicationFailure.nonRetryable(`a settlement in ${head.state} can no longer be rolled back`, 'CannotRollBack');

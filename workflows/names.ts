@@ -11,6 +11,14 @@ export function workflowIdFor(settlementId: string): string {
   return `settlement-${settlementId}`;
 }
 
+/**
+ * The escrow operator's transactions (registration, swap, refund) are activities of their own
+ * task queue, beside the settlements', which one worker at a time serves (worker/signer.ts).
+ */
+export function signerTaskQueueOf(taskQueue: string): string {
+  return `${taskQueue}-signer`;
+}
+
 /** Custom search attributes; none carries personal data. */
 export const SettlementState = defineSearchAttributeKey('SettlementState', SearchAttributeType.KEYWORD);
 export const TemplateId = defineSearchAttributeKey('TemplateId', SearchAttributeType.KEYWORD);

@@ -16,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ScreeningResult } from '../compliance/screening.ts';
-import { awaitFinality, executeSwap, readDeposits, recordTransition, recordTransitionLocally, refundEscrow, registerEscrow, screenParties } from './activities.ts';
+import { awaitFinality, escrowTransactions, readDeposits, recordTransition, recordTransitionLocally, screenParties } from './activities.ts';
 import {
   actionFor,
   failureStateOf,
@@ -97,6 +97,7 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
   let closing = false; // rolling back or finished: nothing left for a cancellation to stop
   // Legs in signal arrival order, so a contract read cannot erase a signal that arrived while it ran.
   const signalledLegs: number[] = [];
+  const { registerEscrow, executeSwap, refundEscrow } = escrowTransactions();
 
   // Handlers before the first await, so no early signal is dropped.
   setHandler(depositSignal, (deposit: DepositSignal) => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createActivities } from '../../activities/index.ts';
 import type { TransitionRecord } from '../../activities/records.ts';
 import { DVP_STANDARD, type TemplateConfig } from '../../domain/template.ts';
+import { signerTaskQueueOf } from '../../workflows/names.ts';
 import type { settlementWorkflow } from '../../workflows/settlement.ts';
 import { stackContext } from '../support/services.ts';
 
@@ -47,7 +48,8 @@ function fakes(trail: TransitionRecord[], overrides: Partial<Activities> = {}): 
   } as Activities;
 }
 
-async function runSettlement(activities: Activities, config: TemplateConfig = DVP_STANDARD.config, timeoutMs = 60_000) {
+/** A worker on a task queue of its own, and one on its signer's queue (worker/signer.ts), running until `work` ends. */
+async function withWorkers<T>(activities: Activities, work: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `workflow-test-${randomUUID()}`;
   const worker = await Worker.create({
     connection: nativeConnection,
@@ -55,7 +57,12 @@ async function runSettlement(activities: Activities, config: TemplateConfig = DV
     workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
     activities,
   });
-  return worker.runUntil(
+  const signer = await Worker.create({ connection: nativeConnection, taskQueue: signerTaskQueueOf(taskQueue), activities });
+  return signer.runUntil(worker.runUntil(work(taskQueue)));
+}
+
+function runSettlement(activities: Activities, config: TemplateConfig = DVP_STANDARD.config, timeoutMs = 60_000) {
+  return withWorkers(activities, (taskQueue) =>
     client.workflow.execute<typeof settlementWorkflow>('settlementWorkflow', {
       taskQueue,
       workflowId: `settlement-${randomUUID()}`,
@@ -137,15 +144,8 @@ describe('settlement workflow failure paths', () => {
 
   it('rolls back when the deadline passes while waiting, and counts a re-delivered signal once', async () => {
     const trail: TransitionRecord[] = [];
-    const taskQueue = `workflow-test-${randomUUID()}`;
     const workflowId = `settlement-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: nativeConnection,
-      taskQueue,
-      workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
-      activities: fakes(trail, { readDeposits: async () => ({ deposited: [0] }) }),
-    });
-    const result = await worker.runUntil(async () => {
+    const result = await withWorkers(fakes(trail, { readDeposits: async () => ({ deposited: [0] }) }), async (taskQueue) => {
       const handle = await client.workflow.start<typeof settlementWorkflow>('settlementWorkflow', {
         taskQueue,
         workflowId,
