@@ -7,6 +7,7 @@ import { signerTaskQueueOf } from '../workflows/names.ts';
 import { chainFromConfig, requireOperator } from '../chain/client.ts';
 import { listSources, ScreeningIndex } from '../compliance/lists.ts';
 import { loadConfig, walletBlocklist } from '../config/config.ts';
+import { temporalConnectionOptions } from '../config/temporalConnection.ts';
 import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
@@ -28,7 +29,7 @@ log.info('screening index built', { spellings: index.screener.spellingCount, wal
 const refresher = await startListRefresh({ db, index, log, intervalMs: config.SANCTIONS_REFRESH_MINUTES * 60_000, pollMs: config.SANCTIONS_REFRESH_POLL_MS });
 const thresholds = { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD };
 
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const activities = createActivities({ db, chain, index, thresholds, confirmations: config.CONFIRMATIONS, receiptWaitMs: config.TX_RECEIPT_WAIT_MS });
 const worker = await Worker.create({
   connection,
@@ -44,6 +45,11 @@ const signer = leadSigning({
   databaseUrl: config.DATABASE_URL,
   lockName: `escrow-operator:${chain.chainId}:${requireOperator(chain).account.address.toLowerCase()}`,
   log,
+  // Transactions may be on their way in this process: stopping it outright is the only way to be sure none is signed after another worker took over.
+  onLost: (reason) => {
+    log.error('the signer lost its lock: exiting, to be started again', { reason });
+    process.exit(1);
+  },
   serve: () => {
     const { registerEscrow, executeSwap, refundEscrow } = activities;
     return Worker.create({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: signerQueue, activities: { registerEscrow, executeSwap, refundEscrow } });

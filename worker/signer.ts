@@ -7,9 +7,10 @@
 // The lock is a session advisory lock on a connection of its own: PostgreSQL releases it when
 // that connection ends, so a signer killed with -9 hands over within moments, and its
 // transactions' activities are retried on the next signer, which resumes each from its
-// heartbeat (the same signed bytes, never a second transaction). A signer that can no longer
-// reach PostgreSQL to prove it still holds the lock stops polling at once, before PostgreSQL
-// notices and lets another take over.
+// heartbeat (the same signed bytes, never a second transaction). A signer that loses its lock
+// (the connection fails, or a check of it fails or hangs) is told at once (`onLost`): the
+// worker then exits, so that no transaction already on its way in it is signed after another
+// worker has taken over; its supervisor starts it again.
 
 import pg from 'pg';
 import type { Logger } from '../config/logger.ts';
@@ -27,6 +28,8 @@ export interface SignerOptions {
   /** Starts serving the signer's task queue; called each time this process becomes the signer. */
   serve(): Promise<Serving>;
   log: Logger;
+  /** The lock was lost while serving (not on stop); `reason` says how. */
+  onLost(reason: string): void;
   /** How often a waiting worker asks for the lock, and the signer proves it still holds it. */
   checkMs?: number;
 }
@@ -36,16 +39,19 @@ export interface Signer {
   stop(): Promise<void>;
 }
 
+/** Waits `ms`, or less if `signal` aborts; leaves no listener behind (it is called every second). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
-export function leadSigning({ databaseUrl, lockName, serve, log, checkMs = 1000 }: SignerOptions): Signer {
+export function leadSigning({ databaseUrl, lockName, serve, log, onLost, checkMs = 1000 }: SignerOptions): Signer {
   const stopping = new AbortController();
 
   /** One connection's turn: wait for the lock, serve while it holds, and end when it ends. */
@@ -80,9 +86,12 @@ export function leadSigning({ databaseUrl, lockName, serve, log, checkMs = 1000 
           return 'stopping';
         })().catch((err: unknown) => `the lock could not be checked: ${String(err)}`),
       ]);
+      if (why !== 'stopping') {
+        log.warn('no longer the signer', { lock: lockName, reason: why });
+        onLost(why);
+      }
       if (!why.startsWith('the signer stopped')) serving.shutdown();
       await served.catch(() => undefined);
-      if (!stopping.signal.aborted) log.warn('no longer the signer', { lock: lockName, reason: why });
     } finally {
       await client.end().catch(() => undefined);
     }

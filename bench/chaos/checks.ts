@@ -3,7 +3,7 @@
 // the deposits; conservation of every token unit; and the webhooks the receiver got.
 
 import type { Client } from '@temporalio/client';
-import { erc20Abi, type Address, type PublicClient } from 'viem';
+import { decodeFunctionData, erc20Abi, type Address, type Hex, type PublicClient } from 'viem';
 import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow.ts';
 import { verifyTrail } from '../../db/auditTrail.ts';
 import type { Db } from '../../db/client.ts';
@@ -131,4 +131,33 @@ export async function checkConservation(deps: CheckDeps, driven: Driven[]): Prom
     if (got !== want) violations.push(`conservation: ${key} holds ${got}, expected ${want} (off by ${got - want})`);
   }
   return violations;
+}
+
+/**
+ * The operator's transactions, block by block since `fromBlock`: each escrow registered, settled
+ * or refunded by at most one transaction, and none of them reverted. Two workers signing with
+ * one key would show here as a second transaction for one step, or a reverted one.
+ */
+export async function checkOperatorTransactions(deps: Pick<CheckDeps, 'chain' | 'manifest'>, fromBlock: bigint): Promise<{ transactions: number; violations: string[] }> {
+  const { chain, manifest } = deps;
+  const operator = manifest.wallets.operator.address.toLowerCase();
+  const escrow = manifest.chain.escrow_address.toLowerCase();
+  const seen = new Map<string, Hex[]>();
+  const violations: string[] = [];
+  const head = await chain.getBlockNumber();
+  let transactions = 0;
+  for (let n = fromBlock; n <= head; n++) {
+    const block = await chain.getBlock({ blockNumber: n, includeTransactions: true });
+    for (const tx of block.transactions) {
+      if (tx.from.toLowerCase() !== operator || tx.to?.toLowerCase() !== escrow) continue;
+      transactions += 1;
+      const { functionName, args } = decodeFunctionData({ abi: lockstepEscrowAbi, data: tx.input });
+      const step = `${functionName} of escrow ${String(args?.[0])}`;
+      seen.set(step, [...(seen.get(step) ?? []), tx.hash]);
+      const receipt = await chain.getTransactionReceipt({ hash: tx.hash });
+      if (receipt.status !== 'success') violations.push(`operator transaction ${tx.hash} (${step}) reverted`);
+    }
+  }
+  for (const [step, hashes] of seen) if (hashes.length > 1) violations.push(`${step} was sent ${hashes.length} times: ${hashes.join(', ')}`);
+  return { transactions, violations };
 }

@@ -3,6 +3,7 @@
 // worker, the listener, the API, the webhook dispatcher and PostgreSQL. When the kills stop
 // and everything has come to rest, every settlement is checked against its scenario.
 
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createPublicClient, http, type Hex } from 'viem';
@@ -16,7 +17,7 @@ import { Supervisor } from '../../stack/supervisor.ts';
 import { Receiver } from '../../test/support/receiver.ts';
 import type { SettlementView } from '../../test/support/settlements.ts';
 import { WalletQueue } from '../walletQueue.ts';
-import { checkConservation, checkSettlement, readBalances, type Driven } from './checks.ts';
+import { checkConservation, checkOperatorTransactions, checkSettlement, readBalances, type Driven } from './checks.ts';
 import { ChaosMonkey } from './monkey.ts';
 import { PatientApi } from './patientApi.ts';
 import { Random } from './random.ts';
@@ -29,6 +30,8 @@ export interface ChaosOptions {
   seed: number;
   /** Mean seconds between two kills; 0 kills nothing. */
   killEverySeconds: number;
+  /** Worker processes on the settlements' task queue (one of them signs at a time: worker/signer.ts). */
+  workers?: number;
   dataDir: string;
   say: (line: string) => void;
 }
@@ -41,6 +44,8 @@ export interface ChaosReport {
   kills: Record<string, number>;
   restarts: Record<string, number>;
   deposits: number;
+  /** Transactions the escrow operator sent, each checked to be the only one of its step. */
+  operatorTransactions: number;
   apiRetries: number;
   webhooksReceived: number;
   webhookRepeats: number;
@@ -87,12 +92,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const temporal = new Client({ connection, namespace: manifest.temporal.namespace });
   const chain = createPublicClient({ transport: http(manifest.chain.rpc_url), cacheTime: 0 });
   const report: ChaosReport = {
-    options: { settlements: o.settlements, minutes: o.minutes, seed: o.seed, killEverySeconds: o.killEverySeconds },
+    options: { settlements: o.settlements, minutes: o.minutes, seed: o.seed, killEverySeconds: o.killEverySeconds, workers: o.workers ?? 1 },
     seconds: 0,
     settlements: Object.fromEntries(SCENARIOS.map((s) => [s.name, 0])),
     kills: {},
     restarts: {},
     deposits: 0,
+    operatorTransactions: 0,
     apiRetries: 0,
     webhooksReceived: 0,
     webhookRepeats: 0,
@@ -103,9 +109,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   try {
     const postgres = infra.processes.find((p) => p.spec.name === 'postgres')!;
     supervisor.watch(postgres);
-    const services = (['worker', 'listener', 'webhooks', 'api'] as const).map((name) =>
+    const workers = Array.from({ length: o.workers ?? 1 }, (_, i) => ({ name: 'worker' as const, instance: i ? `worker-${i + 1}` : 'worker' }));
+    const others = (['listener', 'webhooks', 'api'] as const).map((name) => ({ name, instance: name }));
+    const services = [...workers, ...others].map(({ name, instance }) =>
       serviceProcess(name, manifest, secrets, {
         logDir,
+        instance,
         env: {
           LISTENER_POLL_MS: '200',
           MIN_TIMEOUT_LEAD_SECONDS: '5',
@@ -172,14 +181,17 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       coin: () => random.next() < 0.5,
     };
 
+    const firstBlock = await chain.getBlockNumber();
     const monkey = new ChaosMonkey(
-      KILLED.map((name) => [postgres, ...services].find((p) => p.spec.name === name)!),
+      KILLED.flatMap((name) => [postgres, ...services].filter((p) => p.spec.name.replace(/-\d+$/, '') === name)),
       supervisor,
       random,
       o.killEverySeconds * 1000,
       say,
     );
     if (o.killEverySeconds > 0) monkey.start();
+    // The window opens now, not at the start of the run: a slow start-up must not eat into it.
+    const windowStarted = Date.now();
     const windowMs = o.minutes * 60_000;
     // Settlements start over the first three quarters of the window, so the last ones meet kills too.
     const spacingMs = (windowMs * 0.75) / o.settlements;
@@ -187,7 +199,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const runs: Promise<void>[] = [];
     let round: typeof SCENARIOS = [];
     for (let i = 0; i < o.settlements; i++) {
-      await sleep(Math.max(0, started + i * spacingMs - Date.now()));
+      await sleep(Math.max(0, windowStarted + i * spacingMs - Date.now()));
       if (!round.length) round = random.shuffled(SCENARIOS);
       const scenario = round.pop()!;
       runs.push(
@@ -203,7 +215,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         })(),
       );
     }
-    await sleep(Math.max(0, started + windowMs - Date.now()));
+    await sleep(Math.max(0, windowStarted + windowMs - Date.now()));
     await monkey.stop();
     report.kills = monkey.kills;
     say(`kills stopped (${Object.values(monkey.kills).reduce((a, b) => a + b, 0)}); waiting for every process to be up and every settlement to end`);
@@ -217,6 +229,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const deps = { db, temporal, chain, manifest, balancesBefore, received: receiver.received };
     for (const d of driven) report.violations.push(...(await checkSettlement(deps, d)));
     report.violations.push(...(await checkConservation(deps, driven)));
+    const operator = await checkOperatorTransactions(deps, firstBlock);
+    report.operatorTransactions = operator.transactions;
+    report.violations.push(...operator.violations);
+    report.violations.push(...nonceErrors(logDir));
     report.restarts = Object.fromEntries(supervisor.status().services.map((s) => [s.name, s.restarts]));
     report.apiRetries = api.retries;
     report.webhooksReceived = receiver.received.length;
@@ -232,24 +248,37 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   return report;
 }
 
+/** A worker that had to resend under another nonce, or saw its nonce taken: what two signers racing would log. */
+function nonceErrors(logDir: string): string[] {
+  return readdirSync(logDir)
+    .filter((f) => /^worker(-\d+)?\.log$/.test(f))
+    .flatMap((f) =>
+      readFileSync(join(logDir, f), 'utf8')
+        .split('\n')
+        .filter((line) => /nonce too (low|high)|replacement transaction underpriced/i.test(line))
+        .map((line) => `${f}: ${line.slice(0, 300)}`),
+    );
+}
+
 /** The report as the run prints it. */
 export function formatReport(r: ChaosReport): string {
   const total = Object.values(r.settlements).reduce((a, b) => a + b, 0);
   const kills = Object.values(r.kills).reduce((a, b) => a + b, 0);
   const lines = [
-    `Lockstep chaos run: seed ${r.options.seed}, ${r.options.settlements} settlements over ${r.options.minutes} min, a kill every ~${r.options.killEverySeconds} s; ${r.seconds} s in all`,
+    `Lockstep chaos run: seed ${r.options.seed}, ${r.options.settlements} settlements over ${r.options.minutes} min, ${r.options.workers} worker${r.options.workers === 1 ? '' : 's'}, a kill every ~${r.options.killEverySeconds} s; ${r.seconds} s in all`,
     `  settlements checked   ${total} of ${r.options.settlements}`,
     ...Object.entries(r.settlements).map(([name, n]) => `    ${name.padEnd(28)} ${n}`),
     `  kills (SIGKILL)       ${kills}: ${Object.entries(r.kills).map(([n, k]) => `${n} ${k}`).join(', ')}`,
     `  restarts              ${Object.entries(r.restarts).map(([n, k]) => `${n} ${k}`).join(', ')}`,
     `  deposits sent         ${r.deposits} from the API's instructions, none reverted unless listed below`,
+    `  operator transactions ${r.operatorTransactions}, none reverted and none a second one for its step unless listed below`,
     `  API retries           ${r.apiRetries} (requests that met a down API or database and were sent again)`,
     `  webhooks received     ${r.webhooksReceived}, of which ${r.webhookRepeats} repeats of an event already received (at least once, not exactly once)`,
     `  failures              ${r.failures.length}`,
     ...r.failures.map((f) => `    ${f}`),
     `  violations            ${r.violations.length}`,
     ...r.violations.map((v) => `    ${v}`),
-    r.failures.length || r.violations.length ? 'FAILED' : 'PASSED: every settlement ended as its scenario expects, in the database and in Temporal; trails verify; no deposit counted twice or lost; every token unit accounted for; every webhook delivered in order',
+    r.failures.length || r.violations.length ? 'FAILED' : 'PASSED: every settlement ended as its scenario expects, in the database and in Temporal; trails verify; no deposit counted twice or lost; no operator transaction sent twice; every token unit accounted for; every webhook delivered in order',
   ];
   return lines.join('\n');
 }
