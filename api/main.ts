@@ -3,6 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { chainFromConfig } from '../chain/client.ts';
 import { loadConfig, webhookUrlPolicy } from '../config/config.ts';
+import { temporalConnectionOptions } from '../config/temporalConnection.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
 import { pruneKeys } from '../db/idempotencyKeys.ts';
@@ -21,7 +22,7 @@ const config = loadConfig();
 const log = createLogger('api', config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL);
 await ensureBuiltInTemplates(db);
-const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const connection = await Connection.connect(temporalConnectionOptions(config));
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const chain = chainFromConfig(config);
 const secretsKey = secretKey(config.SECRETS_KEY);

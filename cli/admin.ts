@@ -5,15 +5,16 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { cancelSettlement, findStuck, forceRollback } from '../api/settlements/operations.ts';
 import { loadConfig } from '../config/config.ts';
+import { TEMPORAL_CONNECTION_KEYS, temporalConnectionOptions } from '../config/temporalConnection.ts';
 import { createDb } from '../db/client.ts';
 import { cliEnv } from '../stack/manifest.ts';
 
 const OPERATOR = 'cli-operator';
 
 export async function runAdmin(command: string, args: string[]): Promise<void> {
-  const config = loadConfig(cliEnv(), ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE']);
+  const config = loadConfig(cliEnv(), ['DATABASE_URL', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', ...TEMPORAL_CONNECTION_KEYS]);
   const db = createDb(config.DATABASE_URL);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   const deps = { db, temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TEMPORAL_TASK_QUEUE };
   const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   try {

@@ -15,6 +15,17 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE),
   TEMPORAL_UI_URL: z.string().default('http://localhost:8233'),
+  /** TLS to the frontend (config/temporalConnection.ts); implied by any of the TLS files or an API key. */
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** PEM file of the CA that signed the frontend's certificate, where it is not a public one. */
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  /** PEM files of this client's certificate and key, for a frontend that asks for one (mTLS); both or neither. */
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** The name the frontend's certificate carries, where the address does not (an IP, a tunnel). */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** An API key (Temporal Cloud), sent as a bearer token over TLS. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   CHAIN_ID: int(1),
   RPC_URL: z.string().url(),
   ESCROW_ADDRESS: hex(20),

@@ -3,6 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { chainFromConfig } from '../chain/client.ts';
 import { loadConfig } from '../config/config.ts';
+import { temporalConnectionOptions } from '../config/temporalConnection.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
 import { DepositListener } from './depositListener.ts';
@@ -10,7 +11,7 @@ import { DepositListener } from './depositListener.ts';
 const config = loadConfig();
 const log = createLogger('listener', config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL);
-const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const connection = await Connection.connect(temporalConnectionOptions(config));
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const chain = chainFromConfig(config);
 

@@ -10,7 +10,8 @@ import type { Address, Hex } from 'viem';
 
 export interface Manifest {
   api_url: string;
-  temporal: { address: string; namespace: string; task_queue: string; ui_url: string };
+  /** `kind`: the CLI's dev server, or the Temporal server with PostgreSQL (stack/temporalServer.ts). */
+  temporal: { kind: TemporalKind; address: string; namespace: string; task_queue: string; ui_url: string };
   database_url: string;
   chain: {
     chain_id: number;
@@ -26,6 +27,16 @@ export interface Manifest {
   office_admin: { email: string; password: string; platform: string; environment: string; login_url: string };
   sanctions_ofac_dir: string;
   sanctions_un_file: string;
+}
+
+export type TemporalKind = 'dev' | 'server';
+
+/** Which Temporal the stack runs: `--temporal server|dev` among `args`, else LOCKSTEP_TEMPORAL, else the dev server. */
+export function temporalKindOf(args: string[] = [], env: NodeJS.ProcessEnv = process.env): TemporalKind {
+  const flag = args.indexOf('--temporal');
+  const kind = flag >= 0 ? args[flag + 1] : env.LOCKSTEP_TEMPORAL || 'dev';
+  if (kind !== 'dev' && kind !== 'server') throw new Error(`--temporal (or LOCKSTEP_TEMPORAL) is dev or server, not "${kind ?? ''}"`);
+  return kind;
 }
 
 /** Settings only the stack's own processes see; never printed. */

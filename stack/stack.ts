@@ -20,10 +20,11 @@ import { DEFAULT_TASK_QUEUE } from '../workflows/names.ts';
 import { startAnvil } from './anvil.ts';
 import { BUNDLED_LISTS_DIR, listsLayout } from '../config/paths.ts';
 import { freePort } from './ports.ts';
-import { readStack, writeManifest, type Manifest, type StackSecrets } from './manifest.ts';
+import { readStack, temporalKindOf, writeManifest, type Manifest, type StackSecrets, type TemporalKind } from './manifest.ts';
 import { applyMigrations, startPostgres } from './postgres.ts';
 import type { ManagedProcess } from './process.ts';
 import { ensureTemporalCli, startTemporal } from './temporal.ts';
+import { ensureTemporalServer, prepareTemporalDatabases, startTemporalServer } from './temporalServer.ts';
 
 export interface StackOptions {
   dataDir: string;
@@ -35,6 +36,8 @@ export interface StackOptions {
   blockTime?: number;
   /** Keep the chain across restarts (dev) or start a fresh one (tests). */
   persistChain: boolean;
+  /** The CLI's dev server (SQLite, one shard), or the Temporal server on the stack's PostgreSQL. */
+  temporal: TemporalKind;
   say: (line: string) => void;
 }
 
@@ -68,19 +71,32 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
   };
 
   try {
-    const cli = await ensureTemporalCli(say);
-    say('starting PostgreSQL, Temporal and anvil...');
+    const onServer = opts.temporal === 'server';
+    const cli = onServer ? undefined : await ensureTemporalCli(say);
+    const serverBinaries = onServer ? await ensureTemporalServer(say) : undefined;
+    say(`starting PostgreSQL, Temporal${onServer ? ' server' : ''} and anvil...`);
     // Each is registered for stopping as soon as it is up, so a failure of another leaves nothing running.
     const started = (p: Promise<ManagedProcess>) => p.then((process) => (running.push(process), process));
     let databaseUrl = '';
+    const postgres = started(
+      startPostgres({ dataDir: join(dataDir, 'postgres'), port: ports.postgres, logFile: join(logDir, 'postgres.log') }).then((pg) => {
+        databaseUrl = pg.url;
+        return pg.server;
+      }),
+    );
+    const temporal = serverBinaries
+      ? // Its databases live in the stack's PostgreSQL.
+        postgres.then(async () => {
+          const db = { host: '127.0.0.1', port: ports.postgres, user: 'postgres', password: new URL(databaseUrl).password };
+          await prepareTemporalDatabases(serverBinaries, db, say);
+          const processes = await startTemporalServer({ binaries: serverBinaries, db, port: ports.temporal, uiPort: ports.temporalUi, namespace: 'default', dir: join(dataDir, 'temporal-server'), logDir });
+          running.push(...processes);
+          return processes[0]!;
+        })
+      : started(startTemporal({ cli: cli!, dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi, logFile: join(logDir, 'temporal.log') }));
     const results = await Promise.allSettled([
-      started(
-        startPostgres({ dataDir: join(dataDir, 'postgres'), port: ports.postgres, logFile: join(logDir, 'postgres.log') }).then((pg) => {
-          databaseUrl = pg.url;
-          return pg.server;
-        }),
-      ),
-      started(startTemporal({ cli, dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi, logFile: join(logDir, 'temporal.log') })),
+      postgres,
+      temporal,
       started(
         startAnvil({
           port: ports.anvil,
@@ -110,6 +126,7 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
       const manifest: Manifest = {
         api_url: `http://localhost:${ports.api}`,
         temporal: {
+          kind: opts.temporal,
           address: `127.0.0.1:${ports.temporal}`,
           namespace: 'default',
           task_queue: DEFAULT_TASK_QUEUE,
@@ -210,7 +227,7 @@ async function ensureOfficeAdmin(db: Db, previous: Manifest | undefined, apiUrl:
  * mines a block per transaction and counts a deposit at depth 1 (fast, and still the real
  * confirmation path), nothing kept afterwards.
  */
-export async function startFreshInfrastructure(dataDir: string, say: (line: string) => void): Promise<Infrastructure> {
+export async function startFreshInfrastructure(dataDir: string, say: (line: string) => void, temporal: TemporalKind = temporalKindOf()): Promise<Infrastructure> {
   await rm(dataDir, { recursive: true, force: true });
   return startInfrastructure({
     dataDir,
@@ -218,6 +235,7 @@ export async function startFreshInfrastructure(dataDir: string, say: (line: stri
     echo: false,
     confirmations: 1,
     persistChain: false,
+    temporal,
     say,
   });
 }

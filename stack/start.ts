@@ -3,7 +3,7 @@
 // data folder (LOCKSTEP_DATA_DIR, default data/dev), so settlements, the chain and clients survive.
 
 import { join } from 'node:path';
-import { DEV_DATA_DIR, manifestPath, statusPath } from './manifest.ts';
+import { DEV_DATA_DIR, manifestPath, statusPath, temporalKindOf } from './manifest.ts';
 import { serviceProcess } from './services.ts';
 import { startInfrastructure } from './stack.ts';
 import { Supervisor } from './supervisor.ts';
@@ -26,6 +26,7 @@ const infra = await startInfrastructure({
   confirmations: env('CONFIRMATIONS', 2),
   blockTime: env('ANVIL_BLOCK_TIME', 1),
   persistChain: true,
+  temporal: temporalKindOf(process.argv.slice(2)),
   say,
 });
 
