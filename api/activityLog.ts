@@ -88,6 +88,8 @@ export function activityLog(writer: ActivityWriter): RequestHandler {
       // PostgreSQL's text holds no U+0000: an attempt with one in its client_id is still recorded, the NUL shown as U+FFFD.
       const claimed = typeof req.body?.client_id === 'string' ? String(req.body.client_id).slice(0, 128).replaceAll('\u0000', '\ufffd') : null;
       const data: Prisma.ActivityLogCreateManyInput = {
+        // When the call was answered, not when its batch is written: the log's order is the calls' order.
+        createdAt: new Date(),
         platformId: auth?.platformId ?? known?.platformId ?? user?.platformId ?? null,
         environment: auth?.environment ?? known?.environment ?? user?.environment ?? null,
         userId: user?.id ?? null,

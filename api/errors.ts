@@ -54,6 +54,20 @@ function fromBodyParser(err: unknown): ApiError | undefined {
   return undefined;
 }
 
+/**
+ * The database's refusals that say nothing about the request: busy (no connection free in
+ * time) or unreachable. The client should try again shortly, so 503 with Retry-After, not 500.
+ */
+function fromDatabase(err: unknown): ApiError | undefined {
+  const code = (err as { code?: string } | undefined)?.code;
+  const message = String((err as Error | undefined)?.message ?? '');
+  // P2024: no connection from the pool in time; P2028: a transaction could not start in time; P1001: the server is unreachable.
+  const busy = code === 'P2024' || code === 'P2028' || /timeout exceeded when trying to connect/i.test(message);
+  const down = code === 'P1001' || code === 'ECONNREFUSED' || /DatabaseNotReachable|the database system is (starting up|shutting down)/i.test(message);
+  if (!busy && !down) return undefined;
+  return new ApiError(503, busy ? 'database_busy' : 'database_unavailable', 'Service unavailable', busy ? 'The database is busy: retry in a moment' : 'The database is unreachable: retry in a moment');
+}
+
 export function errorBody(req: Request, error: ApiError, context: ErrorContext, troubleshootingId: string) {
   return {
     detail: error.detail,
@@ -73,11 +87,14 @@ export function errorBody(req: Request, error: ApiError, context: ErrorContext, 
 export function errorHandler(context: ErrorContext): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const troubleshootingId = randomUUID();
-    const known = err instanceof ApiError ? err : fromBodyParser(err);
+    const database = fromDatabase(err);
+    const known = err instanceof ApiError ? err : (fromBodyParser(err) ?? database);
     const error = known ?? new ApiError(500, 'internal_error', 'Internal error', `Something went wrong; quote troubleshooting id ${troubleshootingId}`);
-    if (!known) context.log('unhandled error', { troubleshootingId, path: req.originalUrl, error: String(err?.stack ?? err) });
+    if (!known || database) context.log(database ? 'database refused a request' : 'unhandled error', { troubleshootingId, path: req.originalUrl, error: String(err?.stack ?? err) });
     // For the activity log.
     res.locals.errorCode = error.code;
+    // Unavailable for now, not for good: a well-behaved client waits this long and sends the request again.
+    if (error.status === 503) res.set('Retry-After', '1');
     res.status(error.status).json(errorBody(req, error, context, troubleshootingId));
   };
 }

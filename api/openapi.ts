@@ -338,13 +338,15 @@ const idempotencyKeyParameter = {
  * Every status `r` can answer besides its success: its own refusals and what the middleware in
  * front of it refuses: an unknown Keystone-Version (400) anywhere; an Idempotency-Key's refusals; a body that is not JSON (400),
  * too large (413) or of another media type (415); under /v1 a missing or dead token (401) and the
- * environment's rate limit (429).
+ * environment's rate limit (429); anywhere, the database busy or unreachable (503).
  */
 export function errorStatuses(r: RouteSpec): number[] {
   const statuses = new Set([400, ...(r.errors ?? [])]);
   if (r.body) for (const status of [413, 415]) statuses.add(status);
   if (r.scope || r.token) statuses.add(401);
   if (r.path.startsWith('/v1/')) statuses.add(429);
+  // The database busy or unreachable: try again after Retry-After.
+  statuses.add(503);
   // A key reused for another request, or while its first request still runs (409), or malformed (422).
   if (takesIdempotencyKey(r)) for (const status of [409, 422]) statuses.add(status);
   return [...statuses].sort((a, b) => a - b);

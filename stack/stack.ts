@@ -38,6 +38,8 @@ export interface StackOptions {
   persistChain: boolean;
   /** The CLI's dev server (SQLite, one shard), or the Temporal server on the stack's PostgreSQL. */
   temporal: TemporalKind;
+  /** The Web UI beside the Temporal server (the dev server has its own): people want it, tests do not. */
+  temporalUi: boolean;
   say: (line: string) => void;
 }
 
@@ -73,7 +75,7 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
   try {
     const onServer = opts.temporal === 'server';
     const cli = onServer ? undefined : await ensureTemporalCli(say);
-    const serverBinaries = onServer ? await ensureTemporalServer(say) : undefined;
+    const serverBinaries = onServer ? await ensureTemporalServer(say, opts.temporalUi) : undefined;
     say(`starting PostgreSQL, Temporal${onServer ? ' server' : ''} and anvil...`);
     // Each is registered for stopping as soon as it is up, so a failure of another leaves nothing running.
     const started = (p: Promise<ManagedProcess>) => p.then((process) => (running.push(process), process));
@@ -236,6 +238,7 @@ export async function startFreshInfrastructure(dataDir: string, say: (line: stri
     confirmations: 1,
     persistChain: false,
     temporal,
+    temporalUi: false,
     say,
   });
 }

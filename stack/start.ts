@@ -27,6 +27,7 @@ const infra = await startInfrastructure({
   blockTime: env('ANVIL_BLOCK_TIME', 1),
   persistChain: true,
   temporal: temporalKindOf(process.argv.slice(2)),
+  temporalUi: true,
   say,
 });
 

@@ -5,10 +5,10 @@
 // built once from the Go module registry at the version the CLI embeds, like the CLI itself.
 
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Connection } from '@temporalio/client';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import pg from 'pg';
 import { ensureGoTool, onPath } from './goTool.ts';
@@ -23,21 +23,25 @@ export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 export const TEMPORAL_UI_SERVER_VERSION = 'v2.42.1';
 /** Production-shaped, and what the benchmark of several workers measures against; fixed once a cluster exists. */
 export const HISTORY_SHARDS = 16;
-const DATABASES = { temporal: 'temporal', visibility: 'temporal_visibility' } as const;
+/** A cluster's two databases; `prefix` names them apart where two clusters share one PostgreSQL (a test's). */
+const databasesOf = (prefix = 'temporal') => ({ temporal: prefix, visibility: `${prefix}_visibility` });
 
 export interface TemporalServerBinaries {
   server: string;
   sqlTool: string;
-  ui: string;
+  /** Absent when not asked for. */
+  ui?: string;
   /** schema/postgresql/v12 of the server's module: the versioned schemas the tool applies. */
   schemaDir: string;
 }
 
 /** The server, its schema tool and the UI server: TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER and TEMPORAL_SCHEMA_DIR, else built. */
-export async function ensureTemporalServer(say: (line: string) => void): Promise<TemporalServerBinaries> {
+export async function ensureTemporalServer(say: (line: string) => void, withUi = true): Promise<TemporalServerBinaries> {
   const server = await ensureGoTool({ name: 'server', pkg: 'go.temporal.io/server/cmd/server', version: TEMPORAL_SERVER_VERSION, override: 'TEMPORAL_SERVER', folder: 'temporal-server' }, say);
   const sqlTool = await ensureGoTool({ name: 'sql', pkg: 'go.temporal.io/server/cmd/tools/sql', version: TEMPORAL_SERVER_VERSION, override: 'TEMPORAL_SQL_TOOL', folder: 'temporal-sql-tool' }, say);
-  const ui = await ensureGoTool({ name: 'server', pkg: 'github.com/temporalio/ui-server/v2/cmd/server', version: TEMPORAL_UI_SERVER_VERSION, override: 'TEMPORAL_UI_SERVER', folder: 'temporal-ui-server' }, say);
+  const ui = withUi
+    ? await ensureGoTool({ name: 'server', pkg: 'github.com/temporalio/ui-server/v2/cmd/server', version: TEMPORAL_UI_SERVER_VERSION, override: 'TEMPORAL_UI_SERVER', folder: 'temporal-ui-server' }, say)
+    : undefined;
   return { server, sqlTool, ui, schemaDir: process.env.TEMPORAL_SCHEMA_DIR ?? (await moduleSchemaDir()) };
 }
 
@@ -61,13 +65,13 @@ export interface PostgresAccess {
  * server by its own tool (`update-schema` applies only what is pending), so an upgrade of the
  * server upgrades them the same way.
  */
-export async function prepareTemporalDatabases(binaries: TemporalServerBinaries, db: PostgresAccess, say: (line: string) => void): Promise<void> {
+export async function prepareTemporalDatabases(binaries: TemporalServerBinaries, db: PostgresAccess, say: (line: string) => void, prefix?: string): Promise<void> {
   const tool = (database: string, ...args: string[]) =>
     run(binaries.sqlTool, ['--plugin', 'postgres12', '--ep', db.host, '--port', String(db.port), '--user', db.user, '--password', db.password, '--db', database, ...args]);
   const admin = new pg.Client({ host: db.host, port: db.port, user: db.user, password: db.password, database: 'postgres' });
   await admin.connect();
   try {
-    for (const [schema, database] of Object.entries(DATABASES)) {
+    for (const [schema, database] of Object.entries(databasesOf(prefix))) {
       const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount;
       if (!exists) {
         say(`creating Temporal's ${database} database...`);
@@ -102,6 +106,10 @@ export interface TemporalServerSettings {
   /** Where the server's and the UI's config files are written. */
   dir: string;
   logDir: string;
+  /** Another pair of databases than the stack's own (prepareTemporalDatabases with the same prefix). */
+  databasePrefix?: string;
+  /** TLS on the frontend with this certificate (PEM files); clients then need the CA that signed it. */
+  tls?: { certFile: string; keyFile: string; caFile: string; serverName: string };
 }
 
 /** The server and its Web UI, each a process for the supervisor; resolves once the namespace and its search attributes exist. */
@@ -115,15 +123,19 @@ export async function startTemporalServer(s: TemporalServerSettings): Promise<Ma
   writeFileSync(join(uiRoot, 'config', 'base.yaml'), `temporalGrpcAddress: 127.0.0.1:${s.port}\nport: ${s.uiPort}\nenableUi: true\ndefaultNamespace: ${s.namespace}\n`);
   writeFileSync(join(uiRoot, 'config', 'development.yaml'), 'publicPath:\n');
 
-  const address = `127.0.0.1:${s.port}`;
+  const connection: ConnectionOptions = {
+    address: `127.0.0.1:${s.port}`,
+    ...(s.tls ? { tls: { serverRootCACertificate: readFileSync(s.tls.caFile), serverNameOverride: s.tls.serverName } } : {}),
+  };
   const server = await new ManagedProcess({
     name: 'temporal',
     command: s.binaries.server,
     args: ['--root', serverRoot, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'],
     logFile: join(s.logDir, 'temporal.log'),
     readyTimeoutMs: 120_000,
-    ready: () => namespaceReady(address, s.namespace),
+    ready: () => namespaceReady(connection, s.namespace),
   }).start();
+  if (!s.binaries.ui) return [server];
   const ui = await new ManagedProcess({
     name: 'temporal-ui',
     command: s.binaries.ui,
@@ -139,8 +151,8 @@ export async function startTemporalServer(s: TemporalServerSettings): Promise<Ma
  * Ready once the namespace exists with Lockstep's search attributes: a new cluster has neither
  * (the dev server makes both itself), so this registers them, and a restart finds them there.
  */
-async function namespaceReady(address: string, namespace: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: 1000 });
+async function namespaceReady(options: ConnectionOptions, namespace: string): Promise<boolean> {
+  const connection = await Connection.connect({ ...options, connectTimeout: 1000 });
   try {
     await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') }).catch(ignore(ALREADY_EXISTS));
     await connection.workflowService.describeNamespace({ namespace });
@@ -195,6 +207,20 @@ async function serverConfig(s: TemporalServerSettings, dynamicConfigFile: string
       membershipPort: ${await freeLowPort()}
       bindOnLocalHost: true${extra}`;
   const httpPort = await freePort();
+  const databases = databasesOf(s.databasePrefix);
+  // The frontend's certificate, and what the server's own clients of it (its worker service) trust.
+  const tls = s.tls
+    ? `
+  tls:
+    frontend:
+      server:
+        certFile: "${s.tls.certFile}"
+        keyFile: "${s.tls.keyFile}"
+        requireClientAuth: false
+      client:
+        serverName: "${s.tls.serverName}"
+        rootCaFiles: ["${s.tls.caFile}"]`
+    : '';
   return `# Written by stack/temporalServer.ts at each start.
 log:
   stdout: true
@@ -205,13 +231,13 @@ persistence:
   visibilityStore: postgres-visibility
   numHistoryShards: ${HISTORY_SHARDS}
   datastores:
-    postgres-default:${store(DATABASES.temporal, 20)}
-    postgres-visibility:${store(DATABASES.visibility, 10)}
+    postgres-default:${store(databases.temporal, 20)}
+    postgres-visibility:${store(databases.visibility, 10)}
 
 global:
   membership:
     maxJoinDuration: 30s
-    broadcastAddress: "127.0.0.1"
+    broadcastAddress: "127.0.0.1"${tls}
 
 services:${await service('frontend', s.port, `\n      httpPort: ${httpPort}`)}${await service('history', await freePort())}${await service('matching', await freePort())}${await service('worker', await freePort())}
 
