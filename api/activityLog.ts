@@ -86,7 +86,8 @@ export function activityLog(writer: ActivityWriter): RequestHandler {
       const user: KnownUser | undefined = req.officeUser ?? (res.locals.user as KnownUser | undefined);
       // A failed token request names its client only in the body; keep the id, never the secret.
       // PostgreSQL's text holds no U+0000: an attempt with one in its client_id is still recorded, the NUL shown as U+FFFD.
-      const claimed = typeof req.body?.client_id === 'string' ? String(req.body.client_id).slice(0, 128).replaceAll('\u0000', '\ufffd') : null;
+      const claimedId: unknown = (req.body as { client_id?: unknown } | undefined)?.client_id;
+      const claimed = typeof claimedId === 'string' ? claimedId.slice(0, 128).replaceAll('\u0000', '\ufffd') : null;
       const data: Prisma.ActivityLogCreateManyInput = {
         // When the call was answered, not when its batch is written: the log's order is the calls' order.
         createdAt: new Date(),
@@ -96,7 +97,7 @@ export function activityLog(writer: ActivityWriter): RequestHandler {
         // A Web Office user's call is theirs (userId), not a client's, though it is authenticated like one.
         clientId: req.officeUser ? null : auth?.clientId ?? known?.clientId ?? (req.path === '/oauth/token' ? claimed : null),
         sessionId: auth?.session ? auth.jti : null,
-        sessionMetadata: (auth?.session?.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+        sessionMetadata: auth?.session?.metadata ?? undefined,
         method: req.method,
         path: req.originalUrl.split('?')[0]!.slice(0, 512),
         status: res.statusCode,

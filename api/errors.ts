@@ -90,7 +90,7 @@ export function errorHandler(context: ErrorContext): ErrorRequestHandler {
     const database = fromDatabase(err);
     const known = err instanceof ApiError ? err : (fromBodyParser(err) ?? database);
     const error = known ?? new ApiError(500, 'internal_error', 'Internal error', `Something went wrong; quote troubleshooting id ${troubleshootingId}`);
-    if (!known || database) context.log(database ? 'database refused a request' : 'unhandled error', { troubleshootingId, path: req.originalUrl, error: String(err?.stack ?? err) });
+    if (!known || database) context.log(database ? 'database refused a request' : 'unhandled error', { troubleshootingId, path: req.originalUrl, error: err instanceof Error ? (err.stack ?? String(err)) : String(err) });
     // For the activity log.
     res.locals.errorCode = error.code;
     // Unavailable for now, not for good: a well-behaved client waits this long and sends the request again.

@@ -47,6 +47,8 @@ export function idempotency(db: Db, secretsKey: Buffer, log: (message: string, f
       case 'in_progress':
         res.set('Retry-After', '1');
         throw conflict('idempotency_key_in_use', `A request with ${IDEMPOTENCY_HEADER} "${key}" is still running; retry once it has answered`);
+      case 'claimed':
+        break;
     }
     // While the request runs, its lease is renewed, one renewal after another, so a slow request
     // keeps its key; a process that dies leaves the lease to lapse, and the same request takes over.

@@ -86,5 +86,10 @@ async function shutdown() {
   await connection.close();
   await db.$disconnect();
 }
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+const onSignal = () =>
+  void shutdown().catch((err: unknown) => {
+    log.error('shutdown failed', { error: String(err) });
+    process.exitCode = 1;
+  });
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);

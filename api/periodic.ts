@@ -3,7 +3,7 @@
 
 export function repeat(intervalMs: number, work: () => Promise<void>, onError: (err: unknown) => void): () => void {
   let running = false;
-  const timer = setInterval(async () => {
+  const runOnce = async () => {
     if (running) return;
     running = true;
     try {
@@ -13,7 +13,9 @@ export function repeat(intervalMs: number, work: () => Promise<void>, onError: (
     } finally {
       running = false;
     }
-  }, intervalMs);
+  };
+  // runOnce never rejects: every failure goes to onError.
+  const timer = setInterval(() => void runOnce(), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

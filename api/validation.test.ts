@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { ApiError } from './errors.ts';
+import { type ApiError } from './errors.ts';
 import { createSettlementSchema, listSettlementsQuery, pageQuery } from './schemas.ts';
 import { parseOr422 } from './validation.ts';
 

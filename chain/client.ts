@@ -107,7 +107,7 @@ export async function signEscrowCall<const F extends ContractFunctionName<typeof
     gas: estimate + estimate / 2n,
     nonceManager: operator.account.nonceManager,
   });
-  const raw = await operator.signTransaction(request as Parameters<typeof operator.signTransaction>[0]);
+  const raw = await operator.signTransaction(request);
   return { hash: keccak256(raw), nonce: request.nonce, raw };
 }
 

@@ -39,7 +39,7 @@ export async function runInstructions(command: string | undefined, args: string[
   }
   if (command === 'list') {
     const query = new URLSearchParams({ limit: values.limit, ...(values.status ? { status: values.status } : {}), ...(values['trade-reference'] ? { trade_reference: values['trade-reference'] } : {}) });
-    print(await api.request('GET', `/v1/instructions?${query}`));
+    print(await api.request('GET', `/v1/instructions?${query.toString()}`));
     return;
   }
   throw new Error(`usage:\n${INSTRUCTIONS_USAGE}`);

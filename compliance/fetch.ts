@@ -135,7 +135,7 @@ function entryCount(p: Publication, documents: Buffer[]): number {
   try {
     count = p.installed.parse(documents).entries.length;
   } catch (err) {
-    throw new Error(`${p.source} does not read as ${p.installed.list}: ${(err as Error).message}`);
+    throw new Error(`${p.source} does not read as ${p.installed.list}: ${(err as Error).message}`, { cause: err });
   }
   if (!count) throw new Error(`${p.source} has no entries`);
   return count;

@@ -34,7 +34,7 @@ function withTypo(name: string): string | undefined {
   });
   if (!words.length) return undefined;
   const word = words.reduce((a, b) => (b[0].length > a[0].length ? b : a));
-  const at = word.index! + Math.floor(word[0].length / 2);
+  const at = word.index + Math.floor(word[0].length / 2);
   return name.slice(0, at) + (name[at]!.toLowerCase() === 'x' ? 'q' : 'x') + name.slice(at + 1);
 }
 

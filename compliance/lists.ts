@@ -66,7 +66,7 @@ export async function loadList(source: ListSource): Promise<LoadedList> {
   try {
     parsed = source.parse(bytes);
   } catch (err) {
-    throw new Error(`cannot read ${source.list} from ${locations.join(', ')}: ${(err as Error).message}; check ${source.setting}`);
+    throw new Error(`cannot read ${source.list} from ${locations.join(', ')}: ${(err as Error).message}; check ${source.setting}`, { cause: err });
   }
   if (!parsed.entries.length) throw new Error(`${source.list} from ${locations.join(', ')} has no entries; check ${source.setting}`);
   const modified = documents.map((d) => d.modifiedAt).filter((m): m is string => m !== null).sort().at(-1) ?? null;

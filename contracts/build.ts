@@ -6,7 +6,13 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import solc from 'solc';
+import solcModule from 'solc';
+
+// solc's typings declare every member `any`: these are the two this script calls.
+const solc = solcModule as {
+  version(this: void): string;
+  compile(this: void, input: string, callbacks: { import: typeof resolveImport }): string;
+};
 
 const contractsDir = path.dirname(fileURLToPath(import.meta.url));
 const rootDir = path.dirname(contractsDir);

@@ -39,3 +39,8 @@ export function tenantPool(db: Db): pg.Pool {
 export function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string } | undefined)?.code === 'P2002';
 }
+
+/** Prisma's code for an update or delete that found no row. */
+export function isRecordNotFound(err: unknown): boolean {
+  return (err as { code?: string } | undefined)?.code === 'P2025';
+}

@@ -3,7 +3,7 @@
 import { hashSecret, newClientId, newClientSecret } from '../api/auth/secrets.ts';
 import { ENDPOINT_PATTERN, isIpRange } from '../api/auth/restrictions.ts';
 import { isScope, type Scope } from '../api/auth/scopes.ts';
-import type { Models } from './client.ts';
+import { isRecordNotFound, type Models } from './client.ts';
 import { requireEnvironment } from './platforms.ts';
 
 export interface NewClient {
@@ -82,15 +82,14 @@ function restrictionData(r: Restrictions) {
   };
 }
 
-/** Sets a client's restrictions (an empty list lifts one). */
 /**
  * A client's restrictions and whether it is active, in one statement, so a change is made whole
  * or not at all. Deactivation takes effect at once: the client's live tokens fail from the next request.
  */
 export async function updateApiClient(db: Models, clientId: string, change: Restrictions & { active?: boolean | undefined }): Promise<Required<Restrictions>> {
   const data = { ...restrictionData(change), ...(change.active !== undefined ? { active: change.active } : {}) };
-  const client = await db.apiClient.update({ where: { clientId }, data }).catch((err: { code?: string }) => {
-    throw err.code === 'P2025' ? new Error(`no client ${clientId}`) : err;
+  const client = await db.apiClient.update({ where: { clientId }, data }).catch((err: unknown) => {
+    throw isRecordNotFound(err) ? new Error(`no client ${clientId}`) : err;
   });
   return { ipRanges: client.allowedIpRanges, endpoints: client.permittedEndpoints, wallets: client.allowedWallets };
 }

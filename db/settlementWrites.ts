@@ -63,7 +63,7 @@ export type Statement = (name: string, text: string, values: unknown[]) => Promi
 export const onConnection =
   (client: pg.PoolClient): Statement =>
   async (name, text, values) =>
-    (await client.query({ name, text, values })).rows;
+    (await client.query<Record<string, unknown>>({ name, text, values })).rows;
 
 export const onPrisma =
   (tx: TenantTx): Statement =>

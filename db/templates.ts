@@ -38,12 +38,18 @@ const visibleTo = (owner: TemplateOwner): Prisma.SettlementTemplateWhereInput =>
 });
 const named = (idOrSlug: string): Prisma.SettlementTemplateWhereInput => (isUuid(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug });
 
+// A config is plain JSON, but an interface has no index signature, which Prisma's JSON input
+// wants; Prisma takes any `object`.
+function asJson(config: TemplateConfig): object {
+  return config;
+}
+
 /** Built-in templates are rows like any other, so settlements reference them by id and version. */
 export async function ensureBuiltInTemplates(db: Db): Promise<void> {
   for (const t of BUILT_IN_TEMPLATES) {
     await db.settlementTemplate.upsert({
       where: { id_version: { id: t.id, version: t.version } },
-      create: { id: t.id, version: t.version, slug: t.slug, name: t.name, description: t.description, config: t.config as object },
+      create: { id: t.id, version: t.version, slug: t.slug, name: t.name, description: t.description, config: asJson(t.config) },
       // A built-in's config never changes under a version; its description may be written anew.
       update: { description: t.description },
     });
@@ -157,7 +163,7 @@ export async function publishVersion(
 async function saveVersion(db: Models, owner: TemplateOwner, t: Template) {
   try {
     const row = await db.settlementTemplate.create({
-      data: { ...t, config: t.config as object, platformId: owner.platformId, environment: owner.environment },
+      data: { ...t, config: asJson(t.config), platformId: owner.platformId, environment: owner.environment },
     });
     // This process's next create uses it at once; others hear of it on TEMPLATES_CHANNEL.
     forgetTemplates();

@@ -16,6 +16,7 @@ import { settlementUuidFromEscrowId } from '../chain/escrowId.ts';
 import type { Logger } from '../config/logger.ts';
 import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow.ts';
 import type { Db } from '../db/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import { depositSignal, workflowIdFor } from '../workflows/names.ts';
 
 export interface ListenerDeps {
@@ -82,7 +83,7 @@ export class DepositListener {
                 contractAddress: this.contract,
                 eventName: event.eventName,
                 settlementId,
-                args: JSON.parse(JSON.stringify(event.args, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))),
+                args: JSON.parse(JSON.stringify(event.args, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Prisma.InputJsonObject,
               },
             ],
             skipDuplicates: true,

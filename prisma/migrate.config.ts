@@ -80,7 +80,7 @@ class MigratePg extends PrismaPg {
 }
 
 // 5) Introspection selects pg_catalog columns of type "char" (OID 18), which the adapter rejects: read them as text.
-const result = (pg as unknown as { Result: { prototype: { addFields(fields: { dataTypeID: number }[]): void } } }).Result.prototype;
+const result = (pg as unknown as { Result: { prototype: { addFields: (this: unknown, fields: { dataTypeID: number }[]) => void } } }).Result.prototype;
 const addFields = result.addFields;
 result.addFields = function (fields) {
   for (const f of fields) if (f.dataTypeID === 18) f.dataTypeID = 25;
@@ -92,5 +92,5 @@ export default defineConfig({
   engine: 'js',
   schema: derivedSchema,
   migrations: { path: path.join(root, 'prisma/migrations') },
-  adapter: async () => new MigratePg(poolConfig(url)) as never,
+  adapter: async () => new MigratePg(poolConfig(url)),
 });

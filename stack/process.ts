@@ -90,8 +90,8 @@ export class ManagedProcess {
         for (const line of chunk.toString().split('\n').filter(Boolean)) process.stdout.write(`[${spec.name}] ${line}\n`);
       }
     };
-    child.stdout!.on('data', forward);
-    child.stderr!.on('data', forward);
+    child.stdout.on('data', forward);
+    child.stderr.on('data', forward);
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
         this.lastExitOf = { code, signal };

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import type { ScreeningIndex } from '../compliance/lists.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Db } from '../db/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 
 export interface ListRefreshOptions {
   db: Db;
@@ -21,7 +22,7 @@ export interface ListRefreshOptions {
 export async function startListRefresh({ db, index, log, intervalMs, pollMs }: ListRefreshOptions): Promise<{ stop(): void }> {
   const worker = `${hostname()}:${process.pid}`;
   const record = (fields: { trigger: string; requestId?: string; changed: boolean; error?: string }) =>
-    db.sanctionsListLoad.create({ data: { worker, versions: JSON.parse(JSON.stringify(index.screener.versions)), ...fields } });
+    db.sanctionsListLoad.create({ data: { worker, versions: JSON.parse(JSON.stringify(index.screener.versions)) as Prisma.InputJsonObject, ...fields } });
 
   const refresh = async (trigger: string, requestId?: string) => {
     try {

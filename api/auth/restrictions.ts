@@ -29,6 +29,7 @@ export function ipAllowed(ranges: string[], address: string): boolean {
 }
 
 /** "METHOD /path" with * for one path segment, e.g. "GET /v1/settlements/*"; method * for any. */
+// eslint-disable-next-line no-control-regex -- U+0000 is refused on purpose: PostgreSQL's text cannot hold it.
 export const ENDPOINT_PATTERN = /^(\*|GET|POST|PUT|PATCH|DELETE) \/[^\s?#\u0000]*$/;
 
 export function endpointPermitted(patterns: string[], method: string, path: string): boolean {

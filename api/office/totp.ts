@@ -96,5 +96,5 @@ export function acceptTotp(secret: string, code: string, unixSeconds: number, la
 export function otpauthUri(secret: string, issuer: string, account: string): string {
   const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(account)}`;
   const params = new URLSearchParams({ secret, issuer, algorithm: 'SHA1', digits: String(TOTP_DEFAULTS.digits), period: String(TOTP_DEFAULTS.period) });
-  return `otpauth://totp/${label}?${params}`;
+  return `otpauth://totp/${label}?${params.toString()}`;
 }

@@ -5,6 +5,7 @@
 import type { TokenService } from '../auth/tokens.ts';
 import { Router } from 'express';
 import type { Db } from '../../db/client.ts';
+import type { Environment, Platform } from '../../generated/prisma/client.ts';
 import { createApiClient, deactivateApiClient } from '../../db/clients.ts';
 import { createEnvironment, createPlatform, findPlatform, listPlatforms, setRateLimit, TenantExists, TenantNotFound, WITH_ENVIRONMENTS } from '../../db/platforms.ts';
 import { latestListLoads, presentListLoad, requestListRefresh } from '../../db/screening.ts';
@@ -16,11 +17,8 @@ import { createClientSchema, createEnvironmentSchema, createPlatformSchema, page
 import { parseOr422 } from '../validation.ts';
 import { presentClient, restrictionsOf, settingsOr422 } from './clients.ts';
 
-type PlatformRow = NonNullable<Awaited<ReturnType<typeof findPlatform>>>;
-type EnvironmentRow = Awaited<ReturnType<typeof createEnvironment>>;
-
-const presentEnvironment = (e: EnvironmentRow) => ({ name: e.name, rate_limit_per_minute: e.rateLimitPerMinute, created_at: e.createdAt.toISOString() });
-const presentPlatform = (p: PlatformRow & { environments: EnvironmentRow[] }) => ({
+const presentEnvironment = (e: Environment) => ({ name: e.name, rate_limit_per_minute: e.rateLimitPerMinute, created_at: e.createdAt.toISOString() });
+const presentPlatform = (p: Platform & { environments: Environment[] }) => ({
   id: p.id,
   name: p.name,
   created_at: p.createdAt.toISOString(),

@@ -77,8 +77,9 @@ export function templateRoutes(): Router {
 
   router.get('/v1/settlement-templates/:idOrSlug', requireScope('templates:read'), async (req, res) => {
     const { version } = parseOr422(templateVersionQuery, req.query, 'query');
-    const found = await findTemplate(tenantDbOf(req), callerOf(req), String(req.params.idOrSlug), version);
-    if (!found) throw notFound(`Template ${req.params.idOrSlug}${version ? ` version ${version}` : ''}`);
+    const idOrSlug = String(req.params.idOrSlug);
+    const found = await findTemplate(tenantDbOf(req), callerOf(req), idOrSlug, version);
+    if (!found) throw notFound(`Template ${idOrSlug}${version ? ` version ${version}` : ''}`);
     res.json(presentTemplate(found));
   });
 
@@ -91,8 +92,9 @@ export function templateRoutes(): Router {
 
   router.post('/v1/settlement-templates/:idOrSlug/versions', requireScope('templates:write'), async (req, res) => {
     const caller = callerOf(req);
-    const current = await findTemplate(tenantDbOf(req), caller, String(req.params.idOrSlug));
-    if (!current) throw notFound(`Template ${req.params.idOrSlug}`);
+    const idOrSlug = String(req.params.idOrSlug);
+    const current = await findTemplate(tenantDbOf(req), caller, idOrSlug);
+    if (!current) throw notFound(`Template ${idOrSlug}`);
     if (current.builtIn) throw forbidden('Built-in templates cannot be changed; create your own template instead');
     const body = parseOr422(publishVersionSchema, req.body ?? {}, 'body');
     assertValid(body.config);

@@ -211,8 +211,8 @@ export async function resolveAmounts(deps: { chain: Chain }, db: Models, legs: r
   const resolved = await Promise.allSettled(legs.map(resolveLeg));
   // Every bad leg at once, in leg order; anything else (an RPC outage) is not the caller's fault.
   const failures = resolved.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  const unexpected = failures.find((f) => !(f instanceof LegFieldError));
-  if (unexpected) throw unexpected;
+  const unexpected = failures.filter((f) => !(f instanceof LegFieldError));
+  if (unexpected.length) throw unexpected[0];
   if (failures.length) throw validationFailed(failures.map((f) => (f as LegFieldError).field));
   return resolved.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof resolveLeg>>>).value);
 }

@@ -103,7 +103,13 @@ export async function forceRollback(
   const running = await deps.temporal.workflow
     .getHandle(workflowIdFor(id))
     .describe()
-    .then((d) => d.status.name === 'RUNNING', (err: unknown) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err)));
+    .then(
+      (d) => d.status.name === 'RUNNING',
+      (err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      },
+    );
   if (running) return cancelSettlement(deps, scope, id, reason, requestedBy);
   try {
     await deps.temporal.workflow.start<typeof forceRollbackWorkflow>('forceRollbackWorkflow', {

@@ -17,7 +17,7 @@ export async function reorgAway(rpcUrl: string, txHash: Hex): Promise<void> {
     for (let n = from; n <= head; n++) {
       const block = await client.getBlock({ blockNumber: n });
       for (const hash of block.transactions) {
-        if (hash !== txHash) kept.push([(await rpc('eth_getRawTransactionByHash', [hash])) as Hex, Number(n - from)]);
+        if (hash !== txHash) kept.push([await rpc('eth_getRawTransactionByHash', [hash]), Number(n - from)]);
       }
     }
     await rpc('anvil_reorg', [Number(head - from) + 1, kept]);

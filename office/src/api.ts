@@ -21,6 +21,8 @@ export function rememberSession(session: Session | null): void {
   csrfToken = session?.csrf_token ?? null;
 }
 
+const textOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -28,6 +30,6 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   const text = await res.text();
   const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  if (!res.ok) throw new ApiError(res.status, String(parsed.code ?? 'error'), String(parsed.detail ?? parsed.title ?? res.statusText));
+  if (!res.ok) throw new ApiError(res.status, textOf(parsed.code) ?? 'error', textOf(parsed.detail) ?? textOf(parsed.title) ?? res.statusText);
   return parsed as T;
 }

@@ -58,7 +58,7 @@ describe('idempotency', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     expect(await services().db.settlement.count({ where: { idempotencyKey: body.idempotency_key } })).toBe(1);
-    const handle = services().temporal.workflow.getHandle(`settlement-${results[0]!.body.id}`);
+    const handle = services().temporal.workflow.getHandle(`settlement-${String(results[0]!.body.id)}`);
     expect((await handle.describe()).status.name).toBeDefined();
   });
 });

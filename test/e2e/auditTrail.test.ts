@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { recordActivities } from '../../activities/records.ts';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { type ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { trailVerdictSchema } from '../../api/responses.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { ROOT } from '../../config/paths.ts';
@@ -100,7 +100,8 @@ describe('recording a transition', () => {
     const id = await endedSettlement();
     const { db } = services();
     const first = await db.settlementEvent.findUniqueOrThrow({ where: { settlementId_sequence: { settlementId: id, sequence: 1 } } });
-    const record = recordActivities({ db }).recordTransition;
+    const activities = recordActivities({ db });
+    const record = (input: Parameters<typeof activities.recordTransition>[0]) => activities.recordTransition(input);
     const same = { settlementId: id, sequence: 1, fromState: first.fromState, toState: first.toState, triggeredBy: first.triggeredBy, payload: first.payload as Record<string, unknown> };
     await record(same);
     await expect(record({ ...same, toState: 'FINALIZED' })).rejects.toMatchObject({ type: 'TransitionConflict', nonRetryable: true });

@@ -13,7 +13,7 @@ async function demo(bilateral: boolean): Promise<string> {
   process.stdout.write = ((chunk: string) => {
     lines.push(String(chunk));
     return true;
-  }) as typeof process.stdout.write;
+  });
   try {
     await runDemo(manifestPath(dataDir), bilateral);
   } finally {

@@ -7,14 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { type ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { instructionSchema } from '../../api/responses.ts';
 import { freePort } from '../../stack/ports.ts';
 import { serviceProcess } from '../../stack/services.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { Receiver } from '../support/receiver.ts';
 import { stackContext, withServices } from '../support/services.ts';
-import { depositAs, waitForState, type SettlementView } from '../support/settlements.ts';
+import { depositAs, waitForState } from '../support/settlements.ts';
 
 const TTL_SECONDS = 10;
 const { manifest, secrets, dataDir } = stackContext();
@@ -64,8 +64,8 @@ describe('instructions on one platform', () => {
     expect(settlement).toMatchObject({ external_reference: first.trade_reference });
     expect(settlement.parties.map((p) => [p.role, p.external_reference]).sort()).toEqual([['buyer', 'buyer-ref'], ['seller', 'seller-ref']]);
     expect(settlement.legs.map((l) => [l.from_role, l.to_role, l.amount])).toEqual([['seller', 'buyer', `100${'0'.repeat(18)}`], ['buyer', 'seller', '50000250000']]);
-    await depositAs(manifest, settlement as SettlementView, 'seller');
-    await depositAs(manifest, settlement as SettlementView, 'buyer');
+    await depositAs(manifest, settlement, 'seller');
+    await depositAs(manifest, settlement, 'buyer');
     expect((await waitForState(api(), settlement.id, ['FINALIZED', 'ROLLED_BACK'])).state).toBe('FINALIZED');
 
     // A third side for a matched trade is refused.
@@ -199,7 +199,7 @@ describe('instructions across two platforms', () => {
         expect(theirs).toMatchObject({ external_reference: null, name: null, wallet_address: null, counterparty_reference: sell.trade_reference });
         const wallet = manifest.wallets[theirs.role as 'seller'].address;
         expect(theirs.wallet_address_hint).toBe(`${wallet.slice(0, 6)}…${wallet.slice(-4)}`);
-        expect(JSON.stringify(view)).not.toContain(`${theirs.role}-ref`);
+        expect(JSON.stringify(view)).not.toContain(`${String(theirs.role)}-ref`);
         // Deposit transactions for its own party's legs only.
         expect(view.legs.map((l) => l.deposit.instructions !== null)).toEqual(view.legs.map((l) => l.from_role === own));
       }

@@ -11,7 +11,7 @@ import { fixtureClient } from '../support/clients.ts';
 import { KeystoneSdk, type SdkError } from '../support/keystoneSdk.ts';
 import { Receiver } from '../support/receiver.ts';
 import { stackContext, withServices } from '../support/services.ts';
-import { depositAs, waitForState, type SettlementView } from '../support/settlements.ts';
+import { depositAs, waitForState } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();
@@ -73,8 +73,8 @@ async function sdkState(id: string, states: string[], timeoutMs = 90_000): Promi
 
 async function depositBoth(id: string) {
   const view = await waitForState(services().api, id, ['AWAITING_DEPOSITS']);
-  await depositAs(manifest, view as SettlementView, 'seller');
-  await depositAs(manifest, view as SettlementView, 'buyer');
+  await depositAs(manifest, view, 'seller');
+  await depositAs(manifest, view, 'buyer');
 }
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { activitySchema, environmentSchema, operatorCreatedClientSchema, pageOf, platformSchema, signingKeysSchema } from '../../api/responses.ts';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { type ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { createApiClient } from '../../db/clients.ts';
 import { TenantNotFound } from '../../db/platforms.ts';
 import { fixtureClient } from '../support/clients.ts';

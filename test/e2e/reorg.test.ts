@@ -31,7 +31,7 @@ describe('a deposit reorged away and back', () => {
     const signalled = () => db.chainLog.findFirst({ where: { txHash: sellerDeposit, removed: false, signaledAt: { not: null } } });
     await until('the seller deposit signalled', async () => !!(await signalled()));
 
-    const raw = (await chain.request({ method: 'eth_getRawTransactionByHash' as never, params: [sellerDeposit] as never })) as Hex;
+    const raw: Hex = await chain.request({ method: 'eth_getRawTransactionByHash' as never, params: [sellerDeposit] as never });
     await reorgAway(manifest.chain.rpc_url, sellerDeposit);
     await until('the listener rewound', async () => !!(await db.chainLog.findFirst({ where: { txHash: sellerDeposit, removed: true } })));
     await depositAs(manifest, awaiting, 'buyer');
@@ -39,7 +39,7 @@ describe('a deposit reorged away and back', () => {
     const workflow = temporal.workflow.getHandle(workflowIdFor(created.id));
     await until('the workflow read the contract', async () => (await workflow.query(progressQuery)).depositedLegs.join() === '1');
 
-    const back = (await chain.request({ method: 'eth_sendRawTransaction' as never, params: [raw] as never })) as Hex;
+    const back: Hex = await chain.request({ method: 'eth_sendRawTransaction' as never, params: [raw] as never });
     expect(back).toBe(sellerDeposit);
     expect((await waitForState(api, created.id, ['FINALIZED', 'ROLLED_BACK'], 30_000)).state).toBe('FINALIZED');
   });

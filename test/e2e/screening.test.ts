@@ -3,7 +3,7 @@
 // with the workers' live index; workers refresh their lists when asked.
 
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { type ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { listStatusSchema, refreshRequestSchema, screeningResponseSchema, thresholdsResponseSchema } from '../../api/responses.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { stackContext, withServices } from '../support/services.ts';

@@ -3,14 +3,14 @@
 // the test signs with the deployment's own key, read from the database as only an insider could.
 
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../api/auth/scopes.ts';
 import { rotateSigningKey } from '../../api/auth/tokens.ts';
 import { ROUTES, type RouteSpec } from '../../api/openapi.ts';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { type ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { deactivateApiClient, updateApiClient } from '../../db/clients.ts';
 import { freePort } from '../../stack/ports.ts';
 import { serviceProcess } from '../../stack/services.ts';
@@ -70,7 +70,7 @@ function signed(claims: Record<string, unknown>, key: Awaited<ReturnType<typeof 
     .setIssuer(overrides.iss ?? ISSUER)
     .setIssuedAt()
     .setExpirationTime(overrides.exp ?? Math.floor(Date.now() / 1000) + 3600)
-    .sign(key as Parameters<SignJWT['sign']>[0]);
+    .sign(key);
 }
 
 describe('revocation across API processes', () => {
@@ -391,8 +391,6 @@ describe('activity log and secrets', () => {
       await api.request('GET', '/v1/admin/activity?limit=200'),
     ]);
     await new Promise((r) => setTimeout(r, 500));
-    const { readdirSync, readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const logDir = join(stackContext().dataDir, 'logs');
     const logs = readdirSync(logDir, { recursive: true, withFileTypes: true })
       .filter((f) => f.isFile())

@@ -13,7 +13,7 @@ import { ROOT } from '../../config/paths.ts';
 import { readStackStatus, type ServiceStatus } from '../../config/serviceStatus.ts';
 import { readStack, statusPath, type Manifest } from '../../stack/manifest.ts';
 import { freePort } from '../../stack/ports.ts';
-import { depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
+import { depositAs, dvpInstruction, waitForState } from '../support/settlements.ts';
 
 const dataDir = join(ROOT, 'data', 'test', 'supervised');
 let stack: ChildProcess;
@@ -89,7 +89,7 @@ describe('npm start supervises its processes', () => {
       const line = `${name} exited (signal SIGKILL); restarting in 1 s`;
       expect(output.split('\n').filter((l) => l.includes(`${name} exited`))).toEqual([line]);
       const final = await waitForState(api, created.id, ['FINALIZED', 'ROLLED_BACK', 'FAILED'], 120_000);
-      expect((final as SettlementView).state).toBe('FINALIZED');
+      expect((final).state).toBe('FINALIZED');
       if (name === 'api') expect((await lockstep(['status'])).stdout).toMatch(/^api\s+up\s+\d+\s+1\s/m);
     });
   }

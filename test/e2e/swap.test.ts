@@ -73,7 +73,7 @@ async function buyerDepositsThenSwapWaits(awaiting: SettlementView): Promise<Hex
   }
   await deposit;
   const settle = await until('the swap transaction in the pool', () => pendingFrom(manifest.wallets.operator.address), 20_000);
-  return Object.values(settle)[0]!.hash as Hex;
+  return Object.values(settle)[0]!.hash;
 }
 
 describe('the swap', () => {
@@ -152,7 +152,7 @@ describe('the swap', () => {
     const awaiting = await waitForState(services().api, created.id, ['AWAITING_DEPOSITS']);
     await depositAs(manifest, awaiting, 'seller');
     const swapActivity = swapActivityOf(created.id);
-    const operatorPool = async () => Object.values((await pendingFrom(manifest.wallets.operator.address)) ?? {}).map((t) => t.hash as Hex);
+    const operatorPool = async () => Object.values((await pendingFrom(manifest.wallets.operator.address)) ?? {}).map((t) => t.hash);
     let settleHash: Hex;
     await anvil.setAutomine(false);
     try {

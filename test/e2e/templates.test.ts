@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { type ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { templateSchema } from '../../api/responses.ts';
 import { fixtureClient } from '../support/clients.ts';
 import type { TemplateConfig } from '../../domain/template.ts';

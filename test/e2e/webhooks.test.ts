@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { type ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { queuedDeliverySchema, rotatedSecretSchema, webhookCreatedSchema, webhookDeliverySchema, webhookSchema } from '../../api/responses.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { ROOT } from '../../config/paths.ts';

@@ -33,12 +33,12 @@ export async function ensureVenv(name: string, requirements: string, say: (line:
   try {
     await run('python3', ['-m', 'venv', venv]);
   } catch (err) {
-    throw new Error(`${name} needs Python 3 with venv (python3 -m venv): ${(err as Error).message}`);
+    throw new Error(`${name} needs Python 3 with venv (python3 -m venv): ${(err as Error).message}`, { cause: err });
   }
   try {
     await run(join(bin, 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '-r', requirements], { maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
-    throw new Error(`could not install the pinned ${name} from PyPI (${requirements}): ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
+    throw new Error(`could not install the pinned ${name} from PyPI (${requirements}): ${(err as { stderr?: string }).stderr ?? (err as Error).message}`, { cause: err });
   }
   // Written last: a venv whose install was interrupted is never taken for a complete one.
   await writeFile(join(venv, '.complete'), '');

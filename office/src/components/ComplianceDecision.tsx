@@ -24,10 +24,10 @@ export function ComplianceDecision({ id }: { id: string }) {
       <label htmlFor="decision-reason">Reason</label>
       <textarea id="decision-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} />
       <div className="actions">
-        <button type="button" onClick={() => decide('approve')} disabled={sent !== null}>
+        <button type="button" onClick={() => void decide('approve')} disabled={sent !== null}>
           Approve
         </button>
-        <button type="button" onClick={() => decide('reject')} disabled={sent !== null}>
+        <button type="button" onClick={() => void decide('reject')} disabled={sent !== null}>
           Reject
         </button>
       </div>

@@ -4,7 +4,7 @@ import type { OfficeUser } from '../types.ts';
 
 export function Header({ user, onLogout }: { user: OfficeUser; onLogout: () => void }) {
   // A session that has already ended (expired, user deactivated) is logged out all the same.
-  const logout = () => call('POST', '/office/api/logout').finally(onLogout);
+  const logout = () => void call('POST', '/office/api/logout').catch(() => undefined).finally(onLogout);
   return (
     <header className="top">
       <a href="/office/" className="brand" onClick={(e) => (e.preventDefault(), navigate('/'))}>

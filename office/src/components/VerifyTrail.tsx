@@ -18,7 +18,7 @@ export function VerifyTrail({ id }: { id: string }) {
   };
   return (
     <Section id="verify" title="Audit trail">
-      <button type="button" onClick={verify}>
+      <button type="button" onClick={() => void verify()}>
         Verify trail
       </button>
       <p role="status" className="verdict">

@@ -25,7 +25,7 @@ export function LoginPage({ onLogin }: { onLogin: (s: Session) => void }) {
   return (
     <main className="login">
       <h1>Lockstep Web Office</h1>
-      <form onSubmit={submit}>
+      <form onSubmit={(e) => void submit(e)}>
         <label htmlFor="platform">Platform</label>
         <input {...field('platform')} required autoComplete="organization" />
         <label htmlFor="environment">Environment</label>

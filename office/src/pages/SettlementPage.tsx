@@ -40,7 +40,7 @@ export function SettlementPage({ id, user }: { id: string; user: OfficeUser }) {
       }
     };
     void refresh();
-    const timer = window.setInterval(refresh, POLL_MS);
+    const timer = window.setInterval(() => void refresh(), POLL_MS);
     return () => {
       stopped = true;
       window.clearInterval(timer);
