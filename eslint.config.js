@@ -24,6 +24,44 @@ const DOMAIN_IMPORTS = {
   message: 'domain/ is pure: it imports only other domain/ modules',
 };
 
+// The layers, lowest first (docs/architecture.md, "Layers"): a folder imports from its own
+// layer and those below, never from one above; the entry points of the top layer never
+// import each other. Tests may import anything.
+const LAYERS = [
+  ['domain'],
+  ['config', 'access'],
+  ['db', 'chain', 'compliance', 'contracts'],
+  ['workflows', 'activities', 'webhooks', 'operations'],
+  ['stack'],
+  ['api', 'worker', 'listeners', 'cli'],
+  ['bench', 'test', 'prisma'],
+];
+const ENTRY_POINTS = LAYERS[5];
+
+/** One no-restricted-imports pattern per folder: the folders it must not reach by a relative path. */
+function layerRules() {
+  return LAYERS.flatMap((layer, i) =>
+    layer.map((folder) => {
+      const above = LAYERS.slice(i + 1).flat();
+      const forbidden = [...above, ...(layer === ENTRY_POINTS ? ENTRY_POINTS.filter((f) => f !== folder) : [])];
+      const patterns = [];
+      if (forbidden.length) {
+        patterns.push({
+          regex: `^(\\.\\./)+(${forbidden.join('|')})/`,
+          message: `${folder}/ must not import from ${forbidden.join(', ')}: imports go down the layers (docs/architecture.md)`,
+        });
+      }
+      if (folder === 'workflows') patterns.push(WORKFLOW_IMPORTS);
+      if (folder === 'domain') patterns.push(DOMAIN_IMPORTS);
+      return {
+        files: [`${folder}/**/*.ts`],
+        ignores: ['**/*.test.ts'],
+        rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
+      };
+    }),
+  );
+}
+
 export default defineConfig(
   globalIgnores(['dist/', 'generated/', 'node_modules/', 'data/', 'scratch/', 'contracts/generated/']),
   {
@@ -66,16 +104,7 @@ export default defineConfig(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
-  {
-    files: ['workflows/**/*.ts'],
-    ignores: ['workflows/**/*.test.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [WORKFLOW_IMPORTS] }] },
-  },
-  {
-    files: ['domain/**/*.ts'],
-    ignores: ['domain/**/*.test.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [DOMAIN_IMPORTS] }] },
-  },
+  ...layerRules(),
   {
     files: ['**/*.js'],
     extends: [js.configs.recommended],

@@ -53,6 +53,18 @@ describe('lint', { timeout: 120_000 }, () => {
     );
   });
 
+  it.each([
+    ['db/lint-probe.ts', "import { errorHandler } from '../api/errors.ts';\nexport const h = errorHandler;\n"],
+    ['cli/lint-probe.ts', "import { createApp } from '../api/app.ts';\nexport const app = createApp;\n"],
+    ['config/lint-probe.ts', "import { createDb } from '../db/client.ts';\nexport const db = createDb;\n"],
+  ])('refuses an import up the layers or between entry points: %s', async (path, code) => {
+    expect(await rulesFor(path, code)).toContain('@typescript-eslint/no-restricted-imports');
+  });
+
+  it('lets an entry point import the layers below it', async () => {
+    expect(await rulesFor('api/lint-probe.ts', "import { findActivity } from '../db/activity.ts';\nexport const find = findActivity;\n")).toEqual([]);
+  });
+
   it('refuses a promise nobody awaits and one handed where nothing awaits it', async () => {
     const code = [
       'const work = async () => 1;',

@@ -1,7 +1,7 @@
 import type { PartyAttributes } from '../compliance/attributes.ts';
 import type { ScreeningIndex } from '../compliance/lists.ts';
 import { partyKey, suppressionKey, type ScreenedParty, type ScreeningResult } from '../compliance/screening.ts';
-import type { Thresholds } from '../compliance/thresholds.ts';
+import type { Thresholds } from '../domain/thresholds.ts';
 import type { Db } from '../db/client.ts';
 import { thresholdsFor } from '../db/screening.ts';
 

@@ -2,7 +2,7 @@
 // tests may pass their own.
 
 import type { ScreeningIndex } from '../compliance/lists.ts';
-import type { Thresholds } from '../compliance/thresholds.ts';
+import type { Thresholds } from '../domain/thresholds.ts';
 import type { Chain } from '../chain/client.ts';
 import type { Db } from '../db/client.ts';
 import { complianceActivities } from './compliance.ts';

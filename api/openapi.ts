@@ -3,7 +3,7 @@
 // compares this table with the routes the app serves, so neither can drift.
 
 import { z } from 'zod';
-import type { Scope } from './auth/scopes.ts';
+import type { Scope } from '../access/scopes.ts';
 import { IDEMPOTENCY_HEADER } from './idempotency.ts';
 import * as res from './responses.ts';
 import * as req from './schemas.ts';

@@ -1,14 +1,14 @@
 // Request schemas: the single source of what the API accepts.
 
 import { z } from 'zod';
-import { ISO_COUNTRY_CODES, isCountryCode } from '../compliance/attributes.ts';
-import { ROLES, SCOPES } from './auth/scopes.ts';
+import { partyAttributesSchema } from '../compliance/attributes.ts';
+import { ROLES, SCOPES } from '../access/scopes.ts';
 import { EVENT_PATTERNS, EXACT_EVENT } from '../webhooks/events.ts';
 import { DIRECTIONS, LEG_TYPES } from '../domain/settlement.ts';
 import { INSTRUCTION_STATUSES } from '../domain/matching.ts';
 import { ACTION_TYPES } from '../domain/template.ts';
 import { TENANT_NAME } from '../domain/ids.ts';
-import { ENDPOINT_PATTERN } from './auth/restrictions.ts';
+import { ENDPOINT_PATTERN } from '../access/restrictions.ts';
 import { plainDecimal } from '../domain/money.ts';
 
 // The .meta() lines say in the OpenAPI document what a refine checks, where JSON Schema can say it.
@@ -19,26 +19,6 @@ const evmAddress = z
   .refine((a) => !/^0x0{40}$/.test(a), 'must not be the zero address')
   .meta({ not: { pattern: '^0x0{40}$' } });
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
-
-const isCalendarDate = (d: string) => {
-  const date = new Date(`${d}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(d) && date.getTime() <= Date.now();
-};
-
-/** What a party may say about itself so that screening can tell it from a listed namesake. */
-export const partyAttributesSchema = z.object({
-  entity_type: z.enum(['individual', 'organization']).optional(),
-  country: z
-    .string()
-    .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code in upper case, such as DE')
-    .meta({ enum: [...ISO_COUNTRY_CODES] })
-    .optional(),
-  date_of_birth: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 1970-01-31')
-    .refine(isCalendarDate, 'must be a real date, not in the future')
-    .optional(),
-});
 
 // KeyStone's SDKs send every optional field, as null when unset: null means "not given".
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
@@ -368,7 +348,7 @@ export const platformEnvironmentUpdateSchema = z
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one field to change');
 
 // The Web Office's own API (/office/api, docs/office.md). Passwords are checked against the
-// policy by the code that sets them (api/office/passwords.ts), which knows the email too.
+// policy by the code that sets them (access/passwords.ts), which knows the email too.
 const password = z.string().min(1).max(1024);
 
 export const officeLoginSchema = z.object({

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseCsv } from '../compliance/csv.ts';
 import { compareNames } from '../compliance/nameScore.ts';
 import { listSources, readLists, screenerOf } from '../compliance/lists.ts';
-import { DEFAULT_THRESHOLDS as thresholds } from '../compliance/thresholds.ts';
+import { DEFAULT_THRESHOLDS as thresholds } from '../domain/thresholds.ts';
 import { BUNDLED_LISTS_DIR, REFERENCE_DIR } from '../config/paths.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

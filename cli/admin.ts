@@ -3,7 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { cancelSettlement, findStuck, forceRollback } from '../api/settlements/operations.ts';
+import { cancelSettlement, findStuck, forceRollback } from '../operations/settlements.ts';
 import { loadConfig } from '../config/config.ts';
 import { TEMPORAL_CONNECTION_KEYS, temporalConnectionOptions } from '../config/temporalConnection.ts';
 import { createDb } from '../db/client.ts';

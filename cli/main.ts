@@ -13,14 +13,15 @@
 //   lockstep demo [--bilateral] [--manifest data/dev/manifest.json]
 
 import { parseArgs } from 'node:util';
-import { isRole, ROLES, SCOPES } from '../api/auth/scopes.ts';
+import { isRole, ROLES, SCOPES } from '../access/scopes.ts';
 import { loadConfig } from '../config/config.ts';
-import { KEY_ROTATION_NOTE, rotateSigningKey } from '../api/auth/tokens.ts';
 import { findActivity } from '../db/activity.ts';
+import { presentActivity } from '../operations/present.ts';
 import { createApiClient, deactivateApiClient, updateApiClient, rotateClientSecret } from '../db/clients.ts';
 import { createOfficeUser } from '../db/officeUsers.ts';
 import { createEnvironment, createPlatform, listPlatforms, setRateLimit } from '../db/platforms.ts';
 import { secretKey } from '../db/secretBox.ts';
+import { KEY_ROTATION_NOTE, rotateSigningKey } from '../db/signingKeys.ts';
 import { verifyTrail } from '../db/auditTrail.ts';
 import { withDb } from './db.ts';
 import { INSTRUCTIONS_USAGE } from './instructions.ts';
@@ -182,7 +183,7 @@ async function main(argv: string[]): Promise<void> {
     const page = await withDb(async (db) => {
       const platform = values.platform ? await db.platform.findUnique({ where: { name: values.platform } }) : undefined;
       if (values.platform && !platform) throw new Error(`no platform ${values.platform}`);
-      return findActivity(db, {
+      const { items, total } = await findActivity(db, {
         platformId: platform?.id,
         environment: platform ? values.environment : undefined,
         clientId: values.client,
@@ -191,6 +192,7 @@ async function main(argv: string[]): Promise<void> {
         limit: Number(values.limit),
         offset: 0,
       });
+      return { items: items.map(presentActivity), total };
     });
     process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
     return;

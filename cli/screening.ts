@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { PartyAttributes } from '../compliance/attributes.ts';
+import { partyAttributesSchema, type PartyAttributes } from '../compliance/attributes.ts';
 import { parseCsv } from '../compliance/csv.ts';
 import { fetchLists, type FetchOutcome } from '../compliance/fetch.ts';
 import { compareNames } from '../compliance/nameScore.ts';
@@ -13,8 +13,8 @@ import { listSources, readLists, screenerOf } from '../compliance/lists.ts';
 import type { Screener } from '../compliance/screening.ts';
 import { loadConfig } from '../config/config.ts';
 import type { Db } from '../db/client.ts';
-import { latestListLoads, loadsForRequest, presentListLoad, requestListRefresh } from '../db/screening.ts';
-import { partyAttributesSchema } from '../api/schemas.ts';
+import { latestListLoads, loadsForRequest, requestListRefresh } from '../db/screening.ts';
+import { presentListLoad } from '../operations/present.ts';
 import { cliEnv } from '../stack/manifest.ts';
 import { withDb } from './db.ts';
 

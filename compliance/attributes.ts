@@ -4,6 +4,8 @@
 // "10 Jan 1960 to 12 Jan 1960"); both are reduced here to comparable forms, ISO 3166
 // alpha-2 codes and inclusive date ranges, and compared with a party's own.
 
+import { z } from 'zod';
+
 /** An inclusive range of ISO dates (YYYY-MM-DD): a listed date of birth at its precision. */
 export interface DateRange {
   from: string;
@@ -187,3 +189,23 @@ export function adjustments(party: PartyAttributes, entry: EntryAttributes): Adj
   }
   return found;
 }
+
+const isCalendarDate = (d: string) => {
+  const date = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(d) && date.getTime() <= Date.now();
+};
+
+/** The same on the wire (the API's bodies, the CLI's options), checked: what a party may say about itself so that screening can tell it from a listed namesake. */
+export const partyAttributesSchema = z.object({
+  entity_type: z.enum(['individual', 'organization']).optional(),
+  country: z
+    .string()
+    .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code in upper case, such as DE')
+    .meta({ enum: [...ISO_COUNTRY_CODES] })
+    .optional(),
+  date_of_birth: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 1970-01-31')
+    .refine(isCalendarDate, 'must be a real date, not in the future')
+    .optional(),
+});

@@ -13,7 +13,7 @@ import { BUNDLED_LISTS_DIR, listsLayout, REFERENCE_DIR } from '../config/paths.t
 import { fetchLists, type FetchOutcome } from './fetch.ts';
 import { contentHash, listSources, ScreeningIndex } from './lists.ts';
 import { OFAC_CSV_FILES } from './ofac.ts';
-import { DEFAULT_THRESHOLDS as thresholds } from './thresholds.ts';
+import { DEFAULT_THRESHOLDS as thresholds } from '../domain/thresholds.ts';
 
 const bundled = listsLayout(BUNDLED_LISTS_DIR);
 const ofacFiles = Object.fromEntries(OFAC_CSV_FILES.map((f) => [f, readFileSync(join(bundled.ofacDir, f))]));

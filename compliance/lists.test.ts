@@ -9,7 +9,7 @@ import { tokenize } from './nameScore.ts';
 import { listSources, readLists, screenerOf } from './lists.ts';
 import type { SanctionsEntry } from './sanctionsList.ts';
 import type { Screener } from './screening.ts';
-import { DEFAULT_THRESHOLDS as thresholds } from './thresholds.ts';
+import { DEFAULT_THRESHOLDS as thresholds } from '../domain/thresholds.ts';
 
 const data = BUNDLED_LISTS_DIR;
 let entries: SanctionsEntry[];

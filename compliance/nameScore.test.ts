@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REFERENCE_DIR } from '../config/paths.ts';
 import { parseCsv } from './csv.ts';
 import { compareNames, tokenize } from './nameScore.ts';
-import { DEFAULT_THRESHOLDS } from './thresholds.ts';
+import { DEFAULT_THRESHOLDS } from '../domain/thresholds.ts';
 
 const casesFile = join(REFERENCE_DIR, 'name-pairs', 'cases.csv');
 

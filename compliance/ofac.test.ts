@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { listSources, loadList } from './lists.ts';
 import type { SanctionsEntry } from './sanctionsList.ts';
 import { Screener, type ScreenedParty } from './screening.ts';
-import { DEFAULT_THRESHOLDS as thresholds } from './thresholds.ts';
+import { DEFAULT_THRESHOLDS as thresholds } from '../domain/thresholds.ts';
 
 const dir = join(BUNDLED_LISTS_DIR, 'ofac-sdn');
 

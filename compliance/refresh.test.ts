@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
 import { listSources, ScreeningIndex } from './lists.ts';
 import { OFAC_CSV_FILES } from './ofac.ts';
-import { DEFAULT_THRESHOLDS as thresholds } from './thresholds.ts';
+import { DEFAULT_THRESHOLDS as thresholds } from '../domain/thresholds.ts';
 
 const data = BUNDLED_LISTS_DIR;
 const unXml = readFileSync(join(data, 'un/consolidated.xml'), 'utf8');

@@ -13,7 +13,7 @@ import { canonicalJson } from '../domain/canonicalJson.ts';
 import type { ListVersion, SanctionsEntry } from './sanctionsList.ts';
 import { adjustments, MAX_BOOST, type PartyAttributes } from './attributes.ts';
 import { comparePrepared, phoneticKey, prepareName, tokenize, type PreparedName } from './nameScore.ts';
-import type { Thresholds } from './thresholds.ts';
+import type { Thresholds } from '../domain/thresholds.ts';
 
 export const SCREENING_ALGORITHM = 'token-alignment-v2';
 

@@ -2,8 +2,10 @@
 // here, so a missing or malformed setting fails at start with its name, not later.
 
 import { z } from 'zod';
-import { DEFAULT_THRESHOLDS } from '../compliance/thresholds.ts';
-import { DEFAULT_TASK_QUEUE } from '../workflows/names.ts';
+import { DEFAULT_THRESHOLDS } from '../domain/thresholds.ts';
+
+/** The worker's task queue unless TEMPORAL_TASK_QUEUE names another. */
+export const DEFAULT_TASK_QUEUE = 'lockstep-settlements';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`), `must be 0x + ${bytes * 2} hex digits`);
 const int = (min: number) => z.coerce.number().int().min(min);

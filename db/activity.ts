@@ -26,20 +26,5 @@ export async function findActivity(db: Models, f: ActivityFilter) {
     db.activityLog.findMany({ where, orderBy: { createdAt: 'desc' }, take: f.limit, skip: f.offset }),
     db.activityLog.count({ where }),
   ]);
-  return {
-    items: items.map((a) => ({
-      at: a.createdAt.toISOString(),
-      client_id: a.clientId,
-      session_id: a.sessionId,
-      session_metadata: a.sessionMetadata,
-      user_id: a.userId,
-      method: a.method,
-      path: a.path,
-      status: a.status,
-      code: a.code,
-      ip: a.ip,
-      by_operator: a.byOperator,
-    })),
-    total,
-  };
+  return { items, total };
 }

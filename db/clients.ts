@@ -1,8 +1,8 @@
 // M2M API clients: created with a plain secret that is returned once and stored hashed.
 
-import { hashSecret, newClientId, newClientSecret } from '../api/auth/secrets.ts';
-import { ENDPOINT_PATTERN, isIpRange } from '../api/auth/restrictions.ts';
-import { isScope, type Scope } from '../api/auth/scopes.ts';
+import { hashSecret, newClientId, newClientSecret } from '../access/secrets.ts';
+import { ENDPOINT_PATTERN, isIpRange } from '../access/restrictions.ts';
+import { isScope, type Scope } from '../access/scopes.ts';
 import { isRecordNotFound, type Models } from './client.ts';
 import { requireEnvironment } from './platforms.ts';
 

@@ -3,9 +3,9 @@
 // does to users runs as their tenant (the office_tenant_wall migration).
 
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role } from '../api/auth/scopes.ts';
-import { lockedOut, LOCKOUT, mayTryWhere } from '../api/office/lockout.ts';
-import { hashPassword, newPassword, passwordProblem } from '../api/office/passwords.ts';
+import type { Role } from '../access/scopes.ts';
+import { lockedOut, LOCKOUT, mayTryWhere } from '../access/lockout.ts';
+import { hashPassword, newPassword, passwordProblem } from '../access/passwords.ts';
 import { isUniqueViolation, type Db, type Models } from './client.ts';
 import { requireEnvironment } from './platforms.ts';
 import { withTenant, type Tenant } from './tenant.ts';
@@ -71,7 +71,7 @@ export async function deactivateOfficeUser(db: Db, tenant: Tenant, id: string): 
 }
 
 /**
- * One login try of the user, taken before the password is checked (api/office/lockout.ts):
+ * One login try of the user, taken before the password is checked (access/lockout.ts):
  * false when the user is locked out or every try is taken. A success gives them back.
  */
 export async function takeLoginTry(db: Models, id: string): Promise<boolean> {

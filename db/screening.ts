@@ -1,6 +1,6 @@
 // Screening settings kept per platform environment.
 
-import type { Thresholds } from '../compliance/thresholds.ts';
+import type { Thresholds } from '../domain/thresholds.ts';
 import type { Db } from './client.ts';
 import type { Tenant } from './tenant.ts';
 
@@ -25,16 +25,3 @@ export async function latestListLoads(db: Db) {
     orderBy: [{ worker: 'asc' }, { createdAt: 'desc' }],
   });
 }
-
-type ListLoad = Awaited<ReturnType<typeof latestListLoads>>[number];
-
-/** One load as the CLI and the API show it. */
-export const presentListLoad = (l: ListLoad) => ({
-  worker: l.worker,
-  trigger: l.trigger,
-  request_id: l.requestId,
-  changed: l.changed,
-  versions: l.versions,
-  error: l.error,
-  loaded_at: l.createdAt.toISOString(),
-});

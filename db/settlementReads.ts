@@ -5,22 +5,15 @@
 // and legs look up the settlement) costs more than running it. Here it is one prepared
 // statement, whose plan PostgreSQL keeps, on a connection that is the tenant role (asTenant).
 // Rows come back as Prisma's own row type; test/e2e/rowLevelSecurity.test.ts holds the two
-// reads, and this file's scope filter and api/settlements/scope.ts's, to the same answer.
+// reads, and this file's scope filter and db/settlementScope.ts's, to the same answer.
 
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from './client.ts';
-import { asTenant, type Tenant } from './tenant.ts';
+import type { SettlementScope } from './settlementScope.ts';
+import { asTenant } from './tenant.ts';
 
 export const settlementInclude = { parties: { orderBy: { role: 'asc' } }, legs: { orderBy: { index: 'asc' } } } as const;
 export type SettlementRow = Prisma.SettlementGetPayload<{ include: typeof settlementInclude }>;
-
-/** Which settlements a caller may see (api/settlements/scope.ts says why). */
-export interface SettlementScope extends Tenant {
-  wallets?: string[];
-  settlementIds?: string[] | null;
-  /** Only the settlements the caller's platform opened. */
-  acting?: boolean;
-}
 
 /** The scope as SQL over `s`, its values from $3 on ($1 and $2 are the tenant), and the statement's name for its shape. */
 function scopeSql(scope: SettlementScope, values: unknown[]): { sql: string; shape: string } {

@@ -4,8 +4,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
-export const DEFAULT_TASK_QUEUE = 'lockstep-settlements';
-
 /** Workflow ids carry the business key, so a second start for one settlement is a no-op. */
 export function workflowIdFor(settlementId: string): string {
   return `settlement-${settlementId}`;

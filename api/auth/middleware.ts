@@ -3,8 +3,8 @@ import type { Db, Models } from '../../db/client.ts';
 import { tenantDb } from '../../db/tenant.ts';
 import { forbidden, unauthorized, validationFailed } from '../errors.ts';
 import { cookieValue, requireCsrf, SESSION_COOKIE, sessionUserOf } from '../office/session.ts';
-import { endpointPermitted, ipAllowed } from './restrictions.ts';
-import { scopesBeyond, type Scope } from './scopes.ts';
+import { endpointPermitted, ipAllowed } from '../../access/restrictions.ts';
+import { scopesBeyond, type Scope } from '../../access/scopes.ts';
 import { InvalidTokenError, type AuthContext, type TokenService } from './tokens.ts';
 
 declare module 'express-serve-static-core' {

@@ -4,11 +4,12 @@
 // as its client is deactivated: a signature alone never admits a request.
 
 import { randomUUID } from 'node:crypto';
-import { decodeProtectedHeader, errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
+import { decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { Db } from '../../db/client.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import { openSecret, sealSecret } from '../../db/secretBox.ts';
-import { isScope, type Scope } from './scopes.ts';
+import { openSecret } from '../../db/secretBox.ts';
+import { rotateSigningKey, SIGNING_ALGORITHM } from '../../db/signingKeys.ts';
+import { isScope, type Scope } from '../../access/scopes.ts';
 
 export interface AuthContext {
   clientId: string;
@@ -49,7 +50,6 @@ export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError';
 }
 
-const ALGORITHM = 'ES256';
 /** IsSettled's refresh policy: refresh within this long of issue or the last refresh, or lose the token. */
 export const REFRESH_WINDOW_MS = 15 * 60_000;
 /** How long a process trusts its copy of the key table; a new kid is looked up at once. */
@@ -75,20 +75,6 @@ interface LoadedKey {
   privateKey?: ReturnType<typeof importJWK>;
 }
 
-export const KEY_ROTATION_NOTE = 'API processes sign with it within 30 s; tokens of the previous key verify until they expire';
-
-/** Creates a signing key and retires the others; they keep verifying until their tokens expire. */
-export async function rotateSigningKey(db: Db, secretsKey: Buffer): Promise<string> {
-  const { publicKey, privateKey } = await generateKeyPair(ALGORITHM, { extractable: true });
-  const kid = randomUUID();
-  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALGORITHM, use: 'sig' };
-  await db.$transaction([
-    db.signingKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } }),
-    db.signingKey.create({ data: { kid, algorithm: ALGORITHM, publicJwk, privateKeySealed: sealSecret(secretsKey, JSON.stringify(await exportJWK(privateKey))) } }),
-  ]);
-  return kid;
-}
-
 export class TokenService {
   private keys = new Map<string, LoadedKey>();
   private loadedAt = 0;
@@ -111,7 +97,7 @@ export class TokenService {
     const keys = new Map<string, LoadedKey>();
     for (const row of rows) {
       const publicJwk = row.publicJwk as JWK;
-      keys.set(row.kid, { ...row, publicJwk, publicKey: await importJWK(publicJwk, ALGORITHM) });
+      keys.set(row.kid, { ...row, publicJwk, publicKey: await importJWK(publicJwk, SIGNING_ALGORITHM) });
     }
     this.keys = keys;
     this.loadedAt = Date.now();
@@ -151,10 +137,10 @@ export class TokenService {
           : {}),
       },
     });
-    signer.privateKey ??= importJWK(JSON.parse(openSecret(this.settings.secretsKey, signer.privateKeySealed)) as JWK, ALGORITHM);
+    signer.privateKey ??= importJWK(JSON.parse(openSecret(this.settings.secretsKey, signer.privateKeySealed)) as JWK, SIGNING_ALGORITHM);
     const privateKey = await signer.privateKey;
     const token = await new SignJWT({ platform_id: client.platformId, environment: client.environment, scope: client.scopes.join(' ') })
-      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT', kid: signer.kid })
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: 'JWT', kid: signer.kid })
       .setJti(jti)
       .setSubject(client.clientId)
       .setAudience(this.settings.audience)
@@ -189,7 +175,7 @@ export class TokenService {
       const key = kid ? await this.key(kid) : undefined;
       if (!key) throw new InvalidTokenError('the access token is not valid');
       ({ payload } = await jwtVerify(token, key.publicKey, {
-        algorithms: [ALGORITHM],
+        algorithms: [SIGNING_ALGORITHM],
         audience: this.settings.audience,
         issuer: this.settings.issuer,
         requiredClaims: ['jti', 'sub', 'exp', 'iat', 'platform_id', 'environment', 'scope'],

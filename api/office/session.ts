@@ -1,12 +1,12 @@
 // The Web Office's browser session: an HttpOnly, SameSite=Strict cookie holding a random
 // token (db/officeUsers.ts keeps its digest), and the middleware that turns it into the
-// request's user, with the scopes of the user's role (api/auth/scopes.ts), so routes check
+// request's user, with the scopes of the user's role (access/scopes.ts), so routes check
 // a person's rights with the same requireScope as a token's.
 
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import type { Models } from '../../db/client.ts';
 import { officeSessionUser } from '../../db/officeUsers.ts';
-import { isRole, ROLE_SCOPES, type Role, type Scope } from '../auth/scopes.ts';
+import { isRole, ROLE_SCOPES, type Role, type Scope } from '../../access/scopes.ts';
 import { ApiError, unauthorized } from '../errors.ts';
 import { CSRF_HEADER, csrfSatisfied } from './csrf.ts';
 

@@ -4,10 +4,11 @@ import { Router } from 'express';
 import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
 import { conflict, notFound } from '../errors.ts';
 import { findActivity } from '../../db/activity.ts';
+import { presentActivity } from '../../operations/present.ts';
 import { activityQuery, reasonBody, stuckQuery } from '../schemas.ts';
 import { findSettlement, presentSettlement, type PresentDeps } from '../settlements/present.ts';
-import { actingOn } from '../settlements/scope.ts';
-import { cancelSettlement, findStuck, forceRollback, OperationRefused, SettlementNotFound, type OperationDeps } from '../settlements/operations.ts';
+import { actingOn } from '../../db/settlementScope.ts';
+import { cancelSettlement, findStuck, forceRollback, OperationRefused, SettlementNotFound, type OperationDeps } from '../../operations/settlements.ts';
 import { parseOr422 } from '../validation.ts';
 
 export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
@@ -33,7 +34,7 @@ export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
       limit: q.limit,
       offset: q.offset,
     });
-    res.json({ items, total, limit: q.limit, offset: q.offset });
+    res.json({ items: items.map(presentActivity), total, limit: q.limit, offset: q.offset });
   });
 
   for (const [path, operate] of [

@@ -6,47 +6,22 @@ import type { TokenService } from '../auth/tokens.ts';
 import { Router } from 'express';
 import type { Db, Models } from '../../db/client.ts';
 import { withTenant, type Tenant } from '../../db/tenant.ts';
-import { createApiClient, InvalidClientSettings, updateApiClient, rotateClientSecret, type Restrictions } from '../../db/clients.ts';
+import { createApiClient, updateApiClient, rotateClientSecret } from '../../db/clients.ts';
+import type { ApiClient } from '../../generated/prisma/client.ts';
+import { presentClient, restrictionsOf, settingsOr422 } from '../apiClients.ts';
 import { callerOf, requireGrantable, requireScope, tenantDbOf } from '../auth/middleware.ts';
-import { forbidden, notFound, validationFailed } from '../errors.ts';
-import { scopesBeyond } from '../auth/scopes.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { scopesBeyond } from '../../access/scopes.ts';
 import type { AuthContext } from '../auth/tokens.ts';
 import { createClientSchema, pageQuery, rotateClientSecretSchema, updateClientSchema } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
 
 const BASE = '/v1/platforms/me/clients';
 
-type ClientRow = NonNullable<Awaited<ReturnType<Db['apiClient']['findFirst']>>>;
-
-export const presentClient = (c: ClientRow) => ({
-  client_id: c.clientId,
-  name: c.name,
-  environment: c.environment,
-  scopes: c.scopes,
-  active: c.active,
-  refresh_policy: c.refreshPolicy,
-  ip_ranges: c.allowedIpRanges,
-  endpoints: c.permittedEndpoints,
-  wallets: c.allowedWallets,
-  created_at: c.createdAt.toISOString(),
-});
-
-export const restrictionsOf = (r: { ip_ranges?: string[]; endpoints?: string[]; wallets?: string[] }): Restrictions => ({ ipRanges: r.ip_ranges, endpoints: r.endpoints, wallets: r.wallets });
-
-/** A malformed scope or restriction from db/clients.ts as a 422 on the body. */
-export async function settingsOr422<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof InvalidClientSettings) throw validationFailed([{ loc: ['body'], msg: err.message, type: 'value_error' }]);
-    throw err;
-  }
-}
-
 export function clientRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forget'> }): Router {
   const router = Router();
 
-  async function requireClient(db: Models, caller: Tenant, clientId: string): Promise<ClientRow> {
+  async function requireClient(db: Models, caller: Tenant, clientId: string): Promise<ApiClient> {
     const found = await db.apiClient.findFirst({ where: { clientId, platformId: caller.platformId, environment: caller.environment } });
     if (!found) throw notFound(`Client ${clientId}`);
     return found;
@@ -57,7 +32,7 @@ export function clientRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forget'
    * restrictions or switch it off could act as it (or silence it), so a caller manages only
    * clients whose scopes it holds itself; the operator's clients stay the operator's.
    */
-  async function requireManageable(db: Models, caller: AuthContext, clientId: string): Promise<ClientRow> {
+  async function requireManageable(db: Models, caller: AuthContext, clientId: string): Promise<ApiClient> {
     const client = await requireClient(db, caller, clientId);
     const extra = scopesBeyond(caller.scopes, client.scopes);
     if (extra.length) throw forbidden(`Client ${clientId} holds scopes this token lacks (${extra.join(', ')}); only a token with them can manage it`);

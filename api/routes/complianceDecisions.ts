@@ -12,7 +12,7 @@ import type { AuthContext } from '../auth/tokens.ts';
 import { conflict, forbidden } from '../errors.ts';
 import { complianceDecisionSchema } from '../schemas.ts';
 import { findSettlement, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present.ts';
-import { actingOn } from '../settlements/scope.ts';
+import { actingOn } from '../../db/settlementScope.ts';
 import { parseOr422 } from '../validation.ts';
 
 export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal: Client }): Router {

@@ -4,9 +4,9 @@
 import express, { Router } from 'express';
 import type { KnownClient } from '../activityLog.ts';
 import type { Db } from '../../db/client.ts';
-import { hashSecret, verifySecret } from '../auth/secrets.ts';
-import { ipAllowed } from '../auth/restrictions.ts';
-import { isScope } from '../auth/scopes.ts';
+import { hashSecret, verifySecret } from '../../access/secrets.ts';
+import { ipAllowed } from '../../access/restrictions.ts';
+import { isScope } from '../../access/scopes.ts';
 import { authenticate, callerOf } from '../auth/middleware.ts';
 import { REFRESH_WINDOW_MS, type TokenService } from '../auth/tokens.ts';
 import { ApiError } from '../errors.ts';

@@ -8,14 +8,15 @@ import type { Db } from '../../db/client.ts';
 import type { Environment, Platform } from '../../generated/prisma/client.ts';
 import { createApiClient, deactivateApiClient } from '../../db/clients.ts';
 import { createEnvironment, createPlatform, findPlatform, listPlatforms, setRateLimit, TenantExists, TenantNotFound, WITH_ENVIRONMENTS } from '../../db/platforms.ts';
-import { latestListLoads, presentListLoad, requestListRefresh } from '../../db/screening.ts';
+import { latestListLoads, requestListRefresh } from '../../db/screening.ts';
+import { KEY_ROTATION_NOTE, rotateSigningKey } from '../../db/signingKeys.ts';
+import { presentListLoad } from '../../operations/present.ts';
 import { affects } from '../activityLog.ts';
-import { KEY_ROTATION_NOTE, rotateSigningKey } from '../auth/tokens.ts';
 import { callerOf, requireScope } from '../auth/middleware.ts';
 import { conflict, notFound } from '../errors.ts';
 import { createClientSchema, createEnvironmentSchema, createPlatformSchema, pageQuery, updateEnvironmentSchema } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
-import { presentClient, restrictionsOf, settingsOr422 } from './clients.ts';
+import { presentClient, restrictionsOf, settingsOr422 } from '../apiClients.ts';
 
 const presentEnvironment = (e: Environment) => ({ name: e.name, rate_limit_per_minute: e.rateLimitPerMinute, created_at: e.createdAt.toISOString() });
 const presentPlatform = (p: Platform & { environments: Environment[] }) => ({

@@ -5,7 +5,7 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { ScreeningResult } from '../../compliance/screening.ts';
-import type { Thresholds } from '../../compliance/thresholds.ts';
+import type { Thresholds } from '../../domain/thresholds.ts';
 import type { Db } from '../../db/client.ts';
 import type { partyScreeningWorkflow } from '../../workflows/partyScreening.ts';
 import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';

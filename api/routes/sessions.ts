@@ -7,11 +7,11 @@ import { Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { callerOf, requireGrantable, tenantDbOf } from '../auth/middleware.ts';
-import { PRIVILEGED_SCOPES } from '../auth/scopes.ts';
+import { PRIVILEGED_SCOPES } from '../../access/scopes.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { forbidden, notFound, validationFailed } from '../errors.ts';
 import { createSessionSchema } from '../schemas.ts';
-import { settlementWhere } from '../settlements/scope.ts';
+import { settlementWhere } from '../../db/settlementScope.ts';
 import { parseOr422 } from '../validation.ts';
 
 export function sessionRoutes(deps: { db: Db; tokens: TokenService }): Router {

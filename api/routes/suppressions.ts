@@ -12,7 +12,7 @@ import { notFound, validationFailed } from '../errors.ts';
 import { revokeSuppressionSchema, suppressionListQuery, suppressionSchema } from '../schemas.ts';
 import type { Db } from '../../db/client.ts';
 import { requireSettlement } from '../settlements/present.ts';
-import { actingOn } from '../settlements/scope.ts';
+import { actingOn } from '../../db/settlementScope.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { parseOr422 } from '../validation.ts';
 

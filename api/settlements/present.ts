@@ -17,7 +17,7 @@ import { actionFor, isTerminal, type TemplateConfig } from '../../domain/templat
 import { environmentIdOf, legIdOf, partyIdOf } from '../derivedIds.ts';
 import { workflowIdFor } from '../../workflows/names.ts';
 import { readSettlements, undepositedLegs, type SettlementRow } from '../../db/settlementReads.ts';
-import type { SettlementScope } from './scope.ts';
+import type { SettlementScope } from '../../db/settlementScope.ts';
 
 export interface PresentDeps {
   db: Db;

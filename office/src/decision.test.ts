@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLE_SCOPES } from '../../api/auth/scopes.ts';
+import { ROLE_SCOPES } from '../../access/scopes.ts';
 import { awaitsDecision, mayDecide } from './decision.ts';
 import type { SettlementEvent } from './types.ts';
 

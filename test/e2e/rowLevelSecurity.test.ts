@@ -9,7 +9,7 @@ import { LockstepApi } from '../../cli/apiClient.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { readSettlements, settlementInclude, type SettlementQuery } from '../../db/settlementReads.ts';
 import { tenantConnection, tenantDb, withTenant } from '../../db/tenant.ts';
-import { settlementWhere, type SettlementScope } from '../../api/settlements/scope.ts';
+import { settlementWhere, type SettlementScope } from '../../db/settlementScope.ts';
 import { stackContext, withServices } from '../support/services.ts';
 import { dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 

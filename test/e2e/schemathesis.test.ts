@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TENANT_SCOPES } from '../../api/auth/scopes.ts';
+import { TENANT_SCOPES } from '../../access/scopes.ts';
 import { environmentIdOf } from '../../api/derivedIds.ts';
 import { LockstepApi } from '../../cli/apiClient.ts';
 import { ROOT } from '../../config/paths.ts';

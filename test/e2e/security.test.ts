@@ -7,8 +7,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPES } from '../../api/auth/scopes.ts';
-import { rotateSigningKey } from '../../api/auth/tokens.ts';
+import { SCOPES } from '../../access/scopes.ts';
 import { ROUTES, type RouteSpec } from '../../api/openapi.ts';
 import { type ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { deactivateApiClient, updateApiClient } from '../../db/clients.ts';
@@ -16,6 +15,7 @@ import { freePort } from '../../stack/ports.ts';
 import { serviceProcess } from '../../stack/services.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { openSecret, secretKey } from '../../db/secretBox.ts';
+import { rotateSigningKey } from '../../db/signingKeys.ts';
 import { stackContext, withServices } from '../support/services.ts';
 import { dvpInstruction, type SettlementView } from '../support/settlements.ts';
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../api/openapi.ts';
-import { TENANT_SCOPES } from '../../api/auth/scopes.ts';
+import { TENANT_SCOPES } from '../../access/scopes.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { LockstepApi } from '../../cli/apiClient.ts';
 import { stackContext, withServices } from '../support/services.ts';

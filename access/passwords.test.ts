@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashSecret, PASSWORD_COST, verifySecret } from '../auth/secrets.ts';
+import { hashSecret, PASSWORD_COST, verifySecret } from './secrets.ts';
 import { hashPassword, newPassword, passwordProblem, PASSWORD_MIN_LENGTH } from './passwords.ts';
 
 describe('passwords', () => {

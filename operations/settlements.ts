@@ -3,13 +3,13 @@
 
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
-import { settlementWhere, type SettlementScope } from './scope.ts';
-import type { Models } from '../../db/client.ts';
-import { findTemplateVersion } from '../../db/templates.ts';
-import { isUuid } from '../../domain/ids.ts';
-import { canRollBack } from '../../domain/template.ts';
-import { forceRollbackWorkflowId, type forceRollbackWorkflow } from '../../workflows/forceRollback.ts';
-import { cancelUpdate, workflowIdFor } from '../../workflows/names.ts';
+import { settlementWhere, type SettlementScope } from '../db/settlementScope.ts';
+import type { Models } from '../db/client.ts';
+import { findTemplateVersion } from '../db/templates.ts';
+import { isUuid } from '../domain/ids.ts';
+import { canRollBack } from '../domain/template.ts';
+import { forceRollbackWorkflowId, type forceRollbackWorkflow } from '../workflows/forceRollback.ts';
+import { cancelUpdate, workflowIdFor } from '../workflows/names.ts';
 
 export interface OperationDeps {
   /** The caller's tenant view over the API; the owner's for the CLI. */

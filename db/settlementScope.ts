@@ -5,10 +5,15 @@
 // (cancelling it, deciding its screening, suppressing its matches) is for the platform that
 // opened it; a counterparty platform reads it, and finds nothing to act on.
 
-import type { SettlementScope } from '../../db/settlementReads.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Tenant } from './tenant.ts';
 
-export type { SettlementScope };
+export interface SettlementScope extends Tenant {
+  wallets?: string[];
+  settlementIds?: string[] | null;
+  /** Only the settlements the caller's platform opened. */
+  acting?: boolean;
+}
 
 /** The scope as a Prisma filter; db/settlementReads.ts has it as SQL for the one-round-trip reads (a test holds them equal). */
 export function settlementWhere(scope: SettlementScope): Prisma.SettlementWhereInput {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Models } from '../../db/client.ts';
-import { DVP_STANDARD } from '../../domain/template.ts';
-import { findStuck } from './operations.ts';
+import type { Models } from '../db/client.ts';
+import { DVP_STANDARD } from '../domain/template.ts';
+import { findStuck } from './settlements.ts';
 
 describe('findStuck', () => {
   it('leaves the paging to the database, with terminal states filtered there per template version', async () => {

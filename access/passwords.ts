@@ -1,8 +1,8 @@
-// Web Office passwords: the policy a new one must meet, and its hash (api/auth/secrets.ts,
+// Web Office passwords: the policy a new one must meet, and its hash (access/secrets.ts,
 // at the memory-hard PASSWORD_COST).
 
 import { randomBytes } from 'node:crypto';
-import { hashSecret, PASSWORD_COST } from '../auth/secrets.ts';
+import { hashSecret, PASSWORD_COST } from './secrets.ts';
 
 /**
  * NIST SP 800-63B's advice: length is what makes a password strong, so we ask for 12 characters

@@ -1,6 +1,6 @@
 // A client's restrictions, as IsSettled has them: the addresses it may call from and the
 // endpoints it may call. (Its wallet restriction narrows which settlements it sees: see
-// api/settlements/scope.ts.)
+// db/settlementScope.ts.)
 
 import { BlockList, isIP } from 'node:net';
 
