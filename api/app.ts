@@ -1,8 +1,8 @@
 // The HTTP API as an express app built from its dependencies (main.ts wires them).
 
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { activityLog, type ActivityWriter } from './activityLog.ts';
-import { authenticateCaller, permittedEndpoint, tenantScope } from './auth/middleware.ts';
+import { authenticate, authenticateCaller, permittedEndpoint, requireScope, tenantScope } from './auth/middleware.ts';
 import { rateLimit } from './auth/rateLimit.ts';
 import { adminRoutes } from './routes/admin.ts';
 import type { TokenService } from './auth/tokens.ts';
@@ -14,6 +14,7 @@ import { idempotency } from './idempotency.ts';
 import type { InstructionDeps } from './instructions/submit.ts';
 import { instructionRoutes } from './routes/instructions.ts';
 import { acceptedBodyTypes, allowedMethods } from './openapi.ts';
+import { ROUTES, routeKey, type RouteKey, type RouteSpec } from './routeTable.ts';
 import { pinnedVersion, requestedVersion } from './version.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { environmentRoutes } from './routes/environments.ts';
@@ -49,6 +50,18 @@ const bodiesItReads: express.RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** What a route's entry asks before its handler runs: a form body read, a token outside /v1 (inside, the /v1 middleware checks it), a scope. */
+function guardsOf(route: RouteSpec, tokens: TokenService): RequestHandler[] {
+  return [
+    ...(route.form ? [express.urlencoded({ extended: false })] : []),
+    ...(route.token && !route.path.startsWith('/v1/') ? [authenticate(tokens)] : []),
+    ...(route.scope ? [requireScope(...(typeof route.scope === 'string' ? ([route.scope] as const) : route.scope))] : []),
+  ];
+}
+
+/** `/v1/settlements/{id}` as express writes it: `/v1/settlements/:id`. */
+const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -58,9 +71,6 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(requestedVersion);
   app.use(bodiesItReads);
   app.use(express.json({ limit: '256kb' }));
-  app.use(healthRoutes({ ...deps, log: deps.errors.log }));
-  app.use(oauthRoutes(deps));
-  app.use(referenceRoutes({ buildVersion: deps.errors.buildVersion }));
   // The Web Office's own API: a session cookie instead of a token (api/routes/office.ts).
   app.use(officeRoutes(deps));
   app.use(officePageRoutes());
@@ -76,19 +86,27 @@ export function createApp(deps: ApiDeps): express.Express {
     tenantScope(deps.db),
     idempotency(deps.db, deps.secretsKey, deps.errors.log),
   );
-  app.use(settlementRoutes(deps));
-  app.use(instructionRoutes(deps));
-  app.use(settlementEventRoutes(deps));
-  app.use(complianceDecisionRoutes(deps));
-  app.use(suppressionRoutes(deps));
-  app.use(screeningRoutes(deps));
-  app.use(templateRoutes());
-  app.use(adminRoutes(deps));
-  app.use(webhookRoutes(deps));
-  app.use(sessionRoutes(deps));
-  app.use(clientRoutes(deps));
-  app.use(environmentRoutes(deps));
-  app.use(operatorRoutes(deps));
+  // Every route of the table, with the handler its router gives it (the type asks for one each)
+  // behind the guards its entry implies.
+  const handlers: Record<RouteKey, RequestHandler> = {
+    ...healthRoutes({ ...deps, log: deps.errors.log }),
+    ...oauthRoutes(deps),
+    ...referenceRoutes({ buildVersion: deps.errors.buildVersion }),
+    ...settlementRoutes(deps),
+    ...instructionRoutes(deps),
+    ...settlementEventRoutes(deps),
+    ...complianceDecisionRoutes(deps),
+    ...suppressionRoutes(deps),
+    ...screeningRoutes(deps),
+    ...templateRoutes(),
+    ...adminRoutes(deps),
+    ...webhookRoutes(deps),
+    ...sessionRoutes(deps),
+    ...clientRoutes(deps),
+    ...environmentRoutes(deps),
+    ...operatorRoutes(deps),
+  };
+  for (const route of ROUTES) app[route.method](expressPath(route.path), ...guardsOf(route, deps.tokens), handlers[routeKey(route)]);
   app.use((req, res) => {
     // A path the API serves, asked with a method it does not: 405 with the methods it takes.
     const allowed = allowedMethods(req.path);

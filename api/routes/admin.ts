@@ -1,7 +1,7 @@
 // Operator tools over HTTP (scope `admin`), limited to the caller's platform environment.
 
-import { Router } from 'express';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import type { RequestHandler } from 'express';
+import { callerOf, tenantDbOf } from '../auth/middleware.ts';
 import { conflict, notFound } from '../errors.ts';
 import { findActivity } from '../../db/activity.ts';
 import { presentActivity } from '../../operations/present.ts';
@@ -9,39 +9,14 @@ import { activityQuery, reasonBody, stuckQuery } from '../schemas.ts';
 import { findSettlement, presentSettlement, type PresentDeps } from '../settlements/present.ts';
 import { actingOn } from '../../db/settlementScope.ts';
 import { cancelSettlement, findStuck, forceRollback, OperationRefused, SettlementNotFound, type OperationDeps } from '../../operations/settlements.ts';
+import type { RouteHandlers } from '../routeTable.ts';
 import { parseOr422 } from '../validation.ts';
 
-export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
-  const router = Router();
-
-  router.get('/v1/admin/settlements/stuck', requireScope('admin'), async (req, res) => {
-    const q = parseOr422(stuckQuery, req.query, 'query');
-    const caller = callerOf(req);
-    const { items, total } = await findStuck(tenantDbOf(req), caller, q.idle_minutes * 60_000, q);
-    res.json({ items, total, limit: q.limit, offset: q.offset });
-  });
-
-  router.get('/v1/admin/activity', requireScope('admin'), async (req, res) => {
-    const q = parseOr422(activityQuery, req.query, 'query');
-    const { platformId, environment } = callerOf(req);
-    const { items, total } = await findActivity(tenantDbOf(req), {
-      platformId,
-      environment,
-      clientId: q.client_id,
-      userId: q.user_id?.toLowerCase(),
-      since: q.since ? new Date(q.since) : undefined,
-      failures: q.failures,
-      limit: q.limit,
-      offset: q.offset,
-    });
-    res.json({ items: items.map(presentActivity), total, limit: q.limit, offset: q.offset });
-  });
-
-  for (const [path, operate] of [
-    ['cancel', cancelSettlement],
-    ['force-rollback', forceRollback],
-  ] as const) {
-    router.post(`/v1/admin/settlements/:id/${path}`, requireScope('admin'), async (req, res) => {
+export function adminRoutes(deps: OperationDeps & PresentDeps) {
+  /** Cancel and force-rollback answer alike: the rollback runs in a workflow, accepted now, finished when the settlement reaches its failure state. */
+  const operation =
+    (operate: typeof cancelSettlement | typeof forceRollback): RequestHandler =>
+    async (req, res) => {
       const caller = callerOf(req);
       const id = String(req.params.id);
       const { reason } = parseOr422(reasonBody, req.body ?? {}, 'body');
@@ -54,9 +29,32 @@ export function adminRoutes(deps: OperationDeps & PresentDeps): Router {
         throw err;
       }
       const settlement = await findSettlement(deps.db, caller, id);
-      // The rollback runs in a workflow: accepted now, finished when the settlement reaches its failure state.
       res.status(outcome === 'already_rolled_back' ? 200 : 202).json({ outcome, settlement: await presentSettlement(deps, settlement!, caller) });
-    });
-  }
-  return router;
+    };
+
+  return {
+    'GET /v1/admin/settlements/stuck': async (req, res) => {
+      const q = parseOr422(stuckQuery, req.query, 'query');
+      const caller = callerOf(req);
+      const { items, total } = await findStuck(tenantDbOf(req), caller, q.idle_minutes * 60_000, q);
+      res.json({ items, total, limit: q.limit, offset: q.offset });
+    },
+    'GET /v1/admin/activity': async (req, res) => {
+      const q = parseOr422(activityQuery, req.query, 'query');
+      const { platformId, environment } = callerOf(req);
+      const { items, total } = await findActivity(tenantDbOf(req), {
+        platformId,
+        environment,
+        clientId: q.client_id,
+        userId: q.user_id?.toLowerCase(),
+        since: q.since ? new Date(q.since) : undefined,
+        failures: q.failures,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      res.json({ items: items.map(presentActivity), total, limit: q.limit, offset: q.offset });
+    },
+    'POST /v1/admin/settlements/{id}/cancel': operation(cancelSettlement),
+    'POST /v1/admin/settlements/{id}/force-rollback': operation(forceRollback),
+  } satisfies RouteHandlers;
 }

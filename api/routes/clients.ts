@@ -3,24 +3,20 @@
 // is shown once, when created or rotated; only its hash is kept.
 
 import type { TokenService } from '../auth/tokens.ts';
-import { Router } from 'express';
 import type { Db, Models } from '../../db/client.ts';
 import { withTenant, type Tenant } from '../../db/tenant.ts';
 import { createApiClient, updateApiClient, rotateClientSecret } from '../../db/clients.ts';
 import type { ApiClient } from '../../generated/prisma/client.ts';
 import { presentClient, restrictionsOf, settingsOr422 } from '../apiClients.ts';
-import { callerOf, requireGrantable, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { callerOf, requireGrantable, tenantDbOf } from '../auth/middleware.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { scopesBeyond } from '../../access/scopes.ts';
 import type { AuthContext } from '../auth/tokens.ts';
 import { createClientSchema, pageQuery, rotateClientSecretSchema, updateClientSchema } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
+import type { RouteHandlers } from '../routeTable.ts';
 
-const BASE = '/v1/platforms/me/clients';
-
-export function clientRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forget'> }): Router {
-  const router = Router();
-
+export function clientRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forget'> }) {
   async function requireClient(db: Models, caller: Tenant, clientId: string): Promise<ApiClient> {
     const found = await db.apiClient.findFirst({ where: { clientId, platformId: caller.platformId, environment: caller.environment } });
     if (!found) throw notFound(`Client ${clientId}`);
@@ -39,48 +35,46 @@ export function clientRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forget'
     return client;
   }
 
-  router.get(BASE, requireScope('admin'), async (req, res) => {
-    const db = tenantDbOf(req);
-    const { platformId, environment } = callerOf(req);
-    const q = parseOr422(pageQuery, req.query, 'query');
-    const where = { platformId, environment };
-    const [items, total] = await Promise.all([
-      db.apiClient.findMany({ where, orderBy: { createdAt: 'desc' }, take: q.limit, skip: q.offset }),
-      db.apiClient.count({ where }),
-    ]);
-    res.json({ items: items.map(presentClient), total, limit: q.limit, offset: q.offset });
-  });
-
-  router.post(BASE, requireScope('admin'), async (req, res) => {
-    const db = tenantDbOf(req);
-    const caller = callerOf(req);
-    const body = parseOr422(createClientSchema, req.body ?? {}, 'body');
-    requireGrantable(caller, body.scopes);
-    const created = await settingsOr422(() =>
-      createApiClient(db, { platform: caller.platformId, environment: caller.environment, name: body.name, scopes: body.scopes, refreshPolicy: body.refresh_policy, restrictions: restrictionsOf(body) }),
-    );
-    const client = await requireClient(db, caller, created.client_id);
-    res.status(201).set('Cache-Control', 'no-store').json({ ...presentClient(client), client_secret: created.client_secret });
-  });
-
-  router.patch(`${BASE}/:clientId`, requireScope('admin'), async (req, res) => {
-    const db = tenantDbOf(req);
-    const caller = callerOf(req);
-    const client = await requireManageable(db, caller, String(req.params.clientId));
-    const body = parseOr422(updateClientSchema, req.body ?? {}, 'body');
-    await settingsOr422(() => updateApiClient(db, client.clientId, { ...restrictionsOf(body), active: body.active }));
-    // This process refuses the client's tokens from the next request on, not only once the database's notification arrives.
-    deps.tokens.forget();
-    res.json(presentClient(await requireClient(db, caller, client.clientId)));
-  });
-
-  router.post(`${BASE}/:clientId/rotate-secret`, requireScope('admin'), async (req, res) => {
-    const db = tenantDbOf(req);
-    const client = await requireManageable(db, callerOf(req), String(req.params.clientId));
-    const body = parseOr422(rotateClientSecretSchema, req.body ?? {}, 'body');
-    const { secret, revokedTokens } = await withTenant(deps.db, callerOf(req), (tx) => rotateClientSecret(tx, client.clientId, { revokeTokens: body.revoke_tokens }));
-    deps.tokens.forget();
-    res.set('Cache-Control', 'no-store').json({ client_id: client.clientId, client_secret: secret, revoked_tokens: revokedTokens });
-  });
-  return router;
+  return {
+    'GET /v1/platforms/me/clients': async (req, res) => {
+      const db = tenantDbOf(req);
+      const { platformId, environment } = callerOf(req);
+      const q = parseOr422(pageQuery, req.query, 'query');
+      const where = { platformId, environment };
+      const [items, total] = await Promise.all([
+        db.apiClient.findMany({ where, orderBy: { createdAt: 'desc' }, take: q.limit, skip: q.offset }),
+        db.apiClient.count({ where }),
+      ]);
+      res.json({ items: items.map(presentClient), total, limit: q.limit, offset: q.offset });
+    },
+    'POST /v1/platforms/me/clients': async (req, res) => {
+      const db = tenantDbOf(req);
+      const caller = callerOf(req);
+      const body = parseOr422(createClientSchema, req.body ?? {}, 'body');
+      requireGrantable(caller, body.scopes);
+      const created = await settingsOr422(() =>
+        createApiClient(db, { platform: caller.platformId, environment: caller.environment, name: body.name, scopes: body.scopes, refreshPolicy: body.refresh_policy, restrictions: restrictionsOf(body) }),
+      );
+      const client = await requireClient(db, caller, created.client_id);
+      res.status(201).set('Cache-Control', 'no-store').json({ ...presentClient(client), client_secret: created.client_secret });
+    },
+    'PATCH /v1/platforms/me/clients/{clientId}': async (req, res) => {
+      const db = tenantDbOf(req);
+      const caller = callerOf(req);
+      const client = await requireManageable(db, caller, String(req.params.clientId));
+      const body = parseOr422(updateClientSchema, req.body ?? {}, 'body');
+      await settingsOr422(() => updateApiClient(db, client.clientId, { ...restrictionsOf(body), active: body.active }));
+      // This process refuses the client's tokens from the next request on, not only once the database's notification arrives.
+      deps.tokens.forget();
+      res.json(presentClient(await requireClient(db, caller, client.clientId)));
+    },
+    'POST /v1/platforms/me/clients/{clientId}/rotate-secret': async (req, res) => {
+      const db = tenantDbOf(req);
+      const client = await requireManageable(db, callerOf(req), String(req.params.clientId));
+      const body = parseOr422(rotateClientSecretSchema, req.body ?? {}, 'body');
+      const { secret, revokedTokens } = await withTenant(deps.db, callerOf(req), (tx) => rotateClientSecret(tx, client.clientId, { revokeTokens: body.revoke_tokens }));
+      deps.tokens.forget();
+      res.set('Cache-Control', 'no-store').json({ client_id: client.clientId, client_secret: secret, revoked_tokens: revokedTokens });
+    },
+  } satisfies RouteHandlers;
 }

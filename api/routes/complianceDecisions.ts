@@ -4,39 +4,39 @@
 // settlements:write decide; an environment with four_eyes asks for a reviewer instead.
 
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { complianceDecisionUpdate, NOT_AWAITING_DECISION, workflowIdFor } from '../../workflows/names.ts';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { callerOf, tenantDbOf } from '../auth/middleware.ts';
 import type { AuthContext } from '../auth/tokens.ts';
 import { conflict, forbidden } from '../errors.ts';
 import { complianceDecisionSchema } from '../schemas.ts';
 import { findSettlement, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present.ts';
 import { actingOn } from '../../db/settlementScope.ts';
 import { parseOr422 } from '../validation.ts';
+import type { RouteHandlers } from '../routeTable.ts';
 
-export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal: Client }): Router {
-  const router = Router();
-  router.post('/v1/settlements/:id/compliance-decision', requireScope('settlements:write', 'compliance:review'), async (req, res) => {
-    const caller = callerOf(req);
-    const db = tenantDbOf(req);
-    const settlement = await requireSettlement(deps.db, actingOn(caller), String(req.params.id));
-    const body = parseOr422(complianceDecisionSchema, req.body ?? {}, 'body');
-    const environment = await db.environment.findUnique({ where: { platformId_name: { platformId: caller.platformId, name: caller.environment } } });
-    if (environment?.fourEyes) requireSecondPair(caller, settlement.createdBy);
-    try {
-      await deps.temporal.workflow.getHandle(workflowIdFor(settlement.id)).executeUpdate(complianceDecisionUpdate, {
-        args: [{ decision: body.decision, reason: body.reason, decidedBy: caller.clientId }],
-      });
-    } catch (err) {
-      // Refused by the validator, or the workflow has already finished: either way nothing waits for it.
-      if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) throw conflict('not_awaiting_decision', NOT_AWAITING_DECISION);
-      throw err;
-    }
-    const after = await findSettlement(deps.db, caller, settlement.id);
-    res.json(await presentSettlement(deps, after!, caller));
-  });
-  return router;
+export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal: Client }) {
+  return {
+    'POST /v1/settlements/{id}/compliance-decision': async (req, res) => {
+      const caller = callerOf(req);
+      const db = tenantDbOf(req);
+      const settlement = await requireSettlement(deps.db, actingOn(caller), String(req.params.id));
+      const body = parseOr422(complianceDecisionSchema, req.body ?? {}, 'body');
+      const environment = await db.environment.findUnique({ where: { platformId_name: { platformId: caller.platformId, name: caller.environment } } });
+      if (environment?.fourEyes) requireSecondPair(caller, settlement.createdBy);
+      try {
+        await deps.temporal.workflow.getHandle(workflowIdFor(settlement.id)).executeUpdate(complianceDecisionUpdate, {
+          args: [{ decision: body.decision, reason: body.reason, decidedBy: caller.clientId }],
+        });
+      } catch (err) {
+        // Refused by the validator, or the workflow has already finished: either way nothing waits for it.
+        if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) throw conflict('not_awaiting_decision', NOT_AWAITING_DECISION);
+        throw err;
+      }
+      const after = await findSettlement(deps.db, caller, settlement.id);
+      res.json(await presentSettlement(deps, after!, caller));
+    },
+  } satisfies RouteHandlers;
 }
 
 /** Four eyes: a reviewer decides, and not with the client that created the settlement (a session acts as its client). */

@@ -4,25 +4,23 @@
 // environment webhook_url is kept as a webhook endpoint of that environment, for every event.
 
 import type { TokenService } from '../auth/tokens.ts';
-import { Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { createEnvironment, TenantExists } from '../../db/platforms.ts';
 import { sealSecret } from '../../db/secretBox.ts';
-import { callerOf, requireScope } from '../auth/middleware.ts';
+import { callerOf } from '../auth/middleware.ts';
 import { environmentIdOf } from '../derivedIds.ts';
 import { conflict, notFound, validationFailed } from '../errors.ts';
 import { pageQuery, platformEnvironmentCreateSchema, platformEnvironmentUpdateSchema } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
 import { createEndpoint, safeWebhookUrl, type EndpointDeps } from '../webhookEndpoints.ts';
+import type { RouteHandlers } from '../routeTable.ts';
 
-const BASE = '/v1/platforms/me/environments';
 type EnvironmentRow = NonNullable<Awaited<ReturnType<Db['environment']['findFirst']>>>;
 const WITH_WEBHOOK = { webhookEndpoint: { select: { url: true } } } as const;
 type Presentable = EnvironmentRow & { webhookEndpoint: { url: string } | null };
 const keyOf = (env: EnvironmentRow) => ({ platformId_name: { platformId: env.platformId, name: env.name } });
 
-export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps; tokens: Pick<TokenService, 'forget'> }): Router {
-  const router = Router();
+export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps; tokens: Pick<TokenService, 'forget'> }) {
   const { db } = deps;
 
   /**
@@ -86,71 +84,67 @@ export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps; tokens
     return found;
   }
 
-  router.get(BASE, requireScope('admin'), async (req, res) => {
-    const q = parseOr422(pageQuery, req.query, 'query');
-    const where = { platformId: callerOf(req).platformId };
-    const [rows, total] = await Promise.all([
-      db.environment.findMany({ where, include: WITH_WEBHOOK, orderBy: [{ createdAt: 'asc' }, { name: 'asc' }], take: q.limit, skip: q.offset }),
-      db.environment.count({ where }),
-    ]);
-    res.json({ items: await present(rows), total, limit: q.limit, offset: q.offset });
-  });
-
-  router.get(`${BASE}/:id`, requireScope('admin'), async (req, res) => {
-    const [env] = await present([await reread(await requireOwn(callerOf(req).platformId, String(req.params.id)))]);
-    res.json(env);
-  });
-
-  router.post(BASE, requireScope('admin'), async (req, res) => {
-    const caller = callerOf(req);
-    const body = parseOr422(platformEnvironmentCreateSchema, req.body ?? {}, 'body');
-    // Checked before anything is made, so a refused URL leaves no environment behind.
-    if (body.webhook_url) await safeWebhookUrl(deps.webhooks, body.webhook_url, body.slug, ['body', 'webhook_url']);
-    if (body.webhook_secret && !body.webhook_url) throw validationFailed([{ loc: ['body', 'webhook_secret'], msg: 'give the webhook_url it signs for', type: 'value_error' }]);
-    const created = await createEnvironment(db, caller.platformId, body.slug, {
-      displayName: body.name,
-      externalClientId: body.auth0_client_id ?? null,
-      ...(body.default_timeout_seconds !== undefined ? { defaultTimeoutSeconds: body.default_timeout_seconds } : {}),
-      ...(body.four_eyes !== undefined ? { fourEyes: body.four_eyes } : {}),
-    }).catch((err: unknown) => {
-      throw err instanceof TenantExists ? conflict('already_exists', err.message) : err;
-    });
-    const secret = await setWebhook(created, body.webhook_url, body.webhook_secret, caller.clientId);
-    res.status(201).json({ ...(await present([await reread(created)]))[0], ...(secret ? { webhook_secret: secret } : {}) });
-  });
-
-  router.patch(`${BASE}/:id`, requireScope('admin'), async (req, res) => {
-    const caller = callerOf(req);
-    const env = await requireOwn(caller.platformId, String(req.params.id));
-    const body = parseOr422(platformEnvironmentUpdateSchema, req.body ?? {}, 'body');
-    if (body.is_active === false) refuseOwn(caller.environment, env);
-    const updated = await db.environment.update({
-      where: keyOf(env),
-      data: {
-        ...(body.name !== undefined ? { displayName: body.name } : {}),
+  return {
+    'GET /v1/platforms/me/environments': async (req, res) => {
+      const q = parseOr422(pageQuery, req.query, 'query');
+      const where = { platformId: callerOf(req).platformId };
+      const [rows, total] = await Promise.all([
+        db.environment.findMany({ where, include: WITH_WEBHOOK, orderBy: [{ createdAt: 'asc' }, { name: 'asc' }], take: q.limit, skip: q.offset }),
+        db.environment.count({ where }),
+      ]);
+      res.json({ items: await present(rows), total, limit: q.limit, offset: q.offset });
+    },
+    'GET /v1/platforms/me/environments/{id}': async (req, res) => {
+      const [env] = await present([await reread(await requireOwn(callerOf(req).platformId, String(req.params.id)))]);
+      res.json(env);
+    },
+    'POST /v1/platforms/me/environments': async (req, res) => {
+      const caller = callerOf(req);
+      const body = parseOr422(platformEnvironmentCreateSchema, req.body ?? {}, 'body');
+      // Checked before anything is made, so a refused URL leaves no environment behind.
+      if (body.webhook_url) await safeWebhookUrl(deps.webhooks, body.webhook_url, body.slug, ['body', 'webhook_url']);
+      if (body.webhook_secret && !body.webhook_url) throw validationFailed([{ loc: ['body', 'webhook_secret'], msg: 'give the webhook_url it signs for', type: 'value_error' }]);
+      const created = await createEnvironment(db, caller.platformId, body.slug, {
+        displayName: body.name,
+        externalClientId: body.auth0_client_id ?? null,
         ...(body.default_timeout_seconds !== undefined ? { defaultTimeoutSeconds: body.default_timeout_seconds } : {}),
-        ...(body.is_active !== undefined ? { active: body.is_active } : {}),
-        ...(body.rate_limit_rpm !== undefined ? { rateLimitPerMinute: body.rate_limit_rpm } : {}),
         ...(body.four_eyes !== undefined ? { fourEyes: body.four_eyes } : {}),
-      },
-    });
-    // This process sees a deactivation or a new version pin from the next request on, not only once the database's notification arrives.
-    deps.tokens.forget();
-    const secret = await setWebhook(updated, body.webhook_url, body.webhook_secret, caller.clientId);
-    res.json({ ...(await present([await reread(updated)]))[0], ...(secret ? { webhook_secret: secret } : {}) });
-  });
-
-  // KeyStone's DELETE deactivates: the environment's clients get no token and theirs fail at once; its data stays.
-  router.delete(`${BASE}/:id`, requireScope('admin'), async (req, res) => {
-    const caller = callerOf(req);
-    const env = await requireOwn(caller.platformId, String(req.params.id));
-    refuseOwn(caller.environment, env);
-    const updated = await db.environment.update({ where: keyOf(env), data: { active: false }, include: WITH_WEBHOOK });
-    deps.tokens.forget();
-    res.json((await present([updated]))[0]);
-  });
-
-  return router;
+      }).catch((err: unknown) => {
+        throw err instanceof TenantExists ? conflict('already_exists', err.message) : err;
+      });
+      const secret = await setWebhook(created, body.webhook_url, body.webhook_secret, caller.clientId);
+      res.status(201).json({ ...(await present([await reread(created)]))[0], ...(secret ? { webhook_secret: secret } : {}) });
+    },
+    'PATCH /v1/platforms/me/environments/{id}': async (req, res) => {
+      const caller = callerOf(req);
+      const env = await requireOwn(caller.platformId, String(req.params.id));
+      const body = parseOr422(platformEnvironmentUpdateSchema, req.body ?? {}, 'body');
+      if (body.is_active === false) refuseOwn(caller.environment, env);
+      const updated = await db.environment.update({
+        where: keyOf(env),
+        data: {
+          ...(body.name !== undefined ? { displayName: body.name } : {}),
+          ...(body.default_timeout_seconds !== undefined ? { defaultTimeoutSeconds: body.default_timeout_seconds } : {}),
+          ...(body.is_active !== undefined ? { active: body.is_active } : {}),
+          ...(body.rate_limit_rpm !== undefined ? { rateLimitPerMinute: body.rate_limit_rpm } : {}),
+          ...(body.four_eyes !== undefined ? { fourEyes: body.four_eyes } : {}),
+        },
+      });
+      // This process sees a deactivation or a new version pin from the next request on, not only once the database's notification arrives.
+      deps.tokens.forget();
+      const secret = await setWebhook(updated, body.webhook_url, body.webhook_secret, caller.clientId);
+      res.json({ ...(await present([await reread(updated)]))[0], ...(secret ? { webhook_secret: secret } : {}) });
+    },
+    // KeyStone's DELETE deactivates: the environment's clients get no token and theirs fail at once; its data stays.
+    'DELETE /v1/platforms/me/environments/{id}': async (req, res) => {
+      const caller = callerOf(req);
+      const env = await requireOwn(caller.platformId, String(req.params.id));
+      refuseOwn(caller.environment, env);
+      const updated = await db.environment.update({ where: keyOf(env), data: { active: false }, include: WITH_WEBHOOK });
+      deps.tokens.forget();
+      res.json((await present([updated]))[0]);
+    },
+  } satisfies RouteHandlers;
 }
 
 /** An admin deactivating the environment it works in would lock itself out; another environment's admin or the operator can. */

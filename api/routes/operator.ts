@@ -3,7 +3,6 @@
 // deactivation, the token signing keys and the sanctions lists.
 
 import type { TokenService } from '../auth/tokens.ts';
-import { Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import type { Environment, Platform } from '../../generated/prisma/client.ts';
 import { createApiClient, deactivateApiClient } from '../../db/clients.ts';
@@ -12,11 +11,12 @@ import { latestListLoads, requestListRefresh } from '../../db/screening.ts';
 import { KEY_ROTATION_NOTE, rotateSigningKey } from '../../db/signingKeys.ts';
 import { presentListLoad } from '../../operations/present.ts';
 import { affects } from '../activityLog.ts';
-import { callerOf, requireScope } from '../auth/middleware.ts';
+import { callerOf } from '../auth/middleware.ts';
 import { conflict, notFound } from '../errors.ts';
 import { createClientSchema, createEnvironmentSchema, createPlatformSchema, pageQuery, updateEnvironmentSchema } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
 import { presentClient, restrictionsOf, settingsOr422 } from '../apiClients.ts';
+import type { RouteHandlers } from '../routeTable.ts';
 
 const presentEnvironment = (e: Environment) => ({ name: e.name, rate_limit_per_minute: e.rateLimitPerMinute, created_at: e.createdAt.toISOString() });
 const presentPlatform = (p: Platform & { environments: Environment[] }) => ({
@@ -37,10 +37,8 @@ async function tenantCall<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function operatorRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forget'> & { settings: { secretsKey: Buffer } } }): Router {
-  const router = Router();
+export function operatorRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forget'> & { settings: { secretsKey: Buffer } } }) {
   const { db } = deps;
-  const operator = requireScope('operator');
 
   async function requirePlatform(idOrName: string) {
     const platform = await findPlatform(db, idOrName, WITH_ENVIRONMENTS);
@@ -48,80 +46,71 @@ export function operatorRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forge
     return platform;
   }
 
-  router.get('/v1/operator/platforms', operator, async (req, res) => {
-    const q = parseOr422(pageQuery, req.query, 'query');
-    const { items, total } = await listPlatforms(db, q);
-    res.json({ items: items.map(presentPlatform), total, limit: q.limit, offset: q.offset });
-  });
-
-  router.post('/v1/operator/platforms', operator, async (req, res) => {
-    const body = parseOr422(createPlatformSchema, req.body ?? {}, 'body');
-    const platform = await tenantCall(() => createPlatform(db, body.name, body.environments));
-    res.status(201).json(presentPlatform(platform));
-  });
-
-  router.get('/v1/operator/platforms/:platform', operator, async (req, res) => {
-    res.json(presentPlatform(await requirePlatform(String(req.params.platform))));
-  });
-
-  router.post('/v1/operator/platforms/:platform/environments', operator, async (req, res) => {
-    const body = parseOr422(createEnvironmentSchema, req.body ?? {}, 'body');
-    const environment = await tenantCall(() => createEnvironment(db, String(req.params.platform), body.name, { rateLimitPerMinute: body.rate_limit_per_minute }));
-    affects(res, { platformId: environment.platformId, environment: environment.name });
-    res.status(201).json(presentEnvironment(environment));
-  });
-
-  router.patch('/v1/operator/platforms/:platform/environments/:environment', operator, async (req, res) => {
-    const body = parseOr422(updateEnvironmentSchema, req.body ?? {}, 'body');
-    const environment = await tenantCall(() => setRateLimit(db, String(req.params.platform), String(req.params.environment), body.rate_limit_per_minute));
-    affects(res, { platformId: environment.platformId, environment: environment.name });
-    res.json(presentEnvironment(environment));
-  });
-
-  // The way to give a new platform environment its first (admin) client; after that its own
-  // admins manage their clients under /v1/platforms/me/clients.
-  router.post('/v1/operator/platforms/:platform/environments/:environment/clients', operator, async (req, res) => {
-    const body = parseOr422(createClientSchema, req.body ?? {}, 'body');
-    // An unknown platform or environment is TenantNotFound here: 404.
-    const created = await tenantCall(() =>
-      settingsOr422(() =>
-        createApiClient(db, { platform: String(req.params.platform), environment: String(req.params.environment), name: body.name, scopes: body.scopes, refreshPolicy: body.refresh_policy, restrictions: restrictionsOf(body) }),
-      ),
-    );
-    const client = await db.apiClient.findUniqueOrThrow({ where: { clientId: created.client_id } });
-    affects(res, client);
-    res.status(201).set('Cache-Control', 'no-store').json({ ...presentClient(client), platform_id: created.platform_id, client_secret: created.client_secret });
-  });
-
-  // Incident response: any platform's client, at once.
-  router.post('/v1/operator/clients/:clientId/deactivate', operator, async (req, res) => {
-    const clientId = String(req.params.clientId);
-    const client = await db.apiClient.findUnique({ where: { clientId } });
-    if (!client) throw notFound(`Client ${clientId}`);
-    affects(res, client);
-    await deactivateApiClient(db, clientId);
-    // This process refuses its tokens from the next request on, not only once the database's notification arrives.
-    deps.tokens.forget();
-    res.json(presentClient({ ...client, active: false }));
-  });
-
-  router.get('/v1/operator/signing-keys', operator, async (_req, res) => {
-    const keys = await db.signingKey.findMany({ orderBy: { createdAt: 'desc' } });
-    res.json({ items: keys.map((k) => ({ kid: k.kid, algorithm: k.algorithm, created_at: k.createdAt.toISOString(), retired_at: k.retiredAt?.toISOString() ?? null })) });
-  });
-
-  router.post('/v1/operator/signing-keys/rotate', operator, async (_req, res) => {
-    const kid = await rotateSigningKey(db, deps.tokens.settings.secretsKey);
-    res.status(201).json({ kid, note: KEY_ROTATION_NOTE });
-  });
-
-  router.get('/v1/operator/screening/lists', operator, async (_req, res) => {
-    res.json({ workers: (await latestListLoads(db)).map(presentListLoad) });
-  });
-
-  router.post('/v1/operator/screening/lists/refresh', operator, async (req, res) => {
-    const requestId = await requestListRefresh(db, callerOf(req).clientId);
-    res.status(202).json({ request_id: requestId, status_url: '/v1/operator/screening/lists' });
-  });
-  return router;
+  return {
+    'GET /v1/operator/platforms': async (req, res) => {
+      const q = parseOr422(pageQuery, req.query, 'query');
+      const { items, total } = await listPlatforms(db, q);
+      res.json({ items: items.map(presentPlatform), total, limit: q.limit, offset: q.offset });
+    },
+    'POST /v1/operator/platforms': async (req, res) => {
+      const body = parseOr422(createPlatformSchema, req.body ?? {}, 'body');
+      const platform = await tenantCall(() => createPlatform(db, body.name, body.environments));
+      res.status(201).json(presentPlatform(platform));
+    },
+    'GET /v1/operator/platforms/{platform}': async (req, res) => {
+      res.json(presentPlatform(await requirePlatform(String(req.params.platform))));
+    },
+    'POST /v1/operator/platforms/{platform}/environments': async (req, res) => {
+      const body = parseOr422(createEnvironmentSchema, req.body ?? {}, 'body');
+      const environment = await tenantCall(() => createEnvironment(db, String(req.params.platform), body.name, { rateLimitPerMinute: body.rate_limit_per_minute }));
+      affects(res, { platformId: environment.platformId, environment: environment.name });
+      res.status(201).json(presentEnvironment(environment));
+    },
+    'PATCH /v1/operator/platforms/{platform}/environments/{environment}': async (req, res) => {
+      const body = parseOr422(updateEnvironmentSchema, req.body ?? {}, 'body');
+      const environment = await tenantCall(() => setRateLimit(db, String(req.params.platform), String(req.params.environment), body.rate_limit_per_minute));
+      affects(res, { platformId: environment.platformId, environment: environment.name });
+      res.json(presentEnvironment(environment));
+    },
+    // The way to give a new platform environment its first (admin) client; after that its own
+    // admins manage their clients under /v1/platforms/me/clients.
+    'POST /v1/operator/platforms/{platform}/environments/{environment}/clients': async (req, res) => {
+      const body = parseOr422(createClientSchema, req.body ?? {}, 'body');
+      // An unknown platform or environment is TenantNotFound here: 404.
+      const created = await tenantCall(() =>
+        settingsOr422(() =>
+          createApiClient(db, { platform: String(req.params.platform), environment: String(req.params.environment), name: body.name, scopes: body.scopes, refreshPolicy: body.refresh_policy, restrictions: restrictionsOf(body) }),
+        ),
+      );
+      const client = await db.apiClient.findUniqueOrThrow({ where: { clientId: created.client_id } });
+      affects(res, client);
+      res.status(201).set('Cache-Control', 'no-store').json({ ...presentClient(client), platform_id: created.platform_id, client_secret: created.client_secret });
+    },
+    // Incident response: any platform's client, at once.
+    'POST /v1/operator/clients/{clientId}/deactivate': async (req, res) => {
+      const clientId = String(req.params.clientId);
+      const client = await db.apiClient.findUnique({ where: { clientId } });
+      if (!client) throw notFound(`Client ${clientId}`);
+      affects(res, client);
+      await deactivateApiClient(db, clientId);
+      // This process refuses its tokens from the next request on, not only once the database's notification arrives.
+      deps.tokens.forget();
+      res.json(presentClient({ ...client, active: false }));
+    },
+    'GET /v1/operator/signing-keys': async (_req, res) => {
+      const keys = await db.signingKey.findMany({ orderBy: { createdAt: 'desc' } });
+      res.json({ items: keys.map((k) => ({ kid: k.kid, algorithm: k.algorithm, created_at: k.createdAt.toISOString(), retired_at: k.retiredAt?.toISOString() ?? null })) });
+    },
+    'POST /v1/operator/signing-keys/rotate': async (_req, res) => {
+      const kid = await rotateSigningKey(db, deps.tokens.settings.secretsKey);
+      res.status(201).json({ kid, note: KEY_ROTATION_NOTE });
+    },
+    'GET /v1/operator/screening/lists': async (_req, res) => {
+      res.json({ workers: (await latestListLoads(db)).map(presentListLoad) });
+    },
+    'POST /v1/operator/screening/lists/refresh': async (req, res) => {
+      const requestId = await requestListRefresh(db, callerOf(req).clientId);
+      res.status(202).json({ request_id: requestId, status_url: '/v1/operator/screening/lists' });
+    },
+  } satisfies RouteHandlers;
 }

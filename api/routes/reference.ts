@@ -1,8 +1,8 @@
 // GET /openapi.json and GET /docs: the API reference, served by the API itself. The
 // page is self-contained (no script, style or font from elsewhere) so it works offline.
 
-import { Router } from 'express';
 import { openApiDocument } from '../openapi.ts';
+import type { RouteHandlers } from '../routeTable.ts';
 
 const DOCS_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Lockstep API reference</title>
@@ -45,14 +45,14 @@ fetch('openapi.json').then((r) => r.json()).then((doc) => {
 });
 </script></body></html>`;
 
-export function referenceRoutes(deps: { buildVersion: string }): Router {
-  const router = Router();
+export function referenceRoutes(deps: { buildVersion: string }) {
   const document = openApiDocument(deps.buildVersion);
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  router.get('/docs', (_req, res) => {
-    res.set('Content-Security-Policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'").type('html').send(DOCS_PAGE);
-  });
-  return router;
+  return {
+    'GET /openapi.json': (_req, res) => {
+      res.json(document);
+    },
+    'GET /docs': (_req, res) => {
+      res.set('Content-Security-Policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'").type('html').send(DOCS_PAGE);
+    },
+  } satisfies RouteHandlers;
 }

@@ -1,40 +1,37 @@
 // The audit trail: GET /v1/settlements/{id}/events (oldest first) and its verifier.
 
-import { Router } from 'express';
 import { eventContent, verifyTrail } from '../../db/auditTrail.ts';
 import type { Db } from '../../db/client.ts';
 import { withTenant } from '../../db/tenant.ts';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { callerOf, tenantDbOf } from '../auth/middleware.ts';
 import { pageQuery } from '../schemas.ts';
 import { requireSettlement } from '../settlements/present.ts';
 import { parseOr422 } from '../validation.ts';
+import type { RouteHandlers } from '../routeTable.ts';
 
-export function settlementEventRoutes(deps: { db: Db }): Router {
-  const router = Router();
-
-  router.get('/v1/settlements/:id/events', requireScope('settlements:read'), async (req, res) => {
-    const caller = callerOf(req);
-    const settlementId = (await requireSettlement(deps.db, caller, String(req.params.id))).id;
-    const { limit, offset } = parseOr422(pageQuery, req.query, 'query');
-    // One snapshot, so that the page and the total agree while events are being added.
-    const [events, total] = await withTenant(deps.db, caller, (tx) =>
-      Promise.all([tx.settlementEvent.findMany({ where: { settlementId }, orderBy: { sequence: 'asc' }, take: limit, skip: offset }), tx.settlementEvent.count({ where: { settlementId } })]),
-    );
-    res.json({
-      // Only events written before the hash chain existed have none; KeyStone's clients expect a string.
-      items: events.map((e) => ({ id: e.id, ...eventContent(e), content_hash: e.contentHash ?? '' })),
-      total,
-      limit,
-      offset,
-    });
-  });
-
-  router.get('/v1/settlements/:id/events/verify', requireScope('settlements:read'), async (req, res) => {
-    const db = tenantDbOf(req);
-    const settlementId = (await requireSettlement(deps.db, callerOf(req), String(req.params.id))).id;
-    const events = await db.settlementEvent.findMany({ where: { settlementId } });
-    res.json({ settlement_id: settlementId, ...verifyTrail(events) });
-  });
-
-  return router;
+export function settlementEventRoutes(deps: { db: Db }) {
+  return {
+    'GET /v1/settlements/{id}/events': async (req, res) => {
+      const caller = callerOf(req);
+      const settlementId = (await requireSettlement(deps.db, caller, String(req.params.id))).id;
+      const { limit, offset } = parseOr422(pageQuery, req.query, 'query');
+      // One snapshot, so that the page and the total agree while events are being added.
+      const [events, total] = await withTenant(deps.db, caller, (tx) =>
+        Promise.all([tx.settlementEvent.findMany({ where: { settlementId }, orderBy: { sequence: 'asc' }, take: limit, skip: offset }), tx.settlementEvent.count({ where: { settlementId } })]),
+      );
+      res.json({
+        // Only events written before the hash chain existed have none; KeyStone's clients expect a string.
+        items: events.map((e) => ({ id: e.id, ...eventContent(e), content_hash: e.contentHash ?? '' })),
+        total,
+        limit,
+        offset,
+      });
+    },
+    'GET /v1/settlements/{id}/events/verify': async (req, res) => {
+      const db = tenantDbOf(req);
+      const settlementId = (await requireSettlement(deps.db, callerOf(req), String(req.params.id))).id;
+      const events = await db.settlementEvent.findMany({ where: { settlementId } });
+      res.json({ settlement_id: settlementId, ...verifyTrail(events) });
+    },
+  } satisfies RouteHandlers;
 }

@@ -1,50 +1,45 @@
-import { Router } from 'express';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { callerOf, tenantDbOf } from '../auth/middleware.ts';
 import { forbidden } from '../errors.ts';
 import { createSettlementSchema, listSettlementsQuery } from '../schemas.ts';
 import { createSettlement, type CreateDeps } from '../settlements/create.ts';
 import { listSettlements, presentSettlement, presentSettlements, requireSettlement, type PresentDeps } from '../settlements/present.ts';
 import { parseOr422 } from '../validation.ts';
+import type { RouteHandlers } from '../routeTable.ts';
 
-export function settlementRoutes(deps: CreateDeps & PresentDeps): Router {
-  const router = Router();
-
-  router.post('/v1/settlements', requireScope('settlements:write'), async (req, res) => {
-    const caller = callerOf(req);
-    const body = parseOr422(createSettlementSchema, req.body ?? {}, 'body');
-    if (caller.settlementIds) throw forbidden('A session limited to some settlements cannot create one');
-    const wallets = new Set(caller.wallets.map((w) => w.toLowerCase()));
-    if (wallets.size && !body.parties.some((p) => wallets.has(p.wallet_address.toLowerCase()))) {
-      throw forbidden('This client may only create settlements involving its allowed wallets');
-    }
-    const db = tenantDbOf(req);
-    const { created, id } = await createSettlement(deps, db, caller, body);
-    // An idempotent repeat may name a settlement this caller cannot see: not found, as any other.
-    res.status(created ? 201 : 200).json(await presentSettlement(deps, await requireSettlement(deps.db, caller, id), caller));
-  });
-
-  router.get('/v1/settlements', requireScope('settlements:read'), async (req, res) => {
-    const caller = callerOf(req);
-    const query = parseOr422(listSettlementsQuery, req.query, 'query');
-    const { items, total } = await listSettlements(deps.db, caller, query);
-    res.json({
-      items: await presentSettlements(deps, items, caller),
-      total,
-      limit: query.limit,
-      offset: query.offset,
-    });
-  });
-
-  router.get('/v1/settlements/:id', requireScope('settlements:read'), async (req, res) => {
-    const caller = callerOf(req);
-    res.json(await presentSettlement(deps, await requireSettlement(deps.db, caller, String(req.params.id)), caller));
-  });
-
-  // KeyStone's tokenised repo pairs an opening and a closing settlement; Lockstep has no repos yet, so none is related.
-  router.get('/v1/settlements/:id/related', requireScope('settlements:read'), async (req, res) => {
-    await requireSettlement(deps.db, callerOf(req), String(req.params.id));
-    res.json({ opening: null, closing: null });
-  });
-
-  return router;
+export function settlementRoutes(deps: CreateDeps & PresentDeps) {
+  return {
+    'POST /v1/settlements': async (req, res) => {
+      const caller = callerOf(req);
+      const body = parseOr422(createSettlementSchema, req.body ?? {}, 'body');
+      if (caller.settlementIds) throw forbidden('A session limited to some settlements cannot create one');
+      const wallets = new Set(caller.wallets.map((w) => w.toLowerCase()));
+      if (wallets.size && !body.parties.some((p) => wallets.has(p.wallet_address.toLowerCase()))) {
+        throw forbidden('This client may only create settlements involving its allowed wallets');
+      }
+      const db = tenantDbOf(req);
+      const { created, id } = await createSettlement(deps, db, caller, body);
+      // An idempotent repeat may name a settlement this caller cannot see: not found, as any other.
+      res.status(created ? 201 : 200).json(await presentSettlement(deps, await requireSettlement(deps.db, caller, id), caller));
+    },
+    'GET /v1/settlements': async (req, res) => {
+      const caller = callerOf(req);
+      const query = parseOr422(listSettlementsQuery, req.query, 'query');
+      const { items, total } = await listSettlements(deps.db, caller, query);
+      res.json({
+        items: await presentSettlements(deps, items, caller),
+        total,
+        limit: query.limit,
+        offset: query.offset,
+      });
+    },
+    'GET /v1/settlements/{id}': async (req, res) => {
+      const caller = callerOf(req);
+      res.json(await presentSettlement(deps, await requireSettlement(deps.db, caller, String(req.params.id)), caller));
+    },
+    // KeyStone's tokenised repo pairs an opening and a closing settlement; Lockstep has no repos yet, so none is related.
+    'GET /v1/settlements/{id}/related': async (req, res) => {
+      await requireSettlement(deps.db, callerOf(req), String(req.params.id));
+      res.json({ opening: null, closing: null });
+    },
+  } satisfies RouteHandlers;
 }

@@ -1,13 +1,13 @@
 // Settlement templates: list, read (by id or slug, any version), create, publish a version.
 
-import { Router } from 'express';
 import { createTemplate, findTemplate, listTemplates, publishVersion, TemplateConflictError, type StoredTemplate } from '../../db/templates.ts';
 import { ACTION_RUNTIME, type TemplateConfig } from '../../domain/template.ts';
 import { templateProblems } from '../../domain/templateValidation.ts';
-import { callerOf, requireScope, tenantDbOf } from '../auth/middleware.ts';
+import { callerOf, tenantDbOf } from '../auth/middleware.ts';
 import { conflict, forbidden, notFound, validationFailed } from '../errors.ts';
 import { createTemplateSchema, pageQuery, publishVersionSchema, templateVersionQuery } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
+import type { RouteHandlers } from '../routeTable.ts';
 
 /** KeyStone's template object; a version never changes, so it was last updated when it was made. */
 export function presentTemplate(t: StoredTemplate) {
@@ -66,40 +66,35 @@ const onConflict = (err: unknown): never => {
   throw err;
 };
 
-export function templateRoutes(): Router {
-  const router = Router();
-
-  router.get('/v1/settlement-templates', requireScope('templates:read'), async (req, res) => {
-    const page = parseOr422(pageQuery, req.query, 'query');
-    const { items, total } = await listTemplates(tenantDbOf(req), callerOf(req), page);
-    res.json({ items: items.map(presentTemplate), total, ...page });
-  });
-
-  router.get('/v1/settlement-templates/:idOrSlug', requireScope('templates:read'), async (req, res) => {
-    const { version } = parseOr422(templateVersionQuery, req.query, 'query');
-    const idOrSlug = String(req.params.idOrSlug);
-    const found = await findTemplate(tenantDbOf(req), callerOf(req), idOrSlug, version);
-    if (!found) throw notFound(`Template ${idOrSlug}${version ? ` version ${version}` : ''}`);
-    res.json(presentTemplate(found));
-  });
-
-  router.post('/v1/settlement-templates', requireScope('templates:write'), async (req, res) => {
-    const body = parseOr422(createTemplateSchema, req.body ?? {}, 'body');
-    assertValid(body.config);
-    const created = await createTemplate(tenantDbOf(req), callerOf(req), body).catch(onConflict);
-    res.status(201).json(presentTemplate(created));
-  });
-
-  router.post('/v1/settlement-templates/:idOrSlug/versions', requireScope('templates:write'), async (req, res) => {
-    const caller = callerOf(req);
-    const idOrSlug = String(req.params.idOrSlug);
-    const current = await findTemplate(tenantDbOf(req), caller, idOrSlug);
-    if (!current) throw notFound(`Template ${idOrSlug}`);
-    if (current.builtIn) throw forbidden('Built-in templates cannot be changed; create your own template instead');
-    const body = parseOr422(publishVersionSchema, req.body ?? {}, 'body');
-    assertValid(body.config);
-    res.status(201).json(presentTemplate(await publishVersion(tenantDbOf(req), caller, current, body).catch(onConflict)));
-  });
-
-  return router;
+export function templateRoutes() {
+  return {
+    'GET /v1/settlement-templates': async (req, res) => {
+      const page = parseOr422(pageQuery, req.query, 'query');
+      const { items, total } = await listTemplates(tenantDbOf(req), callerOf(req), page);
+      res.json({ items: items.map(presentTemplate), total, ...page });
+    },
+    'GET /v1/settlement-templates/{idOrSlug}': async (req, res) => {
+      const { version } = parseOr422(templateVersionQuery, req.query, 'query');
+      const idOrSlug = String(req.params.idOrSlug);
+      const found = await findTemplate(tenantDbOf(req), callerOf(req), idOrSlug, version);
+      if (!found) throw notFound(`Template ${idOrSlug}${version ? ` version ${version}` : ''}`);
+      res.json(presentTemplate(found));
+    },
+    'POST /v1/settlement-templates': async (req, res) => {
+      const body = parseOr422(createTemplateSchema, req.body ?? {}, 'body');
+      assertValid(body.config);
+      const created = await createTemplate(tenantDbOf(req), callerOf(req), body).catch(onConflict);
+      res.status(201).json(presentTemplate(created));
+    },
+    'POST /v1/settlement-templates/{idOrSlug}/versions': async (req, res) => {
+      const caller = callerOf(req);
+      const idOrSlug = String(req.params.idOrSlug);
+      const current = await findTemplate(tenantDbOf(req), caller, idOrSlug);
+      if (!current) throw notFound(`Template ${idOrSlug}`);
+      if (current.builtIn) throw forbidden('Built-in templates cannot be changed; create your own template instead');
+      const body = parseOr422(publishVersionSchema, req.body ?? {}, 'body');
+      assertValid(body.config);
+      res.status(201).json(presentTemplate(await publishVersion(tenantDbOf(req), caller, current, body).catch(onConflict)));
+    },
+  } satisfies RouteHandlers;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../api/openapi.ts';
+import { ROUTES } from '../../api/routeTable.ts';
 import { CURRENT_API_VERSION } from '../../domain/apiVersion.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { stackContext, withServices } from '../support/services.ts';

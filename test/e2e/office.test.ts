@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROLE_SCOPES, ROLES } from '../../access/scopes.ts';
-import { ROUTES } from '../../api/openapi.ts';
+import { ROUTES } from '../../api/routeTable.ts';
 import { activitySchema, pageOf } from '../../api/responses.ts';
 import { base32Decode, totp } from '../../api/office/totp.ts';
 import { ROOT } from '../../config/paths.ts';

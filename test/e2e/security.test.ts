@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../access/scopes.ts';
-import { ROUTES, type RouteSpec } from '../../api/openapi.ts';
+import { ROUTES, type RouteSpec } from '../../api/routeTable.ts';
 import { type ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { deactivateApiClient, updateApiClient } from '../../db/clients.ts';
 import { freePort } from '../../stack/ports.ts';

@@ -6,7 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../api/openapi.ts';
+import { ROUTES } from '../../api/routeTable.ts';
 import { TENANT_SCOPES } from '../../access/scopes.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { LockstepApi } from '../../cli/apiClient.ts';
