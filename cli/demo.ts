@@ -6,8 +6,10 @@
 import type { Hex } from 'viem';
 import { DEV_DATA_DIR, manifestPath, readJson, type Manifest } from '../stack/manifest.ts';
 import { LockstepApi } from './apiClient.ts';
+import type { CommandRunners } from './commands.ts';
 import { sendPreparedCalls, type PreparedCall } from './depositor.ts';
 import { guideInstruction, guideSides } from './instruction.ts';
+import { parse } from './options.ts';
 
 interface SettlementView {
   id: string;
@@ -19,6 +21,13 @@ interface SettlementView {
 }
 
 const TERMINAL = ['FINALIZED', 'ROLLED_BACK', 'TIMED_OUT'];
+
+export const commands = {
+  demo: async (args) => {
+    const { values } = parse(args, { manifest: { type: 'string' }, bilateral: { type: 'boolean', default: false } });
+    await runDemo(values.manifest, values.bilateral);
+  },
+} satisfies CommandRunners;
 
 export async function runDemo(path = manifestPath(DEV_DATA_DIR), bilateral = false): Promise<void> {
   const manifest = readJson<Manifest>(path);

@@ -3,27 +3,26 @@
 
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import type { CommandRunners } from './commands.ts';
 import { signedInApi } from './credentials.ts';
+import { parse, print, UsageError, wholeNumber } from './options.ts';
 
-export const INSTRUCTIONS_USAGE = `  lockstep instructions submit FILE|- [--trade-reference REF]
-                                            (FILE: an InstructionCreate as JSON; idempotency_key made when absent)
-  lockstep instructions get ID
-  lockstep instructions list [--status pending_match|matched|expired|cancelled] [--trade-reference REF] [--limit 50]
-  lockstep instructions cancel ID`;
+/** get and cancel: one instruction by id. */
+const byId =
+  (method: 'GET' | 'DELETE') =>
+  async (args: string[]): Promise<void> => {
+    const [id] = parse(args, {}, { positionals: true }).positionals;
+    if (!id) throw new UsageError('an instruction id is required');
+    print(await (await signedInApi()).request(method, `/v1/instructions/${encodeURIComponent(id)}`));
+  };
 
-const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-
-export async function runInstructions(command: string | undefined, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { 'trade-reference': { type: 'string' }, status: { type: 'string' }, limit: { type: 'string', default: '50' } },
-  });
-  const [target] = positionals;
-  const api = await signedInApi();
-  if (command === 'submit' && target) {
-    const body = JSON.parse(readFileSync(target === '-' ? 0 : target, 'utf8')) as Record<string, unknown>;
+export const commands = {
+  'instructions submit': async (args) => {
+    const { values, positionals } = parse(args, { 'trade-reference': { type: 'string' } }, { positionals: true });
+    const [file] = positionals;
+    if (!file) throw new UsageError('a file (or - for stdin) is required');
+    const body = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8')) as Record<string, unknown>;
+    const api = await signedInApi();
     print(
       await api.request('POST', '/v1/instructions', {
         ...body,
@@ -31,16 +30,13 @@ export async function runInstructions(command: string | undefined, args: string[
         ...(values['trade-reference'] ? { trade_reference: values['trade-reference'] } : {}),
       }),
     );
-    return;
-  }
-  if ((command === 'get' || command === 'cancel') && target) {
-    print(await api.request(command === 'get' ? 'GET' : 'DELETE', `/v1/instructions/${encodeURIComponent(target)}`));
-    return;
-  }
-  if (command === 'list') {
-    const query = new URLSearchParams({ limit: values.limit, ...(values.status ? { status: values.status } : {}), ...(values['trade-reference'] ? { trade_reference: values['trade-reference'] } : {}) });
-    print(await api.request('GET', `/v1/instructions?${query.toString()}`));
-    return;
-  }
-  throw new Error(`usage:\n${INSTRUCTIONS_USAGE}`);
-}
+  },
+  'instructions get': byId('GET'),
+  'instructions cancel': byId('DELETE'),
+  'instructions list': async (args) => {
+    const { values } = parse(args, { 'trade-reference': { type: 'string' }, status: { type: 'string' }, limit: { type: 'string', default: '50' } });
+    const limit = wholeNumber(values.limit, '--limit', { min: 1, max: 200 });
+    const query = new URLSearchParams({ limit: String(limit), ...(values.status ? { status: values.status } : {}), ...(values['trade-reference'] ? { trade_reference: values['trade-reference'] } : {}) });
+    print(await (await signedInApi()).request('GET', `/v1/instructions?${query.toString()}`));
+  },
+} satisfies CommandRunners;

@@ -3,30 +3,31 @@
 // the events feed over the API (so the engine need not reach your machine) and signs each
 // forward like a real delivery, with a secret made for this session and printed at start.
 
-import { parseArgs } from 'node:util';
 import { wants } from '../webhooks/events.ts';
 import { newSecret } from '../webhooks/secrets.ts';
 import { signatureHeaders } from '../webhooks/signing.ts';
 import { ApiRequestError } from './apiClient.ts';
+import type { CommandRunners } from './commands.ts';
 import { apiCredentials, signedInApi } from './credentials.ts';
+import { listOf, parse, UsageError, wholeNumber } from './options.ts';
 
 interface Feed {
   items: { id: string; event: string; body: unknown }[];
   next_after: string;
 }
 
-export async function runListen(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      'forward-to': { type: 'string' },
-      events: { type: 'string', default: '*' },
-      'poll-ms': { type: 'string', default: '1000' },
-    },
+export const commands = { listen } satisfies CommandRunners;
+
+async function listen(args: string[]): Promise<void> {
+  const { values } = parse(args, {
+    'forward-to': { type: 'string' },
+    events: { type: 'string', default: '*' },
+    'poll-ms': { type: 'string', default: '1000' },
   });
   const target = values['forward-to'];
-  if (!target) throw new Error('usage: lockstep listen --forward-to http://localhost:3000/webhooks [--events settlement.state.*,...]');
-  const patterns = values.events.split(',').map((p) => p.trim()).filter(Boolean);
+  if (!target) throw new UsageError('--forward-to is required, such as http://localhost:3000/webhooks');
+  const pollMs = wholeNumber(values['poll-ms'], '--poll-ms', { min: 10, max: 60_000 });
+  const patterns = listOf(values.events);
 
   const credentials = apiCredentials();
   const api = await signedInApi(credentials);
@@ -39,7 +40,7 @@ export async function runListen(args: string[]): Promise<void> {
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());
-  const pause = () => new Promise((resolve) => setTimeout(resolve, Number(values['poll-ms'])));
+  const pause = () => new Promise((resolve) => setTimeout(resolve, pollMs));
   while (!stop.signal.aborted) {
     let feed: Feed;
     try {

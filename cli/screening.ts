@@ -4,7 +4,6 @@
 // publishers' current lists fetched into the deployment's lists folder.
 
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { partyAttributesSchema, type PartyAttributes } from '../compliance/attributes.ts';
 import { parseCsv } from '../compliance/csv.ts';
 import { fetchLists, type FetchOutcome } from '../compliance/fetch.ts';
@@ -16,9 +15,9 @@ import type { Db } from '../db/client.ts';
 import { latestListLoads, loadsForRequest, requestListRefresh } from '../db/screening.ts';
 import { presentListLoad } from '../operations/present.ts';
 import { cliEnv } from '../stack/manifest.ts';
+import type { CommandRunners } from './commands.ts';
 import { withDb } from './db.ts';
-
-const print = (value: unknown, pretty = true) => process.stdout.write(`${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`);
+import { parse, print, UsageError } from './options.ts';
 
 async function loadLists() {
   const config = loadConfig(cliEnv(), ['SANCTIONS_OFAC_DIR', 'SANCTIONS_OFAC_XML', 'SANCTIONS_UN_FILE', 'SANCTIONS_LISTS_DIR', 'SCREENING_REVIEW_THRESHOLD', 'SCREENING_FAIL_THRESHOLD']);
@@ -37,42 +36,6 @@ function topMatches(screener: Screener, name: string, floor: number, attributes:
     score: m.score,
     reason: m.reason,
   }));
-}
-
-export async function runScreen(command: string, args: string[]): Promise<void> {
-  if (command === 'compare') {
-    const [a, b, schema] = args;
-    if (!a || !b) throw new Error('usage: lockstep screen compare "<name a>" "<name b>" [Person|Company]');
-    print({ name_a: a, name_b: b, ...compareNames(a, b, schema) });
-    return;
-  }
-  const { screener, thresholds } = await loadLists();
-  if (command === 'name') {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { type: { type: 'string' }, country: { type: 'string' }, dob: { type: 'string' } } });
-    const [name] = positionals;
-    if (!name) throw new Error('usage: lockstep screen name "<name>" [--type individual|organization] [--country XX] [--dob YYYY-MM-DD]');
-    const parsed = partyAttributesSchema.safeParse({ entity_type: values.type, country: values.country, date_of_birth: values.dob });
-    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `--${{ entity_type: 'type', country: 'country', date_of_birth: 'dob' }[String(i.path[0])]}: ${i.message}`).join('\n'));
-    const attributes = { entityType: parsed.data.entity_type, country: parsed.data.country, dateOfBirth: parsed.data.date_of_birth };
-    print({ name, thresholds, matches: topMatches(screener, name, thresholds.review, attributes) });
-    return;
-  }
-  if (command === 'batch') {
-    // A CSV of pairs (name1,name2[,schema]) scores each pair; a CSV of single names screens each.
-    const [file] = args;
-    if (!file) throw new Error('usage: lockstep screen batch <file.csv>');
-    const rows = parseCsv(readFileSync(file, 'utf8'));
-    const header = rows[0]?.map((h) => h.trim().toLowerCase()) ?? [];
-    const col = (name: string) => header.indexOf(name);
-    const hasHeader = col('name') >= 0 || col('name1') >= 0;
-    for (const row of hasHeader ? rows.slice(1) : rows) {
-      const [a, b, schema] = col('name1') >= 0 ? [row[col('name1')], row[col('name2')], row[col('schema')]] : [row[Math.max(0, col('name'))], undefined, undefined];
-      if (!a) continue;
-      print(b ? { name_a: a, name_b: b, ...compareNames(a, b, schema) } : { name: a, matches: topMatches(screener, a, thresholds.review, {}, 3) }, false);
-    }
-    return;
-  }
-  throw new Error(`unknown screen command: ${command}`);
 }
 
 const REFRESH_WAIT_MS = 120_000;
@@ -104,7 +67,7 @@ const presentFetch = (o: FetchOutcome) => ({
 });
 
 async function fetchCurrentLists(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { into: { type: 'string' }, 'allow-drop': { type: 'boolean', default: false }, 'no-refresh': { type: 'boolean', default: false } } });
+  const { values } = parse(args, { into: { type: 'string' }, 'allow-drop': { type: 'boolean', default: false }, 'no-refresh': { type: 'boolean', default: false } });
   const env = cliEnv();
   const config = loadConfig(env, ['SANCTIONS_LISTS_DIR', 'SANCTIONS_OFAC_SOURCE_URL', 'SANCTIONS_UN_SOURCE_URL']);
   const into = values.into ?? config.SANCTIONS_LISTS_DIR;
@@ -125,23 +88,49 @@ async function fetchCurrentLists(args: string[]): Promise<void> {
   if (loads.some((l) => l.error)) process.exitCode = 1;
 }
 
-export async function runLists(command: string, args: string[]): Promise<void> {
-  if (command === 'status') {
+export const commands = {
+  'screen compare': (args) => {
+    const [a, b, schema] = parse(args, {}, { positionals: true }).positionals;
+    if (!a || !b) throw new UsageError('two names are required');
+    print({ name_a: a, name_b: b, ...compareNames(a, b, schema) });
+  },
+  'screen name': async (args) => {
+    const { values, positionals } = parse(args, { type: { type: 'string' }, country: { type: 'string' }, dob: { type: 'string' } }, { positionals: true });
+    const [name] = positionals;
+    if (!name) throw new UsageError('a name is required');
+    const parsed = partyAttributesSchema.safeParse({ entity_type: values.type, country: values.country, date_of_birth: values.dob });
+    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${{ entity_type: 'type', country: 'country', date_of_birth: 'dob' }[String(i.path[0])]}: ${i.message}`).join('\n'));
+    const attributes = { entityType: parsed.data.entity_type, country: parsed.data.country, dateOfBirth: parsed.data.date_of_birth };
+    const { screener, thresholds } = await loadLists();
+    print({ name, thresholds, matches: topMatches(screener, name, thresholds.review, attributes) });
+  },
+  'screen batch': async (args) => {
+    // A CSV of pairs (name1,name2[,schema]) scores each pair; a CSV of single names screens each.
+    const [file] = parse(args, {}, { positionals: true }).positionals;
+    if (!file) throw new UsageError('a CSV file is required');
+    const rows = parseCsv(readFileSync(file, 'utf8'));
+    const { screener, thresholds } = await loadLists();
+    const header = rows[0]?.map((h) => h.trim().toLowerCase()) ?? [];
+    const col = (name: string) => header.indexOf(name);
+    const hasHeader = col('name') >= 0 || col('name1') >= 0;
+    for (const row of hasHeader ? rows.slice(1) : rows) {
+      const [a, b, schema] = col('name1') >= 0 ? [row[col('name1')], row[col('name2')], row[col('schema')]] : [row[Math.max(0, col('name'))], undefined, undefined];
+      if (!a) continue;
+      print(b ? { name_a: a, name_b: b, ...compareNames(a, b, schema) } : { name: a, matches: topMatches(screener, a, thresholds.review, {}, 3) }, false);
+    }
+  },
+  'lists status': async (args) => {
+    parse(args, {});
     // What the configured sources hold now, and what each running worker screens with.
     const { lists, screener } = await loadLists();
     const workers = (await withDb(latestListLoads)).map(presentListLoad);
     print({ configured: lists.map((l) => l.version), spellings: screener.spellingCount, wallets: screener.walletCount, workers });
-    return;
-  }
-  if (command === 'refresh') {
+  },
+  'lists refresh': async (args) => {
+    parse(args, {});
     const { requestId, loads } = await withDb(refreshWorkers);
     print({ request_id: requestId, loads: loads.map(presentListLoad) });
     if (loads.some((l) => l.error)) process.exitCode = 1;
-    return;
-  }
-  if (command === 'fetch') {
-    await fetchCurrentLists(args);
-    return;
-  }
-  throw new Error(`unknown lists command: ${command} (lists status | lists refresh | lists fetch)`);
-}
+  },
+  'lists fetch': fetchCurrentLists,
+} satisfies CommandRunners;

@@ -3,8 +3,14 @@
 
 import { readStackStatus, type ServiceStatus } from '../config/serviceStatus.ts';
 import { DEV_DATA_DIR, statusPath } from '../stack/manifest.ts';
+import type { CommandRunners } from './commands.ts';
+import { parse } from './options.ts';
 
-export function runStatus(json: boolean): void {
+export const commands = {
+  status: (args) => showStatus(parse(args, { json: { type: 'boolean', default: false } }).values.json),
+} satisfies CommandRunners;
+
+function showStatus(json: boolean): void {
   const file = statusPath(DEV_DATA_DIR);
   const stack = readStackStatus(file);
   if (!stack || !stack.supervisor_running) {
