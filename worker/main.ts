@@ -51,6 +51,7 @@ const signer = leadSigning({
     process.exit(1);
   },
   serve: () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- activities never use `this`: Temporal's worker calls every one unbound
     const { registerEscrow, executeSwap, refundEscrow } = activities;
     return Worker.create({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: signerQueue, activities: { registerEscrow, executeSwap, refundEscrow } });
   },

@@ -26,7 +26,7 @@ export interface SignerOptions {
   /** What the lock is for: one chain and operator address. */
   lockName: string;
   /** Starts serving the signer's task queue; called each time this process becomes the signer. */
-  serve(): Promise<Serving>;
+  serve: () => Promise<Serving>;
   log: Logger;
   /** The lock was lost while serving (not on stop); `reason` says how. */
   onLost(reason: string): void;
