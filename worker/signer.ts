@@ -29,7 +29,7 @@ export interface SignerOptions {
   serve: () => Promise<Serving>;
   log: Logger;
   /** The lock was lost while serving (not on stop); `reason` says how. */
-  onLost(reason: string): void;
+  onLost: (reason: string) => void;
   /** How often a waiting worker asks for the lock, and the signer proves it still holds it. */
   checkMs?: number;
 }
