@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { instructionSchema } from '../../api/responses.ts';
 import { freePort } from '../../stack/ports.ts';
 import { serviceProcess } from '../../stack/services.ts';
