@@ -4,6 +4,13 @@
 // these are figures for comparing changes on one machine, not capacity claims.
 //
 //   npm run bench -- [--settlements 30] [--concurrency 5] [--load-seconds 10] [--burst 3000] [--ceiling] [--dead-receiver] [--from-source]
+//                    [--temporal dev|server] [--workers 1] [--kill-worker-halfway]
+//
+// --temporal server runs the stack on the Temporal server with PostgreSQL (stack/temporalServer.ts)
+// instead of the CLI's dev server. --workers N runs N worker processes (one of them signs at a
+// time: worker/signer.ts); --kill-worker-halfway kills the first with SIGKILL once half the
+// settlements are created. With either, the run ends by checking the operator's transactions:
+// none sent twice for one step, none reverted, and no worker logged a nonce error.
 //
 // --ceiling runs as many bare workflows of a settlement's shape (bench/ceiling/) on the same
 // Temporal server, as many at a time, after the settlements: the ceiling they are a share of.
@@ -30,7 +37,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Hex } from 'viem';
+import { createPublicClient, http, type Hex } from 'viem';
 import { LockstepApi } from '../cli/apiClient.ts';
 import { createApiClient } from '../db/clients.ts';
 import { ensureEnvironment } from '../db/platforms.ts';
@@ -39,10 +46,12 @@ import { sendPreparedCalls, type PreparedCall } from '../cli/depositor.ts';
 import { guideInstruction } from '../cli/instruction.ts';
 import { ROOT } from '../config/paths.ts';
 import { serviceProcess } from '../stack/services.ts';
+import { temporalKindOf } from '../stack/manifest.ts';
 import { startFreshInfrastructure } from '../stack/stack.ts';
 import { runCeiling } from './ceiling/run.ts';
 import { attack, ensureVegeta, formatLoad, formatPath, measurePath, VEGETA, type Target } from './apiLoad.ts';
 import { WalletQueue } from './walletQueue.ts';
+import { checkOperatorTransactions, nonceErrors } from './chaos/checks.ts';
 
 interface View {
   id: string;
@@ -60,12 +69,19 @@ const { values } = parseArgs({
     'from-source': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     ceiling: { type: 'boolean', default: false },
+    temporal: { type: 'string', default: temporalKindOf() },
+    workers: { type: 'string', default: '1' },
+    'kill-worker-halfway': { type: 'boolean', default: false },
   },
 });
 const total = Number(values.settlements);
 const concurrency = Number(values.concurrency);
 const loadSeconds = Number(values['load-seconds']);
 const burst = Number(values.burst);
+const temporalKind = temporalKindOf(['--temporal', values.temporal]);
+const workerCount = Number(values.workers);
+if (!Number.isInteger(workerCount) || workerCount < 1) throw new Error(`--workers must be a whole number of at least 1, not "${values.workers}"`);
+const killHalfway = values['kill-worker-halfway'];
 /** The connections of the load phase, as in the figures the performance issue started from. */
 const LOAD_CONNECTIONS = 20;
 
@@ -108,24 +124,31 @@ async function startLag(since: Date): Promise<string> {
 }
 
 const wallets = new WalletQueue();
-const memory = () => `worker ${rssMb(processes[0]!.pid)} MB, listener ${rssMb(processes[1]!.pid)} MB, api ${rssMb(processes[2]!.pid)} MB, webhooks ${rssMb(processes[3]!.pid)} MB`;
+const memory = () => processes.map((p) => `${p.spec.name} ${p.running ? rssMb(p.pid) : '(killed)'} MB`).join(', ');
 
 const dataDir = join(ROOT, 'data', 'bench');
 const vegeta = await ensureVegeta(say);
 say('starting the stack...');
-const infra = await startFreshInfrastructure(dataDir, say);
+const infra = await startFreshInfrastructure(dataDir, say, temporalKind);
 const { manifest, secrets } = infra;
-const processes = (['worker', 'listener', 'api', 'webhooks'] as const).map((name) =>
+const logDir = join(dataDir, 'logs');
+const services = [
+  ...Array.from({ length: workerCount }, (_, i) => ({ name: 'worker' as const, instance: i ? `worker-${i + 1}` : 'worker' })),
+  ...(['listener', 'api', 'webhooks'] as const).map((name) => ({ name, instance: name })),
+];
+const processes = services.map(({ name, instance }) =>
   serviceProcess(name, manifest, secrets, {
-    logDir: join(dataDir, 'logs'),
+    logDir,
+    instance,
     env: {
       LISTENER_POLL_MS: '200',
       RATE_LIMIT_PER_MINUTE: '1000000',
     },
     fromSource: values['from-source'],
-    nodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(dataDir, 'profiles')}`, `--cpu-prof-name=${name}.cpuprofile`] : [],
+    nodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(dataDir, 'profiles')}`, `--cpu-prof-name=${instance}.cpuprofile`] : [],
   }),
 );
+const chain = createPublicClient({ transport: http(manifest.chain.rpc_url), cacheTime: 0 });
 try {
   await Promise.all(processes.map((p) => p.start()));
   const api = new LockstepApi(manifest.api_url);
@@ -157,6 +180,10 @@ try {
       const started = performance.now();
       const created = await as.request<View>('POST', '/v1/settlements', guideInstruction(manifest));
       s.createMs.push(performance.now() - started);
+      if (killHalfway && i === Math.floor(count / 2) && processes[0]!.running) {
+        say(`kill -9 ${processes[0]!.spec.name} (pid ${processes[0]!.pid}), halfway through the settlements`);
+        process.kill(processes[0]!.pid!, 'SIGKILL');
+      }
       const awaiting = await poll(as, created.id, (v) => v.state === 'AWAITING_DEPOSITS');
       s.toAwaitingMs.push(performance.now() - started);
       const depositsStarted = performance.now();
@@ -203,6 +230,7 @@ try {
     await withReceiver.request('POST', '/v1/platforms/me/webhooks', { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hooks` });
     clients.push(withReceiver);
   }
+  const firstBlock = await chain.getBlockNumber();
   const run = await runPhase(values['dead-receiver'] ? total * 2 : total, values['dead-receiver'] ? ', alternating between a platform without webhooks and one with a dead receiver' : '', clients);
   if (silent.listening) {
     silent.closeAllConnections();
@@ -212,6 +240,9 @@ try {
   const dead = run.stats[1];
 
   const memoryAfterRun = memory();
+  // Several workers, or one killed: did any step's transaction go out twice, revert, or meet a nonce taken?
+  const operator = workerCount > 1 || killHalfway ? await checkOperatorTransactions({ chain, manifest }, firstBlock) : undefined;
+  const nonceTrouble = operator ? nonceErrors(logDir) : [];
   if (values.ceiling) say(`the ceiling: ${total} bare workflows of a settlement's shape, ${concurrency} at a time...`);
   const ceiling = values.ceiling ? await runCeiling(manifest.temporal, total, concurrency) : undefined;
 
@@ -235,7 +266,9 @@ try {
     count: burst,
   });
 
-  say(`\nLockstep settlement benchmark (${new Date().toISOString()}, Node ${process.version}, automine, 1 confirmation, services ${values['from-source'] ? 'from TypeScript via tsx' : 'compiled (dist/)'})`);
+  say(
+    `\nLockstep settlement benchmark (${new Date().toISOString()}, Node ${process.version}, automine, 1 confirmation, services ${values['from-source'] ? 'from TypeScript via tsx' : 'compiled (dist/)'}, Temporal ${temporalKind === 'server' ? 'server (PostgreSQL, 16 shards)' : 'dev server (SQLite)'}, ${workerCount} worker${workerCount === 1 ? '' : 's'}${killHalfway ? ', the first killed halfway' : ''})`,
+  );
   row('POST /v1/settlements', plain.createMs);
   row('create → AWAITING_DEPOSITS', plain.toAwaitingMs);
   row('deposits sent → FINALIZED', plain.depositsToFinalMs);
@@ -254,6 +287,10 @@ try {
     row('create → AWAITING_DEPOSITS', dead.toAwaitingMs);
     row('deposits sent → FINALIZED', dead.depositsToFinalMs);
     row('create → FINALIZED (incl. deposits)', dead.endToEndMs);
+  }
+  if (operator) {
+    say(`  operator transactions                 ${operator.transactions}, ${operator.violations.length} sent twice or reverted, ${nonceTrouble.length} nonce errors logged`);
+    for (const line of [...operator.violations, ...nonceTrouble]) say(`    ${line}`);
   }
   say(`  resident memory after the run         ${memoryAfterRun}`);
   say(`\nThe API under load (vegeta ${VEGETA.version}; closed loop at ${LOAD_CONNECTIONS} connections | open loop at 75% of its rate, latencies with the wait to be sent)`);

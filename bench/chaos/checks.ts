@@ -2,6 +2,8 @@
 // scenario's expectation, in the database, in Temporal and on the chain; the audit trails;
 // the deposits; conservation of every token unit; and the webhooks the receiver got.
 
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { decodeFunctionData, erc20Abi, type Address, type Hex, type PublicClient } from 'viem';
 import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow.ts';
@@ -160,4 +162,16 @@ export async function checkOperatorTransactions(deps: Pick<CheckDeps, 'chain' | 
   }
   for (const [step, hashes] of seen) if (hashes.length > 1) violations.push(`${step} was sent ${hashes.length} times: ${hashes.join(', ')}`);
   return { transactions, violations };
+}
+
+/** A worker that had to resend under another nonce, or saw its nonce taken: what two signers racing would log. */
+export function nonceErrors(logDir: string): string[] {
+  return readdirSync(logDir)
+    .filter((f) => /^worker(-\d+)?\.log$/.test(f))
+    .flatMap((f) =>
+      readFileSync(join(logDir, f), 'utf8')
+        .split('\n')
+        .filter((line) => /nonce too (low|high)|replacement transaction underpriced/i.test(line))
+        .map((line) => `${f}: ${line.slice(0, 300)}`),
+    );
 }

@@ -3,7 +3,6 @@
 // worker, the listener, the API, the webhook dispatcher and PostgreSQL. When the kills stop
 // and everything has come to rest, every settlement is checked against its scenario.
 
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createPublicClient, http, type Hex } from 'viem';
@@ -17,7 +16,7 @@ import { Supervisor } from '../../stack/supervisor.ts';
 import { Receiver } from '../../test/support/receiver.ts';
 import type { SettlementView } from '../../test/support/settlements.ts';
 import { WalletQueue } from '../walletQueue.ts';
-import { checkConservation, checkOperatorTransactions, checkSettlement, readBalances, type Driven } from './checks.ts';
+import { checkConservation, checkOperatorTransactions, checkSettlement, nonceErrors, readBalances, type Driven } from './checks.ts';
 import { ChaosMonkey } from './monkey.ts';
 import { PatientApi } from './patientApi.ts';
 import { Random } from './random.ts';
@@ -246,18 +245,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await infra.stop();
   }
   return report;
-}
-
-/** A worker that had to resend under another nonce, or saw its nonce taken: what two signers racing would log. */
-function nonceErrors(logDir: string): string[] {
-  return readdirSync(logDir)
-    .filter((f) => /^worker(-\d+)?\.log$/.test(f))
-    .flatMap((f) =>
-      readFileSync(join(logDir, f), 'utf8')
-        .split('\n')
-        .filter((line) => /nonce too (low|high)|replacement transaction underpriced/i.test(line))
-        .map((line) => `${f}: ${line.slice(0, 300)}`),
-    );
 }
 
 /** The report as the run prints it. */
