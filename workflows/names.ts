@@ -3,6 +3,7 @@
 
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DepositLog } from '../domain/deposits.ts';
 
 /** Workflow ids carry the business key, so a second start for one settlement is a no-op. */
 export function workflowIdFor(settlementId: string): string {
@@ -23,13 +24,8 @@ export const TemplateId = defineSearchAttributeKey('TemplateId', SearchAttribute
 export const PlatformId = defineSearchAttributeKey('PlatformId', SearchAttributeType.KEYWORD);
 export const SEARCH_ATTRIBUTES = [SettlementState, TemplateId, PlatformId] as const;
 
-/** A confirmed escrow `Deposited` log, identified on-chain by (chainId, txHash, logIndex). */
-export interface DepositSignal {
-  legIndex: number;
-  chainId: number;
-  txHash: string;
-  logIndex: number;
-}
+/** A confirmed escrow `Deposited` log, as the listener signals it (domain/deposits.ts says what the workflow makes of it). */
+export type DepositSignal = DepositLog;
 
 export const depositSignal = defineSignal<[DepositSignal]>('deposit');
 

@@ -2,6 +2,11 @@
 // state's action; `timeout_at` is a durable timer that, until the swap is
 // submitted, turns the settlement into a compensating rollback. Any step that
 // gives up before the swap is submitted rolls back too.
+//
+// Its state is one object (Run); the signal, update and query handlers and each state's
+// action are small functions over it; what the deposits are is the domain's ledger
+// (domain/deposits.ts). Changes here must keep the commands in the same order, or running
+// settlements fail to replay: workflows/histories holds recorded runs the replay test checks.
 
 import {
   ActivityFailure,
@@ -16,17 +21,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ScreeningResult } from '../compliance/screening.ts';
+import { acceptDeposit, allDeposited, depositLedger, ledgerSnapshot, readMark, reconcile, type DepositLedger } from '../domain/deposits.ts';
+import { actionFor, failureStateOf, isTerminal, successorOf, TemplateError, type FailureCause, type TemplateAction, type TemplateConfig } from '../domain/template.ts';
 import { awaitFinality, escrowTransactions, readDeposits, recordTransition, recordTransitionLocally, screenParties } from './activities.ts';
-import {
-  actionFor,
-  failureStateOf,
-  isTerminal,
-  successorOf,
-  TemplateError,
-  type FailureCause,
-  type TemplateAction,
-  type TemplateConfig,
-} from '../domain/template.ts';
 import {
   cancelUpdate,
   complianceDecisionUpdate,
@@ -36,7 +33,6 @@ import {
   SettlementState,
   type CancelRequest,
   type ComplianceDecision,
-  type DepositSignal,
 } from './names.ts';
 
 const LOCAL_TRANSITIONS = 'transitions-recorded-as-local-activities';
@@ -66,9 +62,218 @@ export interface SettlementWorkflowResult {
   reason?: string;
 }
 
-type ActionOutcome =
-  | { ok: true; payload?: Record<string, unknown> }
-  | { ok: false; cause: FailureCause; reason: string; payload?: Record<string, unknown> };
+type Payload = Record<string, unknown>;
+type ActionOutcome = { ok: true; payload?: Payload } | { ok: false; cause: FailureCause; reason: string; payload?: Payload };
+
+/** Everything a settlement's run knows, in one place. */
+interface Run {
+  readonly input: SettlementWorkflowInput;
+  readonly config: TemplateConfig;
+  readonly escrow: ReturnType<typeof escrowTransactions>;
+  readonly deposits: DepositLedger;
+  state: string;
+  /** The last transition's sequence in the trail. */
+  sequence: number;
+  /** An escrow may hold deposits: a rollback must refund. */
+  escrowTouched: boolean;
+  deadlinePassed: boolean;
+  swapSubmitted: boolean;
+  swapTxHash?: string;
+  awaitingDecision: boolean;
+  decision?: ComplianceDecision;
+  cancelRequest?: CancelRequest;
+  /** Rolling back or finished: nothing left for a cancellation to stop. */
+  closing: boolean;
+}
+
+export async function settlementWorkflow(input: SettlementWorkflowInput): Promise<SettlementWorkflowResult> {
+  const { resume } = input;
+  const run: Run = {
+    input,
+    config: input.template.config,
+    escrow: escrowTransactions(),
+    deposits: depositLedger(input.legCount, resume),
+    state: resume?.state ?? input.template.config.initial_state,
+    sequence: resume?.sequence ?? 0,
+    escrowTouched: resume?.escrowTouched ?? false,
+    deadlinePassed: false,
+    swapSubmitted: false,
+    awaitingDecision: false,
+    closing: false,
+  };
+  // Handlers before the first await, so no early signal is dropped.
+  handleMessages(run);
+  void sleep(Math.max(0, Date.parse(input.timeoutAt) - Date.now())).then(() => {
+    run.deadlinePassed = true;
+  });
+  try {
+    return await walk(run);
+  } finally {
+    run.closing = true;
+  }
+}
+
+/** The template's states, one action after another, until a terminal state or a rollback. */
+async function walk(run: Run): Promise<SettlementWorkflowResult> {
+  if (!run.input.resume) await enter(run, run.config.initial_state, 'api');
+  while (!isTerminal(run.config, run.state)) {
+    if (run.cancelRequest && !run.swapSubmitted) return rollBack(run, 'cancelled', cancelled(run).reason);
+    if (run.deadlinePassed && !run.swapSubmitted) return rollBack(run, 'timeout', 'timeout_at passed before the swap');
+    const action = actionFor(run.config, run.state);
+    let outcome: ActionOutcome;
+    try {
+      outcome = await perform(run, action);
+    } catch (err) {
+      // A step that gave up (its retries exhausted, or a non-retryable failure) must not strand deposits.
+      if (!(err instanceof ActivityFailure) || run.swapSubmitted) throw err;
+      const detail = err.cause instanceof Error ? err.cause.message : err.message;
+      outcome = { ok: false, cause: 'error', reason: `${action.type} failed: ${detail}` };
+    }
+    if (!outcome.ok) return rollBack(run, outcome.cause, outcome.reason, outcome.payload);
+    await enter(run, fromTemplate(() => successorOf(run.config, run.state)), `action:${action.type}`, outcome.payload);
+  }
+  return { state: run.state };
+}
+
+function handleMessages(run: Run): void {
+  setHandler(depositSignal, (deposit) => acceptDeposit(run.deposits, deposit));
+  setHandler(
+    complianceDecisionUpdate,
+    (d: ComplianceDecision) => {
+      run.decision = d;
+      return { accepted: true as const };
+    },
+    {
+      // Synchronous, as update validators must be: a refusal here never reaches history.
+      validator: (_d: ComplianceDecision) => {
+        if (!run.awaitingDecision || run.decision) throw new Error(NOT_AWAITING_DECISION);
+      },
+    },
+  );
+  setHandler(
+    cancelUpdate,
+    (request: CancelRequest) => {
+      run.cancelRequest ??= request;
+      return { accepted: true as const };
+    },
+    {
+      validator: (_request: CancelRequest) => {
+        if (run.closing) throw new Error('Settlement is already rolling back or has finished');
+        if (run.swapSubmitted) throw new Error('The swap was already submitted; the settlement can no longer be cancelled');
+      },
+    },
+  );
+  setHandler(progressQuery, () => ({
+    state: run.state,
+    depositedLegs: [...run.deposits.deposited].sort((a, b) => a - b),
+    deadlinePassed: run.deadlinePassed,
+    swapSubmitted: run.swapSubmitted,
+    awaitingDecision: run.awaitingDecision,
+    cancelRequested: run.cancelRequest !== undefined,
+  }));
+}
+
+/** Records the transition in the trail, then moves the settlement (and its search attribute) to `next`. */
+async function enter(run: Run, next: string, triggeredBy: string, payload: Payload = {}): Promise<void> {
+  run.sequence += 1;
+  // Settlements that started before transitions were recorded locally replay as they ran.
+  const record = patched(LOCAL_TRANSITIONS) ? recordTransitionLocally : recordTransition;
+  await record({
+    settlementId: run.input.settlementId,
+    sequence: run.sequence,
+    fromState: run.sequence === 1 ? null : run.state,
+    toState: next,
+    triggeredBy,
+    payload,
+  });
+  run.state = next;
+  upsertSearchAttributes([{ key: SettlementState, value: next }]);
+  log.info('settlement state', { settlementId: run.input.settlementId, state: next });
+}
+
+/** A state's action, as its template names it. */
+async function perform(run: Run, action: TemplateAction): Promise<ActionOutcome> {
+  const settlementId = run.input.settlementId;
+  switch (action.type) {
+    case 'noop':
+      return { ok: true };
+    case 'compliance_check': {
+      const screening = await screenParties({ settlementId });
+      if (screening.outcome === 'cleared') return { ok: true, payload: { screening } };
+      if (screening.outcome === 'failed' || action.on_flag !== 'await_decision') {
+        return { ok: false, cause: 'compliance', reason: `compliance screening ${screening.outcome}: a party matched a sanctions list entry`, payload: { screening } };
+      }
+      return reviewFlagged(run, screening);
+    }
+    case 'escrow_register': {
+      run.escrowTouched = true;
+      const escrow = await run.escrow.registerEscrow({ settlementId });
+      return escrow.outcome === 'registered' ? { ok: true, payload: { escrow } } : { ok: false, cause: 'timeout', reason: escrow.reason, payload: { escrow } };
+    }
+    case 'await_deposits':
+      return awaitDeposits(run);
+    case 'execute_swap': {
+      run.swapSubmitted = true;
+      const swap = await run.escrow.executeSwap({ settlementId });
+      if (swap.outcome !== 'settled') return { ok: false, cause: 'error', reason: swap.reason, payload: { swap } };
+      run.swapTxHash = swap.txHash;
+      return { ok: true, payload: { swap } };
+    }
+    case 'await_finality': {
+      if (!run.swapTxHash) throw ApplicationFailure.nonRetryable('await_finality needs an executed swap', 'TemplateError');
+      return { ok: true, payload: { finality: await awaitFinality({ settlementId, txHash: run.swapTxHash }) } };
+    }
+  }
+}
+
+/** Waits for the contract to hold every leg, looking again at each signal and every poll interval. */
+async function awaitDeposits(run: Run): Promise<ActionOutcome> {
+  const pollMs = run.input.depositPollIntervalMs ?? 5 * 60_000;
+  for (;;) {
+    await condition(() => allDeposited(run.deposits) || run.deadlinePassed || run.cancelRequest !== undefined, pollMs);
+    if (run.cancelRequest) return cancelled(run);
+    if (run.deadlinePassed) return { ok: false, cause: 'timeout', reason: 'timeout_at passed before every leg was deposited' };
+    const mark = readMark(run.deposits);
+    const onChain = await readDeposits({ settlementId: run.input.settlementId });
+    if (reconcile(run.deposits, onChain.deposited, mark)) return { ok: true, payload: { deposited_legs: onChain.deposited } };
+    if (workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof settlementWorkflow>({
+        ...run.input,
+        resume: { state: run.state, sequence: run.sequence, ...ledgerSnapshot(run.deposits), escrowTouched: run.escrowTouched },
+      });
+    }
+  }
+}
+
+/** A flagged screening waits, in its state and under its deadline, for a person to decide. */
+async function reviewFlagged(run: Run, screening: ScreeningResult): Promise<ActionOutcome> {
+  await enter(run, run.state, 'compliance:flagged', { screening });
+  run.awaitingDecision = true;
+  await condition(() => run.decision !== undefined || run.deadlinePassed || run.cancelRequest !== undefined);
+  run.awaitingDecision = false;
+  if (run.cancelRequest) return cancelled(run);
+  const { decision } = run;
+  if (!decision) return { ok: false, cause: 'timeout', reason: 'timeout_at passed while awaiting a compliance decision' };
+  const payload = { decision: decision.decision, decision_reason: decision.reason, decided_by: decision.decidedBy };
+  return decision.decision === 'approve'
+    ? { ok: true, payload }
+    : { ok: false, cause: 'compliance', reason: `compliance reviewer rejected the settlement: ${decision.reason || 'no reason given'}`, payload };
+}
+
+function cancelled(run: Run): { ok: false; cause: 'cancelled'; reason: string } {
+  const request = run.cancelRequest!;
+  return { ok: false, cause: 'cancelled', reason: `cancelled by ${request.requestedBy}: ${request.reason || 'no reason given'}` };
+}
+
+async function rollBack(run: Run, cause: FailureCause, reason: string, payload: Payload = {}): Promise<SettlementWorkflowResult> {
+  run.closing = true;
+  // Refund first: deposits go back even when the template has no failure state to record.
+  // refundEscrow fails non-retryably if the swap already happened: that needs an operator, not a guess.
+  const refund = run.escrowTouched ? await run.escrow.refundEscrow({ settlementId: run.input.settlementId }) : undefined;
+  const failureState = fromTemplate(() => failureStateOf(run.config, run.state, cause));
+  await enter(run, failureState, `workflow:${cause}`, { ...payload, reason, ...(refund ? { refund } : {}) });
+  return { state: failureState, reason };
+}
 
 /** Template mistakes must fail the workflow, not retry its task forever. */
 function fromTemplate<T>(read: () => T): T {
@@ -77,208 +282,5 @@ function fromTemplate<T>(read: () => T): T {
   } catch (err) {
     if (err instanceof TemplateError) throw ApplicationFailure.nonRetryable(err.message, 'TemplateError');
     throw err;
-  }
-}
-
-export async function settlementWorkflow(input: SettlementWorkflowInput): Promise<SettlementWorkflowResult> {
-  const { config } = input.template;
-  const resume = input.resume;
-  let state = resume?.state ?? config.initial_state;
-  let sequence = resume?.sequence ?? 0;
-  let escrowTouched = resume?.escrowTouched ?? false;
-  let deadlinePassed = false;
-  let swapSubmitted = false;
-  let swapTxHash: string | undefined;
-  const deposited = new Set<number>(resume?.deposited);
-  const seenLogs = new Set<string>(resume?.seenLogs);
-  let awaitingDecision = false;
-  let decision: ComplianceDecision | undefined;
-  let cancelRequest: CancelRequest | undefined;
-  let closing = false; // rolling back or finished: nothing left for a cancellation to stop
-  // Legs in signal arrival order, so a contract read cannot erase a signal that arrived while it ran.
-  const signalledLegs: number[] = [];
-  const { registerEscrow, executeSwap, refundEscrow } = escrowTransactions();
-
-  // Handlers before the first await, so no early signal is dropped.
-  setHandler(depositSignal, (deposit: DepositSignal) => {
-    const key = `${deposit.chainId}:${deposit.txHash.toLowerCase()}:${deposit.logIndex}`;
-    if (deposit.legIndex < 0 || deposit.legIndex >= input.legCount) return;
-    // Listeners may deliver the same log twice: it counts once while its leg counts. But a leg
-    // a contract read found empty lost its deposit to a reorg, and the same transaction back
-    // in the chain (what a reorg usually does with it) is news: look again at once.
-    if (seenLogs.has(key) && deposited.has(deposit.legIndex)) return;
-    seenLogs.add(key);
-    deposited.add(deposit.legIndex);
-    signalledLegs.push(deposit.legIndex);
-  });
-  setHandler(
-    complianceDecisionUpdate,
-    (d: ComplianceDecision) => {
-      decision = d;
-      return { accepted: true as const };
-    },
-    {
-      // Synchronous, as update validators must be: a refusal here never reaches history.
-      validator: (_d: ComplianceDecision) => {
-        if (!awaitingDecision || decision) throw new Error(NOT_AWAITING_DECISION);
-      },
-    },
-  );
-  setHandler(
-    cancelUpdate,
-    (request: CancelRequest) => {
-      cancelRequest ??= request;
-      return { accepted: true as const };
-    },
-    {
-      validator: (_request: CancelRequest) => {
-        if (closing) throw new Error('Settlement is already rolling back or has finished');
-        if (swapSubmitted) throw new Error('The swap was already submitted; the settlement can no longer be cancelled');
-      },
-    },
-  );
-  setHandler(progressQuery, () => ({
-    state,
-    depositedLegs: [...deposited].sort((a, b) => a - b),
-    deadlinePassed,
-    swapSubmitted,
-    awaitingDecision,
-    cancelRequested: cancelRequest !== undefined,
-  }));
-
-  const msUntilDeadline = Math.max(0, Date.parse(input.timeoutAt) - Date.now());
-  void sleep(msUntilDeadline).then(() => {
-    deadlinePassed = true;
-  });
-
-  async function enter(next: string, triggeredBy: string, payload: Record<string, unknown> = {}): Promise<void> {
-    sequence += 1;
-    // Settlements that started before transitions were recorded locally replay as they ran.
-    const record = patched(LOCAL_TRANSITIONS) ? recordTransitionLocally : recordTransition;
-    await record({
-      settlementId: input.settlementId,
-      sequence,
-      fromState: sequence === 1 ? null : state,
-      toState: next,
-      triggeredBy,
-      payload,
-    });
-    state = next;
-    upsertSearchAttributes([{ key: SettlementState, value: next }]);
-    log.info('settlement state', { settlementId: input.settlementId, state });
-  }
-
-  async function awaitDeposits(): Promise<ActionOutcome> {
-    const pollMs = input.depositPollIntervalMs ?? 5 * 60_000;
-    const allDeposited = () => deposited.size === input.legCount;
-    for (;;) {
-      await condition(() => allDeposited() || deadlinePassed || cancelRequest !== undefined, pollMs);
-      if (cancelRequest) return cancelled();
-      if (deadlinePassed) return { ok: false, cause: 'timeout', reason: 'timeout_at passed before every leg was deposited' };
-      // Only the contract says every leg is in; signals only say when to look again.
-      const mark = signalledLegs.length;
-      const onChain = await readDeposits({ settlementId: input.settlementId });
-      if (onChain.deposited.length === input.legCount) return { ok: true, payload: { deposited_legs: onChain.deposited } };
-      deposited.clear();
-      // A signal that arrived during the read is newer than it: keep it, so the next look comes at once.
-      [...onChain.deposited, ...signalledLegs.slice(mark)].forEach((leg) => deposited.add(leg));
-      if (workflowInfo().continueAsNewSuggested) {
-        await continueAsNew<typeof settlementWorkflow>({
-          ...input,
-          resume: { state, sequence, deposited: [...deposited], seenLogs: [...seenLogs], escrowTouched },
-        });
-      }
-    }
-  }
-
-  function cancelled(): { ok: false; cause: 'cancelled'; reason: string } {
-    const request = cancelRequest!;
-    return { ok: false, cause: 'cancelled', reason: `cancelled by ${request.requestedBy}: ${request.reason || 'no reason given'}` };
-  }
-
-  /** A flagged screening waits, in its state and under its deadline, for a person to decide. */
-  async function reviewFlagged(screening: ScreeningResult): Promise<ActionOutcome> {
-    await enter(state, 'compliance:flagged', { screening });
-    awaitingDecision = true;
-    await condition(() => decision !== undefined || deadlinePassed || cancelRequest !== undefined);
-    awaitingDecision = false;
-    if (cancelRequest) return cancelled();
-    if (!decision) return { ok: false, cause: 'timeout', reason: 'timeout_at passed while awaiting a compliance decision' };
-    const payload = { decision: decision.decision, decision_reason: decision.reason, decided_by: decision.decidedBy };
-    return decision.decision === 'approve'
-      ? { ok: true, payload }
-      : { ok: false, cause: 'compliance', reason: `compliance reviewer rejected the settlement: ${decision.reason || 'no reason given'}`, payload };
-  }
-
-  async function run(action: TemplateAction): Promise<ActionOutcome> {
-    switch (action.type) {
-      case 'noop':
-        return { ok: true };
-      case 'compliance_check': {
-        const screening = await screenParties({ settlementId: input.settlementId });
-        if (screening.outcome === 'cleared') return { ok: true, payload: { screening } };
-        if (screening.outcome === 'failed' || action.on_flag !== 'await_decision') {
-          return { ok: false, cause: 'compliance', reason: `compliance screening ${screening.outcome}: a party matched a sanctions list entry`, payload: { screening } };
-        }
-        return reviewFlagged(screening);
-      }
-      case 'escrow_register': {
-        escrowTouched = true;
-        const escrow = await registerEscrow({ settlementId: input.settlementId });
-        return escrow.outcome === 'registered'
-          ? { ok: true, payload: { escrow } }
-          : { ok: false, cause: 'timeout', reason: escrow.reason, payload: { escrow } };
-      }
-      case 'await_deposits':
-        return awaitDeposits();
-      case 'execute_swap': {
-        swapSubmitted = true;
-        const swap = await executeSwap({ settlementId: input.settlementId });
-        if (swap.outcome !== 'settled') return { ok: false, cause: 'error', reason: swap.reason, payload: { swap } };
-        swapTxHash = swap.txHash;
-        return { ok: true, payload: { swap } };
-      }
-      case 'await_finality': {
-        if (!swapTxHash) throw ApplicationFailure.nonRetryable('await_finality needs an executed swap', 'TemplateError');
-        return { ok: true, payload: { finality: await awaitFinality({ settlementId: input.settlementId, txHash: swapTxHash }) } };
-      }
-    }
-  }
-
-  async function rollBack(cause: FailureCause, reason: string, payload: Record<string, unknown> = {}): Promise<SettlementWorkflowResult> {
-    closing = true;
-    // Refund first: deposits go back even when the template has no failure state to record.
-    // refundEscrow fails non-retryably if the swap already happened: that needs an operator, not a guess.
-    const refund = escrowTouched ? await refundEscrow({ settlementId: input.settlementId }) : undefined;
-    const failureState = fromTemplate(() => failureStateOf(config, state, cause));
-    await enter(failureState, `workflow:${cause}`, { ...payload, reason, ...(refund ? { refund } : {}) });
-    return { state: failureState, reason };
-  }
-
-  async function walk(): Promise<SettlementWorkflowResult> {
-    if (!resume) await enter(config.initial_state, 'api');
-    while (!isTerminal(config, state)) {
-      if (cancelRequest && !swapSubmitted) return rollBack('cancelled', cancelled().reason);
-      if (deadlinePassed && !swapSubmitted) return rollBack('timeout', 'timeout_at passed before the swap');
-      const action = actionFor(config, state);
-      let outcome: ActionOutcome;
-      try {
-        outcome = await run(action);
-      } catch (err) {
-        // A step that gave up (its retries exhausted, or a non-retryable failure) must not strand deposits.
-        if (!(err instanceof ActivityFailure) || swapSubmitted) throw err;
-        const detail = err.cause instanceof Error ? err.cause.message : err.message;
-        outcome = { ok: false, cause: 'error', reason: `${action.type} failed: ${detail}` };
-      }
-      if (!outcome.ok) return rollBack(outcome.cause, outcome.reason, outcome.payload);
-      await enter(fromTemplate(() => successorOf(config, state)), `action:${action.type}`, outcome.payload);
-    }
-    return { state };
-  }
-
-  try {
-    return await walk();
-  } finally {
-    closing = true;
   }
 }
