@@ -5,18 +5,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { contentHash } from '../db/auditTrail.ts';
 import { canonicalJson } from '../domain/canonicalJson.ts';
+import type { Transition } from '../domain/transition.ts';
 import type { Db } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { queueTransitionEvents } from '../webhooks/outbox.ts';
 
-export interface TransitionRecord {
-  settlementId: string;
-  sequence: number;
-  fromState: string | null;
-  toState: string;
-  triggeredBy: string;
-  payload: Record<string, unknown>;
-}
 
 export function recordActivities({ db }: { db: Db }) {
   return {
@@ -26,7 +19,7 @@ export function recordActivities({ db }: { db: Db }) {
       return { sequence: last.sequence, state: last.toState };
     },
 
-    async recordTransition(t: TransitionRecord): Promise<void> {
+    async recordTransition(t: Transition): Promise<void> {
       const reason = typeof t.payload.reason === 'string' ? t.payload.reason : null;
       // Stored as JSON: hash exactly what a reader will get back.
       const payload = JSON.parse(JSON.stringify(t.payload)) as Prisma.InputJsonObject;

@@ -1,17 +1,11 @@
 // Sends the deposit transactions the API prepares, as a wallet would: no ABI, just
 // {to, data, value} signed by the depositor's key over JSON-RPC.
 
-import { createPublicClient, createWalletClient, http, type Address, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, http, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import type { PreparedCall } from '../chain/escrow.ts';
 
-export interface PreparedCall {
-  step: string;
-  chain_id: number;
-  from: Address;
-  to: Address;
-  data: Hex;
-  value: string;
-}
+export type { PreparedCall };
 
 export async function sendPreparedCalls(rpcUrl: string, privateKey: Hex, calls: PreparedCall[]): Promise<Hex[]> {
   const account = privateKeyToAccount(privateKey);

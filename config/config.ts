@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS } from '../domain/thresholds.ts';
+import { DEFAULT_DEPOSIT_POLL_MS } from '../domain/deposits.ts';
 
 /** The worker's task queue unless TEMPORAL_TASK_QUEUE names another. */
 export const DEFAULT_TASK_QUEUE = 'lockstep-settlements';
@@ -37,7 +38,7 @@ const schema = z.object({
   TX_RECEIPT_WAIT_MS: int(1000).default(120_000),
   LISTENER_POLL_MS: int(50).default(1000),
   ESCROW_DEPLOY_BLOCK: int(0).default(0),
-  DEPOSIT_POLL_INTERVAL_MS: int(1000).default(5 * 60_000),
+  DEPOSIT_POLL_INTERVAL_MS: int(1000).default(DEFAULT_DEPOSIT_POLL_MS),
   /**
    * Settlements a worker keeps in memory between their steps. Past it the least recently used is
    * dropped and replayed from its history at its next step (a few milliseconds: its history is

@@ -4,16 +4,10 @@
 
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/canonicalJson.ts';
+import type { Transition } from '../domain/transition.ts';
 
-export interface TrailEvent {
-  settlementId: string;
-  sequence: number;
-  fromState: string | null;
-  toState: string;
-  triggeredBy: string;
-  payload: unknown;
-  createdAt: Date;
-}
+/** A transition as stored: its payload as the database gives it back, and when it was written. */
+export type TrailEvent = Omit<Transition, 'payload'> & { payload: unknown; createdAt: Date };
 
 /** An event's content as the API shows it; the hash covers exactly this. */
 export function eventContent(e: TrailEvent) {

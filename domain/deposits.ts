@@ -3,6 +3,9 @@
 // say when to look again; the contract alone says every leg is in. Pure: the settlement
 // workflow holds one ledger and hands it its signals and reads.
 
+/** How often a settlement waiting for deposits reads them from the contract, in case a listener's signal is lost. */
+export const DEFAULT_DEPOSIT_POLL_MS = 5 * 60_000;
+
 /** A confirmed escrow `Deposited` log, identified on-chain by (chainId, txHash, logIndex). */
 export interface DepositLog {
   legIndex: number;

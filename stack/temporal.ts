@@ -5,9 +5,11 @@
 import { Connection } from '@temporalio/client';
 import { ensureGoTool, onPath } from './goTool.ts';
 import { ManagedProcess } from './process.ts';
+import { SEARCH_ATTRIBUTES } from '../workflows/names.ts';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
-export const TEMPORAL_SEARCH_ATTRIBUTES = ['SettlementState', 'TemplateId', 'PlatformId'];
+/** The workflows' search attributes, which the dev server registers at start (workflows/names.ts defines them). */
+export const TEMPORAL_SEARCH_ATTRIBUTES = SEARCH_ATTRIBUTES.map((key) => key.name);
 
 /** TEMPORAL_CLI, else a `temporal` on PATH, else the CLI built from the Go module registry. */
 export async function ensureTemporalCli(say: (line: string) => void): Promise<string> {

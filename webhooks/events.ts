@@ -1,6 +1,8 @@
 // Which webhook events a settlement's transition gives, what receivers get, and which
 // endpoints want them. Pure: used inside the transition's database transaction.
 
+import type { Transition } from '../domain/transition.ts';
+
 // compliance.* is KeyStone's spelling of settlement.compliance.*.
 export const EVENT_PATTERNS = ['*', 'settlement.*', 'settlement.state.*', 'settlement.compliance.*', 'compliance.*', 'instruction.*'] as const;
 export const TEST_EVENT = 'test.ping';
@@ -11,12 +13,8 @@ export const EXACT_EVENT = /^(settlement\.state\.[a-z][a-z0-9_]{0,63}|settlement
 /** What happens to an instruction, to the platform that submitted it. */
 export type InstructionEvent = 'instruction.matched' | 'instruction.expired' | 'instruction.cancelled';
 
-export interface TransitionFacts {
-  fromState: string | null;
-  toState: string;
-  triggeredBy: string;
-  payload: Record<string, unknown>;
-}
+/** What of a transition says which events it stands for. */
+export type TransitionFacts = Pick<Transition, 'fromState' | 'toState' | 'triggeredBy' | 'payload'>;
 
 /**
  * The events one recorded transition stands for: its compliance outcome, if it has one

@@ -21,7 +21,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ScreeningResult } from '../compliance/screening.ts';
-import { acceptDeposit, allDeposited, depositLedger, ledgerSnapshot, readMark, reconcile, type DepositLedger } from '../domain/deposits.ts';
+import { acceptDeposit, allDeposited, DEFAULT_DEPOSIT_POLL_MS, depositLedger, ledgerSnapshot, readMark, reconcile, type DepositLedger } from '../domain/deposits.ts';
 import { actionFor, failureStateOf, isTerminal, successorOf, TemplateError, type FailureCause, type TemplateAction, type TemplateConfig } from '../domain/template.ts';
 import { awaitFinality, escrowTransactions, readDeposits, recordTransition, recordTransitionLocally, screenParties } from './activities.ts';
 import {
@@ -228,7 +228,7 @@ async function perform(run: Run, action: TemplateAction): Promise<ActionOutcome>
 
 /** Waits for the contract to hold every leg, looking again at each signal and every poll interval. */
 async function awaitDeposits(run: Run): Promise<ActionOutcome> {
-  const pollMs = run.input.depositPollIntervalMs ?? 5 * 60_000;
+  const pollMs = run.input.depositPollIntervalMs ?? DEFAULT_DEPOSIT_POLL_MS;
   for (;;) {
     await condition(() => allDeposited(run.deposits) || run.deadlinePassed || run.cancelRequest !== undefined, pollMs);
     if (run.cancelRequest) return cancelled(run);

@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createActivities } from '../../activities/index.ts';
-import type { TransitionRecord } from '../../activities/records.ts';
+import type { Transition } from '../../domain/transition.ts';
 import { DVP_STANDARD, type TemplateConfig } from '../../domain/template.ts';
 import { signerTaskQueueOf } from '../../workflows/names.ts';
 import type { settlementWorkflow } from '../../workflows/settlement.ts';
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 /** Happy fakes; each scenario overrides what it breaks. */
-function fakes(trail: TransitionRecord[], overrides: Partial<Activities> = {}): Activities {
+function fakes(trail: Transition[], overrides: Partial<Activities> = {}): Activities {
   const ok = { chain_id: 1, contract_address: '0x', escrow_id: '0x' };
   return {
     recordTransition: async (t) => {
@@ -74,13 +74,13 @@ function runSettlement(activities: Activities, config: TemplateConfig = DVP_STAN
 
 describe('settlement workflow failure paths', () => {
   it('walks the template to FINALIZED when every step succeeds', async () => {
-    const trail: TransitionRecord[] = [];
+    const trail: Transition[] = [];
     expect(await runSettlement(fakes(trail))).toEqual({ state: 'FINALIZED' });
     expect(trail.map((t) => t.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('rolls back and refunds when a step gives up before the swap', async () => {
-    const trail: TransitionRecord[] = [];
+    const trail: Transition[] = [];
     let refunds = 0;
     const result = await runSettlement(
       fakes(trail, {
@@ -100,7 +100,7 @@ describe('settlement workflow failure paths', () => {
   });
 
   it('rolls back without a refund when registration finds the deadline already passed', async () => {
-    const trail: TransitionRecord[] = [];
+    const trail: Transition[] = [];
     let refunds = 0;
     const result = await runSettlement(
       fakes(trail, {
@@ -143,7 +143,7 @@ describe('settlement workflow failure paths', () => {
   });
 
   it('rolls back when the deadline passes while waiting, and counts a re-delivered signal once', async () => {
-    const trail: TransitionRecord[] = [];
+    const trail: Transition[] = [];
     const workflowId = `settlement-${randomUUID()}`;
     const result = await withWorkers(fakes(trail, { readDeposits: async () => ({ deposited: [0] }) }), async (taskQueue) => {
       const handle = await client.workflow.start<typeof settlementWorkflow>('settlementWorkflow', {
