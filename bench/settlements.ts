@@ -52,6 +52,7 @@ import { runCeiling } from './ceiling/run.ts';
 import { attack, ensureVegeta, formatLoad, formatPath, measurePath, VEGETA, type Target } from './apiLoad.ts';
 import { WalletQueue } from './walletQueue.ts';
 import { checkOperatorTransactions, nonceErrors } from './chaos/checks.ts';
+import { cpuSnapshot, formatCpu } from './cpu.ts';
 
 interface View {
   id: string;
@@ -235,6 +236,8 @@ try {
     clients.push(withReceiver);
   }
   const firstBlock = await chain.getBlockNumber();
+  const everyProcess = () => [...infra.processes, ...processes].map((p) => ({ name: p.spec.name, pid: p.running ? p.pid : undefined }));
+  const cpuBefore = cpuSnapshot(everyProcess());
   const run = await runPhase(values['dead-receiver'] ? total * 2 : total, values['dead-receiver'] ? ', alternating between a platform without webhooks and one with a dead receiver' : '', clients);
   if (silent.listening) {
     silent.closeAllConnections();
@@ -243,12 +246,15 @@ try {
   const plain = run.stats[0]!;
   const dead = run.stats[1];
 
+  const cpuDuringRun = formatCpu(cpuBefore, cpuSnapshot(everyProcess()), run.runSeconds);
   const memoryAfterRun = memory();
   // Several workers, or one killed: did any step's transaction go out twice, revert, or meet a nonce taken?
   const operator = workerCount > 1 || killHalfway ? await checkOperatorTransactions({ chain, manifest }, firstBlock) : undefined;
   const nonceTrouble = operator ? nonceErrors(logDir) : [];
   if (values.ceiling) say(`the ceiling: ${total} bare workflows of a settlement's shape, ${concurrency} at a time...`);
+  const cpuBeforeCeiling = cpuSnapshot(everyProcess());
   const ceiling = values.ceiling ? await runCeiling(manifest.temporal, total, concurrency) : undefined;
+  const cpuDuringCeiling = ceiling ? formatCpu(cpuBeforeCeiling, cpuSnapshot(everyProcess()), ceiling.seconds) : undefined;
 
   say(`API under load: ${LOAD_CONNECTIONS} connections, ${loadSeconds} s a path closed-loop, then as long open-loop at 75% of that rate...`);
   const list = await api.request<{ items: { id: string }[] }>('GET', '/v1/settlements?limit=1');
@@ -284,6 +290,7 @@ try {
     const bare = ceiling.latenciesMs.length / ceiling.seconds;
     row('bare workflow: start → completed', ceiling.latenciesMs);
     say(`  bare workflow throughput              ${bare.toFixed(2)} workflows/s (${ceiling.latenciesMs.length} in ${ceiling.seconds.toFixed(1)} s); settlements at ${((throughput / bare) * 100).toFixed(0)}% of it`);
+    say(`  CPU during the bare workflows         ${cpuDuringCeiling}`);
   }
   if (dead) {
     say('  the same minutes, a platform whose webhook receiver never answers:');
@@ -296,6 +303,7 @@ try {
     say(`  operator transactions                 ${operator.transactions}, ${operator.violations.length} sent twice or reverted, ${nonceTrouble.length} nonce errors logged`);
     for (const line of [...operator.violations, ...nonceTrouble]) say(`    ${line}`);
   }
+  say(`  CPU during the run                    ${cpuDuringRun}`);
   say(`  resident memory after the run         ${memoryAfterRun}`);
   say(`\nThe API under load (vegeta ${VEGETA.version}; closed loop at ${LOAD_CONNECTIONS} connections | open loop at 75% of its rate, latencies with the wait to be sent)`);
   say(formatPath(healthz));
