@@ -13,10 +13,12 @@ import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
 import { startListRefresh } from './listRefresh.ts';
 import { leadSigning } from './signer.ts';
+import { installSdkLogger } from './sdkLogger.ts';
 import { workflowCode } from './workflowCode.ts';
 
 const config = loadConfig();
 const log = createLogger('worker', config.LOG_LEVEL);
+installSdkLogger(log, config.LOG_LEVEL);
 
 const db = createDb(config.DATABASE_URL);
 const chain = chainFromConfig(config, true);
