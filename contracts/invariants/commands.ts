@@ -5,6 +5,9 @@
 
 import fc from 'fast-check';
 import { type Address, decodeErrorResult, encodeFunctionData, formatUnits, type Hex, parseEventLogs, zeroAddress } from 'viem';
+import { erc3643ComplianceAbi } from '../generated/Erc3643Compliance.ts';
+import { erc3643IdentityRegistryAbi } from '../generated/Erc3643IdentityRegistry.ts';
+import { erc3643TokenAbi } from '../generated/Erc3643Token.ts';
 import { falseReturningTokenAbi } from '../generated/FalseReturningToken.ts';
 import { freezableTokenAbi } from '../generated/FreezableToken.ts';
 import { lockstepEscrowAbi } from '../generated/LockstepEscrow.ts';
@@ -12,7 +15,7 @@ import { reentrantTokenAbi } from '../generated/ReentrantToken.ts';
 import { RevertedCall, type TxRequest } from './anvil.ts';
 import { checkInvariants, InvariantViolation } from './invariants.ts';
 import * as escrow from './model.ts';
-import type { EscrowState, ExpectedEvent, LegTerms, Model, TokenKind } from './model.ts';
+import { type EscrowState, type ExpectedEvent, type LegTerms, type Model, reason, type TokenKind } from './model.ts';
 import { ESCROW_SLOTS, escrowIdOf, type World } from './world.ts';
 
 /** fast-check's model: the escrow model, replaced as a whole after each step. */
@@ -50,7 +53,9 @@ function record(stats: Stats, command: string, outcome: string): void {
 function errorName(world: World, data: Hex): string {
   if (data === '0x') return 'revert()';
   try {
-    return decodeErrorResult({ abi: world.errorAbi, data }).errorName;
+    const { errorName, args } = decodeErrorResult({ abi: world.errorAbi, data });
+    // require(condition, "reason"), as T-REX reverts: named by its reason, as the model names it.
+    return errorName === 'Error' ? reason(String(args?.[0])) : errorName;
   } catch {
     return `unknown error ${data.slice(0, 10)}`;
   }
@@ -379,11 +384,22 @@ type Reentry = 'off' | 'refund' | 'claimRefund' | 'deposit' | 'settle' | 'regist
 
 /** Arms the reentrant token with a call back into the escrow, made during its next transfers. */
 class ArmReentry implements Command {
-  constructor(readonly call: Reentry, readonly slot: number, readonly leg: number) {}
+  private target: Target;
+  constructor(
+    readonly call: Reentry,
+    readonly drawn: Target,
+    readonly aimed: boolean,
+  ) {
+    this.target = drawn;
+  }
   check = () => true;
   private callData(h: Harness, r: Real): Hex {
-    const id = escrowIdOf(this.slot);
-    const leg = BigInt(this.leg);
+    // Aimed: a refund at an open escrow (the call goes through once its deadline has passed,
+    // but for the guard), a claim at a refund still owed.
+    if (this.call === 'refund') this.target = aim(h, this.drawn, this.aimed, toRefund, false);
+    if (this.call === 'claimRefund') this.target = aim(h, this.drawn, this.aimed, toClaim, true);
+    const id = escrowIdOf(this.target.slot);
+    const leg = BigInt(this.target.leg);
     switch (this.call) {
       case 'off':
         return '0x';
@@ -406,7 +422,89 @@ class ArmReentry implements Command {
     const data = encodeFunctionData({ abi: reentrantTokenAbi, functionName: 'arm', args: [r.world.escrow, this.callData(h, r)] });
     await transaction(h, r, this, 'armReentry', { from: r.world.stranger, to: token, data }, (m) => escrow.adjustToken(m, token, { armed: this.call !== 'off' }));
   }
-  toString = () => (this.call === 'off' ? 'disarmReentry()' : `armReentry(${this.call} #${this.slot} leg ${this.leg})`);
+  toString = () => (this.call === 'off' ? 'disarmReentry()' : `armReentry(${this.call} #${this.target.slot} leg ${this.target.leg}${aimedLabel(this.aimed)})`);
+}
+
+// ---- the ERC-3643 token's agent and its compliance contract's owner ------------------------------
+
+type Wallet = 'alice' | 'bob' | 'carol' | 'escrow' | 'stranger';
+
+function walletOf(r: Real, wallet: Wallet): Address {
+  if (wallet === 'escrow') return r.world.escrow;
+  if (wallet === 'stranger') return r.world.stranger;
+  return r.world.parties[PARTY_NAMES.indexOf(wallet)]!;
+}
+
+type Permission =
+  | { kind: 'pause'; on: boolean }
+  | { kind: 'freezeWallet'; wallet: Wallet; on: boolean }
+  | { kind: 'freezeShares'; wallet: Wallet; shares: bigint; on: boolean }
+  | { kind: 'verify'; wallet: Wallet; on: boolean }
+  | { kind: 'restrict'; wallet: Wallet; on: boolean }
+  | { kind: 'limitTransfers'; limit: bigint }
+  | { kind: 'forcedTransfer'; from: Wallet; to: Wallet; shares: bigint };
+
+/** One change to what the ERC-3643 token allows, sent as its agent (the compliance rules: as their owner). */
+class Permit implements Command {
+  constructor(readonly change: Permission) {}
+  check = () => true;
+  async run(h: Harness, r: Real) {
+    const token = tokenOfKind(r, 'permissioned');
+    const { agent, registry, compliance, operators } = r.world;
+    const c = this.change;
+    const call = (to: Address, data: Hex, apply: (m: Model) => ExpectedEvent[], from = agent) => transaction(h, r, this, c.kind, { from, to, data }, apply);
+    switch (c.kind) {
+      case 'pause':
+        return call(token, encodeFunctionData({ abi: erc3643TokenAbi, functionName: c.on ? 'pause' : 'unpause' }), (m) => escrow.pause(m, token, c.on));
+      case 'freezeWallet': {
+        const wallet = walletOf(r, c.wallet);
+        return call(token, encodeFunctionData({ abi: erc3643TokenAbi, functionName: 'setAddressFrozen', args: [wallet, c.on] }), (m) => escrow.freezeWallet(m, token, wallet, c.on));
+      }
+      case 'freezeShares': {
+        const wallet = walletOf(r, c.wallet);
+        const functionName = c.on ? 'freezePartialTokens' : 'unfreezePartialTokens';
+        return call(token, encodeFunctionData({ abi: erc3643TokenAbi, functionName, args: [wallet, c.shares] }), (m) => escrow.freezeShares(m, token, wallet, c.shares, c.on));
+      }
+      case 'verify': {
+        const wallet = walletOf(r, c.wallet);
+        const data = c.on
+          ? encodeFunctionData({ abi: erc3643IdentityRegistryAbi, functionName: 'registerIdentity', args: [wallet, wallet, 56] })
+          : encodeFunctionData({ abi: erc3643IdentityRegistryAbi, functionName: 'deleteIdentity', args: [wallet] });
+        return call(registry, data, (m) => escrow.verify(m, token, wallet, c.on));
+      }
+      case 'restrict': {
+        const wallet = walletOf(r, c.wallet);
+        const data = encodeFunctionData({ abi: erc3643ComplianceAbi, functionName: 'setRestricted', args: [wallet, c.on] });
+        return call(compliance, data, (m) => escrow.restrict(m, token, wallet, c.on), operators[0]);
+      }
+      case 'limitTransfers': {
+        const data = encodeFunctionData({ abi: erc3643ComplianceAbi, functionName: 'setTransferLimit', args: [c.limit] });
+        return call(compliance, data, (m) => escrow.limitTransfers(m, token, c.limit), operators[0]);
+      }
+      case 'forcedTransfer': {
+        const [from, to] = [walletOf(r, c.from), walletOf(r, c.to)];
+        const data = encodeFunctionData({ abi: erc3643TokenAbi, functionName: 'forcedTransfer', args: [from, to, c.shares] });
+        return call(token, data, (m) => escrow.forcedTransfer(m, token, from, to, c.shares));
+      }
+    }
+  }
+  toString = () => {
+    const c = this.change;
+    switch (c.kind) {
+      case 'pause':
+        return `bond.${c.on ? 'pause' : 'unpause'}()`;
+      case 'freezeWallet':
+      case 'verify':
+      case 'restrict':
+        return `bond.${c.kind}(${c.wallet}, ${c.on})`;
+      case 'freezeShares':
+        return `bond.${c.on ? 'freeze' : 'unfreeze'}Shares(${c.wallet}, ${c.shares})`;
+      case 'limitTransfers':
+        return `bond.limitTransfers(${c.limit === 0n ? 'none' : c.limit})`;
+      case 'forcedTransfer':
+        return `bond.forcedTransfer(${c.from} → ${c.to}, ${c.shares})`;
+    }
+  };
 }
 
 // ---- what a run is drawn from -------------------------------------------------------------------
@@ -434,6 +532,20 @@ const deadlineOffset = fc.oneof(
 const offMostly = fc.constantFrom(true, false, false);
 const operatorMostly = fc.constantFrom('operator' as const, 'operator' as const, 'operator' as const, 'operator' as const, 'formerOperator' as const);
 
+const party = fc.constantFrom<Wallet>('alice', 'bob', 'carol');
+const anyWallet = fc.constantFrom<Wallet>('alice', 'bob', 'carol', 'escrow', 'escrow', 'stranger');
+/** Switched back twice as often as away from the start (nothing paused, frozen or restricted; the parties and the escrow verified). */
+const awayMostlyNot = (away: boolean) => fc.constantFrom(away, !away, !away);
+const permission: fc.Arbitrary<Permission> = fc.oneof(
+  { weight: 1, arbitrary: awayMostlyNot(true).map((on) => ({ kind: 'pause' as const, on })) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('freezeWallet' as const), wallet: anyWallet, on: awayMostlyNot(true) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('freezeShares' as const), wallet: party, shares: fc.constantFrom(1n, 10n, 60n), on: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('verify' as const), wallet: anyWallet, on: awayMostlyNot(false) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('restrict' as const), wallet: anyWallet, on: awayMostlyNot(true) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('limitTransfers' as const), limit: fc.constantFrom(0n, 0n, 5n, 50n) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('forcedTransfer' as const), from: party, to: fc.constantFrom<Wallet>('alice', 'bob', 'carol', 'stranger'), shares: fc.constantFrom(1n, 10n, 150n) }) },
+);
+
 export const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
   { weight: 5, arbitrary: fc.tuple(slot, legs, deadlineOffset, operatorMostly, aimed).map(([s, l, offset, who, a]) => new Register(s, l, offset, who, a)) },
   { weight: 1, arbitrary: fc.tuple(slot, fc.constantFrom('none' as const, 'amount' as const, 'deadline' as const)).map(([s, change]) => new RegisterAgain(s, change)) },
@@ -445,7 +557,7 @@ export const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
     weight: 4,
     arbitrary: fc.tuple(target, fc.oneof({ weight: 5, arbitrary: fc.constant('operator' as const) }, fc.constantFrom('formerOperator' as const, 'stranger' as const)), aimed).map(([t, who, a]) => new AimedCall('settle', t, who, a)),
   },
-  { weight: 3, arbitrary: fc.tuple(target, fc.constantFrom('operator' as const, 'formerOperator' as const, 'stranger' as const, 'depositor' as const), aimed).map(([t, who, a]) => new AimedCall('refund', t, who, a)) },
+  { weight: 4, arbitrary: fc.tuple(target, fc.constantFrom('operator' as const, 'formerOperator' as const, 'stranger' as const, 'depositor' as const), aimed).map(([t, who, a]) => new AimedCall('refund', t, who, a)) },
   { weight: 3, arbitrary: fc.tuple(target, fc.constantFrom('stranger' as const, 'depositor' as const), aimed).map(([t, who, a]) => new AimedCall('claimRefund', t, who, a)) },
   {
     weight: 1,
@@ -454,12 +566,13 @@ export const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(1n, 2n, 10n, 60n, 600n, 3600n, 86_400n).map((s) => new Warp(s)) },
   { weight: 3, arbitrary: fc.tuple(slot, fc.constantFrom(-1n, 0n, 1n, 2n)).map(([s, offset]) => new WarpToDeadline(s, offset)) },
   // Switched off twice as often as on: a token that refuses transfers a third of the time.
-  { weight: 2, arbitrary: offMostly.map((frozen) => new Freeze(frozen)) },
-  { weight: 2, arbitrary: offMostly.map((failing) => new FailTransfers(failing)) },
+  { weight: 3, arbitrary: offMostly.map((frozen) => new Freeze(frozen)) },
+  { weight: 3, arbitrary: offMostly.map((failing) => new FailTransfers(failing)) },
   {
     weight: 2,
     arbitrary: fc
-      .tuple(fc.constantFrom<Reentry>('off', 'refund', 'refund', 'claimRefund', 'claimRefund', 'deposit', 'settle', 'register', 'setOperator'), slot, legIndex)
-      .map(([call, s, l]) => new ArmReentry(call, s, l)),
+      .tuple(fc.constantFrom<Reentry>('off', 'refund', 'refund', 'claimRefund', 'claimRefund', 'deposit', 'settle', 'register', 'setOperator'), target, aimed)
+      .map(([call, t, a]) => new ArmReentry(call, t, a)),
   },
+  { weight: 5, arbitrary: permission.map((change) => new Permit(change)) },
 );

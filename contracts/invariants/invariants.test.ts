@@ -52,6 +52,12 @@ const MUST_MEET: [command: string, outcome: string][] = [
   ['claimRefund', 'NothingOwed'],
   ['setOperator', 'ok'],
   ['setOperator', 'InvalidOperator'],
+  // The ERC-3643 token: the escrow unverified or frozen, the token paused, an agent's forced transfer.
+  ['deposit', 'Error("Transfer not possible")'],
+  ['deposit', 'Error("wallet is frozen")'],
+  ['deposit', 'Error("Pausable: Paused")'],
+  ['settle', 'Error("Transfer not possible")'],
+  ['forcedTransfer', 'ok'],
 ];
 
 describe('LockstepEscrow invariants', () => {

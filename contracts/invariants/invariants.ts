@@ -62,12 +62,12 @@ function closedEscrowsHoldOnlyOwedRefunds(seen: Observation): void {
  * No account has less of a token than at the start unless it delivered it into a settled escrow
  * whose every leg (its counter-leg included) was paid: each account's balance is its start, less
  * what the escrow holds of its deposits, less what it delivered in settled escrows, plus what it
- * received from settled escrows.
+ * received from settled escrows, plus what an ERC-3643 agent moved by force (the model's count).
  */
-function nobodyLosesWithoutTheCounterLeg(world: World, seen: Observation, start: Model): void {
-  for (const account of [...world.parties, ...world.operators, world.stranger]) {
+function nobodyLosesWithoutTheCounterLeg(world: World, seen: Observation, start: Model, model: Model): void {
+  for (const account of world.holders.filter((h) => h !== world.escrow)) {
     for (const { address: token } of world.tokens) {
-      let expected = start.tokens[token]!.balances[account] ?? 0n;
+      let expected = (start.tokens[token]!.balances[account] ?? 0n) + (model.tokens[token]!.outside[account] ?? 0n);
       for (const escrow of Object.values(seen.escrows)) {
         escrow?.legs.forEach((leg, i) => {
           if (leg.token !== token) return;
@@ -107,6 +107,8 @@ function chainMatchesModel(world: World, seen: Observation, model: Model): void 
     const modelled = model.escrows[id];
     if (show(onChain) !== show(modelled)) fail('the chain matches the model', `escrow ${id} is ${show(onChain)}, model says ${show(modelled)}`);
   }
+  const permissions = Object.values(model.tokens).find((t) => t.permissions)?.permissions;
+  if (show(seen.permissions) !== show(permissions)) fail('the chain matches the model', `the ERC-3643 token's permissions are ${show(seen.permissions)}, model says ${show(permissions)}`);
   const attempts = Object.values(model.tokens).reduce((sum, t) => sum + t.reentryAttempts, 0n);
   if (seen.reentryAttempts !== attempts) fail('the chain matches the model', `${seen.reentryAttempts} reentry attempts, model says ${attempts}`);
 }
@@ -120,7 +122,7 @@ export async function checkInvariants(world: World, model: Model, start: Model, 
   const seen = await world.observe(model.now);
   escrowHoldsWhatItOwes(world, seen);
   closedEscrowsHoldOnlyOwedRefunds(seen);
-  nobodyLosesWithoutTheCounterLeg(world, seen, start);
+  nobodyLosesWithoutTheCounterLeg(world, seen, start, model);
   reentryChangesNothing(seen);
   anyoneRefundsAfterTheDeadline(seen);
   matchesStep?.();

@@ -7,7 +7,22 @@
 import { type Address, encodeAbiParameters, type Hex, keccak256, zeroAddress } from 'viem';
 
 /** How a test token behaves when asked to move funds (contracts/test and contracts/DemoToken.sol). */
-export type TokenKind = 'plain' | 'feeOnTransfer' | 'freezable' | 'falseReturning' | 'reentrant';
+export type TokenKind = 'plain' | 'feeOnTransfer' | 'freezable' | 'falseReturning' | 'reentrant' | 'permissioned';
+
+/** An ERC-3643 token's permissions (contracts/test/erc3643): its own, its identity registry's and its compliance's. */
+export interface Permissions {
+  paused: boolean;
+  /** Wallets an agent froze: they neither send nor receive. */
+  frozen: Record<Address, boolean>;
+  /** Part of a balance an agent froze: it cannot be sent. */
+  frozenTokens: Record<Address, bigint>;
+  /** Registered in the identity registry. */
+  verified: Record<Address, boolean>;
+  /** Barred by the compliance contract from sending or receiving. */
+  restricted: Record<Address, boolean>;
+  /** The compliance contract's cap on one transfer; 0 is none. */
+  transferLimit: bigint;
+}
 
 export interface TokenState {
   kind: TokenKind;
@@ -20,6 +35,10 @@ export interface TokenState {
   /** ReentrantToken: calls back into the escrow after each transfer. */
   armed: boolean;
   reentryAttempts: bigint;
+  /** Erc3643Token only. */
+  permissions?: Permissions;
+  /** What each holder gained (or lost, negative) outside the escrow: an agent's forced transfers. */
+  outside: Record<Address, bigint>;
 }
 
 export type Status = 'None' | 'Registered' | 'Settled' | 'Refunded';
@@ -95,12 +114,37 @@ function credit(token: TokenState, holder: Address, amount: bigint): void {
   token.balances[holder] = (token.balances[holder] ?? 0n) + amount;
 }
 
-/** One token transfer as the token itself performs it (transfer or transferFrom with an unlimited allowance). */
-function tokenTransfer(model: Model, tokenAddress: Address, from: Address, to: Address, amount: bigint): Transfer {
+/** How Solidity's require(condition, reason) reverts, as the suite names it. */
+export const reason = (text: string) => `Error("${text}")`;
+
+/** Why T-REX's transfer or transferFrom refuses, in the order it checks; undefined when it allows it. */
+function permissionRefusal(p: Permissions, balance: bigint, from: Address, to: Address, amount: bigint): string | undefined {
+  if (p.paused) return reason('Pausable: Paused');
+  if (p.frozen[to] || p.frozen[from]) return reason('wallet is frozen');
+  if (amount > balance - (p.frozenTokens[from] ?? 0n)) return reason('Insufficient Balance');
+  if (!p.verified[to] || !canTransfer(p, from, to, amount)) return reason('Transfer not possible');
+  return undefined;
+}
+
+const canTransfer = (p: Permissions, from: Address, to: Address, amount: bigint) =>
+  !p.restricted[from] && !p.restricted[to] && (p.transferLimit === 0n || amount <= p.transferLimit);
+
+function tokenState(model: Model, tokenAddress: Address): TokenState {
   const token = model.tokens[tokenAddress];
   if (!token) throw new Error(`model has no token ${tokenAddress}`);
+  return token;
+}
+
+/** One token transfer as the token itself performs it (transfer or transferFrom with an unlimited allowance). */
+function tokenTransfer(model: Model, tokenAddress: Address, from: Address, to: Address, amount: bigint): Transfer {
+  const token = tokenState(model, tokenAddress);
   const balance = token.balances[from] ?? 0n;
   switch (token.kind) {
+    case 'permissioned': {
+      const refusal = permissionRefusal(token.permissions!, balance, from, to, amount);
+      if (refusal) return { ok: false, reverted: refusal };
+      break;
+    }
     case 'falseReturning':
       if (token.failing || balance < amount) return { ok: false, reverted: null };
       break;
@@ -239,8 +283,70 @@ export function setOperator(model: Model, sender: Address, newOperator: Address)
 
 /** A call to a test token's own switch (freeze, fail, arm): no escrow events, never reverts. */
 export function adjustToken(model: Model, token: Address, change: Partial<Pick<TokenState, 'frozen' | 'failing' | 'armed'>>): ExpectedEvent[] {
-  const state = model.tokens[token];
-  if (!state) throw new Error(`model has no token ${token}`);
-  Object.assign(state, change);
+  Object.assign(tokenState(model, token), change);
+  return [];
+}
+
+// ---- what an ERC-3643 token's agents and owner do (T-REX's revert reasons) ---------------------
+
+function permissions(model: Model, token: Address): Permissions {
+  const p = tokenState(model, token).permissions;
+  if (!p) throw new Error(`${token} is not a permissioned token`);
+  return p;
+}
+
+export function pause(model: Model, token: Address, on: boolean): ExpectedEvent[] {
+  const p = permissions(model, token);
+  if (on && p.paused) throw new Reverted(reason('Pausable: Paused'));
+  if (!on && !p.paused) throw new Reverted(reason('Pausable: Not Paused'));
+  p.paused = on;
+  return [];
+}
+
+export function freezeWallet(model: Model, token: Address, wallet: Address, on: boolean): ExpectedEvent[] {
+  permissions(model, token).frozen[wallet] = on;
+  return [];
+}
+
+export function freezeShares(model: Model, token: Address, wallet: Address, amount: bigint, on: boolean): ExpectedEvent[] {
+  const p = permissions(model, token);
+  const frozen = p.frozenTokens[wallet] ?? 0n;
+  if (on && balanceOf(model, token, wallet) < frozen + amount) throw new Reverted(reason('Amount exceeds available balance'));
+  if (!on && frozen < amount) throw new Reverted(reason('Amount should be less than or equal to frozen tokens'));
+  p.frozenTokens[wallet] = on ? frozen + amount : frozen - amount;
+  return [];
+}
+
+export function verify(model: Model, token: Address, wallet: Address, on: boolean): ExpectedEvent[] {
+  const p = permissions(model, token);
+  if (on && p.verified[wallet]) throw new Reverted(reason('address stored already'));
+  if (!on && !p.verified[wallet]) throw new Reverted(reason('address not stored yet'));
+  p.verified[wallet] = on;
+  return [];
+}
+
+export function restrict(model: Model, token: Address, wallet: Address, on: boolean): ExpectedEvent[] {
+  permissions(model, token).restricted[wallet] = on;
+  return [];
+}
+
+export function limitTransfers(model: Model, token: Address, limit: bigint): ExpectedEvent[] {
+  permissions(model, token).transferLimit = limit;
+  return [];
+}
+
+/** An agent moves a holder's tokens: past a pause, a frozen wallet and frozen tokens, but only to a verified wallet. */
+export function forcedTransfer(model: Model, tokenAddress: Address, from: Address, to: Address, amount: bigint): ExpectedEvent[] {
+  const token = tokenState(model, tokenAddress);
+  const p = permissions(model, tokenAddress);
+  const balance = token.balances[from] ?? 0n;
+  if (balance < amount) throw new Reverted(reason('sender balance too low'));
+  const free = balance - (p.frozenTokens[from] ?? 0n);
+  if (amount > free) p.frozenTokens[from] = (p.frozenTokens[from] ?? 0n) - (amount - free);
+  if (!p.verified[to]) throw new Reverted(reason('Transfer not possible'));
+  token.balances[from] = balance - amount;
+  credit(token, to, amount);
+  token.outside[from] = (token.outside[from] ?? 0n) - amount;
+  token.outside[to] = (token.outside[to] ?? 0n) + amount;
   return [];
 }

@@ -27,7 +27,7 @@ export async function runSuite(world: World, options: SuiteOptions): Promise<Sui
   const stats: Stats = { steps: 0, outcomes: {}, events: {}, reentryAttempts: 0n };
   const started = performance.now();
   let runs = 0;
-  const maxCommands = options.maxCommandsPerRun ?? 150;
+  const maxCommands = options.maxCommandsPerRun ?? 100;
   const sequences = fc.commands([commandArbitrary], { maxCommands, size: 'max', replayPath: options.replay?.commands });
   const property = fc.asyncProperty(sequences, async (commands) => {
     // Runs left over once the steps are reached pass without touching the chain.

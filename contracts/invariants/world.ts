@@ -4,6 +4,9 @@
 
 import { type Abi, type Address, decodeFunctionResult, encodeDeployData, encodeFunctionData, getAddress, type Hex, hexToBigInt, maxUint256, pad, toHex } from 'viem';
 import { demoTokenAbi, demoTokenBytecode } from '../generated/DemoToken.ts';
+import { erc3643ComplianceAbi, erc3643ComplianceBytecode } from '../generated/Erc3643Compliance.ts';
+import { erc3643IdentityRegistryAbi, erc3643IdentityRegistryBytecode } from '../generated/Erc3643IdentityRegistry.ts';
+import { erc3643TokenAbi, erc3643TokenBytecode } from '../generated/Erc3643Token.ts';
 import { falseReturningTokenAbi, falseReturningTokenBytecode } from '../generated/FalseReturningToken.ts';
 import { feeOnTransferTokenAbi, feeOnTransferTokenBytecode } from '../generated/FeeOnTransferToken.ts';
 import { freezableTokenAbi, freezableTokenBytecode } from '../generated/FreezableToken.ts';
@@ -11,7 +14,7 @@ import { invariantProbeAbi, invariantProbeBytecode } from '../generated/Invarian
 import { lockstepEscrowAbi, lockstepEscrowBytecode } from '../generated/LockstepEscrow.ts';
 import { reentrantTokenAbi, reentrantTokenBytecode } from '../generated/ReentrantToken.ts';
 import type { AnvilRpc, TxRequest } from './anvil.ts';
-import { type EscrowState, type Model, STATUS_CODES, type Status, type TokenKind, type TokenState } from './model.ts';
+import { type EscrowState, type Model, type Permissions, STATUS_CODES, type Status, type TokenKind, type TokenState } from './model.ts';
 
 export interface TokenInfo {
   symbol: string;
@@ -29,6 +32,8 @@ export interface Observation {
   reentrySuccesses: bigint;
   /** Open escrows past their deadline whose refund by a stranger reverts (the probe tries each). */
   refundBlocked: Hex[];
+  /** The ERC-3643 token's permissions, for every holder. */
+  permissions: Permissions;
 }
 
 /** How many escrow ids a run draws from: few enough that steps keep meeting the same escrows. */
@@ -47,6 +52,13 @@ export interface World {
   parties: Address[];
   /** Never named in any escrow's terms. */
   stranger: Address;
+  /** Every address whose balances and permissions the suite follows: the accounts and the escrow. */
+  holders: Address[];
+  /** The ERC-3643 token's agent (its owner, the deployer, owns the compliance contract). */
+  agent: Address;
+  /** The ERC-3643 token's identity registry and compliance contract. */
+  registry: Address;
+  compliance: Address;
   escrowIds: Hex[];
   /** Every error a step may revert with, escrow's and tokens'. */
   errorAbi: Abi;
@@ -68,7 +80,7 @@ export interface WorldOptions {
 export async function deployWorld(rpc: AnvilRpc, options: WorldOptions = {}): Promise<World> {
   await rpc.request('evm_setAutomine', [false]); // AnvilRpc.send mines each transaction itself
   const accounts = (await rpc.request<Address[]>('eth_accounts', [])).map((a) => getAddress(a));
-  const [operator, alice, bob, carol, stranger, secondOperator] = accounts as [Address, Address, Address, Address, Address, Address];
+  const [operator, alice, bob, carol, stranger, secondOperator, agent] = accounts as [Address, Address, Address, Address, Address, Address, Address];
   const parties = [alice, bob, carol];
 
   const sendOk = async (tx: TxRequest) => {
@@ -83,6 +95,9 @@ export async function deployWorld(rpc: AnvilRpc, options: WorldOptions = {}): Pr
 
   const escrow = await deploy(lockstepEscrowAbi, options.escrowBytecode ?? lockstepEscrowBytecode, [operator]);
   const probe = await deploy(invariantProbeAbi, invariantProbeBytecode);
+  // The ERC-3643 token's registry verifies the parties and the escrow; its agent mints.
+  const registry = await deploy(erc3643IdentityRegistryAbi, erc3643IdentityRegistryBytecode);
+  const compliance = await deploy(erc3643ComplianceAbi, erc3643ComplianceBytecode);
   const specs: { symbol: string; kind: TokenKind; decimals: number; abi: Abi; bytecode: Hex; args?: unknown[] }[] = [
     { symbol: 'DEMO', kind: 'plain', decimals: 18, abi: demoTokenAbi, bytecode: demoTokenBytecode, args: ['Demo', 'DEMO', 18] },
     { symbol: 'USDC', kind: 'plain', decimals: 6, abi: demoTokenAbi, bytecode: demoTokenBytecode, args: ['USD Coin (demo)', 'USDC', 6] },
@@ -90,14 +105,24 @@ export async function deployWorld(rpc: AnvilRpc, options: WorldOptions = {}): Pr
     { symbol: 'FRZ', kind: 'freezable', decimals: 18, abi: freezableTokenAbi, bytecode: freezableTokenBytecode },
     { symbol: 'FALSE', kind: 'falseReturning', decimals: 18, abi: falseReturningTokenAbi, bytecode: falseReturningTokenBytecode },
     { symbol: 'REENTER', kind: 'reentrant', decimals: 18, abi: reentrantTokenAbi, bytecode: reentrantTokenBytecode },
+    // Shares: no decimals, as many security tokens.
+    { symbol: 'BOND', kind: 'permissioned', decimals: 0, abi: erc3643TokenAbi, bytecode: erc3643TokenBytecode, args: ['Permissioned bond', 'BOND', 0, registry, compliance] },
   ];
   const tokens: TokenInfo[] = [];
   for (const spec of specs) {
     const address = await deploy(spec.abi, spec.bytecode, spec.args);
     tokens.push({ symbol: spec.symbol, kind: spec.kind, decimals: spec.decimals, address });
+    let minter = operator;
+    if (spec.kind === 'permissioned') {
+      minter = agent;
+      for (const contract of [address, registry]) await sendOk({ from: operator, to: contract, data: encodeFunctionData({ abi: erc3643TokenAbi, functionName: 'addAgent', args: [agent] }) });
+      for (const wallet of [...parties, escrow]) {
+        await sendOk({ from: agent, to: registry, data: encodeFunctionData({ abi: erc3643IdentityRegistryAbi, functionName: 'registerIdentity', args: [wallet, wallet, 56] }) });
+      }
+    }
     for (const party of parties) {
       const amount = FUNDING * 10n ** BigInt(spec.decimals);
-      await sendOk({ from: operator, to: address, data: encodeFunctionData({ abi: demoTokenAbi, functionName: 'mint', args: [party, amount] }) });
+      await sendOk({ from: minter, to: address, data: encodeFunctionData({ abi: demoTokenAbi, functionName: 'mint', args: [party, amount] }) });
       await sendOk({ from: party, to: address, data: encodeFunctionData({ abi: demoTokenAbi, functionName: 'approve', args: [escrow, maxUint256] }) });
     }
   }
@@ -106,21 +131,35 @@ export async function deployWorld(rpc: AnvilRpc, options: WorldOptions = {}): Pr
   const escrowIds = Array.from({ length: ESCROW_SLOTS }, (_, slot) => escrowIdOf(slot));
   const reentrant = tokens.find((t) => t.kind === 'reentrant')!.address;
 
+  const permissioned = tokens.find((t) => t.kind === 'permissioned')!.address;
   const counters = (['reentryAttempts', 'reentrySuccesses'] as const).map((functionName) => ({
     target: reentrant,
     data: encodeFunctionData({ abi: reentrantTokenAbi, functionName }),
   }));
+  const perHolder = (target: Address, abi: Abi, functionName: string) =>
+    holders.map((holder) => ({ target, data: encodeFunctionData({ abi, functionName, args: [holder] }) }));
+  const permissionReads = [
+    { target: permissioned, data: encodeFunctionData({ abi: erc3643TokenAbi, functionName: 'paused' }) },
+    { target: compliance, data: encodeFunctionData({ abi: erc3643ComplianceAbi, functionName: 'transferLimit' }) },
+    ...perHolder(permissioned, erc3643TokenAbi, 'isFrozen'),
+    ...perHolder(permissioned, erc3643TokenAbi, 'getFrozenTokens'),
+    ...perHolder(registry, erc3643IdentityRegistryAbi, 'isVerified'),
+    ...perHolder(compliance, erc3643ComplianceAbi, 'restricted'),
+  ];
+  /** Reads answer bools and uint256s, all one word. */
+  const byHolder = <T>(words: bigint[], field: number, as: (word: bigint) => T): Record<Address, T> =>
+    Object.fromEntries(holders.map((h, i) => [h, as(words[2 + field * holders.length + i]!)]));
   const observeCall = {
     from: operator,
     to: probe,
-    data: encodeFunctionData({ abi: invariantProbeAbi, functionName: 'observe', args: [escrow, tokens.map((t) => t.address), holders, escrowIds, counters] }),
+    data: encodeFunctionData({ abi: invariantProbeAbi, functionName: 'observe', args: [escrow, tokens.map((t) => t.address), holders, escrowIds, [...counters, ...permissionReads]] }),
   };
 
   const observe = async (now?: bigint): Promise<Observation> => {
     const result = await rpc.call(observeCall, { timestamp: now });
     if (typeof result !== 'string') throw new Error(`the probe's read reverted: ${result.data}`);
     const { operator: observedOperator, balances, escrows, results, refundBlocked } = decodeFunctionResult({ abi: invariantProbeAbi, functionName: 'observe', data: result });
-    const [reentryAttempts, reentrySuccesses] = results.map((data) => hexToBigInt(data));
+    const [reentryAttempts, reentrySuccesses, ...words] = results.map((data) => hexToBigInt(data));
     const statusNames = Object.keys(STATUS_CODES) as Status[];
     return {
       operator: observedOperator,
@@ -137,6 +176,14 @@ export async function deployWorld(rpc: AnvilRpc, options: WorldOptions = {}): Pr
       reentryAttempts: reentryAttempts!,
       reentrySuccesses: reentrySuccesses!,
       refundBlocked: escrowIds.filter((_, i) => refundBlocked[i]),
+      permissions: {
+        paused: words[0] === 1n,
+        frozen: byHolder(words, 0, (w) => w === 1n),
+        frozenTokens: byHolder(words, 1, (w) => w),
+        verified: byHolder(words, 2, (w) => w === 1n),
+        restricted: byHolder(words, 3, (w) => w === 1n),
+        transferLimit: words[1]!,
+      },
     };
   };
 
@@ -151,6 +198,8 @@ export async function deployWorld(rpc: AnvilRpc, options: WorldOptions = {}): Pr
     failing: false,
     armed: false,
     reentryAttempts: 0n,
+    permissions: t.kind === 'permissioned' ? structuredClone(initial.permissions) : undefined,
+    outside: {},
   });
 
   return {
@@ -160,8 +209,12 @@ export async function deployWorld(rpc: AnvilRpc, options: WorldOptions = {}): Pr
     operators: [operator, secondOperator],
     parties,
     stranger,
+    holders,
+    agent,
+    registry,
+    compliance,
     escrowIds,
-    errorAbi: [lockstepEscrowAbi, freezableTokenAbi, reentrantTokenAbi].flatMap((abi) => abi.filter((item) => item.type === 'error')),
+    errorAbi: [lockstepEscrowAbi, freezableTokenAbi, reentrantTokenAbi, erc3643TokenAbi].flatMap((abi) => abi.filter((item) => item.type === 'error')),
     initialModel: () => ({
       now: startedAt + 1n,
       operator,
