@@ -8,6 +8,7 @@ import { BaseError, ContractFunctionRevertedError, TransactionNotFoundError, Tra
 import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow.ts';
 import { broadcast, requireOperator, signEscrowCall, writeEscrow, type Chain, type SignedTx } from '../chain/client.ts';
 import { depositedLegs, legTerms, readEscrow, sameTerms, unpaidRefunds } from '../chain/escrow.ts';
+import { describeRefusals, isPermissioned, permissionedLegs, permissionRefusals, type PermissionedLeg } from '../chain/erc3643.ts';
 import { escrowIdFor } from '../chain/escrowId.ts';
 import type { Db } from '../db/client.ts';
 
@@ -62,7 +63,23 @@ type ActivityProgress = ReturnType<typeof progressOfActivity>;
 
 async function escrowTermsOf(db: Db, settlementId: string) {
   const s = await db.settlement.findUniqueOrThrow({ where: { id: settlementId }, include: { legs: { orderBy: { index: 'asc' } }, parties: true } });
-  return { escrowId: escrowIdFor(settlementId), legs: legTerms(s.parties, s.legs), deadline: BigInt(Math.floor(s.timeoutAt.getTime() / 1000)) };
+  return {
+    escrowId: escrowIdFor(settlementId),
+    legs: legTerms(s.parties, s.legs),
+    deadline: BigInt(Math.floor(s.timeoutAt.getTime() / 1000)),
+    /** What the ERC-3643 checks read (permissionRefusals); legs of other standards are passed over. */
+    permissioned: permissionedLegs(s.parties, s.legs),
+  };
+}
+
+/**
+ * What an ERC-3643 leg's token would refuse now (chain/erc3643.ts), as the reason a step gives
+ * up with; undefined when it would allow every movement or the settlement has no such leg.
+ */
+async function permissionRefusal(chain: Chain, legs: PermissionedLeg[]): Promise<string | undefined> {
+  if (!legs.some(isPermissioned)) return undefined;
+  const refusals = await permissionRefusals(chain, legs);
+  return refusals.length ? describeRefusals(refusals) : undefined;
 }
 
 export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: EscrowDeps) {
@@ -157,6 +174,9 @@ export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: Es
       if (head.timestamp >= terms.deadline) {
         return { outcome: 'deadline_passed' as const, ...summary, reason: 'timeout_at passed before the escrow was registered' };
       }
+      // A permissioned token that would refuse a deposit or the payout: roll back before anyone deposits.
+      const refused = await permissionRefusal(chain, terms.permissioned);
+      if (refused) return { outcome: 'refused' as const, ...summary, reason: refused };
       const txHash = await writeEscrow(chain, 'register', [terms.escrowId, terms.legs, terms.deadline]);
       // Registering identical terms twice is a no-op on-chain, so a retry may simply send again.
       const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: txHash, timeout: receiptWaitMs });
@@ -180,8 +200,12 @@ export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: Es
       if (before.status === 'Settled') return { outcome: 'settled', ...(await settledTxOf(escrowId)) };
       if (before.status !== 'Registered') return { outcome: 'not_settled', reason: `escrow is ${before.status}` };
       if (depositedLegs(before).length !== before.legs.length) return { outcome: 'not_settled', reason: 'not every leg is deposited' };
-      if (!progress.get().tx && (await chain.publicClient.getBlock()).timestamp > before.deadline) {
-        return { outcome: 'not_settled', reason: 'the on-chain deadline has passed' };
+      if (!progress.get().tx) {
+        if ((await chain.publicClient.getBlock()).timestamp > before.deadline) return { outcome: 'not_settled', reason: 'the on-chain deadline has passed' };
+        // A permissioned token that would refuse the payout (a receiver no longer verified, a wallet
+        // frozen, the token paused): the swap would revert; the rollback refunds with the rule.
+        const refused = await permissionRefusal(chain, (await escrowTermsOf(db, settlementId)).permissioned);
+        if (refused) return { outcome: 'not_settled', reason: refused };
       }
       let failure: string;
       try {

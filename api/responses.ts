@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { INSTRUCTION_STATUSES } from '../domain/matching.ts';
-import { DIRECTIONS } from '../domain/settlement.ts';
+import { DIRECTIONS, TOKEN_STANDARDS } from '../domain/settlement.ts';
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
@@ -61,7 +61,7 @@ export const settlementSchema = z.object({
       direction: z.string(),
       party_role: z.string(),
       chain_id: z.number().int(),
-      token_standard: z.literal('erc20'),
+      token_standard: z.enum(TOKEN_STANDARDS),
       status: z.enum(['pending', 'deposited', 'settled', 'refunded', 'cancelled']),
       external_reference: z.string().nullable(),
       created_at: timestamp,

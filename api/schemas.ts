@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { partyAttributesSchema } from '../compliance/attributes.ts';
 import { ROLES, SCOPES } from '../access/scopes.ts';
 import { EVENT_PATTERNS, EXACT_EVENT } from '../webhooks/events.ts';
-import { DIRECTIONS, LEG_TYPES } from '../domain/settlement.ts';
+import { DIRECTIONS, LEG_TYPES, TOKEN_STANDARDS, type TokenStandard } from '../domain/settlement.ts';
 import { INSTRUCTION_STATUSES } from '../domain/matching.ts';
 import { ACTION_TYPES } from '../domain/template.ts';
 import { TENANT_NAME } from '../domain/ids.ts';
@@ -23,12 +23,11 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 // KeyStone's SDKs send every optional field, as null when unset: null means "not given".
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 
-/** KeyStone names standards as ERC-20, ERC20 or erc20; Lockstep's escrow holds ERC-20 tokens only. */
-export const TOKEN_STANDARDS = ['erc20'] as const;
+/** KeyStone names standards as ERC-20, ERC20 or erc20 (and ERC-3643 as ERC3643 or erc3643). */
 const tokenStandard = z
   .string()
   .transform((s) => s.toLowerCase().replace(/[^a-z0-9]/g, ''))
-  .refine((s): s is (typeof TOKEN_STANDARDS)[number] => (TOKEN_STANDARDS as readonly string[]).includes(s), 'cannot be settled here: this engine escrows ERC-20 tokens only');
+  .refine((s): s is TokenStandard => (TOKEN_STANDARDS as readonly string[]).includes(s), 'cannot be settled here: this engine escrows ERC-20 tokens, and ERC-3643 tokens named as such');
 
 /** A date-time with its offset; one without (as Python's naive datetimes are sent) is taken as UTC. */
 const dateTime = z.iso

@@ -26,6 +26,7 @@ export interface NewLeg {
   instrumentId: string;
   tokenAddress: string;
   decimals: number;
+  tokenStandard: string;
   quantity: string;
   amount: string;
   direction: string;

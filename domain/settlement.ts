@@ -8,6 +8,13 @@ export type LegType = (typeof LEG_TYPES)[number];
 export const DIRECTIONS = ['deliver', 'receive'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
+/**
+ * The token standards a leg may name. The escrow holds ERC-20 tokens; an ERC-3643 (T-REX)
+ * permissioned token is one too, whose rules the engine checks before anything moves.
+ */
+export const TOKEN_STANDARDS = ['erc20', 'erc3643'] as const;
+export type TokenStandard = (typeof TOKEN_STANDARDS)[number];
+
 export interface PartyInstruction {
   role: string;
   external_reference: string;

@@ -208,7 +208,9 @@ async function perform(run: Run, action: TemplateAction): Promise<ActionOutcome>
     case 'escrow_register': {
       run.escrowTouched = true;
       const escrow = await run.escrow.registerEscrow({ settlementId });
-      return escrow.outcome === 'registered' ? { ok: true, payload: { escrow } } : { ok: false, cause: 'timeout', reason: escrow.reason, payload: { escrow } };
+      if (escrow.outcome === 'registered') return { ok: true, payload: { escrow } };
+      // Refused: an ERC-3643 token's rules would stop a deposit or the payout.
+      return { ok: false, cause: escrow.outcome === 'refused' ? 'compliance' : 'timeout', reason: escrow.reason, payload: { escrow } };
     }
     case 'await_deposits':
       return awaitDeposits(run);

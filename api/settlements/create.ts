@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ChainUnavailableError, resolveInstrument, UnknownInstrumentError } from '../../chain/instruments.ts';
 import type { Chain } from '../../chain/client.ts';
+import { permissionedLegs, permissionRefusals, type PermissionedLeg } from '../../chain/erc3643.ts';
 import { escrowIdFor } from '../../chain/escrowId.ts';
 import { canonicalJson } from '../../domain/canonicalJson.ts';
 import { InvalidQuantityError, fromBaseUnits, toBaseUnits } from '../../domain/money.ts';
@@ -116,6 +117,7 @@ export async function prepareSettlement(
       instrumentId: leg.instrument_id,
       tokenAddress: instrument.address.toLowerCase(),
       decimals: instrument.decimals,
+      tokenStandard: leg.token_standard ?? 'erc20',
       quantity: fromBaseUnits(amount, instrument.decimals),
       amount: amount.toString(),
       direction: leg.direction,
@@ -125,6 +127,10 @@ export async function prepareSettlement(
       externalReference: leg.external_reference ?? null,
     };
   });
+
+  // A matched pair's legs (`resolved`) are checked by the workflow before registration instead:
+  // no chain is read while the trade's lock is held.
+  if (!resolved) await checkPermissions(deps, permissionedLegs(parties.map((p) => ({ role: p.role, walletAddress: p.wallet_address })), legs));
 
   const id = randomUUID();
   return {
@@ -215,6 +221,19 @@ export async function resolveAmounts(deps: { chain: Chain }, db: Models, legs: r
   if (unexpected.length) throw unexpected[0];
   if (failures.length) throw validationFailed(failures.map((f) => (f as LegFieldError).field));
   return resolved.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof resolveLeg>>>).value);
+}
+
+/**
+ * What the chain will allow each ERC-3643 leg, now: every rule a leg breaks is a 422 naming the
+ * leg (its loc), the party and the rule (its type, "erc3643_<rule>"); an RPC outage is a 503.
+ */
+async function checkPermissions(deps: { chain: Chain }, legs: PermissionedLeg[]): Promise<void> {
+  const refusals = await permissionRefusals(deps.chain, legs).catch((err: unknown) => {
+    throw new ApiError(503, 'chain_unavailable', 'Chain unavailable', `chain ${deps.chain.chainId} did not answer the ERC-3643 checks: ${(err as Error).message.split('\n')[0]}; try again`);
+  });
+  if (refusals.length) {
+    throw validationFailed(refusals.map((r) => ({ loc: ['body', 'legs', r.leg, 'token_standard'], msg: `${r.message} (party "${r.party}", rule ${r.rule})`, type: `erc3643_${r.rule}` })));
+  }
 }
 
 /** The template named by template_id (an id or a slug) and/or template_slug; two names must agree. */

@@ -14,6 +14,7 @@ import { notFound } from '../errors.ts';
 import type { ListSettlementsQuery } from '../schemas.ts';
 import { findTemplateVersion, type StoredTemplate } from '../../db/templates.ts';
 import { actionFor, isTerminal, type TemplateConfig } from '../../domain/template.ts';
+import type { TokenStandard } from '../../domain/settlement.ts';
 import { environmentIdOf, legIdOf, partyIdOf } from '../derivedIds.ts';
 import { workflowIdFor } from '../../workflows/names.ts';
 import { readSettlements, undepositedLegs, type SettlementRow } from '../../db/settlementReads.ts';
@@ -100,7 +101,7 @@ function present(deps: PresentDeps, { s, template, terms, pending }: Pending, vi
       direction: l.direction,
       party_role: l.partyRole,
       chain_id: s.chainId,
-      token_standard: 'erc20',
+      token_standard: l.tokenStandard as TokenStandard,
       status: legStatus(l.depositedAt !== null),
       external_reference: l.externalReference,
       created_at: created,

@@ -18,6 +18,7 @@ export interface SettlementView {
     from_role: string;
     to_role: string;
     token_address: Address;
+    token_standard: string;
     amount: string;
     deposit: { status: string; tx_hash: string | null; instructions: PreparedCall[] | null };
   }[];
