@@ -358,26 +358,22 @@ class WarpToDeadline implements Command {
 
 const tokenOfKind = (r: Real, kind: TokenKind) => r.world.tokens.find((t) => t.kind === kind)!.address;
 
-class Freeze implements Command {
-  constructor(readonly frozen: boolean) {}
+/** Switches a test token's failure on or off: the freezable token's freeze, the false-returning token's failing. */
+class TokenSwitch implements Command {
+  constructor(
+    readonly kind: 'freezable' | 'falseReturning',
+    readonly on: boolean,
+  ) {}
   check = () => true;
   async run(h: Harness, r: Real) {
-    const token = tokenOfKind(r, 'freezable');
-    const data = encodeFunctionData({ abi: freezableTokenAbi, functionName: 'setFrozen', args: [this.frozen] });
-    await transaction(h, r, this, 'freeze', { from: r.world.stranger, to: token, data }, (m) => escrow.adjustToken(m, token, { frozen: this.frozen }));
+    const token = tokenOfKind(r, this.kind);
+    const [command, data, change] =
+      this.kind === 'freezable'
+        ? (['freeze', encodeFunctionData({ abi: freezableTokenAbi, functionName: 'setFrozen', args: [this.on] }), { frozen: this.on }] as const)
+        : (['failTransfers', encodeFunctionData({ abi: falseReturningTokenAbi, functionName: 'setFailing', args: [this.on] }), { failing: this.on }] as const);
+    await transaction(h, r, this, command, { from: r.world.stranger, to: token, data }, (m) => escrow.adjustToken(m, token, change));
   }
-  toString = () => `freezeToken(${this.frozen})`;
-}
-
-class FailTransfers implements Command {
-  constructor(readonly failing: boolean) {}
-  check = () => true;
-  async run(h: Harness, r: Real) {
-    const token = tokenOfKind(r, 'falseReturning');
-    const data = encodeFunctionData({ abi: falseReturningTokenAbi, functionName: 'setFailing', args: [this.failing] });
-    await transaction(h, r, this, 'failTransfers', { from: r.world.stranger, to: token, data }, (m) => escrow.adjustToken(m, token, { failing: this.failing }));
-  }
-  toString = () => `falseReturningToken(failing ${this.failing})`;
+  toString = () => (this.kind === 'freezable' ? `freezeToken(${this.on})` : `falseReturningToken(failing ${this.on})`);
 }
 
 type Reentry = 'off' | 'refund' | 'claimRefund' | 'deposit' | 'settle' | 'register' | 'setOperator';
@@ -566,8 +562,8 @@ export const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(1n, 2n, 10n, 60n, 600n, 3600n, 86_400n).map((s) => new Warp(s)) },
   { weight: 3, arbitrary: fc.tuple(slot, fc.constantFrom(-1n, 0n, 1n, 2n)).map(([s, offset]) => new WarpToDeadline(s, offset)) },
   // Switched off twice as often as on: a token that refuses transfers a third of the time.
-  { weight: 3, arbitrary: offMostly.map((frozen) => new Freeze(frozen)) },
-  { weight: 3, arbitrary: offMostly.map((failing) => new FailTransfers(failing)) },
+  { weight: 3, arbitrary: offMostly.map((frozen) => new TokenSwitch('freezable', frozen)) },
+  { weight: 3, arbitrary: offMostly.map((failing) => new TokenSwitch('falseReturning', failing)) },
   {
     weight: 2,
     arbitrary: fc
