@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createActivities } from '../../activities/index.ts';
 import type { Transition } from '../../domain/transition.ts';
@@ -21,7 +21,11 @@ let nativeConnection: NativeConnection;
 let connection: Connection;
 let client: Client;
 
+let workflowBundle: WorkflowBundleWithSourceMap;
+
 beforeAll(async () => {
+  // Bundled once for the file, not by every worker it creates.
+  workflowBundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)) });
   nativeConnection = await NativeConnection.connect({ address: manifest.temporal.address });
   connection = await Connection.connect({ address: manifest.temporal.address });
   client = new Client({ connection });
@@ -54,7 +58,7 @@ async function withWorkers<T>(activities: Activities, work: (taskQueue: string) 
   const worker = await Worker.create({
     connection: nativeConnection,
     taskQueue,
-    workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
+    workflowBundle,
     activities,
   });
   const signer = await Worker.create({ connection: nativeConnection, taskQueue: signerTaskQueueOf(taskQueue), activities });
