@@ -166,6 +166,12 @@ export const screeningResponseSchema = z.object({
   matches: z.array(screeningMatchSchema),
 });
 
+export const complianceReviewSchema = z.object({
+  settlement: settlementSchema,
+  flagged_at: timestamp.describe('when the screening flagged it and the workflow began to wait for a decision'),
+  screening: screeningResponseSchema.describe('the flagged screening, as the trail holds it: each match with its score and reason'),
+});
+
 export const listLoadSchema = z.object({
   worker: z.string(),
   trigger: z.enum(['start', 'schedule', 'request']),

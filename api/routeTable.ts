@@ -161,6 +161,11 @@ const ROUTE_TABLE = [
     body: req.complianceDecisionSchema, ok: { status: 200, schema: res.settlementSchema, description: 'the decision was delivered' }, errors: [401, 403, 404, 409, 422],
   },
   {
+    method: 'get', path: '/v1/compliance/reviews', tag: 'compliance', scope: ['settlements:read', 'compliance:review'],
+    summary: 'The review queue: settlements this platform opened whose screening flagged a party and that wait for a decision, newest first, each with its matches',
+    query: req.pageQuery, ok: { status: 200, schema: page(res.complianceReviewSchema), description: 'a page' }, errors: [401, 403, 422],
+  },
+  {
     method: 'post', path: '/v1/compliance/suppressions', tag: 'settlements', scope: 'compliance:review',
     summary: "Record that a party is not a list entry the settlement's screening matched (never for an exact hit)",
     body: req.suppressionSchema, ok: { status: 201, repeat: 200, schema: res.suppressionResponseSchema, description: 'recorded (or reactivated); 200 when already active' }, errors: [401, 403, 404, 422],

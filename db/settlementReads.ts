@@ -66,6 +66,8 @@ export interface SettlementQuery {
   createdBefore?: string;
   /** A party's external reference, exactly. */
   partyReference?: string;
+  /** Only those waiting for a person's compliance decision: their last transition is a flagged screening's. */
+  awaitingDecision?: boolean;
   limit: number;
   offset: number;
   /** Count every settlement the filter matches, beside the page. */
@@ -87,6 +89,8 @@ export async function readSettlements(db: Db, scope: SettlementScope, q: Settlem
     ['a', q.createdAfter !== undefined && `s.created_at >= (${next(q.createdAfter)}::timestamptz AT TIME ZONE 'UTC')`],
     ['b', q.createdBefore !== undefined && `s.created_at < (${next(q.createdBefore)}::timestamptz AT TIME ZONE 'UTC')`],
     ['r', q.partyReference !== undefined && `EXISTS (SELECT 1 FROM parties r WHERE r.settlement_id = s.id AND r.external_reference = ${next(q.partyReference)})`],
+    // state_sequence is the sequence of the settlement's last transition (activities/records.ts).
+    ['d', q.awaitingDecision === true && `EXISTS (SELECT 1 FROM settlement_events d WHERE d.settlement_id = s.id AND d.sequence = s.state_sequence AND d.triggered_by = 'compliance:flagged')`],
   ];
   const given = filters.filter((f): f is [string, string] => f[1] !== false);
   const where = [scoped.sql, ...given.map((f) => f[1])].join(' AND ');

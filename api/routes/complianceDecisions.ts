@@ -2,21 +2,46 @@
 // settlement. Delivered to the workflow as a Temporal Update, whose validator refuses it
 // unless the settlement is waiting for a decision. KeyStone lets the creator's
 // settlements:write decide; an environment with four_eyes asks for a reviewer instead.
+// GET /v1/compliance/reviews: the settlements waiting for such a decision, with their matches.
 
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { ScreeningResult } from '../../compliance/screening.ts';
 import type { Db } from '../../db/client.ts';
+import { readSettlements } from '../../db/settlementReads.ts';
 import { complianceDecisionUpdate, NOT_AWAITING_DECISION, workflowIdFor } from '../../workflows/names.ts';
 import { callerOf, tenantDbOf } from '../auth/middleware.ts';
 import type { AuthContext } from '../auth/tokens.ts';
 import { conflict, forbidden } from '../errors.ts';
-import { complianceDecisionSchema } from '../schemas.ts';
-import { findSettlement, presentSettlement, requireSettlement, type PresentDeps } from '../settlements/present.ts';
+import { presentScreening } from '../presentScreening.ts';
+import { complianceDecisionSchema, pageQuery } from '../schemas.ts';
+import { findSettlement, presentSettlement, presentSettlements, requireSettlement, type PresentDeps } from '../settlements/present.ts';
 import { actingOn } from '../../db/settlementScope.ts';
 import { parseOr422 } from '../validation.ts';
 import type { RouteHandlers } from '../routeTable.ts';
 
 export function complianceDecisionRoutes(deps: PresentDeps & { db: Db; temporal: Client }) {
   return {
+    // Only what the caller's platform opened: a counterparty reads a settlement but does not decide it.
+    'GET /v1/compliance/reviews': async (req, res) => {
+      const caller = callerOf(req);
+      const q = parseOr422(pageQuery, req.query, 'query');
+      const { rows, total } = await readSettlements(deps.db, actingOn(caller), { awaitingDecision: true, limit: q.limit, offset: q.offset, total: true });
+      // The flag is each settlement's last transition, at the sequence its row was read with.
+      const flags = rows.length
+        ? await tenantDbOf(req).settlementEvent.findMany({ where: { OR: rows.map((s) => ({ settlementId: s.id, sequence: s.stateSequence })) } })
+        : [];
+      const flagOf = new Map(flags.map((e) => [e.settlementId, e]));
+      const settlements = await presentSettlements(deps, rows, caller);
+      res.json({
+        items: rows.map((s, i) => {
+          const flag = flagOf.get(s.id)!;
+          return { settlement: settlements[i], flagged_at: flag.createdAt.toISOString(), screening: presentScreening((flag.payload as unknown as { screening: ScreeningResult }).screening) };
+        }),
+        total,
+        limit: q.limit,
+        offset: q.offset,
+      });
+    },
     'POST /v1/settlements/{id}/compliance-decision': async (req, res) => {
       const caller = callerOf(req);
       const db = tenantDbOf(req);

@@ -9,6 +9,7 @@ import type { Db } from '../../db/client.ts';
 import type { partyScreeningWorkflow } from '../../workflows/partyScreening.ts';
 import { callerOf, tenantDbOf } from '../auth/middleware.ts';
 import { ApiError } from '../errors.ts';
+import { presentScreening } from '../presentScreening.ts';
 import { adHocScreeningSchema, thresholdsSchema } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
 import type { RouteHandlers } from '../routeTable.ts';
@@ -20,32 +21,6 @@ export interface ScreeningDeps {
   /** The deployment's thresholds, where a platform environment has not set its own. */
   defaultThresholds: Thresholds;
 }
-
-/** A screening as the API shows it: snake_case, without the suppression keys. */
-const presentScreening = (r: ScreeningResult) => ({
-  outcome: r.outcome,
-  algorithm: r.algorithm,
-  thresholds: r.thresholds,
-  list_versions: r.listVersions.map((v) => ({
-    list: v.list,
-    content_hash: v.contentHash,
-    entry_count: v.entryCount,
-    published_at: v.publishedAt,
-    loaded_at: v.loadedAt,
-  })),
-  matches: r.matches.map((m) => ({
-    party_role: m.partyRole,
-    layer: m.layer,
-    quality: m.quality,
-    exact: m.exact,
-    list: m.list,
-    entry_id: m.entryId,
-    entry_name: m.entryName,
-    matched: m.matched,
-    score: m.score,
-    reason: m.reason,
-  })),
-});
 
 type Policy = { reviewThreshold: number; failThreshold: number; updatedBy: string; updatedAt: Date };
 

@@ -3,11 +3,12 @@
 // not from the caller); lists them; revokes one. An exact hit cannot be suppressed. Every
 // change is an event in the suppression's history: who, what, when and why.
 
-import { partyKey, type ScreeningMatch } from '../../compliance/screening.ts';
+import { partyKey } from '../../compliance/screening.ts';
 import { isUniqueViolation, type Models } from '../../db/client.ts';
 import type { Tenant } from '../../db/tenant.ts';
 import { callerOf, tenantDbOf } from '../auth/middleware.ts';
 import { notFound, validationFailed } from '../errors.ts';
+import { isExact, type TrailMatch } from '../presentScreening.ts';
 import { revokeSuppressionSchema, suppressionListQuery, suppressionSchema } from '../schemas.ts';
 import type { Db } from '../../db/client.ts';
 import { requireSettlement } from '../settlements/present.ts';
@@ -46,10 +47,6 @@ const present = (s: SuppressionRow) => ({
   created_at: s.createdAt.toISOString(),
   history: s.events.map((e) => ({ action: e.action, actor: e.actor, reason: e.reason, at: e.createdAt.toISOString() })),
 });
-
-/** A match as the trail holds it: results screened before matches carried `exact` said so by score alone. */
-type TrailMatch = Omit<ScreeningMatch, 'exact'> & { exact?: boolean };
-const isExact = (m: TrailMatch) => m.exact ?? (m.layer === 'wallet' || m.score >= 1);
 
 export function suppressionRoutes(deps: { db: Db }) {
   return {

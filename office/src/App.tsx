@@ -1,13 +1,14 @@
-// The session decides the page: none, the login; one, the list or a settlement's detail.
+// The session decides the page: none, the login; one, the page the path names (the list when it names none).
 
 import { useEffect, useState } from 'react';
 import { ApiError, call, rememberSession } from './api.ts';
 import { Header } from './components/Header.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
+import { ReviewsPage } from './pages/ReviewsPage.tsx';
 import { SettlementPage } from './pages/SettlementPage.tsx';
 import { SettlementsPage } from './pages/SettlementsPage.tsx';
 import { usePath } from './router.ts';
-import type { Session } from './types.ts';
+import type { OfficeUser, Session } from './types.ts';
 
 export function App() {
   // undefined: not asked yet; null: no session.
@@ -30,11 +31,17 @@ export function App() {
   if (failure) return <p role="alert" className="error">The Web Office cannot reach the API: {failure}</p>;
   if (session === undefined) return <p className="loading">Loading…</p>;
   if (session === null) return <LoginPage onLogin={signedIn} />;
-  const detail = /^\/settlements\/([0-9a-f-]{36})$/.exec(path);
   return (
     <>
-      <Header user={session.user} onLogout={() => signedIn(null)} />
-      <main>{detail ? <SettlementPage id={detail[1]!} user={session.user} /> : <SettlementsPage />}</main>
+      <Header user={session.user} path={path} onLogout={() => signedIn(null)} />
+      <main>{pageFor(path, session.user)}</main>
     </>
   );
+}
+
+function pageFor(path: string, user: OfficeUser) {
+  const detail = /^\/settlements\/([0-9a-f-]{36})$/.exec(path);
+  if (detail) return <SettlementPage id={detail[1]!} user={user} />;
+  if (path === '/reviews') return <ReviewsPage user={user} />;
+  return <SettlementsPage />;
 }

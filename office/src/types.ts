@@ -98,3 +98,36 @@ export interface Template {
   name: string;
   config: TemplateConfig;
 }
+
+export interface ScreeningMatch {
+  party_role: string;
+  layer: 'name' | 'wallet';
+  quality: 'strong' | 'weak';
+  exact: boolean;
+  list: string;
+  entry_id: string;
+  entry_name: string;
+  matched: string;
+  score: number;
+  reason: string;
+}
+
+export interface ComplianceReview {
+  settlement: Settlement;
+  flagged_at: string;
+  screening: { outcome: string; thresholds: { review: number; fail: number }; matches: ScreeningMatch[] };
+}
+
+export interface Suppression {
+  id: string;
+  settlement_id: string | null;
+  party_role: string | null;
+  list: string;
+  entry_id: string;
+  entry_name: string;
+  status: 'active' | 'revoked';
+  reason: string;
+  created_by: string;
+  created_at: string;
+  history: { action: string; actor: string; reason: string; at: string }[];
+}

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROLE_SCOPES, ROLES } from '../../access/scopes.ts';
 import { ROUTES } from '../../api/routeTable.ts';
-import { activitySchema, pageOf } from '../../api/responses.ts';
+import { activitySchema, complianceReviewSchema, pageOf } from '../../api/responses.ts';
 import { base32Decode, totp } from '../../api/office/totp.ts';
 import { ROOT } from '../../config/paths.ts';
 import { LOCKOUT } from '../../access/lockout.ts';
@@ -17,7 +17,7 @@ import { createOfficeUser } from '../../db/officeUsers.ts';
 import { ensureEnvironment } from '../../db/platforms.ts';
 import { tenantDb } from '../../db/tenant.ts';
 import { stackContext, withServices } from '../support/services.ts';
-import { dvpInstruction, type SettlementView } from '../support/settlements.ts';
+import { dvpInstruction, flaggedInstruction, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();
@@ -351,5 +351,41 @@ describe('the Web Office', () => {
       const answer = await office.request(route.method.toUpperCase(), route.path, bodyOf(route.method), { csrf: null });
       expect(answer, `${route.method.toUpperCase()} ${route.path} without CSRF`).toMatchObject({ status: 403, body: { code: 'csrf_token_invalid' } });
     }
+  });
+
+  it("shows the review queue with each flagged settlement's matches, and under four eyes lets a Manager decide only what another user created", async () => {
+    const { api, db } = services();
+    const where = { platform: 'office-four-eyes', environment: 'sandbox' };
+    const platform = await ensureEnvironment(db, where.platform, where.environment);
+    await db.environment.update({ where: { platformId_name: { platformId: platform.id, name: where.environment } }, data: { fourEyes: true } });
+    const person = async (role: 'manager' | 'viewer') => {
+      const made = await createOfficeUser(db, { ...where, email: unique(role), name: `A ${role}`, role });
+      return { id: made.user.id, browser: await loggedIn(made.user.email, made.password!, where) };
+    };
+    const [creatorUser, reviewerUser, viewerUser] = [await person('manager'), await person('manager'), await person('viewer')];
+    const [creator, reviewer, viewer] = [creatorUser.browser, reviewerUser.browser, viewerUser.browser];
+
+    const created = await creator.request('POST', '/v1/settlements', flaggedInstruction(manifest, 'dvp-review'));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    // The queue has it once its screening flagged a party, with the match, its score and its reason.
+    const queued = async (browser: Browser) => pageOf(complianceReviewSchema).parse((await browser.request('GET', '/v1/compliance/reviews')).body);
+    await expect.poll(async () => (await queued(viewer)).items.map((r) => r.settlement.id), { timeout: 60_000, interval: 250 }).toContain(id);
+    const review = (await queued(reviewer)).items.find((r) => r.settlement.id === id)!;
+    expect(review.settlement).toMatchObject({ id, state: 'COMPLIANCE_CHECKING' });
+    expect(review.screening).toMatchObject({ outcome: 'flagged', matches: [{ party_role: 'buyer', entry_id: '4107', quality: 'weak', exact: false, reason: expect.stringMatching(/date of birth agrees/) }] });
+    expect(review.screening.matches[0]!.score).toBeGreaterThanOrEqual(review.screening.thresholds.review);
+    // Nobody else's queue has it: not the dev platform's, whose token reads every settlement of its own.
+    expect((await api.request<{ items: { settlement: { id: string } }[] }>('GET', '/v1/compliance/reviews?limit=200')).items.map((r) => r.settlement.id)).not.toContain(id);
+
+    // A Viewer reads the queue and decides nothing; under four eyes the creator cannot decide, another Manager does.
+    const decide = (browser: Browser, reason: string) => browser.request('POST', `/v1/settlements/${id}/compliance-decision`, { decision: 'approve', reason });
+    expect(await decide(viewer, 'a look')).toMatchObject({ status: 403, body: { detail: 'The viewer role lacks the "settlements:write" or "compliance:review" scope' } });
+    expect(await decide(creator, 'my own')).toMatchObject({ status: 403, body: { detail: expect.stringMatching(/created the settlement cannot decide it/) } });
+    expect(await decide(reviewer, 'a namesake: born elsewhere')).toMatchObject({ status: 200, body: { id } });
+    await expect.poll(async () => (await queued(reviewer)).items.map((r) => r.settlement.id), { timeout: 30_000 }).not.toContain(id);
+    const cleared = await db.settlementEvent.findFirstOrThrow({ where: { settlementId: id, toState: 'COMPLIANCE_CLEARED' } });
+    expect(cleared.payload).toMatchObject({ decided_by: `user:${reviewerUser.id}`, decision_reason: 'a namesake: born elsewhere' });
+    expect(await db.settlement.findUniqueOrThrow({ where: { id } })).toMatchObject({ createdBy: `user:${creatorUser.id}` });
   });
 });

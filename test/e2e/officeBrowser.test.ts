@@ -132,6 +132,41 @@ describe('the Web Office in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('lets a Manager suppress a match and approve a flagged settlement from the review queue, and revoke the suppression', async () => {
+    // A party reference of its own: the suppression is of this party only, whatever other tests screen meanwhile.
+    const instruction = flaggedInstruction(manifest, 'dvp-review');
+    instruction.parties[0]!.external_reference = `queue-${Math.random().toString(36).slice(2, 8)}`;
+    const { created, page, errors, userId } = await settlementAndUser('manager', instruction);
+    await page.getByRole('link', { name: 'Compliance review' }).click();
+    const review = page.locator(`article[data-review="${created.id}"]`);
+    await review.waitFor({ timeout: 60_000 });
+    const match = review.locator('tr[data-entry="4107"]');
+    expect(await match.locator('td').allTextContents()).toEqual(['buyer', expect.stringContaining(' 4107)'), expect.stringMatching(/chess player/i), expect.stringMatching(/^[01]\.\d{3}$/), 'name, weak', expect.stringMatching(/date of birth agrees/), 'Suppress']);
+    await page.screenshot({ path: join(SHOTS, 'office-review-queue.png'), fullPage: true });
+
+    await match.getByRole('button', { name: /^Suppress/ }).click();
+    await review.getByLabel(/Why the buyer is not/).fill('a namesake: born elsewhere');
+    await review.getByRole('button', { name: 'Suppress this match' }).click();
+    // Listed below the queue, on this settlement (its id's first characters link to it).
+    const suppression = page.locator('tr[data-suppression]', { hasText: created.id.slice(0, 8) });
+    await expect.poll(() => suppression.textContent()).toContain('a namesake: born elsewhere');
+
+    await review.getByLabel('Reason').fill('a namesake, and now suppressed');
+    await review.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => review.getByRole('status').textContent()).toBe('Approved');
+    await review.waitFor({ state: 'detached', timeout: 30_000 });
+    const decided = await services().db.settlementEvent.findFirst({ where: { settlementId: created.id, toState: 'COMPLIANCE_CLEARED' } });
+    expect(decided!.payload).toMatchObject({ decision: 'approve', decided_by: `user:${userId}` });
+
+    await suppression.getByRole('button', { name: /^Revoke the suppression/ }).click();
+    await page.getByLabel(/counts again/).fill('checked again: keep screening');
+    await page.getByRole('button', { name: 'Revoke suppression' }).click();
+    await suppression.waitFor({ state: 'detached' });
+    await page.getByLabel('Status').selectOption('revoked');
+    await expect.poll(() => suppression.textContent()).toMatch(/revoked$/);
+    expect(errors).toEqual([]);
+  });
+
   it('shows a Viewer everything and no change control, a flagged screening included; the API refuses a change the Viewer forces', async () => {
     const { created, page, errors } = await settlementAndUser('viewer', flaggedInstruction(manifest, 'dvp-review'));
     await page.goto(officeUrl(`settlements/${created.id}`));
