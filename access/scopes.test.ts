@@ -7,11 +7,10 @@ describe('Web Office roles', () => {
     expect(ROLE_SCOPES.viewer.every((s) => s.endsWith(':read'))).toBe(true);
   });
 
-  it('give a manager what a viewer has, and acting but no administration', () => {
+  it('give a manager what a viewer has, and acting (webhook endpoints included) but no administration of credentials or users', () => {
     expect(ROLE_SCOPES.manager).toEqual(expect.arrayContaining([...ROLE_SCOPES.viewer]));
-    expect(ROLE_SCOPES.manager).toEqual(expect.arrayContaining(['settlements:write', 'compliance:review']));
+    expect(ROLE_SCOPES.manager).toEqual(expect.arrayContaining(['settlements:write', 'compliance:review', 'platform:webhooks:manage']));
     expect(ROLE_SCOPES.manager).not.toContain('admin');
-    expect(ROLE_SCOPES.manager).not.toContain('platform:webhooks:manage');
   });
 
   it("give an administrator every tenant scope and never the deployment operator's", () => {

@@ -42,14 +42,18 @@ export type Role = (typeof ROLES)[number];
 
 /** Reading everything a tenant may read. */
 const READ_SCOPES: readonly Scope[] = ['settlements:read', 'instructions:read', 'templates:read', 'platform:read'];
-/** Acting on settlements: creating them and instructions, publishing templates, compliance decisions and suppressions. */
-const ACT_SCOPES: readonly Scope[] = ['settlements:write', 'instructions:write', 'templates:write', 'compliance:review'];
+/**
+ * Acting: creating settlements and instructions, publishing templates, compliance decisions and
+ * suppressions, and the environment's webhook endpoints (the issue's Manager sets one up and
+ * tests it: where events go is the back office's work, not the credentials').
+ */
+const ACT_SCOPES: readonly Scope[] = ['settlements:write', 'instructions:write', 'templates:write', 'compliance:review', 'platform:webhooks:manage'];
 
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   viewer: READ_SCOPES,
   manager: [...READ_SCOPES, ...ACT_SCOPES],
   // `admin` is the one scope of API clients, environments and Web Office users.
-  administrator: [...READ_SCOPES, ...ACT_SCOPES, 'platform:webhooks:manage', 'admin'],
+  administrator: [...READ_SCOPES, ...ACT_SCOPES, 'admin'],
 };
 
 export function isRole(value: string): value is Role {

@@ -5,6 +5,9 @@ import { ApiError, call, rememberSession } from './api.ts';
 import { Header } from './components/Header.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { ReviewsPage } from './pages/ReviewsPage.tsx';
+import { WebhookPage } from './pages/WebhookPage.tsx';
+import { WebhooksPage } from './pages/WebhooksPage.tsx';
+import { holds } from './rights.ts';
 import { SettlementPage } from './pages/SettlementPage.tsx';
 import { SettlementsPage } from './pages/SettlementsPage.tsx';
 import { usePath } from './router.ts';
@@ -43,5 +46,8 @@ function pageFor(path: string, user: OfficeUser) {
   const detail = /^\/settlements\/([0-9a-f-]{36})$/.exec(path);
   if (detail) return <SettlementPage id={detail[1]!} user={user} />;
   if (path === '/reviews') return <ReviewsPage user={user} />;
+  const webhook = /^\/settings\/webhooks\/([0-9a-f-]{36})$/.exec(path);
+  if (webhook) return <WebhookPage id={webhook[1]!} />;
+  if (path === '/settings/webhooks' && holds(user, 'platform:webhooks:manage')) return <WebhooksPage />;
   return <SettlementsPage />;
 }

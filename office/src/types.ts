@@ -131,3 +131,38 @@ export interface Suppression {
   created_at: string;
   history: { action: string; actor: string; reason: string; at: string }[];
 }
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string;
+  events: string[];
+  is_active: boolean;
+  status: 'active' | 'paused' | 'failing';
+  consecutive_failures: number;
+  previous_secret_valid_until: string | null;
+  created_at: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  event_id: string;
+  event: string;
+  success: boolean;
+  response_status: number | null;
+  duration_ms: number | null;
+  error: string | null;
+  settlement_id: string | null;
+  status: 'pending' | 'delivered' | 'failed';
+  attempt_count: number;
+  next_attempt_at: string | null;
+  created_at: string;
+}
+
+export interface WebhookTestResult {
+  delivery_id: string;
+  success: boolean;
+  status_code: number | null;
+  duration_ms: number | null;
+  error: string | null;
+}

@@ -7,10 +7,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../config/paths.ts';
 import { createOfficeUser } from '../../db/officeUsers.ts';
 import { CHROMIUM_ARGS, ensureChromium } from '../../stack/chromium.ts';
+import { Receiver } from '../support/receiver.ts';
 import { stackContext, withServices } from '../support/services.ts';
 import { depositAs, dvpInstruction, flaggedInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
@@ -165,6 +167,67 @@ describe('the Web Office in Chromium', () => {
     await page.getByLabel('Status').selectOption('revoked');
     await expect.poll(() => suppression.textContent()).toMatch(/revoked$/);
     expect(errors).toEqual([]);
+  });
+
+  it('lets a Manager add a webhook endpoint, see its secret once and its test ping delivered to a real receiver, pause it, rotate its secret and resend', async () => {
+    const receiver = await new Receiver().start();
+    try {
+      const { page, errors } = await settlementAndUser('manager');
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByLabel('Endpoint URL').fill(receiver.url);
+      await page.getByLabel('Description').fill('the back office receiver');
+      await page.getByLabel(/^Events/).fill('settlement.state.*, settlement.compliance.*');
+      await page.getByRole('button', { name: 'Add endpoint' }).click();
+      const secret = (await page.getByTestId('secret').textContent())!;
+      expect(secret).toMatch(/^whsec_/);
+      await page.getByRole('button', { name: 'I have copied it' }).click();
+      expect(await page.getByTestId('secret').count()).toBe(0);
+
+      await page.getByRole('link', { name: receiver.url }).click();
+      await page.getByRole('heading', { name: `Webhook endpoint ${receiver.url}` }).waitFor();
+      await page.getByRole('button', { name: 'Send test ping' }).click();
+      await expect.poll(() => page.getByTestId('ping-result').textContent(), { timeout: 30_000 }).toMatch(/^Delivered: HTTP 200 in \d+ ms$/);
+      // The ping reached the receiver signed with the secret the page showed once.
+      // Settlements of the environment send their events too: count the pings.
+      const pings = (n: number) => receiver.waitFor((r) => r.filter((x) => x.json.event === 'test.ping').length === n);
+      const [ping] = (await pings(1)).filter((x) => x.json.event === 'test.ping');
+      expect(ping!.json.event).toBe('test.ping');
+      new Webhook(secret).verify(ping!.body, Object.fromEntries(Object.entries(ping!.headers).map(([k, v]) => [k, String(v)])));
+      const delivered = page.locator('tr[data-event="test.ping"]');
+      await expect.poll(() => delivered.first().textContent()).toMatch(/^test\.pingdelivered1HTTP 200/);
+      await page.screenshot({ path: join(SHOTS, 'office-webhook.png'), fullPage: true });
+
+      await delivered.first().getByRole('button', { name: /^Resend/ }).click();
+      await pings(2);
+      await expect.poll(() => delivered.count()).toBe(2);
+
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await expect.poll(() => page.getByTestId('webhook-status').textContent()).toBe('paused');
+      await page.getByRole('button', { name: 'Send test ping' }).click();
+      await expect.poll(() => page.getByTestId('ping-result').textContent()).toMatch(/^Not delivered: the endpoint is paused/);
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await expect.poll(() => page.getByTestId('webhook-status').textContent()).not.toBe('paused');
+      // The ping queued while paused goes out on resume.
+      await pings(3);
+
+      await page.getByLabel('Description').fill('renamed');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved' }).count()).toBe(1);
+      await page.getByRole('button', { name: 'Rotate secret' }).click();
+      const rotated = (await page.getByTestId('secret').textContent())!;
+      expect(rotated).toMatch(/^whsec_/);
+      expect(rotated).not.toBe(secret);
+      // A secret is in one answer only: after a reload the page has neither.
+      await page.reload();
+      await page.getByRole('heading', { name: /^Webhook endpoint/ }).waitFor();
+      const html = await page.content();
+      expect(html).not.toContain(secret);
+      expect(html).not.toContain(rotated);
+      expect(await page.getByLabel('Description').inputValue()).toBe('renamed');
+      expect(errors).toEqual([]);
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('shows a Viewer everything and no change control, a flagged screening included; the API refuses a change the Viewer forces', async () => {

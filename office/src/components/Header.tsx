@@ -1,11 +1,16 @@
 import { call } from '../api.ts';
+import { holds } from '../rights.ts';
 import { navigate } from '../router.ts';
 import type { OfficeUser } from '../types.ts';
 
-const PAGES: [path: string, name: string][] = [
-  ['/', 'Settlements'],
-  ['/reviews', 'Compliance review'],
-];
+/** The pages a role may open: a settings page only for a role whose scopes its routes take. */
+function pagesFor(user: OfficeUser): [path: string, name: string][] {
+  return [
+    ['/', 'Settlements'],
+    ['/reviews', 'Compliance review'],
+    ...(holds(user, 'platform:webhooks:manage') ? [['/settings/webhooks', 'Webhooks'] as [string, string]] : []),
+  ];
+}
 
 export function Header({ user, path, onLogout }: { user: OfficeUser; path: string; onLogout: () => void }) {
   // A session that has already ended (expired, user deactivated) is logged out all the same.
@@ -17,7 +22,7 @@ export function Header({ user, path, onLogout }: { user: OfficeUser; path: strin
         Lockstep Web Office
       </a>
       <nav aria-label="Pages">
-        {PAGES.map(([p, name]) => (
+        {pagesFor(user).map(([p, name]) => (
           <a key={p} href={`/office${p}`} aria-current={current(p) ? 'page' : undefined} onClick={(e) => (e.preventDefault(), navigate(p))}>
             {name}
           </a>

@@ -1,7 +1,7 @@
 // The environment's screening suppressions with their status; a reviewer revokes one with a
 // reason, and the match counts again from the next screening.
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { call } from '../api.ts';
 import { navigate } from '../router.ts';
 import { useApi } from '../useApi.ts';
@@ -13,13 +13,11 @@ import type { Page, Suppression } from '../types.ts';
 
 const PAGE_SIZE = 20;
 
-export function Suppressions({ mayRevoke, version }: { mayRevoke: boolean; version: number }) {
+export function Suppressions({ mayRevoke, changes }: { mayRevoke: boolean; changes: number }) {
   const [status, setStatus] = useState<'active' | 'revoked' | 'all'>('active');
   const [offset, setOffset] = useState(0);
   const [revoking, setRevoking] = useState<Suppression | null>(null);
-  const { data, error, reload } = useApi<Page<Suppression>>(`/v1/compliance/suppressions?status=${status}&limit=${PAGE_SIZE}&offset=${offset}`);
-  // A suppression made in the review queue above shows at once.
-  useEffect(() => void (version && reload()), [version, reload]);
+  const { data, error, reload } = useApi<Page<Suppression>>(`/v1/compliance/suppressions?status=${status}&limit=${PAGE_SIZE}&offset=${offset}`, { changes });
   const revoke = async (s: Suppression, reason: string) => {
     await call('POST', `/v1/compliance/suppressions/${s.id}/revoke`, { reason });
     setRevoking(null);

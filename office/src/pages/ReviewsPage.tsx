@@ -40,7 +40,7 @@ function Review({ review, user, onChange }: { review: ComplianceReview; user: Of
 export function ReviewsPage({ user }: { user: OfficeUser }) {
   const [offset, setOffset] = useState(0);
   const [changes, setChanges] = useState(0);
-  const queue = useApi<Page<ComplianceReview>>(`/v1/compliance/reviews?limit=${PAGE_SIZE}&offset=${offset}`, POLL_MS);
+  const queue = useApi<Page<ComplianceReview>>(`/v1/compliance/reviews?limit=${PAGE_SIZE}&offset=${offset}`, { pollMs: POLL_MS });
   const changed = () => {
     setChanges((c) => c + 1);
     queue.reload();
@@ -58,7 +58,8 @@ export function ReviewsPage({ user }: { user: OfficeUser }) {
         {queue.data?.items.map((r) => <Review key={r.settlement.id} review={r} user={user} onChange={changed} />)}
         {queue.data && <Pager offset={offset} size={PAGE_SIZE} total={queue.data.total} onMove={setOffset} />}
       </Section>
-      <Suppressions mayRevoke={holds(user, 'compliance:review')} version={changes} />
+      {/* A suppression made in the queue shows below at once. */}
+      <Suppressions mayRevoke={holds(user, 'compliance:review')} changes={changes} />
     </section>
   );
 }
