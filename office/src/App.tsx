@@ -1,7 +1,7 @@
 // The session decides the page: none, the login; one, the page the path names (the list when it names none).
 
 import { useEffect, useState } from 'react';
-import { ApiError, call, rememberSession } from './api.ts';
+import { ApiError, call, onSessionEnded, rememberSession } from './api.ts';
 import { Header } from './components/Header.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { ReviewsPage } from './pages/ReviewsPage.tsx';
@@ -10,6 +10,7 @@ import { WebhooksPage } from './pages/WebhooksPage.tsx';
 import { holds } from './rights.ts';
 import { SettlementPage } from './pages/SettlementPage.tsx';
 import { SettlementsPage } from './pages/SettlementsPage.tsx';
+import { UsersPage } from './pages/UsersPage.tsx';
 import { usePath } from './router.ts';
 import type { OfficeUser, Session } from './types.ts';
 
@@ -17,11 +18,14 @@ export function App() {
   // undefined: not asked yet; null: no session.
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [failure, setFailure] = useState<string | null>(null);
+  // A session that ended while a page was open (not the first visit's none).
+  const [ended, setEnded] = useState(false);
   const path = usePath();
 
   const signedIn = (s: Session | null) => {
     rememberSession(s);
     setSession(s);
+    onSessionEnded(s ? () => (setEnded(true), signedIn(null)) : () => {});
   };
 
   useEffect(() => {
@@ -33,7 +37,7 @@ export function App() {
 
   if (failure) return <p role="alert" className="error">The Web Office cannot reach the API: {failure}</p>;
   if (session === undefined) return <p className="loading">Loading…</p>;
-  if (session === null) return <LoginPage onLogin={signedIn} />;
+  if (session === null) return <LoginPage onLogin={(s) => (setEnded(false), signedIn(s))} notice={ended ? 'Your session has ended: log in again.' : null} />;
   return (
     <>
       <Header user={session.user} path={path} onLogout={() => signedIn(null)} />
@@ -49,5 +53,6 @@ function pageFor(path: string, user: OfficeUser) {
   const webhook = /^\/settings\/webhooks\/([0-9a-f-]{36})$/.exec(path);
   if (webhook) return <WebhookPage id={webhook[1]!} />;
   if (path === '/settings/webhooks' && holds(user, 'platform:webhooks:manage')) return <WebhooksPage />;
+  if (path === '/settings/users' && holds(user, 'admin')) return <UsersPage me={user} />;
   return <SettlementsPage />;
 }

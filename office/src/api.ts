@@ -15,6 +15,15 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+let sessionEnded: () => void = () => {};
+
+/**
+ * What to do when the API says there is no session (401): it expired, was logged out elsewhere,
+ * or its user was deactivated, which ends it at once. The page shows the login again.
+ */
+export function onSessionEnded(listener: () => void): void {
+  sessionEnded = listener;
+}
 
 /** The session's CSRF token, from login or GET /office/api/me. */
 export function rememberSession(session: Session | null): void {
@@ -30,6 +39,7 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   const text = await res.text();
   const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  if (res.status === 401 && path !== '/office/api/login') sessionEnded();
   if (!res.ok) throw new ApiError(res.status, textOf(parsed.code) ?? 'error', textOf(parsed.detail) ?? textOf(parsed.title) ?? res.statusText);
   return parsed as T;
 }

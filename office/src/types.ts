@@ -15,6 +15,10 @@ export interface OfficeUser {
   role: 'viewer' | 'manager' | 'administrator';
   scopes: string[];
   environment: string;
+  active: boolean;
+  totp_enabled: boolean;
+  created_at: string;
+  deactivated_at: string | null;
 }
 
 export interface Session {

@@ -230,6 +230,41 @@ describe('the Web Office in Chromium', () => {
     }
   });
 
+  it('lets the Administrator create a Manager and a Viewer who then log in, and deactivate the Viewer, whose open page returns to the login at once', async () => {
+    const { page, errors } = await openPage();
+    await logIn(page, admin.email, admin.password);
+    await page.getByRole('link', { name: 'Users' }).click();
+    const made: Record<string, string> = {};
+    for (const role of ['manager', 'viewer']) {
+      const email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Name').fill(`A ${role}`);
+      await page.getByLabel('Role').selectOption(role);
+      await page.getByRole('button', { name: 'Create user' }).click();
+      made[role] = (await page.getByTestId('secret').textContent())!;
+      await page.getByRole('button', { name: 'I have copied it' }).click();
+      await expect.poll(() => page.locator(`tr[data-user="${email}"]`).textContent()).toContain(`A ${role}${role}active`);
+      made[`${role}Email`] = email;
+    }
+    // Each logs in with the password shown once; what each may open follows the role.
+    const manager = await openPage();
+    await logIn(manager.page, made.managerEmail!, made.manager!);
+    expect(await manager.page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toEqual(['Settlements', 'Compliance review', 'Webhooks']);
+    const viewer = await openPage();
+    await logIn(viewer.page, made.viewerEmail!, made.viewer!);
+    expect(await viewer.page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toEqual(['Settlements', 'Compliance review']);
+    await viewer.page.getByRole('link', { name: 'Compliance review' }).click();
+    await viewer.page.getByRole('heading', { name: 'Suppressions' }).waitFor();
+
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: `Deactivate ${made.viewerEmail}` }).click();
+    await expect.poll(() => page.locator(`tr[data-user="${made.viewerEmail}"]`).textContent()).toMatch(/deactivated/);
+    // The Viewer's page reads the queue every 5 s: its next read finds no session, and the login shows.
+    await viewer.page.getByText('Your session has ended: log in again.').waitFor({ timeout: 15_000 });
+    expect((await viewer.page.request.get(officeUrl('api/me'))).status()).toBe(401);
+    expect([...errors, ...manager.errors, ...viewer.errors]).toEqual([]);
+  });
+
   it('shows a Viewer everything and no change control, a flagged screening included; the API refuses a change the Viewer forces', async () => {
     const { created, page, errors } = await settlementAndUser('viewer', flaggedInstruction(manifest, 'dvp-review'));
     await page.goto(officeUrl(`settlements/${created.id}`));

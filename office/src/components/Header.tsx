@@ -3,14 +3,13 @@ import { holds } from '../rights.ts';
 import { navigate } from '../router.ts';
 import type { OfficeUser } from '../types.ts';
 
-/** The pages a role may open: a settings page only for a role whose scopes its routes take. */
-function pagesFor(user: OfficeUser): [path: string, name: string][] {
-  return [
-    ['/', 'Settlements'],
-    ['/reviews', 'Compliance review'],
-    ...(holds(user, 'platform:webhooks:manage') ? [['/settings/webhooks', 'Webhooks'] as [string, string]] : []),
-  ];
-}
+/** The pages, each with the scope its routes ask (none: every role reads it). */
+const PAGES: { path: string; name: string; scope?: string }[] = [
+  { path: '/', name: 'Settlements' },
+  { path: '/reviews', name: 'Compliance review' },
+  { path: '/settings/webhooks', name: 'Webhooks', scope: 'platform:webhooks:manage' },
+  { path: '/settings/users', name: 'Users', scope: 'admin' },
+];
 
 export function Header({ user, path, onLogout }: { user: OfficeUser; path: string; onLogout: () => void }) {
   // A session that has already ended (expired, user deactivated) is logged out all the same.
@@ -22,7 +21,7 @@ export function Header({ user, path, onLogout }: { user: OfficeUser; path: strin
         Lockstep Web Office
       </a>
       <nav aria-label="Pages">
-        {pagesFor(user).map(([p, name]) => (
+        {PAGES.filter((p) => !p.scope || holds(user, p.scope)).map(({ path: p, name }) => (
           <a key={p} href={`/office${p}`} aria-current={current(p) ? 'page' : undefined} onClick={(e) => (e.preventDefault(), navigate(p))}>
             {name}
           </a>

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api.ts';
 import type { Session } from '../types.ts';
 
-export function LoginPage({ onLogin }: { onLogin: (s: Session) => void }) {
+export function LoginPage({ onLogin, notice }: { onLogin: (s: Session) => void; notice: string | null }) {
   const [form, setForm] = useState({ platform: '', environment: 'sandbox', email: '', password: '', totp_code: '' });
   const [askTotp, setAskTotp] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -25,6 +25,11 @@ export function LoginPage({ onLogin }: { onLogin: (s: Session) => void }) {
   return (
     <main className="login">
       <h1>Lockstep Web Office</h1>
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
       <form onSubmit={(e) => void submit(e)}>
         <label htmlFor="platform">Platform</label>
         <input {...field('platform')} required autoComplete="organization" />
