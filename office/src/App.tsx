@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, call, onSessionEnded, rememberSession } from './api.ts';
 import { Header } from './components/Header.tsx';
+import { ClientsPage } from './pages/ClientsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { ReviewsPage } from './pages/ReviewsPage.tsx';
 import { WebhookPage } from './pages/WebhookPage.tsx';
@@ -54,5 +55,6 @@ function pageFor(path: string, user: OfficeUser) {
   if (webhook) return <WebhookPage id={webhook[1]!} />;
   if (path === '/settings/webhooks' && holds(user, 'platform:webhooks:manage')) return <WebhooksPage />;
   if (path === '/settings/users' && holds(user, 'admin')) return <UsersPage me={user} />;
+  if (path === '/settings/clients' && holds(user, 'admin')) return <ClientsPage me={user} />;
   return <SettlementsPage />;
 }

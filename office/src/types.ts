@@ -170,3 +170,15 @@ export interface WebhookTestResult {
   duration_ms: number | null;
   error: string | null;
 }
+
+export interface ApiClient {
+  client_id: string;
+  name: string;
+  scopes: string[];
+  active: boolean;
+  refresh_policy: 'issettled' | null;
+  ip_ranges: string[];
+  endpoints: string[];
+  wallets: string[];
+  created_at: string;
+}

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { ROOT } from '../../config/paths.ts';
 import { createOfficeUser } from '../../db/officeUsers.ts';
 import { CHROMIUM_ARGS, ensureChromium } from '../../stack/chromium.ts';
@@ -263,6 +264,56 @@ describe('the Web Office in Chromium', () => {
     await viewer.page.getByText('Your session has ended: log in again.').waitFor({ timeout: 15_000 });
     expect((await viewer.page.request.get(officeUrl('api/me'))).status()).toBe(401);
     expect([...errors, ...manager.errors, ...viewer.errors]).toEqual([]);
+  });
+
+  it('lets the Administrator create a restricted API client, its secret shown once getting a token as restricted, rotate the secret revoking its tokens, and deactivate it', async () => {
+    const { page, errors } = await openPage();
+    await logIn(page, admin.email, admin.password);
+    await page.getByRole('link', { name: 'API clients' }).click();
+    const name = `reader-${Math.random().toString(36).slice(2, 8)}`;
+    await page.getByLabel('Name').fill(name);
+    await page.getByLabel('settlements:read', { exact: true }).check();
+    await page.getByLabel(/^IP ranges/).fill('127.0.0.1/32, ::1/128');
+    await page.getByLabel(/^Endpoints/).fill('GET /v1/settlements, GET /v1/settlements/*');
+    await page.getByRole('button', { name: 'Create client' }).click();
+    const secret = (await page.getByTestId('secret').textContent())!;
+    const row = page.locator(`tr[data-client="${name}"]`);
+    await expect.poll(() => row.textContent()).toContain('IP 127.0.0.1/32, ::1/128; endpoints GET /v1/settlements, GET /v1/settlements/*');
+    const clientId = (await row.locator('code').textContent())!;
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+
+    // The secret is a real client's: its token reads settlements, and nothing its restrictions or scope leave out.
+    const statusOf = (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof ApiRequestError ? e.status : Promise.reject(e)));
+    const client = new LockstepApi(manifest.api_url);
+    await client.authenticate(clientId, secret, manifest.client.audience);
+    expect(await statusOf(client.request('GET', '/v1/settlements?limit=1'))).toBe(200);
+    expect(await statusOf(client.request('GET', '/v1/settlement-templates'))).toBe(403);
+    expect(await statusOf(client.request('POST', '/v1/settlements', dvpInstruction(manifest)))).toBe(403);
+
+    await row.getByRole('button', { name: `Manage ${name}` }).click();
+    await page.getByLabel(/also revoke its live tokens/).check();
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    const rotated = (await page.getByTestId('secret').textContent())!;
+    expect(rotated).not.toBe(secret);
+    expect(await statusOf(new LockstepApi(manifest.api_url).authenticate(clientId, secret, manifest.client.audience))).toBe(401);
+    await expect.poll(() => statusOf(client.request('GET', '/v1/settlements?limit=1')), { timeout: 5000 }).toBe(401);
+    const renewed = new LockstepApi(manifest.api_url);
+    await renewed.authenticate(clientId, rotated, manifest.client.audience);
+    expect(await statusOf(renewed.request('GET', '/v1/settlements?limit=1'))).toBe(200);
+    await page.screenshot({ path: join(SHOTS, 'office-clients.png'), fullPage: true });
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+
+    await page.getByRole('button', { name: 'Deactivate' }).click();
+    await expect.poll(() => row.textContent()).toContain('deactivated');
+    await expect.poll(() => statusOf(renewed.request('GET', '/v1/settlements?limit=1')), { timeout: 5000 }).toBe(401);
+    // The bootstrap client holds the operator's scope, which no role has: the page offers nothing to do to it.
+    expect(await page.locator('tr[data-client]', { hasText: manifest.client.client_id }).textContent()).toContain('holds scopes beyond your role');
+    await page.reload();
+    await row.waitFor();
+    const html = await page.content();
+    expect(html).not.toContain(secret);
+    expect(html).not.toContain(rotated);
+    expect(errors).toEqual([]);
   });
 
   it('shows a Viewer everything and no change control, a flagged screening included; the API refuses a change the Viewer forces', async () => {

@@ -8,6 +8,7 @@ const PAGES: { path: string; name: string; scope?: string }[] = [
   { path: '/', name: 'Settlements' },
   { path: '/reviews', name: 'Compliance review' },
   { path: '/settings/webhooks', name: 'Webhooks', scope: 'platform:webhooks:manage' },
+  { path: '/settings/clients', name: 'API clients', scope: 'admin' },
   { path: '/settings/users', name: 'Users', scope: 'admin' },
 ];
 
