@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { ApiError, call, onSessionEnded, rememberSession } from './api.ts';
 import { Header } from './components/Header.tsx';
 import { ClientsPage } from './pages/ClientsPage.tsx';
+import { InstructionsPage } from './pages/InstructionsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { ReviewsPage } from './pages/ReviewsPage.tsx';
 import { WebhookPage } from './pages/WebhookPage.tsx';
@@ -51,6 +52,7 @@ function pageFor(path: string, user: OfficeUser) {
   const detail = /^\/settlements\/([0-9a-f-]{36})$/.exec(path);
   if (detail) return <SettlementPage id={detail[1]!} user={user} />;
   if (path === '/reviews') return <ReviewsPage user={user} />;
+  if (path === '/instructions') return <InstructionsPage user={user} />;
   const webhook = /^\/settings\/webhooks\/([0-9a-f-]{36})$/.exec(path);
   if (webhook) return <WebhookPage id={webhook[1]!} />;
   if (path === '/settings/webhooks' && holds(user, 'platform:webhooks:manage')) return <WebhooksPage />;

@@ -182,3 +182,18 @@ export interface ApiClient {
   wallets: string[];
   created_at: string;
 }
+
+export interface Instruction {
+  id: string;
+  trade_reference: string;
+  status: 'pending_match' | 'matched' | 'expired' | 'cancelled';
+  settlement_id: string | null;
+  template_slug: string;
+  role: string;
+  party: { external_reference: string; name: string | null; wallet_address: string };
+  legs: { leg_type: string; instrument_id: string; quantity: string; direction: 'deliver' | 'receive' }[];
+  timeout_at: string;
+  expires_at: string;
+  created_at: string;
+  mismatches: { field: string; ours: string | null; theirs: string | null; reason: string }[];
+}

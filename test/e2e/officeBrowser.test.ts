@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
+import { guideSides } from '../../cli/instruction.ts';
 import { ROOT } from '../../config/paths.ts';
 import { createOfficeUser } from '../../db/officeUsers.ts';
 import { CHROMIUM_ARGS, ensureChromium } from '../../stack/chromium.ts';
@@ -18,7 +19,9 @@ import { stackContext, withServices } from '../support/services.ts';
 import { depositAs, dvpInstruction, flaggedInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
-const services = withServices();
+/** Instructions' time to live: the instructions test watches a side expire. */
+const INSTRUCTION_TTL_SECONDS = 15;
+const services = withServices({ api: { INSTRUCTION_TTL_SECONDS: String(INSTRUCTION_TTL_SECONDS) } });
 const admin = manifest.office_admin;
 const SHOTS = join(ROOT, 'data', 'screenshots');
 const officeUrl = (path = '') => new URL(`/office/${path}`, manifest.api_url).toString();
@@ -250,10 +253,10 @@ describe('the Web Office in Chromium', () => {
     // Each logs in with the password shown once; what each may open follows the role.
     const manager = await openPage();
     await logIn(manager.page, made.managerEmail!, made.manager!);
-    expect(await manager.page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toEqual(['Settlements', 'Compliance review', 'Webhooks']);
+    expect(await manager.page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toEqual(['Settlements', 'Compliance review', 'Instructions', 'Webhooks']);
     const viewer = await openPage();
     await logIn(viewer.page, made.viewerEmail!, made.viewer!);
-    expect(await viewer.page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toEqual(['Settlements', 'Compliance review']);
+    expect(await viewer.page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).toEqual(['Settlements', 'Compliance review', 'Instructions']);
     await viewer.page.getByRole('link', { name: 'Compliance review' }).click();
     await viewer.page.getByRole('heading', { name: 'Suppressions' }).waitFor();
 
@@ -313,6 +316,44 @@ describe('the Web Office in Chromium', () => {
     const html = await page.content();
     expect(html).not.toContain(secret);
     expect(html).not.toContain(rotated);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows instructions pending, matched and expired with their mismatches, and lets a Manager cancel a pending side', async () => {
+    const { api } = services();
+    // Logged in first: the sides' short time to live runs from their submission.
+    const { page, errors } = await settlementAndUser('manager');
+    const submit = (body: Record<string, unknown>) => api.request<{ id: string; trade_reference: string; status: string; settlement_id: string | null }>('POST', '/v1/instructions', body);
+    const fresh = (body: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ ...body, idempotency_key: `office-${Math.random().toString(36).slice(2)}`, ...extra });
+    const sides = guideSides(manifest);
+    const seller = await submit(sides.seller);
+    const reference = seller.trade_reference;
+    // A buyer's side with another price does not match, and says why; the right one matches.
+    const legs = (sides.buyer.legs as { quantity: string }[]).map((l, i) => (i === 1 ? { ...l, quantity: '49999.99' } : l));
+    const wrong = await submit(fresh(sides.buyer, { trade_reference: reference, legs }));
+    const right = await submit(fresh(sides.buyer, { trade_reference: reference }));
+    expect([wrong.status, right.status]).toEqual(['pending_match', 'matched']);
+
+    await page.getByRole('link', { name: 'Instructions' }).click();
+    await page.getByLabel('Trade reference').fill(reference);
+    const row = (id: string) => page.locator(`tr[data-instruction="${id}"]`);
+    await expect.poll(() => row(wrong.id).textContent()).toMatch(/pending_match.*legs\[1\]\.quantity: the quantities differ \(ours 49999\.99, theirs 50000\)/);
+    await page.getByRole('tab', { name: 'Matched' }).click();
+    await expect.poll(() => row(right.id).textContent()).toContain(`settlement ${right.settlement_id!.slice(0, 8)}`);
+    expect(await row(seller.id).textContent()).toContain('matched');
+    await page.screenshot({ path: join(SHOTS, 'office-instructions.png'), fullPage: true });
+    // The unmatched side lapses after its time to live, and the page moves it by itself.
+    await page.getByRole('tab', { name: 'Expired' }).click();
+    await expect.poll(() => row(wrong.id).textContent(), { timeout: (INSTRUCTION_TTL_SECONDS + 10) * 1000 }).toMatch(/expired.*the quantities differ/);
+
+    // A fresh side, made now: the time to live is short.
+    const other = await submit(guideSides(manifest).seller);
+    await page.getByLabel('Trade reference').fill(other.trade_reference);
+    await page.getByRole('tab', { name: 'Pending' }).click();
+    await row(other.id).getByRole('button', { name: /^Cancel the seller's side/ }).click();
+    await row(other.id).waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'Cancelled' }).click();
+    await expect.poll(() => row(other.id).textContent()).toContain('cancelled');
     expect(errors).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import type { OfficeUser } from '../types.ts';
 const PAGES: { path: string; name: string; scope?: string }[] = [
   { path: '/', name: 'Settlements' },
   { path: '/reviews', name: 'Compliance review' },
+  { path: '/instructions', name: 'Instructions' },
   { path: '/settings/webhooks', name: 'Webhooks', scope: 'platform:webhooks:manage' },
   { path: '/settings/clients', name: 'API clients', scope: 'admin' },
   { path: '/settings/users', name: 'Users', scope: 'admin' },

@@ -1,9 +1,8 @@
-import { TABS, type Tab } from '../tabs.ts';
-
-export function Tabs({ current, onChoose }: { current: Tab; onChoose: (t: Tab) => void }) {
+/** Tabs over a list: each a filter of it, one chosen. */
+export function Tabs<T extends string>({ tabs, current, onChoose, label }: { tabs: readonly T[]; current: T; onChoose: (t: T) => void; label: string }) {
   return (
-    <div role="tablist" className="tabs">
-      {TABS.map((t) => (
+    <div role="tablist" aria-label={label} className="tabs">
+      {tabs.map((t) => (
         <button key={t} type="button" role="tab" aria-selected={t === current} onClick={() => onChoose(t)}>
           {t}
         </button>

@@ -7,7 +7,7 @@ import { Pager } from '../components/Pager.tsx';
 import { SettlementTable } from '../components/SettlementTable.tsx';
 import { StateFilter } from '../components/StateFilter.tsx';
 import { Tabs } from '../components/Tabs.tsx';
-import { listQuery, tabStates, type ListFilters, type Tab } from '../tabs.ts';
+import { listQuery, TABS, tabStates, type ListFilters, type Tab } from '../tabs.ts';
 import type { Page, Settlement, Template } from '../types.ts';
 
 const PAGE_SIZE = 20;
@@ -48,7 +48,7 @@ export function SettlementsPage() {
   return (
     <section aria-labelledby="settlements-title">
       <h1 id="settlements-title">Settlements</h1>
-      <Tabs current={tab} onChoose={choose} />
+      <Tabs tabs={TABS} current={tab} onChoose={choose} label="Settlements by state" />
       <StateFilter states={tab === 'All' ? allStates : (tabs?.[tab] ?? [])} value={state} onChange={(s) => (setState(s), setOffset(0))} />
       <ListFilterForm templates={templates} value={filters} onChange={(f) => (setFilters(f), setOffset(0))} />
       {error && (

@@ -60,7 +60,7 @@ export function WebhooksPage() {
               attributes: { 'data-webhook': w.id },
               cells: [
                 <a href={`/office/settings/webhooks/${w.id}`} onClick={(e) => (e.preventDefault(), navigate(`/settings/webhooks/${w.id}`))}>
-                  {w.url}
+                  <code>{w.url}</code>
                 </a>,
                 w.description || '—',
                 w.events.join(', '),
