@@ -62,7 +62,7 @@ const deps = {
   activity: activityWriter(db, log.error),
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   secretsKey,
-  office: { secure: config.API_PUBLIC_URL?.startsWith('https:') ?? false, sessionTtlMs: config.OFFICE_SESSION_HOURS * 3_600_000 },
+  office: { secure: config.API_PUBLIC_URL?.startsWith('https:') ?? false, sessionTtlMs: config.OFFICE_SESSION_HOURS * 3_600_000, loginsPerIpPerMinute: config.OFFICE_LOGINS_PER_IP_PER_MINUTE },
   errors: { serviceName: 'lockstep-api', buildVersion: config.BUILD_VERSION, log: log.error },
   stackStatusFile: config.STACK_STATUS_FILE,
 };

@@ -55,6 +55,8 @@ const schema = z.object({
   API_PUBLIC_URL: z.string().optional(),
   /** How long a Web Office login lasts. */
   OFFICE_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
+  /** Web Office logins one client address may try per minute, per API process (api/office/loginLimit.ts). */
+  OFFICE_LOGINS_PER_IP_PER_MINUTE: int(1).default(30),
   JWT_AUDIENCE: z.string().default('https://api.lockstep.local'),
   /** Comma-separated audiences a token request may also name, e.g. KeyStone's https://api.keystoneos.xyz so its SDK's default works. */
   JWT_ACCEPTED_AUDIENCES: z

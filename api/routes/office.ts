@@ -31,6 +31,7 @@ import { ApiError, conflict, notFound, unsupportedMediaType, validationFailed } 
 import { csrfTokenFor } from '../office/csrf.ts';
 import { LOCKOUT, secondsLocked } from '../../access/lockout.ts';
 import { hashPassword, passwordProblem } from '../../access/passwords.ts';
+import { LoginLimit } from '../office/loginLimit.ts';
 import { clearSessionCookie, officeSession, officeUserOf, setSessionCookie, type CookieSettings } from '../office/session.ts';
 import { acceptTotp, newTotpSecret, otpauthUri } from '../office/totp.ts';
 import { officeCreateUserSchema, officeLoginSchema, officePasswordChangeSchema, officeTotpConfirmSchema, pageQuery } from '../schemas.ts';
@@ -40,7 +41,7 @@ export interface OfficeDeps {
   db: Db;
   /** SECRETS_KEY: seals TOTP secrets, which must be read again to check a code. */
   secretsKey: Buffer;
-  office: CookieSettings & { sessionTtlMs: number };
+  office: CookieSettings & { sessionTtlMs: number; loginsPerIpPerMinute: number };
 }
 
 const PREFIX = '/office/api';
@@ -89,6 +90,7 @@ export function officeRoutes(deps: OfficeDeps): Router {
   const { db } = deps;
   const router = Router();
   router.use(PREFIX, jsonOnly);
+  const loginLimit = new LoginLimit(deps.office.loginsPerIpPerMinute);
 
   /** A try for a known user, or 423 while they are locked out: no password of theirs is checked then. */
   async function takeTry(user: OfficeUser, res: Response): Promise<void> {
@@ -100,6 +102,12 @@ export function officeRoutes(deps: OfficeDeps): Router {
   }
 
   router.post(`${PREFIX}/login`, async (req, res) => {
+    // Before anything is looked up: a sprayer's extra tries cost no password check.
+    const wait = loginLimit.take(req.socket.remoteAddress ?? '');
+    if (wait) {
+      res.set('Retry-After', String(wait));
+      throw new ApiError(429, 'too_many_logins', 'Too many requests', `Too many logins from this address; try again in ${wait} s`);
+    }
     const body = parseOr422(officeLoginSchema, req.body ?? {}, 'body');
     const platform = await findPlatform(db, body.platform);
     const user = platform

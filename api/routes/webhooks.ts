@@ -58,7 +58,8 @@ export function webhookRoutes(deps: WebhookDeps) {
       const body = parseOr422(createWebhookSchema, req.body ?? {}, 'body');
       const url = await safeUrl(body.url, caller.environment);
       const { endpoint, secret } = await createEndpoint(db, deps.webhooks, { ...caller, createdBy: caller.clientId }, { ...body, url });
-      res.status(201).json({ ...present(endpoint), secret });
+      // The secret is in this answer only: no cache keeps it.
+      res.status(201).set('Cache-Control', 'no-store').json({ ...present(endpoint), secret });
     },
     'GET /v1/platforms/me/webhooks': async (req, res) => {
       const db = tenantDbOf(req);
@@ -128,7 +129,7 @@ export function webhookRoutes(deps: WebhookDeps) {
         where: { id: endpoint.id },
         data: { secretCiphertext: sealSecret(deps.webhooks.secretKey, secret), previousSecretCiphertext: endpoint.secretCiphertext, previousSecretExpiresAt: validUntil },
       });
-      res.json({ new_secret: secret, previous_secret_valid_until: validUntil.toISOString() });
+      res.set('Cache-Control', 'no-store').json({ new_secret: secret, previous_secret_valid_until: validUntil.toISOString() });
     },
     'GET /v1/platforms/me/webhooks/{id}/deliveries': async (req, res) => {
       const db = tenantDbOf(req);

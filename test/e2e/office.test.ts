@@ -1,9 +1,12 @@
 // The Web Office's people, roles and sessions, as a browser meets them: the first
 // Administrator that `npm start` makes creates a Manager and a Viewer, sessions ride on a
-// cookie, every change needs its CSRF token, failures lock a user out, a deactivated user's
-// session ends at once, and a user of another platform sees nothing of this one.
+// cookie, every change needs its CSRF token, failures lock a user out and one address's
+// logins are limited, a deactivated user's session ends at once, a user of another platform
+// sees nothing of this one, no secret appears twice, and under four eyes the review queue's
+// settlement is decided by a Manager other than its creator.
 
 import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -15,11 +18,13 @@ import { ROOT } from '../../config/paths.ts';
 import { LOCKOUT } from '../../access/lockout.ts';
 import { createOfficeUser } from '../../db/officeUsers.ts';
 import { ensureEnvironment } from '../../db/platforms.ts';
+import { freePort } from '../../stack/ports.ts';
+import { serviceProcess } from '../../stack/services.ts';
 import { tenantDb } from '../../db/tenant.ts';
 import { stackContext, withServices } from '../support/services.ts';
 import { dvpInstruction, flaggedInstruction, type SettlementView } from '../support/settlements.ts';
 
-const { manifest } = stackContext();
+const { manifest, secrets, dataDir } = stackContext();
 const services = withServices();
 const admin = manifest.office_admin;
 const DEMO = { platform: admin.platform, environment: admin.environment };
@@ -387,5 +392,68 @@ describe('the Web Office', () => {
     const cleared = await db.settlementEvent.findFirstOrThrow({ where: { settlementId: id, toState: 'COMPLIANCE_CLEARED' } });
     expect(cleared.payload).toMatchObject({ decided_by: `user:${reviewerUser.id}`, decision_reason: 'a namesake: born elsewhere' });
     expect(await db.settlement.findUniqueOrThrow({ where: { id } })).toMatchObject({ createdBy: `user:${creatorUser.id}` });
+  });
+
+  it('shows each secret in the one answer that made it, marked not to be kept, and in no later answer nor the activity log', async () => {
+    const office = await loggedIn(admin.email, admin.password);
+    const made = [
+      await office.send('POST', '/users', { email: unique('secret'), name: 'Secret', role: 'viewer' }),
+      await office.request('POST', '/v1/platforms/me/webhooks', { url: 'http://127.0.0.1:9/never-called', events: ['settlement.state.finalized'] }),
+      await office.request('POST', '/v1/platforms/me/clients', { name: 'shown-once', scopes: ['settlements:read'] }),
+    ];
+    const [user, webhook, client] = made;
+    made.push(await office.request('POST', `/v1/platforms/me/webhooks/${webhook!.body.id}/rotate-secret`));
+    made.push(await office.request('POST', `/v1/platforms/me/clients/${client!.body.client_id}/rotate-secret`, {}));
+    const shown = [user!.body.password, webhook!.body.secret, made[3]!.body.new_secret, client!.body.client_secret, made[4]!.body.client_secret] as string[];
+    expect(shown.every((s) => typeof s === 'string' && s.length >= 20)).toBe(true);
+    for (const answer of made) expect(answer.headers.get('cache-control')).toBe('no-store');
+
+    const reads = [
+      '/office/api/me',
+      '/office/api/users?limit=200',
+      '/v1/platforms/me/webhooks?limit=200',
+      `/v1/platforms/me/webhooks/${webhook!.body.id}`,
+      `/v1/platforms/me/webhooks/${webhook!.body.id}/deliveries`,
+      '/v1/platforms/me/clients?limit=200',
+      `/v1/admin/activity?limit=200&user_id=${(await office.send('GET', '/me')).body.user.id}`,
+    ];
+    for (const path of reads) {
+      const answer = await office.request('GET', path);
+      expect(answer.status, path).toBe(200);
+      const text = JSON.stringify(answer.body);
+      for (const secret of shown) expect(text.includes(secret), `${path} shows a secret again`).toBe(false);
+    }
+    // Nor does the database hold one as it was shown: a password and a client secret are hashes, a signing secret sealed.
+    const { db } = services();
+    const rows = JSON.stringify([
+      await db.officeUser.findUniqueOrThrow({ where: { id: user!.body.user.id } }),
+      await db.webhookEndpoint.findUniqueOrThrow({ where: { id: webhook!.body.id } }),
+      await db.apiClient.findFirstOrThrow({ where: { clientId: client!.body.client_id } }),
+      await db.activityLog.findMany({ where: { userId: (await office.send('GET', '/me')).body.user.id } }),
+    ]);
+    for (const secret of shown) expect(rows.includes(secret)).toBe(false);
+  });
+
+  it('refuses more logins from one address than its limit a minute, before any password is checked', async () => {
+    const port = await freePort();
+    const logDir = join(dataDir, 'logs', 'office-login-limit-api');
+    mkdirSync(logDir, { recursive: true });
+    const limited = await serviceProcess('api', manifest, secrets, { logDir, env: { API_PORT: String(port), OFFICE_LOGINS_PER_IP_PER_MINUTE: '3' } }).start();
+    try {
+      const login = (password: string) =>
+        fetch(`http://127.0.0.1:${port}/office/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...DEMO, email: unique('sprayed'), password }) });
+      for (let i = 0; i < 3; i++) expect((await login('spraying passwords')).status).toBe(401);
+      const refused = await login('spraying passwords');
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ code: 'too_many_logins' });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The right password too: the address waits, whoever it is.
+      const right = await fetch(`http://127.0.0.1:${port}/office/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...DEMO, email: admin.email, password: admin.password }) });
+      expect(right.status).toBe(429);
+      // Each API process counts its own: the file's API is not affected.
+      expect((await new Browser().login(admin.email, admin.password)).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
   });
 });

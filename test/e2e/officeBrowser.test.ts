@@ -1,8 +1,10 @@
 // The Web Office in a real browser: Debian's Chromium, driven by playwright-core, against
 // the real stack. A Manager logs in, finds a settlement made through the API in the list,
 // opens it and watches it move to FINALIZED while the test deposits, without a reload, and
-// verifies its trail; a Viewer sees the same and the API refuses what it forces; every page
-// carries the CSP and breaks none of it. Screenshots go to data/screenshots/.
+// verifies its trail; the review queue, webhooks, users, API clients and instructions pages do
+// what they offer; a Viewer sees the same and the API refuses what it forces; a logged-out user
+// and another platform's see nothing; every page carries the CSP and breaks none of it.
+// Screenshots go to data/screenshots/, the README's three to docs/screenshots/.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { guideSides } from '../../cli/instruction.ts';
 import { ROOT } from '../../config/paths.ts';
 import { createOfficeUser } from '../../db/officeUsers.ts';
+import { ensureEnvironment } from '../../db/platforms.ts';
 import { CHROMIUM_ARGS, ensureChromium } from '../../stack/chromium.ts';
 import { Receiver } from '../support/receiver.ts';
 import { stackContext, withServices } from '../support/services.ts';
@@ -24,11 +27,14 @@ const INSTRUCTION_TTL_SECONDS = 15;
 const services = withServices({ api: { INSTRUCTION_TTL_SECONDS: String(INSTRUCTION_TTL_SECONDS) } });
 const admin = manifest.office_admin;
 const SHOTS = join(ROOT, 'data', 'screenshots');
+/** The README's screenshots, taken by this run: the screen as a user first sees it, not the whole page (they stay small). */
+const DOC_SHOTS = join(ROOT, 'docs', 'screenshots');
 const officeUrl = (path = '') => new URL(`/office/${path}`, manifest.api_url).toString();
 
 let browser: Browser;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(DOC_SHOTS, { recursive: true });
   // Playwright gives each launch a fresh, empty profile (its own --user-data-dir).
   browser = await chromium.launch({ executablePath: ensureChromium((line) => process.stdout.write(`[chromium] ${line}\n`)), args: CHROMIUM_ARGS });
 });
@@ -36,8 +42,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** The browser's line for an answer the test expects: the page asks who is logged in (401 before login), the Viewer forces a change (403). */
-const EXPECTED_REFUSAL = /^Failed to load resource: the server responded with a status of (401|403) /;
+/**
+ * The browser's line for an answer the test expects: the page asks who is logged in (401 before
+ * login), the Viewer forces a change (403), another platform's user opens this one's settlement (404).
+ */
+const EXPECTED_REFUSAL = /^Failed to load resource: the server responded with a status of (401|403|404) /;
 
 /**
  * A page of its own context (no shared cookies), recording every console error (a CSP
@@ -51,16 +60,24 @@ async function openPage(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
-async function logIn(page: Page, email: string, password: string): Promise<void> {
+async function logIn(page: Page, email: string, password: string, where: { platform: string; environment: string } = admin): Promise<void> {
   const answer = await page.goto(officeUrl());
   // The CSP is on the page itself, strict: nothing inline, nothing from another host, no framing.
   expect(answer!.headers()['content-security-policy']).toBe("default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'");
-  await page.getByLabel('Platform').fill(admin.platform);
-  await page.getByLabel('Environment').fill(admin.environment);
+  await page.getByLabel('Platform').fill(where.platform);
+  await page.getByLabel('Environment').fill(where.environment);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'Settlements' }).waitFor();
+}
+
+/** At a phone's width the page reflows: nothing wider than the screen. */
+async function fitsPhone(page: Page, what: string): Promise<void> {
+  const { width, height } = page.viewportSize()!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate('document.documentElement.scrollWidth'), what).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width, height });
 }
 
 /** A settlement made through the API by the environment's client, and a new user of `role` logged in to the pages. */
@@ -80,7 +97,6 @@ describe('the Web Office in Chromium', () => {
 
     const row = page.locator(`tr[data-settlement="${created.id}"]`);
     await row.waitFor();
-    await page.screenshot({ path: join(SHOTS, 'office-list.png'), fullPage: true });
     // The Active tab has it while it runs; the Failed tab does not.
     await page.getByRole('tab', { name: 'Failed' }).click();
     await page.getByText(/No settlements here|of \d+/).first().waitFor();
@@ -107,7 +123,8 @@ describe('the Web Office in Chromium', () => {
 
     await page.getByRole('button', { name: 'Verify trail' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Intact: \d+ events/);
-    await page.screenshot({ path: join(SHOTS, 'office-detail-finalized.png'), fullPage: true });
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: join(DOC_SHOTS, 'office-detail.png') });
     // At a phone's width the page reflows: nothing wider than the screen.
     for (const path of [`settlements/${created.id}`, '']) {
       await page.setViewportSize({ width: 390, height: 844 });
@@ -148,7 +165,8 @@ describe('the Web Office in Chromium', () => {
     await review.waitFor({ timeout: 60_000 });
     const match = review.locator('tr[data-entry="4107"]');
     expect(await match.locator('td').allTextContents()).toEqual(['buyer', expect.stringContaining(' 4107)'), expect.stringMatching(/chess player/i), expect.stringMatching(/^[01]\.\d{3}$/), 'name, weak', expect.stringMatching(/date of birth agrees/), 'Suppress']);
-    await page.screenshot({ path: join(SHOTS, 'office-review-queue.png'), fullPage: true });
+    await page.screenshot({ path: join(DOC_SHOTS, 'office-review-queue.png') });
+    await fitsPhone(page, 'the review queue');
 
     await match.getByRole('button', { name: /^Suppress/ }).click();
     await review.getByLabel(/Why the buyer is not/).fill('a namesake: born elsewhere');
@@ -200,6 +218,7 @@ describe('the Web Office in Chromium', () => {
       const delivered = page.locator('tr[data-event="test.ping"]');
       await expect.poll(() => delivered.first().textContent()).toMatch(/^test\.pingdelivered1HTTP 200/);
       await page.screenshot({ path: join(SHOTS, 'office-webhook.png'), fullPage: true });
+      await fitsPhone(page, 'an endpoint with its delivery log');
 
       await delivered.first().getByRole('button', { name: /^Resend/ }).click();
       await pings(2);
@@ -304,6 +323,7 @@ describe('the Web Office in Chromium', () => {
     await renewed.authenticate(clientId, rotated, manifest.client.audience);
     expect(await statusOf(renewed.request('GET', '/v1/settlements?limit=1'))).toBe(200);
     await page.screenshot({ path: join(SHOTS, 'office-clients.png'), fullPage: true });
+    await fitsPhone(page, 'the API clients');
     await page.getByRole('button', { name: 'I have copied it' }).click();
 
     await page.getByRole('button', { name: 'Deactivate' }).click();
@@ -342,6 +362,7 @@ describe('the Web Office in Chromium', () => {
     await expect.poll(() => row(right.id).textContent()).toContain(`settlement ${right.settlement_id!.slice(0, 8)}`);
     expect(await row(seller.id).textContent()).toContain('matched');
     await page.screenshot({ path: join(SHOTS, 'office-instructions.png'), fullPage: true });
+    await fitsPhone(page, 'the instructions');
     // The unmatched side lapses after its time to live, and the page moves it by itself.
     await page.getByRole('tab', { name: 'Expired' }).click();
     await expect.poll(() => row(wrong.id).textContent(), { timeout: (INSTRUCTION_TTL_SECONDS + 10) * 1000 }).toMatch(/expired.*the quantities differ/);
@@ -359,6 +380,9 @@ describe('the Web Office in Chromium', () => {
 
   it('shows a Viewer everything and no change control, a flagged screening included; the API refuses a change the Viewer forces', async () => {
     const { created, page, errors } = await settlementAndUser('viewer', flaggedInstruction(manifest, 'dvp-review'));
+    // By now the earlier tests' settlements fill the list in several states: the README's picture of it.
+    await page.locator('tr[data-settlement]').first().waitFor();
+    await page.screenshot({ path: join(DOC_SHOTS, 'office-list.png') });
     await page.goto(officeUrl(`settlements/${created.id}`));
     await page.getByRole('heading', { name: `Settlement ${created.id}` }).waitFor();
     await page.locator('.timeline').getByText('compliance:flagged').waitFor({ timeout: 60_000 });
@@ -371,6 +395,39 @@ describe('the Web Office in Chromium', () => {
       return { status: res.status, body: (await res.json()) as { detail: string } };
     }, dvpInstruction(manifest));
     expect(forced).toMatchObject({ status: 403, body: { detail: 'The viewer role lacks the "settlements:write" scope' } });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a logged-out user and a user of another platform nothing of this environment', async () => {
+    const { api, db } = services();
+    const created = await api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+    const { page, errors } = await openPage();
+    // Logged out, any page is the login, and the API answers nothing to the browser.
+    await page.goto(officeUrl(`settlements/${created.id}`));
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(await page.getByRole('heading', { name: `Settlement ${created.id}` }).count()).toBe(0);
+    const paths = [`/v1/settlements/${created.id}`, '/v1/settlements', '/v1/compliance/reviews', '/v1/instructions', '/v1/platforms/me/webhooks', '/office/api/users'];
+    const statuses = (ps: string[]) => page.evaluate(async (list) => Promise.all(list.map(async (p) => (await fetch(p)).status)), ps);
+    expect(await statuses(paths)).toEqual(paths.map(() => 401));
+
+    // Another platform's Administrator: the settlement is not found, no page lists it or anything of this environment's.
+    const where = { platform: 'office-browser-elsewhere', environment: 'sandbox' };
+    await ensureEnvironment(db, where.platform, where.environment);
+    const outsider = await createOfficeUser(db, { ...where, email: `outsider-${Math.random().toString(36).slice(2, 8)}@example.com`, name: 'An outsider', role: 'administrator' });
+    await logIn(page, outsider.user.email, outsider.password!, where);
+    await page.getByText('No settlements here.').waitFor();
+    await page.goto(officeUrl(`settlements/${created.id}`));
+    await page.getByRole('alert').filter({ hasText: 'was not found' }).waitFor();
+    expect(await page.getByRole('heading', { name: `Settlement ${created.id}` }).count()).toBe(0);
+    expect(await statuses(paths.slice(0, 1))).toEqual([404]);
+    for (const [link, empty] of [['Compliance review', 'No settlement waits for a decision.'], ['Instructions', 'No instructions here.'], ['Webhooks', 'No endpoints yet']] as const) {
+      await page.getByRole('link', { name: link }).click();
+      await page.getByText(empty).first().waitFor();
+    }
+    await page.getByRole('link', { name: 'Users' }).click();
+    await expect.poll(() => page.locator('tr[data-user]').allTextContents()).toEqual([expect.stringContaining(outsider.user.email)]);
+    await page.getByRole('link', { name: 'API clients' }).click();
+    await page.getByText('No clients in this environment.').waitFor();
     expect(errors).toEqual([]);
   });
 

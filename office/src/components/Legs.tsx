@@ -27,8 +27,15 @@ export function Legs({ legs }: { legs: Leg[] }) {
           attributes: { 'data-leg': l.id },
           cells: [
             l.leg_type,
+            // An instrument is a symbol or, for a token the registry does not name, its address.
             <>
-              {l.instrument_id} <code>{l.token_address}</code>
+              <code>{l.instrument_id}</code>
+              {l.instrument_id.toLowerCase() !== l.token_address.toLowerCase() && (
+                <>
+                  {' '}
+                  <code>{l.token_address}</code>
+                </>
+              )}
             </>,
             l.quantity,
             `${l.from_role} → ${l.to_role}`,

@@ -121,7 +121,8 @@ export function ClientsPage({ me }: { me: OfficeUser }) {
       <Section id="client-list" title="Clients">
         <Failure error={error} />
         {secret && <ShownOnce label={secret.label} secret={secret.value} onDone={() => setSecret(null)} />}
-        {data && (
+        {data && !data.items.length && <p>No clients in this environment.</p>}
+        {data && data.items.length > 0 && (
           <DataTable
             columns={['Name', 'Client id', 'Scopes', 'Restrictions', 'Status', '']}
             rows={data.items.map((c) => ({
