@@ -1,5 +1,6 @@
 // The Web Office's API under /office/api (docs/office.md): login with a password and an
-// optional TOTP code, the browser session, and the Administrator's user management. Logging
+// optional TOTP code, the browser session, the Administrator's user management, and the
+// server-sent events that keep a settlement's detail page current. Logging
 // in and a user's own credentials are authentication, done as the owner; user management is
 // done in the Administrator's tenant view (db/tenant.ts), as every tenant route's work is. The
 // browser's own API, not the platforms': same origin, a session cookie instead of a token,
@@ -27,13 +28,15 @@ import type { KnownUser } from '../activityLog.ts';
 import { requireScope } from '../auth/middleware.ts';
 import { isRole, ROLE_SCOPES } from '../../access/scopes.ts';
 import { hashSecret, PASSWORD_COST, verifySecret } from '../../access/secrets.ts';
-import { ApiError, conflict, notFound, unsupportedMediaType, validationFailed } from '../errors.ts';
+import { ApiError, conflict, notFound, unsupportedMediaType, validationFailed, type ErrorContext } from '../errors.ts';
 import { csrfTokenFor } from '../office/csrf.ts';
 import { LOCKOUT, secondsLocked } from '../../access/lockout.ts';
 import { hashPassword, passwordProblem } from '../../access/passwords.ts';
 import { LoginLimit } from '../office/loginLimit.ts';
 import { clearSessionCookie, officeSession, officeUserOf, setSessionCookie, type CookieSettings } from '../office/session.ts';
+import { SettlementWatch } from '../office/settlementWatch.ts';
 import { acceptTotp, newTotpSecret, otpauthUri } from '../office/totp.ts';
+import { requireSettlement } from '../settlements/present.ts';
 import { officeCreateUserSchema, officeLoginSchema, officePasswordChangeSchema, officeTotpConfirmSchema, pageQuery } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
 
@@ -42,9 +45,19 @@ export interface OfficeDeps {
   /** SECRETS_KEY: seals TOTP secrets, which must be read again to check a code. */
   secretsKey: Buffer;
   office: CookieSettings & { sessionTtlMs: number; loginsPerIpPerMinute: number };
+  errors: Pick<ErrorContext, 'log'>;
 }
 
 const PREFIX = '/office/api';
+
+/** How often the open detail pages' settlements are read for a new transition. */
+const WATCH_MS = 500;
+/**
+ * A stream ends after this long and the browser's EventSource opens the next at once: each
+ * opening checks the session again, so a stream outlives its session (logged out, deactivated)
+ * by this at most, and tells nothing but a sequence number meanwhile.
+ */
+const STREAM_MS = 30_000;
 
 /** Compared against when the email is unknown, so that an unknown user takes as long as a wrong password. */
 const DUMMY_HASH = hashSecret('not-a-password', PASSWORD_COST);
@@ -192,6 +205,37 @@ export function officeRoutes(deps: OfficeDeps): Router {
     if (step === null) throw validationFailed([{ loc: ['body', 'code'], msg: 'is not the current code of this secret', type: 'value_error' }]);
     const updated = await db.officeUser.update({ where: { id: user.id }, data: { totpConfirmedAt: new Date(), totpLastStep: step } });
     res.json({ user: userView(updated) });
+  });
+
+  const watch = new SettlementWatch(
+    async (ids) => {
+      const latest = await db.settlementEvent.groupBy({ by: ['settlementId'], where: { settlementId: { in: ids } }, _max: { sequence: true } });
+      return new Map(latest.map((g) => [g.settlementId, g._max.sequence ?? 0]));
+    },
+    WATCH_MS,
+    deps.errors.log,
+  );
+
+  // Server-sent events for a settlement's detail page: `change` with the latest sequence of its
+  // trail, at once and after each transition; the page then reads what changed through /v1.
+  // EventSource sends cookies, never an Authorization header: this is the browser's route.
+  router.get(`${PREFIX}/settlements/:id/stream`, requireScope('settlements:read'), async (req, res) => {
+    const me = officeUserOf(req);
+    const settlement = await requireSettlement(db, { platformId: me.platformId, environment: me.environment }, String(req.params.id));
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+    // The browser reconnects a second after a stream ends, sending the last sequence it was told.
+    let sent = Number(req.get('last-event-id') ?? -1);
+    res.write('retry: 1000\n\n');
+    const stop = watch.watch(settlement.id, (sequence) => {
+      if (sequence === sent) return;
+      sent = sequence;
+      res.write(`id: ${sequence}\nevent: change\ndata: ${JSON.stringify({ sequence })}\n\n`);
+    });
+    const end = setTimeout(() => res.end(), STREAM_MS);
+    res.on('close', () => {
+      stop();
+      clearTimeout(end);
+    });
   });
 
   router.get(`${PREFIX}/users`, requireScope('admin'), async (req, res) => {

@@ -22,7 +22,7 @@ import { freePort } from '../../stack/ports.ts';
 import { serviceProcess } from '../../stack/services.ts';
 import { tenantDb } from '../../db/tenant.ts';
 import { stackContext, withServices } from '../support/services.ts';
-import { dvpInstruction, flaggedInstruction, type SettlementView } from '../support/settlements.ts';
+import { dvpInstruction, flaggedInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest, secrets, dataDir } = stackContext();
 const services = withServices();
@@ -455,5 +455,56 @@ describe('the Web Office', () => {
     } finally {
       await limited.stop();
     }
+  });
+
+  it("streams a settlement's transitions to whoever may read it as server-sent events, each sequence once", async () => {
+    const { api, db } = services();
+    const created = await api.request<SettlementView>('POST', '/v1/settlements', dvpInstruction(manifest));
+    const office = await loggedIn(admin.email, admin.password);
+    const viewerUser = await createUser(office, 'viewer');
+    const viewer = await loggedIn(viewerUser.email, viewerUser.password);
+    const path = `/office/api/settlements/${created.id}/stream`;
+    /** The sequences a stream tells, until `done` holds of them or `ms` pass. */
+    const listen = async (headers: Record<string, string>, done: (sequences: number[]) => boolean, ms: number) => {
+      const abort = new AbortController();
+      const res = await fetch(new URL(path, manifest.api_url), { headers, signal: abort.signal });
+      expect([res.status, res.headers.get('content-type')]).toEqual([200, 'text/event-stream']);
+      const sequences: number[] = [];
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const timer = setTimeout(() => abort.abort(), ms);
+      let text = '';
+      try {
+        while (!done(sequences)) {
+          const { value, done: ended } = await reader.read();
+          if (ended) break;
+          text += value;
+          for (const [, data] of text.matchAll(/^event: change\ndata: (.*)$/gm)) sequences.push((JSON.parse(data!) as { sequence: number }).sequence);
+          text = text.slice(text.lastIndexOf('\n\n') + 2);
+        }
+      } catch (err) {
+        if (!abort.signal.aborted) throw err;
+      } finally {
+        clearTimeout(timer);
+        abort.abort();
+      }
+      return sequences;
+    };
+
+    // The Viewer hears each new transition as it is recorded, up to the wait for deposits.
+    const trailEnd = async () => (await db.settlementEvent.aggregate({ where: { settlementId: created.id }, _max: { sequence: true } }))._max.sequence ?? 0;
+    const awaited = waitForState(api, created.id, ['AWAITING_DEPOSITS']);
+    const told = await listen({ cookie: viewer.cookie! }, (seqs) => seqs.length > 0 && seqs.at(-1)! >= 5, 60_000);
+    await awaited;
+    expect(told.at(-1)).toBe(await trailEnd());
+    expect(told).toEqual([...new Set(told)].sort((a, b) => a - b));
+    // A browser reconnecting with the sequence it was told last hears nothing until the next transition.
+    expect(await listen({ cookie: viewer.cookie!, 'last-event-id': String(await trailEnd()) }, () => false, 1500)).toEqual([]);
+
+    // Nobody else: logged out, another platform's user.
+    expect((await fetch(new URL(path, manifest.api_url))).status).toBe(401);
+    await ensureEnvironment(db, 'office-stream-elsewhere', 'sandbox');
+    const other = await createOfficeUser(db, { platform: 'office-stream-elsewhere', environment: 'sandbox', email: unique('stream'), name: 'Elsewhere', role: 'viewer' });
+    const outsider = await loggedIn(other.user.email, other.password!, { platform: 'office-stream-elsewhere', environment: 'sandbox' });
+    expect((await outsider.send('GET', `/settlements/${created.id}/stream`)).status).toBe(404);
   });
 });

@@ -118,6 +118,11 @@ describe('the Web Office in Chromium', () => {
     await depositAs(manifest, awaiting, 'buyer');
     await expect.poll(() => state.textContent(), { timeout: 90_000 }).toBe('FINALIZED');
     expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    // Told by the server's events, the page asks the API nothing while nothing happens: no polling.
+    const asked: string[] = [];
+    page.on('request', (r) => void (new URL(r.url()).pathname.startsWith('/v1/') && asked.push(r.url())));
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(asked).toEqual([]);
     await page.locator('li[data-event="FINALIZED"]').waitFor();
     expect(await page.locator('.deposit-deposited').count()).toBe(2);
 

@@ -1,7 +1,8 @@
 // One settlement: parties, legs with their deposits and instructions, the audit trail and
-// its verification, the workflow in Temporal's Web UI. While open it asks the events feed
-// every 2 s, and the settlement again when a new event arrived: a state change shows
-// without a reload.
+// its verification, the workflow in Temporal's Web UI. While open it listens to the API's
+// server-sent events for the settlement (/office/api/settlements/{id}/stream) and reads the
+// trail and the settlement again when told of a new transition: a state change shows without
+// a reload, and nothing is asked while nothing happens.
 
 import { useEffect, useState } from 'react';
 import { call } from '../api.ts';
@@ -13,7 +14,6 @@ import { Timeline } from '../components/Timeline.tsx';
 import { VerifyTrail } from '../components/VerifyTrail.tsx';
 import type { OfficeUser, Page, Settlement, SettlementEvent } from '../types.ts';
 
-const POLL_MS = 2000;
 /** The route's largest page; a trail is a dozen events. */
 const EVENTS_PAGE = 200;
 
@@ -25,25 +25,36 @@ export function SettlementPage({ id, user }: { id: string; user: OfficeUser }) {
   useEffect(() => {
     let seen = -1;
     let stopped = false;
+    let stream: EventSource | undefined;
+    /** Reads the trail, and the settlement when the trail grew; false when the API refused. */
     const refresh = async () => {
       try {
         const feed = await call<Page<SettlementEvent>>('GET', `/v1/settlements/${id}/events?limit=${EVENTS_PAGE}`);
-        if (stopped || feed.total === seen) return;
+        if (stopped || feed.total === seen) return true;
         const current = await call<Settlement>('GET', `/v1/settlements/${id}`);
-        if (stopped) return;
+        if (stopped) return true;
         seen = feed.total;
         setEvents(feed.items);
         setSettlement(current);
         setError(null);
+        return true;
       } catch (err) {
         if (!stopped) setError(err instanceof Error ? err.message : String(err));
+        return false;
       }
     };
-    void refresh();
-    const timer = window.setInterval(() => void refresh(), POLL_MS);
+    // Listened to once the settlement was read: one the user cannot see opens no stream.
+    void refresh().then((ok) => {
+      if (!ok || stopped) return;
+      stream = new EventSource(`/office/api/settlements/${id}/stream`);
+      stream.addEventListener('change', () => void refresh());
+      // A stream that ends is opened again by the browser; one refused (the session ended) stays
+      // closed, and the read that follows finds out why.
+      stream.onerror = () => void (stream!.readyState === EventSource.CLOSED && refresh());
+    });
     return () => {
       stopped = true;
-      window.clearInterval(timer);
+      stream?.close();
     };
   }, [id]);
 
