@@ -3,22 +3,18 @@
 
 import { useState } from 'react';
 import { call } from '../api.ts';
-import { errorText } from '../useApi.ts';
+import { useAction } from '../useAction.ts';
 
 export function DecisionForm({ id, onDecided }: { id: string; onDecided?: () => void }) {
   const [reason, setReason] = useState('');
   const [sent, setSent] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const decide = async (decision: 'approve' | 'reject') => {
-    setError(null);
-    try {
+  const { error, run } = useAction();
+  const decide = (decision: 'approve' | 'reject') =>
+    run(async () => {
       await call('POST', `/v1/settlements/${id}/compliance-decision`, { decision, reason });
       setSent(decision === 'approve' ? 'Approved' : 'Rejected');
       onDecided?.();
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+    });
   return (
     <div className="decision">
       <label htmlFor={`decision-reason-${id}`}>Reason</label>

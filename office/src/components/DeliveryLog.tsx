@@ -3,7 +3,8 @@
 
 import { useState } from 'react';
 import { call } from '../api.ts';
-import { errorText, useApi } from '../useApi.ts';
+import { useAction } from '../useAction.ts';
+import { useApi } from '../useApi.ts';
 import { DataTable } from './DataTable.tsx';
 import { Failure } from './Failure.tsx';
 import { Pager } from './Pager.tsx';
@@ -19,18 +20,14 @@ const lastAnswer = (d: WebhookDelivery) =>
 export function DeliveryLog({ endpointId, changes }: { endpointId: string; changes: number }) {
   const [status, setStatus] = useState('');
   const [offset, setOffset] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
   const query = `limit=${PAGE_SIZE}&offset=${offset}${status ? `&status=${status}` : ''}`;
   const log = useApi<Page<WebhookDelivery>>(`/v1/platforms/me/webhooks/${endpointId}/deliveries?${query}`, { pollMs: POLL_MS, changes });
-  const resend = async (d: WebhookDelivery) => {
-    setError(null);
-    try {
+  const resend = (d: WebhookDelivery) =>
+    action.run(async () => {
       await call('POST', `/v1/platforms/me/webhooks/${endpointId}/deliveries/${d.id}/resend`);
       log.reload();
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+    });
   return (
     <Section id="deliveries" title="Delivery log">
       <div className="filters">
@@ -42,7 +39,7 @@ export function DeliveryLog({ endpointId, changes }: { endpointId: string; chang
           <option value="failed">failed</option>
         </select>
       </div>
-      <Failure error={log.error ?? error} />
+      <Failure error={log.error ?? action.error} />
       {log.data && !log.data.items.length && <p>No deliveries here.</p>}
       {log.data && log.data.items.length > 0 && (
         <DataTable

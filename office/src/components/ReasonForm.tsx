@@ -1,25 +1,14 @@
 // A change that is recorded with a reason (suppress a match, revoke a suppression): the reason,
 // the button that sends it, and what the API answered if it refused.
 
-import { useState, type FormEvent } from 'react';
-import { errorText } from '../useApi.ts';
+import { useForm } from '../useAction.ts';
 
 export function ReasonForm({ id, label, action, onSubmit, onCancel }: { id: string; label: string; action: string; onSubmit: (reason: string) => Promise<unknown>; onCancel: () => void }) {
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await onSubmit(reason);
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+  const { form, set, submit, error } = useForm({ reason: '' }, (f) => onSubmit(f.reason));
   return (
     <form className="inline-form" onSubmit={submit}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} value={reason} onChange={(e) => setReason(e.target.value)} required autoFocus />
+      <input id={id} value={form.reason} onChange={(e) => set('reason')(e.target.value)} required autoFocus />
       <button type="submit">{action}</button>
       <button type="button" onClick={onCancel}>
         Cancel

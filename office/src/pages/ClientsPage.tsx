@@ -14,7 +14,8 @@ import { NO_RESTRICTIONS, RestrictionFields, type RestrictionText } from '../com
 import { Section } from '../components/Section.tsx';
 import { ShownOnce } from '../components/ShownOnce.tsx';
 import { splitList } from '../lists.ts';
-import { errorText, useApi } from '../useApi.ts';
+import { useAction } from '../useAction.ts';
+import { useApi } from '../useApi.ts';
 import type { ApiClient, OfficeUser, Page } from '../types.ts';
 
 const PAGE_SIZE = 20;
@@ -27,18 +28,15 @@ function NewClient({ scopes, onCreated }: { scopes: string[]; onCreated: (c: Api
   const [chosen, setChosen] = useState<string[]>([]);
   const [refresh, setRefresh] = useState(false);
   const [restrictions, setRestrictions] = useState(NO_RESTRICTIONS);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
+  const { error, run } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    return run(async () => {
       onCreated(await call('POST', '/v1/platforms/me/clients', { name, scopes: chosen, ...(refresh ? { refresh_policy: 'issettled' } : {}), ...restrictionsOf(restrictions) }));
       setName('');
       setChosen([]);
       setRestrictions(NO_RESTRICTIONS);
-    } catch (err) {
-      setError(errorText(err));
-    }
+    });
   };
   const toggle = (scope: string) => setChosen(chosen.includes(scope) ? chosen.filter((s) => s !== scope) : [...chosen, scope]);
   return (
@@ -65,16 +63,9 @@ function NewClient({ scopes, onCreated }: { scopes: string[]; onCreated: (c: Api
 function EditClient({ client, onDone }: { client: ApiClient; onDone: (secret?: string) => void }) {
   const [restrictions, setRestrictions] = useState(textOf(client));
   const [revokeTokens, setRevokeTokens] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
   const base = `/v1/platforms/me/clients/${encodeURIComponent(client.client_id)}`;
-  const run = (work: () => Promise<string | undefined>) => async () => {
-    setError(null);
-    try {
-      onDone(await work());
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+  const run = (work: () => Promise<string | undefined>) => () => action.run(async () => onDone(await work()));
   const save = run(async () => void (await call('PATCH', base, restrictionsOf(restrictions))));
   const rotate = run(async () => (await call<{ client_secret: string }>('POST', `${base}/rotate-secret`, { revoke_tokens: revokeTokens })).client_secret);
   const switchActive = run(async () => void (await call('PATCH', base, { active: !client.active })));
@@ -101,7 +92,7 @@ function EditClient({ client, onDone }: { client: ApiClient; onDone: (secret?: s
           Rotate secret
         </button>
       </div>
-      <Failure error={error} />
+      <Failure error={action.error} />
     </div>
   );
 }

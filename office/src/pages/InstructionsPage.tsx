@@ -11,7 +11,8 @@ import { Pager } from '../components/Pager.tsx';
 import { Tabs } from '../components/Tabs.tsx';
 import { holds } from '../rights.ts';
 import { navigate } from '../router.ts';
-import { errorText, useApi } from '../useApi.ts';
+import { useAction } from '../useAction.ts';
+import { useApi } from '../useApi.ts';
 import type { Instruction, OfficeUser, Page } from '../types.ts';
 
 const PAGE_SIZE = 20;
@@ -45,21 +46,17 @@ export function InstructionsPage({ user }: { user: OfficeUser }) {
   const [reference, setReference] = useState('');
   const [offset, setOffset] = useState(0);
   const [changes, setChanges] = useState(0);
-  const [failure, setFailure] = useState<string | null>(null);
+  const action = useAction();
   const query = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
   if (STATUS[tab]) query.set('status', STATUS[tab]);
   if (reference.trim()) query.set('trade_reference', reference.trim());
   const { data, error } = useApi<Page<Instruction>>(`/v1/instructions?${query}`, { pollMs: POLL_MS, changes });
   const mayCancel = holds(user, 'instructions:write');
-  const cancel = async (i: Instruction) => {
-    setFailure(null);
-    try {
+  const cancel = (i: Instruction) =>
+    action.run(async () => {
       await call('DELETE', `/v1/instructions/${i.id}`);
       setChanges((c) => c + 1);
-    } catch (err) {
-      setFailure(errorText(err));
-    }
-  };
+    });
   return (
     <section aria-labelledby="instructions-title">
       <h1 id="instructions-title">Instructions</h1>
@@ -68,7 +65,7 @@ export function InstructionsPage({ user }: { user: OfficeUser }) {
         <label htmlFor="trade-reference">Trade reference</label>
         <input id="trade-reference" type="search" value={reference} onChange={(e) => (setReference(e.target.value), setOffset(0))} />
       </div>
-      <Failure error={error ?? failure} />
+      <Failure error={error ?? action.error} />
       {data && !data.items.length && <p>No instructions here.</p>}
       {data && data.items.length > 0 && (
         <DataTable

@@ -2,7 +2,7 @@
 // Manager or Administrator, with the password Lockstep chose shown once unless one was given;
 // deactivation, which ends the user's sessions at once (/office/api/users…).
 
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { call } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { Failure } from '../components/Failure.tsx';
@@ -10,7 +10,8 @@ import { Field } from '../components/Field.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { Section } from '../components/Section.tsx';
 import { ShownOnce } from '../components/ShownOnce.tsx';
-import { errorText, useApi } from '../useApi.ts';
+import { useAction, useForm } from '../useAction.ts';
+import { useApi } from '../useApi.ts';
 import type { OfficeUser, Page } from '../types.ts';
 
 const PAGE_SIZE = 50;
@@ -18,20 +19,11 @@ const ROLES = ['viewer', 'manager', 'administrator'] as const;
 
 function NewUser({ onCreated }: { onCreated: (u: { user: OfficeUser; password: string | null }) => void }) {
   const empty = { email: '', name: '', role: 'viewer', password: '' };
-  const [form, setForm] = useState(empty);
-  const [error, setError] = useState<string | null>(null);
-  const set = (key: keyof typeof form) => (v: string) => setForm({ ...form, [key]: v });
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      const { password, ...rest } = form;
-      onCreated(await call('POST', '/office/api/users', password ? form : rest));
-      setForm(empty);
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+  const { form, setForm, set, submit, error } = useForm(empty, async (f) => {
+    const { password, ...rest } = f;
+    onCreated(await call('POST', '/office/api/users', password ? f : rest));
+    setForm(empty);
+  });
   return (
     <form className="stacked" onSubmit={submit}>
       <Field id="user-email" label="Email" type="email" value={form.email} onChange={set('email')} required autoComplete="off" />
@@ -55,23 +47,20 @@ export function UsersPage({ me }: { me: OfficeUser }) {
   const [offset, setOffset] = useState(0);
   const [changes, setChanges] = useState(0);
   const [created, setCreated] = useState<{ user: OfficeUser; password: string | null } | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const action = useAction();
   const { data, error } = useApi<Page<OfficeUser>>(`/office/api/users?limit=${PAGE_SIZE}&offset=${offset}`, { changes });
-  const deactivate = async (u: OfficeUser) => {
+  const deactivate = (u: OfficeUser) => {
     if (!window.confirm(`Deactivate ${u.email}? Their sessions end at once and they cannot log in again.`)) return;
-    setFailure(null);
-    try {
+    void action.run(async () => {
       await call('POST', `/office/api/users/${u.id}/deactivate`);
       setChanges((c) => c + 1);
-    } catch (err) {
-      setFailure(errorText(err));
-    }
+    });
   };
   return (
     <section aria-labelledby="users-title">
       <h1 id="users-title">Users</h1>
       <Section id="user-list" title={`Users of ${me.environment}`}>
-        <Failure error={error ?? failure} />
+        <Failure error={error ?? action.error} />
         {data && (
           <DataTable
             columns={['Email', 'Name', 'Role', 'Status', 'TOTP', 'Created', '']}

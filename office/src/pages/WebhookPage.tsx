@@ -2,39 +2,28 @@
 // test ping and see its outcome; rotate its signing secret (the new one shown once, the
 // previous one signing too for a day); its delivery log with resend.
 
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { call } from '../api.ts';
 import { DeliveryLog } from '../components/DeliveryLog.tsx';
 import { Failure } from '../components/Failure.tsx';
-import { Field } from '../components/Field.tsx';
+import { endpointBody, EndpointFields, type EndpointText } from '../components/EndpointFields.tsx';
 import { Section } from '../components/Section.tsx';
 import { ShownOnce } from '../components/ShownOnce.tsx';
-import { splitList } from '../lists.ts';
-import { errorText, useApi } from '../useApi.ts';
+import { useAction, useForm } from '../useAction.ts';
+import { useApi } from '../useApi.ts';
 import type { WebhookEndpoint, WebhookTestResult } from '../types.ts';
 
 function EditEndpoint({ endpoint, onSaved }: { endpoint: WebhookEndpoint; onSaved: () => void }) {
-  const [form, setForm] = useState({ url: endpoint.url, description: endpoint.description, events: endpoint.events.join(', ') });
   const [note, setNote] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const set = (key: keyof typeof form) => (v: string) => setForm({ ...form, [key]: v });
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
+  const { form, set, submit, error } = useForm<EndpointText>({ url: endpoint.url, description: endpoint.description, events: endpoint.events.join(', ') }, async (f) => {
     setNote(null);
-    try {
-      await call('PATCH', `/v1/platforms/me/webhooks/${endpoint.id}`, { url: form.url, description: form.description, events: splitList(form.events) });
-      setNote('Saved');
-      onSaved();
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+    await call('PATCH', `/v1/platforms/me/webhooks/${endpoint.id}`, endpointBody(f));
+    setNote('Saved');
+    onSaved();
+  });
   return (
     <form className="stacked" onSubmit={submit}>
-      <Field id="edit-url" label="Endpoint URL" type="url" value={form.url} onChange={set('url')} required />
-      <Field id="edit-description" label="Description" value={form.description} onChange={set('description')} />
-      <Field id="edit-events" label="Events (comma-separated)" value={form.events} onChange={set('events')} required />
+      <EndpointFields idPrefix="edit" form={form} set={set} />
       <Failure error={error} />
       <button type="submit">Save changes</button>
       <p role="status">{note}</p>
@@ -50,17 +39,9 @@ export function WebhookPage({ id }: { id: string }) {
   const { data: endpoint, error } = useApi<WebhookEndpoint>(`/v1/platforms/me/webhooks/${id}`, { changes });
   const [result, setResult] = useState<string | null>(null);
   const [secret, setSecret] = useState<{ value: string; previousUntil: string } | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const action = useAction();
   const changed = () => setChanges((c) => c + 1);
-  const act = async (work: () => Promise<void>) => {
-    setFailure(null);
-    try {
-      await work();
-      changed();
-    } catch (err) {
-      setFailure(errorText(err));
-    }
-  };
+  const act = (work: () => Promise<void>) => action.run(async () => (await work(), changed()));
   const base = `/v1/platforms/me/webhooks/${id}`;
   const pause = (paused: boolean) => act(async () => void (await call('PATCH', base, { status: paused ? 'paused' : 'active' })));
   const ping = () =>
@@ -107,7 +88,7 @@ export function WebhookPage({ id }: { id: string }) {
         <p role="status" data-testid="ping-result">
           {result}
         </p>
-        <Failure error={failure} />
+        <Failure error={action.error} />
         {secret && <ShownOnce label={`New signing secret (the previous one also signs until ${new Date(secret.previousUntil).toLocaleString()})`} secret={secret.value} onDone={() => setSecret(null)} />}
       </Section>
       <Section id="edit-endpoint" title="Edit">

@@ -2,40 +2,30 @@
 // shown once (POST /v1/platforms/me/webhooks). Each endpoint's own page edits, pauses, tests,
 // rotates and shows its delivery log.
 
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { call } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { Failure } from '../components/Failure.tsx';
-import { Field } from '../components/Field.tsx';
+import { endpointBody, EndpointFields, type EndpointText } from '../components/EndpointFields.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { Section } from '../components/Section.tsx';
 import { ShownOnce } from '../components/ShownOnce.tsx';
-import { splitList } from '../lists.ts';
 import { navigate } from '../router.ts';
-import { errorText, useApi } from '../useApi.ts';
+import { useForm } from '../useAction.ts';
+import { useApi } from '../useApi.ts';
 import type { Page, WebhookEndpoint } from '../types.ts';
 
 const PAGE_SIZE = 20;
 
 function NewEndpoint({ onCreated }: { onCreated: (e: WebhookEndpoint & { secret: string }) => void }) {
-  const [form, setForm] = useState({ url: '', description: '', events: '*' });
-  const [error, setError] = useState<string | null>(null);
-  const set = (key: keyof typeof form) => (v: string) => setForm({ ...form, [key]: v });
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      onCreated(await call('POST', '/v1/platforms/me/webhooks', { url: form.url, description: form.description, events: splitList(form.events) }));
-      setForm({ url: '', description: '', events: '*' });
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+  const empty: EndpointText = { url: '', description: '', events: '*' };
+  const { form, setForm, set, submit, error } = useForm(empty, async (f) => {
+    onCreated(await call('POST', '/v1/platforms/me/webhooks', endpointBody(f)));
+    setForm(empty);
+  });
   return (
     <form className="stacked" onSubmit={submit}>
-      <Field id="webhook-url" label="Endpoint URL" type="url" value={form.url} onChange={set('url')} required />
-      <Field id="webhook-description" label="Description" value={form.description} onChange={set('description')} />
-      <Field id="webhook-events" label="Events (comma-separated, e.g. * or settlement.state.*)" value={form.events} onChange={set('events')} required />
+      <EndpointFields idPrefix="webhook" form={form} set={set} />
       <Failure error={error} />
       <button type="submit">Add endpoint</button>
     </form>
