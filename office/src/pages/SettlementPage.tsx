@@ -27,7 +27,7 @@ export function SettlementPage({ id, user }: { id: string; user: OfficeUser }) {
     let stopped = false;
     let stream: EventSource | undefined;
     /** Reads the trail, and the settlement when the trail grew; false when the API refused. */
-    const refresh = async () => {
+    const read = async () => {
       try {
         const feed = await call<Page<SettlementEvent>>('GET', `/v1/settlements/${id}/events?limit=${EVENTS_PAGE}`);
         if (stopped || feed.total === seen) return true;
@@ -43,6 +43,10 @@ export function SettlementPage({ id, user }: { id: string; user: OfficeUser }) {
         return false;
       }
     };
+    // One read at a time, in the order they were asked: a slow read of an older trail finishing
+    // after a newer one would otherwise show the older, and no later news would correct it.
+    let reads = Promise.resolve(true);
+    const refresh = () => (reads = reads.then(read));
     // Listened to once the settlement was read: one the user cannot see opens no stream.
     void refresh().then((ok) => {
       if (!ok || stopped) return;

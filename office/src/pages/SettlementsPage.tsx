@@ -33,7 +33,7 @@ export function SettlementsPage() {
   const query = listQuery(states, filters, offset, PAGE_SIZE);
   useEffect(() => {
     if (!tabs) return;
-    setPage(null);
+    // The page shown stays until the next one is read: no flash of "Loading…" at each filter.
     call<Page<Settlement>>('GET', `/v1/settlements?${query}`).then(setPage, (e: Error) => setError(e.message));
     // query names the states, filters and offset by value: a new array of the same states asks nothing again.
   }, [query, tabs]);
