@@ -21,7 +21,7 @@ export function useApi<T>(path: string, { pollMs, changes = 0 }: { pollMs?: numb
         (err: unknown) => !stopped && setError(errorText(err)),
       );
     void read();
-    const timer = pollMs ? window.setInterval(read, pollMs) : undefined;
+    const timer = pollMs ? window.setInterval(() => void read(), pollMs) : undefined;
     return () => {
       stopped = true;
       window.clearInterval(timer);

@@ -313,7 +313,14 @@ describe('the Web Office in Chromium', () => {
     await page.getByRole('button', { name: 'I have copied it' }).click();
 
     // The secret is a real client's: its token reads settlements, and nothing its restrictions or scope leave out.
-    const statusOf = (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof ApiRequestError ? e.status : Promise.reject(e)));
+    const statusOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 200,
+        (e: unknown) => {
+          if (e instanceof ApiRequestError) return e.status;
+          throw e as Error;
+        },
+      );
     const client = new LockstepApi(manifest.api_url);
     await client.authenticate(clientId, secret, manifest.client.audience);
     expect(await statusOf(client.request('GET', '/v1/settlements?limit=1'))).toBe(200);

@@ -31,7 +31,7 @@ function NewClient({ scopes, onCreated }: { scopes: string[]; onCreated: (c: Api
   const { error, run } = useAction();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    return run(async () => {
+    run(async () => {
       onCreated(await call('POST', '/v1/platforms/me/clients', { name, scopes: chosen, ...(refresh ? { refresh_policy: 'issettled' } : {}), ...restrictionsOf(restrictions) }));
       setName('');
       setChosen([]);
