@@ -5,15 +5,16 @@ import { useState } from 'react';
 import { call } from '../api.ts';
 import { useAction } from '../useAction.ts';
 
-export function DecisionForm({ id, onDecided }: { id: string; onDecided?: () => void }) {
+export function DecisionForm({ id, onDecided }: { id: string; onDecided?: (outcome: string) => void }) {
   const [reason, setReason] = useState('');
   const [sent, setSent] = useState<string | null>(null);
   const { error, run } = useAction();
   const decide = (decision: 'approve' | 'reject') =>
     run(async () => {
       await call('POST', `/v1/settlements/${id}/compliance-decision`, { decision, reason });
-      setSent(decision === 'approve' ? 'Approved' : 'Rejected');
-      onDecided?.();
+      const outcome = decision === 'approve' ? 'Approved' : 'Rejected';
+      setSent(outcome);
+      onDecided?.(outcome);
     });
   return (
     <div className="decision">

@@ -17,7 +17,7 @@ import type { ComplianceReview, OfficeUser, Page } from '../types.ts';
 const PAGE_SIZE = 20;
 const POLL_MS = 5000;
 
-function Review({ review, user, onChange }: { review: ComplianceReview; user: OfficeUser; onChange: () => void }) {
+function Review({ review, user, onChange, onDecided }: { review: ComplianceReview; user: OfficeUser; onChange: () => void; onDecided: (outcome: string) => void }) {
   const s = review.settlement;
   const parties = s.parties.map((p) => `${p.role}: ${p.name ?? p.external_reference ?? '—'}`).join(', ');
   return (
@@ -32,7 +32,7 @@ function Review({ review, user, onChange }: { review: ComplianceReview; user: Of
         {review.screening.thresholds.review}, fail from {review.screening.thresholds.fail}
       </p>
       <Matches settlementId={s.id} matches={review.screening.matches} maySuppress={holds(user, 'compliance:review')} onSuppressed={onChange} />
-      {mayDecide(user.scopes) && <DecisionForm id={s.id} onDecided={onChange} />}
+      {mayDecide(user.scopes) && <DecisionForm id={s.id} onDecided={onDecided} />}
     </article>
   );
 }
@@ -41,6 +41,8 @@ export function ReviewsPage({ user }: { user: OfficeUser }) {
   const [offset, setOffset] = useState(0);
   const [changes, setChanges] = useState(0);
   const queue = useApi<Page<ComplianceReview>>(`/v1/compliance/reviews?limit=${PAGE_SIZE}&offset=${offset}`, { pollMs: POLL_MS });
+  // The decided settlement leaves the queue at its next read: what was decided stays said here.
+  const [decided, setDecided] = useState<string | null>(null);
   const changed = () => {
     setChanges((c) => c + 1);
     queue.reload();
@@ -55,7 +57,21 @@ export function ReviewsPage({ user }: { user: OfficeUser }) {
           </p>
         )}
         {!queue.data ? <p className="loading">Loading…</p> : !queue.data.items.length && <p>No settlement waits for a decision.</p>}
-        {queue.data?.items.map((r) => <Review key={r.settlement.id} review={r} user={user} onChange={changed} />)}
+        <p role="status" data-testid="decided">
+          {decided}
+        </p>
+        {queue.data?.items.map((r) => (
+          <Review
+            key={r.settlement.id}
+            review={r}
+            user={user}
+            onChange={changed}
+            onDecided={(outcome) => {
+              setDecided(`${outcome} ${r.settlement.external_reference ?? r.settlement.id}: it leaves the queue as the workflow goes on.`);
+              changed();
+            }}
+          />
+        ))}
         {queue.data && <Pager offset={offset} size={PAGE_SIZE} total={queue.data.total} onMove={setOffset} />}
       </Section>
       {/* A suppression made in the queue shows below at once. */}

@@ -34,7 +34,15 @@ export function SettlementsPage() {
   useEffect(() => {
     if (!tabs) return;
     // The page shown stays until the next one is read: no flash of "Loading…" at each filter.
-    call<Page<Settlement>>('GET', `/v1/settlements?${query}`).then(setPage, (e: Error) => setError(e.message));
+    // A slow answer to a query the user has moved on from (another tab, filter or page) is dropped.
+    let current = true;
+    call<Page<Settlement>>('GET', `/v1/settlements?${query}`).then(
+      (p) => current && setPage(p),
+      (e: Error) => current && setError(e.message),
+    );
+    return () => {
+      current = false;
+    };
     // query names the states, filters and offset by value: a new array of the same states asks nothing again.
   }, [query, tabs]);
 
