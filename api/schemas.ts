@@ -108,8 +108,14 @@ export const listInstructionsQuery = pageQuery.extend({
   trade_reference: optional(text(128)),
 });
 
-// A bound on created_at: as ISO 8601 as PostgreSQL reads it, whose timestamps have no year 0.
-const createdBound = optional(dateTime.refine((d) => new Date(d).getUTCFullYear() >= 1, 'must be a date-time from year 1 on'));
+// A bound on created_at, passed on in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601
+// allows (up to ±23:59), and its timestamps have no year 0.
+const createdBound = optional(
+  dateTime
+    .transform((d) => new Date(d))
+    .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, 'must be a date-time from year 1 to 9999 (in UTC)')
+    .transform((d) => d.toISOString()),
+);
 
 export const listSettlementsQuery = pageQuery.extend({
   // KeyStone's SDK sends one state; the Web Office's tabs cover several, sent comma-separated or repeated.

@@ -37,7 +37,9 @@ it("reads the settlement list's filters, several states comma-separated or repea
   expect(read({ state: ['SETTLED', 'FINALIZED'] }).state).toEqual(['SETTLED', 'FINALIZED']);
   // KeyStone's SDK sends its one state as is.
   expect(read({ state: 'SETTLED', limit: '50', offset: '0' })).toEqual({ state: ['SETTLED'], limit: 50, offset: 0 });
-  expect(read({ created_after: '2026-01-01T00:00:00+01:00', party_reference: 'acme-1', template_id: 'dvp-standard' })).toMatchObject({ created_after: '2026-01-01T00:00:00+01:00', party_reference: 'acme-1', template_id: 'dvp-standard' });
+  expect(read({ created_after: '2026-01-01T00:00:00+01:00', party_reference: 'acme-1', template_id: 'dvp-standard' })).toMatchObject({ created_after: '2025-12-31T23:00:00.000Z', party_reference: 'acme-1', template_id: 'dvp-standard' });
+  // An offset ISO 8601 allows and PostgreSQL does not (beyond ±15:59) reaches it in UTC (Schemathesis found the 500).
+  expect(read({ created_before: '8800-02-29T22:56:05-21:12' }).created_before).toBe('8800-03-01T20:08:05.000Z');
   const locs = (query: Record<string, unknown>) => {
     try {
       read(query);
