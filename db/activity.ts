@@ -1,6 +1,7 @@
 // Reading the activity log (api/activityLog.ts writes it).
 
 import type { Models } from './client.ts';
+import { page } from './page.ts';
 
 export interface ActivityFilter {
   /** Undefined for an operator, who sees every platform's entries, and those of unidentified callers. */
@@ -22,9 +23,5 @@ export async function findActivity(db: Models, f: ActivityFilter) {
     ...(f.since ? { createdAt: { gte: f.since } } : {}),
     ...(f.failures ? { status: { gte: 400 } } : {}),
   };
-  const [items, total] = await Promise.all([
-    db.activityLog.findMany({ where, orderBy: { createdAt: 'desc' }, take: f.limit, skip: f.offset }),
-    db.activityLog.count({ where }),
-  ]);
-  return { items, total };
+  return page(f, (slice) => db.activityLog.findMany({ where, orderBy: { createdAt: 'desc' }, ...slice }), () => db.activityLog.count({ where }));
 }

@@ -6,6 +6,7 @@ import { CURRENT_API_VERSION } from '../domain/apiVersion.ts';
 import { isUuid, TENANT_NAME } from '../domain/ids.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { isUniqueViolation, type Models } from './client.ts';
+import { page, type PageWindow } from './page.ts';
 
 /** A platform's environments, oldest first, as every answer lists them. */
 export const WITH_ENVIRONMENTS = { environments: { orderBy: { createdAt: 'asc' } } } as const;
@@ -76,10 +77,6 @@ export async function setRateLimit(db: Models, platformIdOrName: string, environ
   return db.environment.update({ where: { platformId_name: { platformId: platform.id, name: environment } }, data: { rateLimitPerMinute: perMinute } });
 }
 
-export async function listPlatforms(db: Models, page: { limit: number; offset: number }) {
-  const [items, total] = await Promise.all([
-    db.platform.findMany({ include: WITH_ENVIRONMENTS, orderBy: { createdAt: 'asc' }, take: page.limit, skip: page.offset }),
-    db.platform.count(),
-  ]);
-  return { items, total };
+export async function listPlatforms(db: Models, window: PageWindow) {
+  return page(window, (slice) => db.platform.findMany({ include: WITH_ENVIRONMENTS, orderBy: { createdAt: 'asc' }, ...slice }), () => db.platform.count());
 }

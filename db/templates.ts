@@ -6,6 +6,7 @@ import { isUuid } from '../domain/ids.ts';
 import { BUILT_IN_TEMPLATES, type Template, type TemplateConfig } from '../domain/template.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { isUniqueViolation, type Db, type Models } from './client.ts';
+import { page, type Page, type PageWindow } from './page.ts';
 
 export interface TemplateOwner {
   platformId: string;
@@ -118,23 +119,24 @@ export function findTemplateVersion(db: Models, id: string, version: number): Pr
  * template has a version 1, so its rows stand for the templates: the database pages and counts
  * them, and only the page's templates have their versions read.
  */
-export async function listTemplates(db: Models, owner: TemplateOwner, page: { limit: number; offset: number }) {
+export async function listTemplates(db: Models, owner: TemplateOwner, window: PageWindow): Promise<Page<StoredTemplate>> {
   const firsts = { AND: [visibleTo(owner), { version: 1 }] };
-  const [pageRows, total] = await Promise.all([
-    db.settlementTemplate.findMany({
-      where: firsts,
-      // Only the owner's templates and the built-ins are visible, so null (built-in) first is built-ins first.
-      orderBy: [{ platformId: { sort: 'asc', nulls: 'first' } }, { slug: 'asc' }, { id: 'asc' }],
-      skip: page.offset,
-      take: page.limit,
-      select: { id: true },
-    }),
-    db.settlementTemplate.count({ where: firsts }),
-  ]);
-  const ids = pageRows.map((r) => r.id);
+  const found = await page(
+    window,
+    (slice) =>
+      db.settlementTemplate.findMany({
+        where: firsts,
+        // Only the owner's templates and the built-ins are visible, so null (built-in) first is built-ins first.
+        orderBy: [{ platformId: { sort: 'asc', nulls: 'first' } }, { slug: 'asc' }, { id: 'asc' }],
+        ...slice,
+        select: { id: true },
+      }),
+    () => db.settlementTemplate.count({ where: firsts }),
+  );
+  const ids = found.items.map((r) => r.id);
   const latest = await db.settlementTemplate.findMany({ where: { id: { in: ids } }, orderBy: [{ id: 'asc' }, { version: 'desc' }], distinct: ['id'] });
   const byId = new Map(latest.map((row) => [row.id, fromRow(row)]));
-  return { items: ids.map((id) => byId.get(id)!), total };
+  return { ...found, items: ids.map((id) => byId.get(id)!) };
 }
 
 export async function createTemplate(

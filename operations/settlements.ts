@@ -10,6 +10,7 @@ import { isUuid } from '../domain/ids.ts';
 import { canRollBack } from '../domain/template.ts';
 import { forceRollbackWorkflowId, type forceRollbackWorkflow } from '../workflows/forceRollback.ts';
 import { cancelUpdate, workflowIdFor } from '../workflows/names.ts';
+import { page, presentPage, type PageWindow } from '../db/page.ts';
 
 export interface OperationDeps {
   /** The caller's tenant view over the API; the owner's for the CLI. */
@@ -40,7 +41,7 @@ async function settlementIn(db: Models, scope: OperationScope, id: string) {
  * Non-terminal settlements past their timeout_at, or without a transition for `idleMs`:
  * the ones whose workflow may have died or be waiting on something broken.
  */
-export async function findStuck(db: Models, scope: OperationScope, idleMs: number, page: { limit: number; offset: number }) {
+export async function findStuck(db: Models, scope: OperationScope, idleMs: number, window: PageWindow) {
   const now = Date.now();
   const late = { AND: [within(scope), { OR: [{ timeoutAt: { lt: new Date(now) } }, { updatedAt: { lt: new Date(now - idleMs) } }] }] };
   // Which states are terminal is the template version's to say; there are few versions, so
@@ -53,20 +54,17 @@ export async function findStuck(db: Models, scope: OperationScope, idleMs: numbe
       state: { notIn: (await findTemplateVersion(db, templateId, templateVersion)).config.terminal_states },
     })),
   );
-  if (!open.length) return { items: [], total: 0 };
   const where = { AND: [late, { OR: open }] };
-  const [rows, total] = await Promise.all([
-    db.settlement.findMany({ where, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),
-    db.settlement.count({ where }),
-  ]);
-  const items = rows.map((s) => ({
+  const found = open.length
+    ? await page(window, (slice) => db.settlement.findMany({ where, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], ...slice }), () => db.settlement.count({ where }))
+    : { items: [], total: 0, ...window };
+  return presentPage(found, (s) => ({
     id: s.id,
     state: s.state,
     timeout_at: s.timeoutAt.toISOString(),
     updated_at: s.updatedAt.toISOString(),
     reason: s.timeoutAt.getTime() < now ? 'past timeout_at' : `no transition for ${Math.round((now - s.updatedAt.getTime()) / 60_000)} minutes`,
   }));
-  return { items, total };
 }
 
 /** Asks the running workflow to roll back; refused once the swap was submitted or the settlement ended. */

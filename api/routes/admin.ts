@@ -11,6 +11,7 @@ import { actingOn } from '../../db/settlementScope.ts';
 import { cancelSettlement, findStuck, forceRollback, OperationRefused, SettlementNotFound, type OperationDeps } from '../../operations/settlements.ts';
 import type { RouteHandlers } from '../routeTable.ts';
 import { parseOr422 } from '../validation.ts';
+import { presentPage } from '../../db/page.ts';
 
 export function adminRoutes(deps: OperationDeps & PresentDeps) {
   /** Cancel and force-rollback answer alike: the rollback runs in a workflow, accepted now, finished when the settlement reaches its failure state. */
@@ -36,13 +37,12 @@ export function adminRoutes(deps: OperationDeps & PresentDeps) {
     'GET /v1/admin/settlements/stuck': async (req, res) => {
       const q = parseOr422(stuckQuery, req.query, 'query');
       const caller = callerOf(req);
-      const { items, total } = await findStuck(tenantDbOf(req), caller, q.idle_minutes * 60_000, q);
-      res.json({ items, total, limit: q.limit, offset: q.offset });
+      res.json(await findStuck(tenantDbOf(req), caller, q.idle_minutes * 60_000, q));
     },
     'GET /v1/admin/activity': async (req, res) => {
       const q = parseOr422(activityQuery, req.query, 'query');
       const { platformId, environment } = callerOf(req);
-      const { items, total } = await findActivity(tenantDbOf(req), {
+      const activity = await findActivity(tenantDbOf(req), {
         platformId,
         environment,
         clientId: q.client_id,
@@ -52,7 +52,7 @@ export function adminRoutes(deps: OperationDeps & PresentDeps) {
         limit: q.limit,
         offset: q.offset,
       });
-      res.json({ items: items.map(presentActivity), total, limit: q.limit, offset: q.offset });
+      res.json(presentPage(activity, presentActivity));
     },
     'POST /v1/admin/settlements/{id}/cancel': operation(cancelSettlement),
     'POST /v1/admin/settlements/{id}/force-rollback': operation(forceRollback),

@@ -15,6 +15,7 @@ import type { AuthContext } from '../auth/tokens.ts';
 import { createClientSchema, pageQuery, rotateClientSecretSchema, updateClientSchema } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
 import type { RouteHandlers } from '../routeTable.ts';
+import { page, presentPage } from '../../db/page.ts';
 
 export function clientRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forget'> }) {
   async function requireClient(db: Models, caller: Tenant, clientId: string): Promise<ApiClient> {
@@ -41,11 +42,8 @@ export function clientRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forget'
       const { platformId, environment } = callerOf(req);
       const q = parseOr422(pageQuery, req.query, 'query');
       const where = { platformId, environment };
-      const [items, total] = await Promise.all([
-        db.apiClient.findMany({ where, orderBy: { createdAt: 'desc' }, take: q.limit, skip: q.offset }),
-        db.apiClient.count({ where }),
-      ]);
-      res.json({ items: items.map(presentClient), total, limit: q.limit, offset: q.offset });
+      const found = await page(q, (slice) => db.apiClient.findMany({ where, orderBy: { createdAt: 'desc' }, ...slice }), () => db.apiClient.count({ where }));
+      res.json(presentPage(found, presentClient));
     },
     'POST /v1/platforms/me/clients': async (req, res) => {
       const db = tenantDbOf(req);

@@ -14,6 +14,7 @@ import { pageQuery, platformEnvironmentCreateSchema, platformEnvironmentUpdateSc
 import { parseOr422 } from '../validation.ts';
 import { createEndpoint, safeWebhookUrl, type EndpointDeps } from '../webhookEndpoints.ts';
 import type { RouteHandlers } from '../routeTable.ts';
+import { page } from '../../db/page.ts';
 
 type EnvironmentRow = NonNullable<Awaited<ReturnType<Db['environment']['findFirst']>>>;
 const WITH_WEBHOOK = { webhookEndpoint: { select: { url: true } } } as const;
@@ -88,11 +89,8 @@ export function environmentRoutes(deps: { db: Db; webhooks: EndpointDeps; tokens
     'GET /v1/platforms/me/environments': async (req, res) => {
       const q = parseOr422(pageQuery, req.query, 'query');
       const where = { platformId: callerOf(req).platformId };
-      const [rows, total] = await Promise.all([
-        db.environment.findMany({ where, include: WITH_WEBHOOK, orderBy: [{ createdAt: 'asc' }, { name: 'asc' }], take: q.limit, skip: q.offset }),
-        db.environment.count({ where }),
-      ]);
-      res.json({ items: await present(rows), total, limit: q.limit, offset: q.offset });
+      const found = await page(q, (slice) => db.environment.findMany({ where, include: WITH_WEBHOOK, orderBy: [{ createdAt: 'asc' }, { name: 'asc' }], ...slice }), () => db.environment.count({ where }));
+      res.json({ ...found, items: await present(found.items) });
     },
     'GET /v1/platforms/me/environments/{id}': async (req, res) => {
       const [env] = await present([await reread(await requireOwn(callerOf(req).platformId, String(req.params.id)))]);

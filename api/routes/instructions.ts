@@ -12,6 +12,7 @@ import { createInstructionSchema, listInstructionsQuery } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
 import { queueInstructionEvent } from '../../webhooks/outbox.ts';
 import type { RouteHandlers } from '../routeTable.ts';
+import { page, presentPage } from '../../db/page.ts';
 
 async function requireInstruction(db: Models, id: string) {
   // The tenant view shows only the caller's own instructions: another's, like an unknown one, is not found.
@@ -40,11 +41,8 @@ export function instructionRoutes(deps: InstructionDeps) {
       };
       const where = { ...(q.status ? byStatus[q.status] : {}), ...(q.trade_reference ? { tradeReference: q.trade_reference } : {}) };
       const db = tenantDbOf(req);
-      const [rows, total] = await Promise.all([
-        db.instruction.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: q.limit, skip: q.offset }),
-        db.instruction.count({ where }),
-      ]);
-      res.json({ items: rows.map(presentInstruction), total, limit: q.limit, offset: q.offset });
+      const found = await page(q, (slice) => db.instruction.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], ...slice }), () => db.instruction.count({ where }));
+      res.json(presentPage(found, presentInstruction));
     },
     'GET /v1/instructions/{id}': async (req, res) => {
       res.json(presentInstruction(await requireInstruction(tenantDbOf(req), String(req.params.id))));

@@ -39,6 +39,7 @@ import { acceptTotp, newTotpSecret, otpauthUri } from '../office/totp.ts';
 import { requireSettlement } from '../settlements/present.ts';
 import { officeCreateUserSchema, officeLoginSchema, officePasswordChangeSchema, officeTotpConfirmSchema, pageQuery } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
+import { page, presentPage } from '../../db/page.ts';
 
 export interface OfficeDeps {
   db: Db;
@@ -240,14 +241,11 @@ export function officeRoutes(deps: OfficeDeps): Router {
 
   router.get(`${PREFIX}/users`, requireScope('admin'), async (req, res) => {
     const me = officeUserOf(req);
-    const page = parseOr422(pageQuery, req.query, 'query');
+    const q = parseOr422(pageQuery, req.query, 'query');
     const where = { platformId: me.platformId, environment: me.environment };
     const tenant = tenantDb(db, where);
-    const [users, total] = await Promise.all([
-      tenant.officeUser.findMany({ where, orderBy: { createdAt: 'asc' }, take: page.limit, skip: page.offset }),
-      tenant.officeUser.count({ where }),
-    ]);
-    res.json({ items: users.map(userView), total, limit: page.limit, offset: page.offset });
+    const users = await page(q, (slice) => tenant.officeUser.findMany({ where, orderBy: { createdAt: 'asc' }, ...slice }), () => tenant.officeUser.count({ where }));
+    res.json(presentPage(users, userView));
   });
 
   router.post(`${PREFIX}/users`, requireScope('admin'), async (req, res) => {

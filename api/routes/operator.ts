@@ -17,6 +17,7 @@ import { createClientSchema, createEnvironmentSchema, createPlatformSchema, page
 import { parseOr422 } from '../validation.ts';
 import { presentClient, restrictionsOf, settingsOr422 } from '../apiClients.ts';
 import type { RouteHandlers } from '../routeTable.ts';
+import { presentPage } from '../../db/page.ts';
 
 const presentEnvironment = (e: Environment) => ({ name: e.name, rate_limit_per_minute: e.rateLimitPerMinute, created_at: e.createdAt.toISOString() });
 const presentPlatform = (p: Platform & { environments: Environment[] }) => ({
@@ -49,8 +50,7 @@ export function operatorRoutes(deps: { db: Db; tokens: Pick<TokenService, 'forge
   return {
     'GET /v1/operator/platforms': async (req, res) => {
       const q = parseOr422(pageQuery, req.query, 'query');
-      const { items, total } = await listPlatforms(db, q);
-      res.json({ items: items.map(presentPlatform), total, limit: q.limit, offset: q.offset });
+      res.json(presentPage(await listPlatforms(db, q), presentPlatform));
     },
     'POST /v1/operator/platforms': async (req, res) => {
       const body = parseOr422(createPlatformSchema, req.body ?? {}, 'body');

@@ -24,13 +24,8 @@ export function settlementRoutes(deps: CreateDeps & PresentDeps) {
     'GET /v1/settlements': async (req, res) => {
       const caller = callerOf(req);
       const query = parseOr422(listSettlementsQuery, req.query, 'query');
-      const { items, total } = await listSettlements(deps.db, caller, query);
-      res.json({
-        items: await presentSettlements(deps, items, caller),
-        total,
-        limit: query.limit,
-        offset: query.offset,
-      });
+      const found = await listSettlements(deps.db, caller, query);
+      res.json({ ...found, items: await presentSettlements(deps, found.items, caller) });
     },
     'GET /v1/settlements/{id}': async (req, res) => {
       const caller = callerOf(req);

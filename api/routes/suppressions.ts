@@ -16,6 +16,7 @@ import { actingOn } from '../../db/settlementScope.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { parseOr422 } from '../validation.ts';
 import type { RouteHandlers } from '../routeTable.ts';
+import { page, presentPage } from '../../db/page.ts';
 
 const refuse = (field: string, msg: string) => validationFailed([{ loc: ['body', field], msg, type: 'value_error' }]);
 
@@ -114,11 +115,8 @@ export function suppressionRoutes(deps: { db: Db }) {
         environment: caller.environment,
         ...(q.status === 'all' ? {} : { active: q.status === 'active' }),
       };
-      const [items, total] = await Promise.all([
-        db.screeningSuppression.findMany({ where, include: withHistory, orderBy: { createdAt: 'desc' }, take: q.limit, skip: q.offset }),
-        db.screeningSuppression.count({ where }),
-      ]);
-      res.json({ items: items.map(present), total, limit: q.limit, offset: q.offset });
+      const found = await page(q, (slice) => db.screeningSuppression.findMany({ where, include: withHistory, orderBy: { createdAt: 'desc' }, ...slice }), () => db.screeningSuppression.count({ where }));
+      res.json(presentPage(found, present));
     },
     'GET /v1/compliance/suppressions/{id}': async (req, res) => {
       const db = tenantDbOf(req);

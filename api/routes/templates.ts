@@ -8,6 +8,7 @@ import { conflict, forbidden, notFound, validationFailed } from '../errors.ts';
 import { createTemplateSchema, pageQuery, publishVersionSchema, templateVersionQuery } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
 import type { RouteHandlers } from '../routeTable.ts';
+import { presentPage } from '../../db/page.ts';
 
 /** KeyStone's template object; a version never changes, so it was last updated when it was made. */
 export function presentTemplate(t: StoredTemplate) {
@@ -69,9 +70,8 @@ const onConflict = (err: unknown): never => {
 export function templateRoutes() {
   return {
     'GET /v1/settlement-templates': async (req, res) => {
-      const page = parseOr422(pageQuery, req.query, 'query');
-      const { items, total } = await listTemplates(tenantDbOf(req), callerOf(req), page);
-      res.json({ items: items.map(presentTemplate), total, ...page });
+      const q = parseOr422(pageQuery, req.query, 'query');
+      res.json(presentPage(await listTemplates(tenantDbOf(req), callerOf(req), q), presentTemplate));
     },
     'GET /v1/settlement-templates/{idOrSlug}': async (req, res) => {
       const { version } = parseOr422(templateVersionQuery, req.query, 'query');

@@ -14,6 +14,7 @@ import { notFound } from '../errors.ts';
 import { createWebhookSchema, deliveryListQuery, eventFeedQuery, pageQuery, updateWebhookSchema } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
 import type { RouteHandlers } from '../routeTable.ts';
+import { page, presentPage } from '../../db/page.ts';
 
 export interface WebhookDeps {
   db: Db;
@@ -66,11 +67,8 @@ export function webhookRoutes(deps: WebhookDeps) {
       const caller = callerOf(req);
       const q = parseOr422(pageQuery, req.query, 'query');
       const where = { platformId: caller.platformId, environment: caller.environment };
-      const [items, total] = await Promise.all([
-        db.webhookEndpoint.findMany({ where, orderBy: { createdAt: 'desc' }, take: q.limit, skip: q.offset }),
-        db.webhookEndpoint.count({ where }),
-      ]);
-      res.json({ items: items.map(present), total, limit: q.limit, offset: q.offset });
+      const found = await page(q, (slice) => db.webhookEndpoint.findMany({ where, orderBy: { createdAt: 'desc' }, ...slice }), () => db.webhookEndpoint.count({ where }));
+      res.json(presentPage(found, present));
     },
     'GET /v1/platforms/me/webhooks/{id}': async (req, res) => {
       res.json(present(await requireEndpoint(tenantDbOf(req), callerOf(req), String(req.params.id))));
@@ -136,18 +134,19 @@ export function webhookRoutes(deps: WebhookDeps) {
       const endpoint = await requireEndpoint(db, callerOf(req), String(req.params.id));
       const q = parseOr422(deliveryListQuery, req.query, 'query');
       const where = { endpointId: endpoint.id, ...(q.status ? { status: q.status } : {}) };
-      const [items, total] = await Promise.all([
-        db.webhookDelivery.findMany({
-          where,
-          include: { event: { select: { type: true } }, attempts: { orderBy: { number: 'asc' } } },
-          orderBy: [{ createdAt: 'desc' }, { eventSeq: 'desc' }],
-          take: q.limit,
-          skip: q.offset,
-        }),
-        db.webhookDelivery.count({ where }),
-      ]);
-      res.json({
-        items: items.map((d) => ({
+      const deliveries = await page(
+        q,
+        (slice) =>
+          db.webhookDelivery.findMany({
+            where,
+            include: { event: { select: { type: true } }, attempts: { orderBy: { number: 'asc' } } },
+            orderBy: [{ createdAt: 'desc' }, { eventSeq: 'desc' }],
+            ...slice,
+          }),
+        () => db.webhookDelivery.count({ where }),
+      );
+      res.json(
+        presentPage(deliveries, (d) => ({
           id: d.id,
           endpoint_id: d.endpointId,
           event_id: d.eventId,
@@ -165,10 +164,7 @@ export function webhookRoutes(deps: WebhookDeps) {
           created_at: d.createdAt.toISOString(),
           attempts: d.attempts.map((a) => ({ number: a.number, status_code: a.statusCode, latency_ms: a.latencyMs, error: a.error, at: a.createdAt.toISOString() })),
         })),
-        total,
-        limit: q.limit,
-        offset: q.offset,
-      });
+      );
     },
     'POST /v1/platforms/me/webhooks/{id}/deliveries/{deliveryId}/resend': async (req, res) => {
       const db = tenantDbOf(req);

@@ -8,6 +8,7 @@ import { getAddress, type Hex } from 'viem';
 import type { Chain } from '../../chain/client.ts';
 import { allowanceOf, depositCalls, legTerms, type EscrowLegTerms } from '../../chain/escrow.ts';
 import type { Db } from '../../db/client.ts';
+import type { Page } from '../../db/page.ts';
 import type { Tenant } from '../../db/tenant.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { notFound } from '../errors.ts';
@@ -40,7 +41,8 @@ export async function requireSettlement(db: Db, scope: SettlementScope, id: stri
   return settlement;
 }
 
-export async function listSettlements(db: Db, scope: SettlementScope, q: ListSettlementsQuery) {
+/** A page of settlements, read and counted in SQL of its own (db/settlementReads.ts) rather than by db/page.ts. */
+export async function listSettlements(db: Db, scope: SettlementScope, q: ListSettlementsQuery): Promise<Page<SettlementRow>> {
   const { rows, total } = await readSettlements(db, scope, {
     states: q.state,
     template: q.template_id,
@@ -51,7 +53,7 @@ export async function listSettlements(db: Db, scope: SettlementScope, q: ListSet
     offset: q.offset,
     total: true,
   });
-  return { items: rows, total: total! };
+  return { items: rows, total: total!, limit: q.limit, offset: q.offset };
 }
 
 export async function presentSettlement(deps: PresentDeps, s: SettlementRow, viewer: Tenant) {
