@@ -11,6 +11,7 @@ import { depositedLegs, legTerms, readEscrow, sameTerms, unpaidRefunds } from '.
 import { describeRefusals, isPermissioned, permissionedLegs, permissionRefusals, type PermissionedLeg } from '../chain/erc3643.ts';
 import { escrowIdFor } from '../chain/escrowId.ts';
 import type { Db } from '../db/client.ts';
+import { FailureType } from '../domain/errors.ts';
 
 export interface EscrowDeps {
   db: Db;
@@ -105,7 +106,7 @@ export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: Es
       progress.beat();
       await Context.current().sleep(500);
     }
-    throw ApplicationFailure.retryable(`transaction ${tx.hash} was not mined in ${receiptWaitMs / 1000} s; the next attempt waits for the same transaction`, 'TransactionNotMined');
+    throw ApplicationFailure.retryable(`transaction ${tx.hash} was not mined in ${receiptWaitMs / 1000} s; the next attempt waits for the same transaction`, FailureType.TransactionNotMined);
   }
 
   /** A receipt, or undefined while the transaction is not mined; an RPC failure is thrown, for the retry policy. */
@@ -143,7 +144,7 @@ export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: Es
     const receipt = await receiptOf(tx, progress);
     // Mined or replaced, this transaction is done with: the next attempt re-reads the escrow first.
     progress.set({ tx: undefined });
-    if (!receipt) throw ApplicationFailure.retryable(`${functionName} transaction ${tx.hash} was replaced by another with its nonce`, 'TransactionReplaced');
+    if (!receipt) throw ApplicationFailure.retryable(`${functionName} transaction ${tx.hash} was replaced by another with its nonce`, FailureType.TransactionReplaced);
     return receipt;
   }
 
@@ -156,7 +157,7 @@ export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: Es
       fromBlock: chain.escrowDeployBlock,
     });
     const log = logs.at(-1);
-    if (!log) throw ApplicationFailure.retryable(`escrow ${escrowId} is settled but its Settled log is not visible yet`, 'LogMissing');
+    if (!log) throw ApplicationFailure.retryable(`escrow ${escrowId} is settled but its Settled log is not visible yet`, FailureType.LogMissing);
     return { txHash: log.transactionHash, blockNumber: log.blockNumber.toString() };
   }
 
@@ -167,7 +168,7 @@ export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: Es
       const current = await readEscrow(chain, terms.escrowId);
       if (current.status !== 'None') {
         if (sameTerms(current.legs, terms.legs) && current.deadline === terms.deadline) return { outcome: 'registered' as const, ...summary, tx_hash: null };
-        throw ApplicationFailure.nonRetryable(`escrow ${terms.escrowId} exists with other terms`, 'EscrowConflict');
+        throw ApplicationFailure.nonRetryable(`escrow ${terms.escrowId} exists with other terms`, FailureType.EscrowConflict);
       }
       // The contract refuses a deadline that has passed; no retry would change that.
       const head = await chain.publicClient.getBlock();
@@ -181,7 +182,7 @@ export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: Es
       // Registering identical terms twice is a no-op on-chain, so a retry may simply send again.
       const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: txHash, timeout: receiptWaitMs });
       const after = await readEscrow(chain, terms.escrowId);
-      if (after.status === 'None') throw ApplicationFailure.retryable(`register transaction ${txHash} did not register the escrow`, 'TransactionReverted');
+      if (after.status === 'None') throw ApplicationFailure.retryable(`register transaction ${txHash} did not register the escrow`, FailureType.TransactionReverted);
       return { outcome: 'registered' as const, ...summary, tx_hash: txHash, block_number: receipt.blockNumber.toString() };
     },
 
@@ -233,7 +234,7 @@ export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: Es
       progress.set({ refusals });
       const head = await chain.publicClient.getBlock();
       if (head.timestamp <= before.deadline && refusals < SWAP_REVERT_REFUSALS) {
-        throw ApplicationFailure.retryable(`${failure}; the escrow is open with every leg deposited, trying again`, 'SwapRefused');
+        throw ApplicationFailure.retryable(`${failure}; the escrow is open with every leg deposited, trying again`, FailureType.SwapRefused);
       }
       return { outcome: 'not_settled', reason: `${failure}; escrow is Registered` };
     },
@@ -243,13 +244,13 @@ export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: Es
       const escrowId = escrowIdFor(settlementId);
       for (;;) {
         const receipt = await chain.publicClient.getTransactionReceipt({ hash: txHash as Hex }).catch(() => undefined);
-        if (!receipt) throw ApplicationFailure.retryable(`swap transaction ${txHash} is not in the chain`, 'ReceiptMissing');
-        if (receipt.status !== 'success') throw ApplicationFailure.nonRetryable(`swap transaction ${txHash} reverted after a reorg`, 'SwapReverted');
+        if (!receipt) throw ApplicationFailure.retryable(`swap transaction ${txHash} is not in the chain`, FailureType.ReceiptMissing);
+        if (receipt.status !== 'success') throw ApplicationFailure.nonRetryable(`swap transaction ${txHash} reverted after a reorg`, FailureType.SwapReverted);
         const depth = Number((await chain.publicClient.getBlockNumber()) - receipt.blockNumber) + 1;
         Context.current().heartbeat({ depth });
         if (depth >= confirmations) {
           const escrow = await readEscrow(chain, escrowId);
-          if (escrow.status !== 'Settled') throw ApplicationFailure.nonRetryable(`escrow ${escrowId} is ${escrow.status} after the swap`, 'SwapReverted');
+          if (escrow.status !== 'Settled') throw ApplicationFailure.nonRetryable(`escrow ${escrowId} is ${escrow.status} after the swap`, FailureType.SwapReverted);
           return { blockNumber: receipt.blockNumber.toString(), confirmations: depth };
         }
         await Context.current().sleep(500);
@@ -276,13 +277,13 @@ export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: Es
         case 'Refunded':
           return refunded(null);
         case 'Settled':
-          throw ApplicationFailure.nonRetryable(`escrow ${escrowId} is already settled; it cannot be refunded`, 'EscrowAlreadySettled');
+          throw ApplicationFailure.nonRetryable(`escrow ${escrowId} is already settled; it cannot be refunded`, FailureType.EscrowAlreadySettled);
         case 'Registered': {
           const receipt = await sendOnce('refund', escrowId, progressOfActivity());
           const after = await readEscrow(chain, escrowId);
           if (after.status === 'Refunded') return refunded(receipt.transactionHash);
-          if (after.status === 'Settled') throw ApplicationFailure.nonRetryable(`escrow ${escrowId} settled before the refund`, 'EscrowAlreadySettled');
-          throw ApplicationFailure.retryable(`refund transaction ${receipt.transactionHash} reverted`, 'TransactionReverted');
+          if (after.status === 'Settled') throw ApplicationFailure.nonRetryable(`escrow ${escrowId} settled before the refund`, FailureType.EscrowAlreadySettled);
+          throw ApplicationFailure.retryable(`refund transaction ${receipt.transactionHash} reverted`, FailureType.TransactionReverted);
         }
       }
     },

@@ -9,6 +9,7 @@ import type { Transition } from '../domain/transition.ts';
 import type { Db } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { queueTransitionEvents } from '../webhooks/outbox.ts';
+import { FailureType } from '../domain/errors.ts';
 
 
 export function recordActivities({ db }: { db: Db }) {
@@ -37,7 +38,7 @@ export function recordActivities({ db }: { db: Db }) {
           if (same(stored as typeof event) !== same(event)) {
             throw ApplicationFailure.nonRetryable(
               `settlement ${t.settlementId} already has a different transition at sequence ${t.sequence} (${stored.fromState} → ${stored.toState} by ${stored.triggeredBy}); refusing ${t.fromState} → ${t.toState} by ${t.triggeredBy}`,
-              'TransitionConflict',
+              FailureType.TransitionConflict,
             );
           }
         }

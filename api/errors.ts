@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request } from 'express';
+import { LockstepError } from '../domain/errors.ts';
 
 export interface FieldError {
   loc: (string | number)[];
@@ -10,7 +11,8 @@ export interface FieldError {
   type: string;
 }
 
-export class ApiError extends Error {
+export class ApiError extends LockstepError {
+  override readonly name = 'ApiError';
   constructor(
     readonly status: number,
     readonly code: string,

@@ -4,6 +4,7 @@
 import { BaseError, ContractFunctionRevertedError, ContractFunctionZeroDataError, erc20Abi, getAddress, isAddress, type Address } from 'viem';
 import type { Models } from '../db/client.ts';
 import type { Chain } from './client.ts';
+import { LockstepError } from '../domain/errors.ts';
 
 export interface ResolvedInstrument {
   address: Address;
@@ -11,12 +12,12 @@ export interface ResolvedInstrument {
   symbol: string | null;
 }
 
-export class UnknownInstrumentError extends Error {
+export class UnknownInstrumentError extends LockstepError {
   override readonly name = 'UnknownInstrumentError';
 }
 
 /** The chain did not answer: nothing is known of the token, and the caller is not at fault. */
-export class ChainUnavailableError extends Error {
+export class ChainUnavailableError extends LockstepError {
   override readonly name = 'ChainUnavailableError';
 }
 

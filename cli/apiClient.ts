@@ -1,12 +1,15 @@
 // A minimal Lockstep API client: what a platform's integration does, nothing more.
 
+import { LockstepError } from '../domain/errors.ts';
+
 export interface ApiErrorBody {
   code: string;
   detail: unknown;
   long_message: string;
 }
 
-export class ApiRequestError extends Error {
+export class ApiRequestError extends LockstepError {
+  override readonly name = 'ApiRequestError';
   constructor(
     readonly status: number,
     readonly body: ApiErrorBody,

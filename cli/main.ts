@@ -4,6 +4,7 @@
 
 import { COMMANDS, findCommand, usage, type Command } from './commands.ts';
 import { UsageError } from './options.ts';
+import { LockstepError } from '../domain/errors.ts';
 
 async function main(argv: string[]): Promise<void> {
   if (!argv.length) throw new CommandError('no command given', COMMANDS);
@@ -28,7 +29,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** A usage error with the usage of the commands it concerns. */
-class CommandError extends Error {
+class CommandError extends LockstepError {
+  override readonly name = 'CommandError';
   constructor(
     message: string,
     readonly commands: readonly Command[],

@@ -2,9 +2,10 @@
 // misspelt one is an error, not ignored), numbers checked, JSON printed.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { LockstepError } from '../domain/errors.ts';
 
 /** A command called wrongly: its message and the command's usage go to stderr, and it exits 2. */
-export class UsageError extends Error {
+export class UsageError extends LockstepError {
   override readonly name = 'UsageError';
 }
 

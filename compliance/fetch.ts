@@ -10,6 +10,7 @@ import { listsLayout, REFERENCE_DIR } from '../config/paths.ts';
 import { contentHash, listSources, type ListSource } from './lists.ts';
 import { OFAC_CSV_FILES } from './ofac.ts';
 import { fetchDocument, locationIn } from './sources.ts';
+import { SanctionsListError } from './sanctionsList.ts';
 
 export interface PublicationSettings {
   /** Base URL of OFAC's legacy CSV files, named as OFAC publishes them (SDN.CSV, ALT.CSV, ADD.CSV, SDN_COMMENTS.CSV); empty for none. */
@@ -83,10 +84,10 @@ function publications(dir: string, settings: PublicationSettings): Publication[]
 export async function fetchLists({ into, sources, allowDrop = false, progress = () => {} }: { into: string; sources: PublicationSettings; allowDrop?: boolean; progress?: Progress }): Promise<FetchOutcome[]> {
   const dir = resolve(into);
   if (isWithin(await realPathOf(dir), await realPathOf(REFERENCE_DIR))) {
-    throw new Error(`refusing to fetch into ${dir}: it is inside ${REFERENCE_DIR}, the snapshot that ships with the engine, which a fetch never overwrites; choose a folder of the deployment's own`);
+    throw new SanctionsListError(`refusing to fetch into ${dir}: it is inside ${REFERENCE_DIR}, the snapshot that ships with the engine, which a fetch never overwrites; choose a folder of the deployment's own`);
   }
   const lists = publications(dir, sources);
-  if (!lists.length) throw new Error('nothing to fetch: SANCTIONS_OFAC_SOURCE_URL and SANCTIONS_UN_SOURCE_URL are both empty');
+  if (!lists.length) throw new SanctionsListError('nothing to fetch: SANCTIONS_OFAC_SOURCE_URL and SANCTIONS_UN_SOURCE_URL are both empty');
   await mkdir(dir, { recursive: true });
   return Promise.all(lists.map((p) => fetchList(p, dir, allowDrop, progress)));
 }
@@ -101,7 +102,7 @@ async function fetchList(p: Publication, dir: string, allowDrop: boolean, progre
         fetchDocument(url, p.mediaTypes).then(
           (d) => d.bytes,
           (err: unknown) => {
-            throw new Error(`cannot fetch ${url}: ${(err as Error).message}`);
+            throw new SanctionsListError(`cannot fetch ${url}: ${(err as Error).message}`);
           },
         ),
       ),
@@ -118,7 +119,7 @@ async function fetchList(p: Publication, dir: string, allowDrop: boolean, progre
     const previous = outcome.previousEntryCount;
     if (previous && outcome.entryCount < previous * (1 - MAX_DROP) && !allowDrop) {
       const drop = Math.round((1 - outcome.entryCount / previous) * 100);
-      throw new Error(`${p.source} lists ${outcome.entryCount} entries against ${previous} in ${dir}, ${drop}% fewer: more than the ${MAX_DROP * 100}% a publication drops at once, so probably cut short; --allow-drop takes it if the drop is real`);
+      throw new SanctionsListError(`${p.source} lists ${outcome.entryCount} entries against ${previous} in ${dir}, ${drop}% fewer: more than the ${MAX_DROP * 100}% a publication drops at once, so probably cut short; --allow-drop takes it if the drop is real`);
     }
     await p.install(documents, outcome.contentHash, currentHash, progress);
     progress(`${list}: updated (${outcome.entryCount} entries, ${previous ?? 'none'} before)`);
@@ -135,9 +136,9 @@ function entryCount(p: Publication, documents: Buffer[]): number {
   try {
     count = p.installed.parse(documents).entries.length;
   } catch (err) {
-    throw new Error(`${p.source} does not read as ${p.installed.list}: ${(err as Error).message}`, { cause: err });
+    throw new SanctionsListError(`${p.source} does not read as ${p.installed.list}: ${(err as Error).message}`, { cause: err });
   }
-  if (!count) throw new Error(`${p.source} has no entries`);
+  if (!count) throw new SanctionsListError(`${p.source} has no entries`);
   return count;
 }
 

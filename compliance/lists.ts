@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { listsLayout } from '../config/paths.ts';
 import { OFAC_CSV_FILES, parseOfacSdnCsv } from './ofac.ts';
 import { parseOfacSdnXml } from './ofacXml.ts';
-import type { ListVersion, LoadedList, ParsedList } from './sanctionsList.ts';
+import { SanctionsListError, type ListVersion, type LoadedList, type ParsedList } from './sanctionsList.ts';
 import { Screener } from './screening.ts';
 import { locationsIn, readDocument } from './sources.ts';
 import { parseUnConsolidated } from './un.ts';
@@ -47,7 +47,7 @@ export function listSources(given: ListSettings): ListSource[] {
     sources.push({ list: 'un-consolidated', setting: 'SANCTIONS_UN_FILE', locate: async () => [file], parse: ([xml]) => parseUnConsolidated(xml!) });
   }
   // No list would clear every party.
-  if (!sources.length) throw new Error('no sanctions list configured: set SANCTIONS_LISTS_DIR (see lockstep lists fetch), SANCTIONS_OFAC_DIR or SANCTIONS_OFAC_XML, and optionally SANCTIONS_UN_FILE');
+  if (!sources.length) throw new SanctionsListError('no sanctions list configured: set SANCTIONS_LISTS_DIR (see lockstep lists fetch), SANCTIONS_OFAC_DIR or SANCTIONS_OFAC_XML, and optionally SANCTIONS_UN_FILE');
   return sources;
 }
 
@@ -66,9 +66,9 @@ export async function loadList(source: ListSource): Promise<LoadedList> {
   try {
     parsed = source.parse(bytes);
   } catch (err) {
-    throw new Error(`cannot read ${source.list} from ${locations.join(', ')}: ${(err as Error).message}; check ${source.setting}`, { cause: err });
+    throw new SanctionsListError(`cannot read ${source.list} from ${locations.join(', ')}: ${(err as Error).message}; check ${source.setting}`, { cause: err });
   }
-  if (!parsed.entries.length) throw new Error(`${source.list} from ${locations.join(', ')} has no entries; check ${source.setting}`);
+  if (!parsed.entries.length) throw new SanctionsListError(`${source.list} from ${locations.join(', ')} has no entries; check ${source.setting}`);
   const modified = documents.map((d) => d.modifiedAt).filter((m): m is string => m !== null).sort().at(-1) ?? null;
   return {
     entries: parsed.entries,

@@ -4,7 +4,7 @@
 
 import { XMLParser } from 'fast-xml-parser';
 import { countryCodes, parseOfacBirthDate, type DateRange } from './attributes.ts';
-import type { ParsedList, SanctionsEntry } from './sanctionsList.ts';
+import { SanctionsListError, type ParsedList, type SanctionsEntry } from './sanctionsList.ts';
 
 const LIST = 'ofac-sdn';
 
@@ -90,8 +90,8 @@ export function parseOfacSdnXml(xml: Buffer | string): ParsedList {
   const root = (parser.parse(xml) as SdnDocument).sdnList;
   // Any other document would parse to no entries, and an empty list clears every party;
   // so would a truncated download that kept the root but lost the entries.
-  if (root === undefined) throw new Error("not OFAC's SDN list: the document has no sdnList root; expected OFAC's SDN.XML");
-  if (!root.sdnEntry?.length) throw new Error("OFAC's SDN list has no sdnEntry: refusing an empty list");
+  if (root === undefined) throw new SanctionsListError("not OFAC's SDN list: the document has no sdnList root; expected OFAC's SDN.XML");
+  if (!root.sdnEntry?.length) throw new SanctionsListError("OFAC's SDN list has no sdnEntry: refusing an empty list");
   return {
     entries: root.sdnEntry.map(toEntry),
     publishedAt: publishDate(root.publshInformation?.Publish_Date),

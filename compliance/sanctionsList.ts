@@ -1,7 +1,17 @@
 // What every list reader produces, whatever the publisher's format. A reader parses the
 // documents of one publication into entries; adding the EU or UK list is one more reader.
 
+import { LockstepError } from '../domain/errors.ts';
 import type { DateRange } from './attributes.ts';
+
+/**
+ * A list that cannot be read, fetched or taken as it is: unreachable, cut short, not the format
+ * expected, empty or much shorter than the last. Whoever loads or fetches keeps the lists it had.
+ */
+export class SanctionsListError extends LockstepError {
+  override readonly name = 'SanctionsListError';
+  override readonly docsPath = 'runbook.md#keeping-the-sanctions-lists-current';
+}
 
 export interface SanctionsEntry {
   list: string;

@@ -3,6 +3,7 @@
 
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SanctionsListError } from './sanctionsList.ts';
 
 export interface SourceDocument {
   location: string;
@@ -22,7 +23,7 @@ export const locationIn = (base: string, name: string): string =>
   isUrl(base) ? new URL(name, base.endsWith('/') ? base : `${base}/`).toString() : join(base, name);
 
 const unreadable = (location: string, setting: string, err: unknown) =>
-  new Error(`cannot read ${location} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check ${setting}`);
+  new SanctionsListError(`cannot read ${location} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check ${setting}`);
 
 /**
  * The documents `names` of one version of a folder, or under a base URL. A local folder's
@@ -54,7 +55,7 @@ const mediaTypeOf = (response: Response) => response.headers.get('content-type')
  */
 export async function fetchDocument(url: string, mediaTypes?: readonly string[]): Promise<SourceDocument> {
   const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' }).catch((err: unknown) => {
-    throw new Error(failure(err));
+    throw new SanctionsListError(failure(err));
   });
   const mediaType = mediaTypeOf(response);
   const refusal =
@@ -64,19 +65,19 @@ export async function fetchDocument(url: string, mediaTypes?: readonly string[])
   if (refusal) {
     // Frees the connection without reading an error page nobody needs.
     await response.body?.cancel();
-    throw new Error(refusal);
+    throw new SanctionsListError(refusal);
   }
   // A compressed body's Content-Length counts the compressed bytes, not the ones fetch returns.
   const header = response.headers.has('content-encoding') ? null : response.headers.get('content-length');
   const announced = header === null ? null : Number(header);
-  if (announced !== null && announced > MAX_BYTES) throw new Error(`${announced} bytes is over the ${MAX_BYTES}-byte limit`);
+  if (announced !== null && announced > MAX_BYTES) throw new SanctionsListError(`${announced} bytes is over the ${MAX_BYTES}-byte limit`);
   const bytes = Buffer.from(
     await response.arrayBuffer().catch((err: unknown) => {
-      throw new Error(`the document was cut off (${failure(err)})`);
+      throw new SanctionsListError(`the document was cut off (${failure(err)})`);
     }),
   );
-  if (bytes.length > MAX_BYTES) throw new Error(`over the ${MAX_BYTES}-byte limit`);
-  if (announced !== null && bytes.length !== announced) throw new Error(`the document was cut off: ${bytes.length} of the ${announced} bytes announced arrived`);
+  if (bytes.length > MAX_BYTES) throw new SanctionsListError(`over the ${MAX_BYTES}-byte limit`);
+  if (announced !== null && bytes.length !== announced) throw new SanctionsListError(`the document was cut off: ${bytes.length} of the ${announced} bytes announced arrived`);
   const modified = response.headers.get('last-modified');
   return { location: url, bytes, modifiedAt: modified ? new Date(modified).toISOString() : null };
 }

@@ -2,7 +2,7 @@
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { approximately, countryCodes, dateRange, type DateRange } from './attributes.ts';
-import type { ParsedList, SanctionsEntry } from './sanctionsList.ts';
+import { SanctionsListError, type ParsedList, type SanctionsEntry } from './sanctionsList.ts';
 
 const LIST = 'un-consolidated';
 
@@ -108,10 +108,10 @@ export function parseUnConsolidated(xml: Buffer): ParsedList {
   const text = xml.toString('utf8');
   const root = (parser.parse(text) as UnDocument).CONSOLIDATED_LIST;
   // Any other document would parse to no entries, and an empty list clears every party.
-  if (!root) throw new Error('not the UN consolidated list: the document has no CONSOLIDATED_LIST root');
+  if (!root) throw new SanctionsListError('not the UN consolidated list: the document has no CONSOLIDATED_LIST root');
   // The parser closes what a document left open, so a file cut short would read as a shorter list.
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new Error(`the XML is cut short or malformed (${valid.err.msg.replace(/\s+/g, ' ')})`);
+  if (valid !== true) throw new SanctionsListError(`the XML is cut short or malformed (${valid.err.msg.replace(/\s+/g, ' ')})`);
   return {
     entries: [
       ...(root.INDIVIDUALS?.INDIVIDUAL ?? []).map((r) => toEntry(r, 'individual')),

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS } from '../domain/thresholds.ts';
 import { DEFAULT_DEPOSIT_POLL_MS } from '../domain/deposits.ts';
+import { LockstepError } from '../domain/errors.ts';
 
 /** The worker's task queue unless TEMPORAL_TASK_QUEUE names another. */
 export const DEFAULT_TASK_QUEUE = 'lockstep-settlements';
@@ -114,8 +115,9 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
-export class ConfigError extends Error {
+export class ConfigError extends LockstepError {
   override readonly name = 'ConfigError';
+  override readonly docsPath = 'runbook.md#running-the-processes';
 }
 
 /** The whole config, or only `keys` for a process that needs less (e.g. the CLI needs only the database). */

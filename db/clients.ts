@@ -5,6 +5,7 @@ import { ENDPOINT_PATTERN, isIpRange } from '../access/restrictions.ts';
 import { isScope, type Scope } from '../access/scopes.ts';
 import { isRecordNotFound, type Models } from './client.ts';
 import { requireEnvironment } from './platforms.ts';
+import { LockstepError } from '../domain/errors.ts';
 
 export interface NewClient {
   client_id: string;
@@ -18,7 +19,12 @@ export interface NewClient {
 }
 
 /** A malformed scope or restriction, with the reason (the API answers 422 with it). */
-export class InvalidClientSettings extends Error {}
+export class InvalidClientSettings extends LockstepError {
+  override readonly name = 'InvalidClientSettings';
+}
+export class ClientNotFound extends LockstepError {
+  override readonly name = 'ClientNotFound';
+}
 
 /** In an existing platform environment (TenantNotFound otherwise); nothing is written when a setting is malformed. */
 export async function createApiClient(
@@ -58,7 +64,7 @@ export async function createApiClient(
 /** A deactivated client gets no new token, and its live tokens fail at once. */
 export async function deactivateApiClient(db: Models, clientId: string): Promise<void> {
   const { count } = await db.apiClient.updateMany({ where: { clientId }, data: { active: false } });
-  if (!count) throw new Error(`no client ${clientId}`);
+  if (!count) throw new ClientNotFound(`no client ${clientId}`);
 }
 
 export interface Restrictions {
@@ -89,7 +95,7 @@ function restrictionData(r: Restrictions) {
 export async function updateApiClient(db: Models, clientId: string, change: Restrictions & { active?: boolean | undefined }): Promise<Required<Restrictions>> {
   const data = { ...restrictionData(change), ...(change.active !== undefined ? { active: change.active } : {}) };
   const client = await db.apiClient.update({ where: { clientId }, data }).catch((err: unknown) => {
-    throw isRecordNotFound(err) ? new Error(`no client ${clientId}`) : err;
+    throw isRecordNotFound(err) ? new ClientNotFound(`no client ${clientId}`) : err;
   });
   return { ipRanges: client.allowedIpRanges, endpoints: client.permittedEndpoints, wallets: client.allowedWallets };
 }
@@ -103,7 +109,7 @@ export async function updateApiClient(db: Models, clientId: string, change: Rest
 export async function rotateClientSecret(tx: Models, clientId: string, options: { revokeTokens?: boolean } = {}): Promise<{ secret: string; revokedTokens: number }> {
   const secret = newClientSecret();
   const { count } = await tx.apiClient.updateMany({ where: { clientId }, data: { secretHash: await hashSecret(secret) } });
-  if (!count) throw new Error(`no client ${clientId}`);
+  if (!count) throw new ClientNotFound(`no client ${clientId}`);
   if (!options.revokeTokens) return { secret, revokedTokens: 0 };
   const revoked = await tx.accessToken.updateMany({
     where: { clientId, revokedAt: null, expiresAt: { gt: new Date() } },

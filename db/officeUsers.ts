@@ -10,9 +10,11 @@ import { isUniqueViolation, type Db, type Models } from './client.ts';
 import { requireEnvironment } from './platforms.ts';
 import { withTenant, type Tenant } from './tenant.ts';
 import type { OfficeUser } from '../generated/prisma/client.ts';
+import { LockstepError } from '../domain/errors.ts';
 
 /** A malformed or already used email, or a password the policy refuses (the API answers 422 or 409 with it). */
-export class InvalidUserSettings extends Error {
+export class InvalidUserSettings extends LockstepError {
+  override readonly name = 'InvalidUserSettings';
   constructor(
     readonly field: 'email' | 'password',
     message: string,

@@ -7,15 +7,24 @@ import { isUuid, TENANT_NAME } from '../domain/ids.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { isUniqueViolation, type Models } from './client.ts';
 import { page, type PageWindow } from './page.ts';
+import { LockstepError } from '../domain/errors.ts';
 
 /** A platform's environments, oldest first, as every answer lists them. */
 export const WITH_ENVIRONMENTS = { environments: { orderBy: { createdAt: 'asc' } } } as const;
 
-export class TenantNotFound extends Error {}
-export class TenantExists extends Error {}
+export class TenantNotFound extends LockstepError {
+  override readonly name = 'TenantNotFound';
+}
+export class TenantExists extends LockstepError {
+  override readonly name = 'TenantExists';
+}
+/** A platform or environment name the deployment cannot use (it names schemas, logs and URLs). */
+export class InvalidTenantName extends LockstepError {
+  override readonly name = 'InvalidTenantName';
+}
 
 function checkName(kind: string, name: string): void {
-  if (!TENANT_NAME.test(name)) throw new Error(`not a ${kind} name (letters, digits, "._-", at most 64): ${JSON.stringify(name)}`);
+  if (!TENANT_NAME.test(name)) throw new InvalidTenantName(`not a ${kind} name (letters, digits, "._-", at most 64): ${JSON.stringify(name)}`);
 }
 
 /** A platform looked up by its id or its name. */

@@ -7,6 +7,7 @@ import { BUILT_IN_TEMPLATES, type Template, type TemplateConfig } from '../domai
 import type { Prisma } from '../generated/prisma/client.ts';
 import { isUniqueViolation, type Db, type Models } from './client.ts';
 import { page, type Page, type PageWindow } from './page.ts';
+import { LockstepError } from '../domain/errors.ts';
 
 export interface TemplateOwner {
   platformId: string;
@@ -18,7 +19,7 @@ export interface StoredTemplate extends Template {
   createdAt: Date;
 }
 
-export class TemplateConflictError extends Error {
+export class TemplateConflictError extends LockstepError {
   override readonly name = 'TemplateConflictError';
 }
 

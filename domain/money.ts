@@ -1,11 +1,13 @@
 // Quantities travel as decimal strings and become integer base units with the
 // token's decimals. A JS number never holds an amount: 0.1 + 0.2 is not money.
 
+import { LockstepError } from './errors.ts';
+
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 /** Token amounts are uint256 on-chain. */
 export const MAX_UNITS = 2n ** 256n - 1n;
 
-export class InvalidQuantityError extends Error {
+export class InvalidQuantityError extends LockstepError {
   override readonly name = 'InvalidQuantityError';
 }
 

@@ -2,6 +2,7 @@
 // legs into escrow transfers. Pure: shared by the API, activities and tests.
 
 import type { TemplateConfig } from './template.ts';
+import { LockstepError } from './errors.ts';
 
 export const LEG_TYPES = ['asset', 'asset_delivery', 'payment'] as const;
 export type LegType = (typeof LEG_TYPES)[number];
@@ -37,7 +38,7 @@ export interface Transfer {
   toRole: string;
 }
 
-export class InstructionError extends Error {
+export class InstructionError extends LockstepError {
   override readonly name = 'InstructionError';
   constructor(
     message: string,

@@ -1,6 +1,8 @@
 // Settlement templates in KeyStone's format. The workflow interprets a template's
 // data; nothing about the order of steps is hard-coded outside this file's helpers.
 
+import { LockstepError } from './errors.ts';
+
 export const ACTION_TYPES = [
   'noop',
   'compliance_check',
@@ -53,7 +55,7 @@ export const ACTION_RUNTIME: Record<ActionType, { provider: string; resolution: 
   await_finality: { provider: 'lockstep-evm-escrow', resolution: 'poll', timeoutSeconds: 300 },
 };
 
-export class TemplateError extends Error {
+export class TemplateError extends LockstepError {
   override readonly name = 'TemplateError';
 }
 

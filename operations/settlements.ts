@@ -11,6 +11,7 @@ import { canRollBack } from '../domain/template.ts';
 import { forceRollbackWorkflowId, type forceRollbackWorkflow } from '../workflows/forceRollback.ts';
 import { cancelUpdate, workflowIdFor } from '../workflows/names.ts';
 import { page, presentPage, type PageWindow } from '../db/page.ts';
+import { LockstepError } from '../domain/errors.ts';
 
 export interface OperationDeps {
   /** The caller's tenant view over the API; the owner's for the CLI. */
@@ -23,11 +24,12 @@ export interface OperationDeps {
 export type OperationScope = SettlementScope | undefined;
 const within = (scope: OperationScope) => (scope ? settlementWhere(scope) : {});
 
-export class OperationRefused extends Error {
+export class OperationRefused extends LockstepError {
   override readonly name = 'OperationRefused';
+  override readonly docsPath = 'runbook.md#stuck-settlements-cancelling-forcing-a-rollback';
 }
 
-export class SettlementNotFound extends Error {
+export class SettlementNotFound extends LockstepError {
   override readonly name = 'SettlementNotFound';
 }
 

@@ -8,6 +8,7 @@
 import { lookup as lookupCallback, type LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { LockstepError } from '../domain/errors.ts';
 
 export interface UrlPolicy {
   /** https only (production environments). */
@@ -16,7 +17,7 @@ export interface UrlPolicy {
   allowPrivate: boolean;
 }
 
-export class UnsafeUrlError extends Error {
+export class UnsafeUrlError extends LockstepError {
   override name = 'UnsafeUrlError';
 }
 

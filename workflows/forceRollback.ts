@@ -6,6 +6,7 @@ import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow
 import { canRollBack, failureStateOf, type TemplateConfig } from '../domain/template.ts';
 import { escrowTransactions, readTrailHead, recordTransition } from './activities.ts';
 import { SettlementState } from './names.ts';
+import { FailureType } from '../domain/errors.ts';
 
 export interface ForceRollbackInput {
   settlementId: string;
@@ -23,7 +24,7 @@ export async function forceRollbackWorkflow(input: ForceRollbackInput): Promise<
   const { refundEscrow } = escrowTransactions();
   const head = await readTrailHead({ settlementId: input.settlementId });
   if (!canRollBack(config, head.state)) {
-    throw ApplicationFailure.nonRetryable(`a settlement in ${head.state} can no longer be rolled back`, 'CannotRollBack');
+    throw ApplicationFailure.nonRetryable(`a settlement in ${head.state} can no longer be rolled back`, FailureType.CannotRollBack);
   }
   const failureState = failureStateOf(config, head.state, 'cancelled');
   const refund = await refundEscrow({ settlementId: input.settlementId });

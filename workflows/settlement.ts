@@ -34,6 +34,7 @@ import {
   type CancelRequest,
   type ComplianceDecision,
 } from './names.ts';
+import { FailureType, UpdateRefused } from '../domain/errors.ts';
 
 const LOCAL_TRANSITIONS = 'transitions-recorded-as-local-activities';
 
@@ -146,7 +147,7 @@ function handleMessages(run: Run): void {
     {
       // Synchronous, as update validators must be: a refusal here never reaches history.
       validator: (_d: ComplianceDecision) => {
-        if (!run.awaitingDecision || run.decision) throw new Error(NOT_AWAITING_DECISION);
+        if (!run.awaitingDecision || run.decision) throw new UpdateRefused(NOT_AWAITING_DECISION);
       },
     },
   );
@@ -158,8 +159,8 @@ function handleMessages(run: Run): void {
     },
     {
       validator: (_request: CancelRequest) => {
-        if (run.closing) throw new Error('Settlement is already rolling back or has finished');
-        if (run.swapSubmitted) throw new Error('The swap was already submitted; the settlement can no longer be cancelled');
+        if (run.closing) throw new UpdateRefused('Settlement is already rolling back or has finished');
+        if (run.swapSubmitted) throw new UpdateRefused('The swap was already submitted; the settlement can no longer be cancelled');
       },
     },
   );
@@ -222,7 +223,7 @@ async function perform(run: Run, action: TemplateAction): Promise<ActionOutcome>
       return { ok: true, payload: { swap } };
     }
     case 'await_finality': {
-      if (!run.swapTxHash) throw ApplicationFailure.nonRetryable('await_finality needs an executed swap', 'TemplateError');
+      if (!run.swapTxHash) throw ApplicationFailure.nonRetryable('await_finality needs an executed swap', FailureType.TemplateError);
       return { ok: true, payload: { finality: await awaitFinality({ settlementId, txHash: run.swapTxHash }) } };
     }
   }
@@ -282,7 +283,7 @@ function fromTemplate<T>(read: () => T): T {
   try {
     return read();
   } catch (err) {
-    if (err instanceof TemplateError) throw ApplicationFailure.nonRetryable(err.message, 'TemplateError');
+    if (err instanceof TemplateError) throw ApplicationFailure.nonRetryable(err.message, FailureType.TemplateError);
     throw err;
   }
 }

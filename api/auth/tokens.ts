@@ -10,6 +10,7 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import { openSecret } from '../../db/secretBox.ts';
 import { rotateSigningKey, SIGNING_ALGORITHM } from '../../db/signingKeys.ts';
 import { isScope, type Scope } from '../../access/scopes.ts';
+import { LockstepError } from '../../domain/errors.ts';
 
 export interface AuthContext {
   clientId: string;
@@ -46,7 +47,7 @@ export interface TokenSettings {
   secretsKey: Buffer;
 }
 
-export class InvalidTokenError extends Error {
+export class InvalidTokenError extends LockstepError {
   override readonly name = 'InvalidTokenError';
 }
 

@@ -18,6 +18,7 @@ import type { AuthContext } from '../auth/tokens.ts';
 import { ApiError, conflict, validationFailed, type FieldError } from '../errors.ts';
 import type { CreateSettlementRequest } from '../schemas.ts';
 import type { StartRequests } from './start.ts';
+import { LockstepError } from '../../domain/errors.ts';
 
 export interface CreateDeps {
   db: Db;
@@ -33,7 +34,8 @@ export const invalid = (loc: (string | number)[], msg: string, type = 'value_err
   throw validationFailed([{ loc: ['body', ...loc], msg, type } satisfies FieldError]);
 };
 
-class LegFieldError extends Error {
+class LegFieldError extends LockstepError {
+  override readonly name = 'LegFieldError';
   constructor(readonly field: FieldError) {
     super(field.msg);
   }
