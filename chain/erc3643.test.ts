@@ -1,25 +1,20 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createPublicClient, createWalletClient, getAddress, getContract, http, type Hex } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoTokenAbi, demoTokenBytecode } from '../contracts/generated/DemoToken.ts';
 import { erc3643ComplianceAbi, erc3643ComplianceBytecode } from '../contracts/generated/Erc3643Compliance.ts';
 import { erc3643IdentityRegistryAbi, erc3643IdentityRegistryBytecode } from '../contracts/generated/Erc3643IdentityRegistry.ts';
 import { erc3643TokenAbi, erc3643TokenBytecode } from '../contracts/generated/Erc3643Token.ts';
-import { startAnvil } from '../stack/anvil.ts';
-import { freePort } from '../stack/ports.ts';
+import { anvilAccount, startScratchAnvil } from '../stack/anvil.ts';
 import type { ManagedProcess } from '../stack/process.ts';
 import { createChain, type Chain } from './client.ts';
 import { permissionRefusals, type PermissionedLeg } from './erc3643.ts';
 
-const MNEMONIC = 'test test test test test test test test test test test junk';
-const issuer = mnemonicToAccount(MNEMONIC, { addressIndex: 0 });
-const seller = mnemonicToAccount(MNEMONIC, { addressIndex: 1 }).address;
-const buyer = mnemonicToAccount(MNEMONIC, { addressIndex: 2 }).address;
+const issuer = anvilAccount(0);
+const seller = anvilAccount(1).address;
+const buyer = anvilAccount(2).address;
 // The checks only ask about the escrow's address; no escrow needs to be deployed at it.
-const escrow = mnemonicToAccount(MNEMONIC, { addressIndex: 3 }).address;
+const escrow = anvilAccount(3).address;
 
 let anvil: ManagedProcess;
 let chain: Chain;
@@ -47,9 +42,9 @@ async function deploy(rpcUrl: string) {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  anvil = await startAnvil({ port, logFile: join(tmpdir(), `lockstep-anvil-${port}.log`) });
-  const rpcUrl = `http://127.0.0.1:${port}`;
+  const started = await startScratchAnvil();
+  anvil = started.anvil;
+  const { rpcUrl } = started;
   contracts = await deploy(rpcUrl);
   chain = createChain({ chainId: foundry.id, rpcUrl, escrowAddress: escrow, escrowDeployBlock: 0n });
 });

@@ -14,25 +14,20 @@ import {
   parseEventLogs,
   parseUnits,
 } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoTokenAbi } from './generated/DemoToken.ts';
 import { freezableTokenAbi, freezableTokenBytecode } from './generated/FreezableToken.ts';
 import { lockstepEscrowAbi } from './generated/LockstepEscrow.ts';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startAnvil } from '../stack/anvil.ts';
-import { freePort } from '../stack/ports.ts';
+import { anvilAccount, startScratchAnvil } from '../stack/anvil.ts';
 import type { ManagedProcess } from '../stack/process.ts';
 import { deployContracts } from '../chain/deploy.ts';
 import { escrowIdFor } from '../chain/escrowId.ts';
 
-const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
-const operator = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 });
-const alice = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 }); // sells the asset
-const bob = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 2 }); // pays in USDC
-const stranger = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 3 });
+const operator = anvilAccount(0);
+const alice = anvilAccount(1); // sells the asset
+const bob = anvilAccount(2); // pays in USDC
+const stranger = anvilAccount(3);
 
 const ASSET_AMOUNT = parseUnits('10', 18);
 const USDC_AMOUNT = parseUnits('2500.5', 6);
@@ -76,9 +71,9 @@ let ctx: Awaited<ReturnType<typeof setup>>;
 let snapshot: Hex;
 
 beforeAll(async () => {
-  const port = await freePort();
-  anvil = await startAnvil({ port, logFile: join(tmpdir(), `lockstep-anvil-${port}.log`) });
-  ctx = await setup(`http://127.0.0.1:${port}`);
+  const started = await startScratchAnvil();
+  anvil = started.anvil;
+  ctx = await setup(started.rpcUrl);
 });
 
 afterAll(async () => {

@@ -3,7 +3,27 @@
 // postinstall script (which npm 11 skips unless allow-listed).
 
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toHex, type Hex } from 'viem';
+import { mnemonicToAccount, type HDAccount } from 'viem/accounts';
+import { freePort } from './ports.ts';
 import { ManagedProcess } from './process.ts';
+
+/** anvil's well-known development accounts (its public test mnemonic), funded at start: never real funds. */
+export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
+
+/** The index-th of anvil's development accounts; 0 deploys and operates the escrow wherever this project starts anvil. */
+export function anvilAccount(index: number): HDAccount {
+  return mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index });
+}
+
+/** Its private key, for the processes that sign with a key from their settings. */
+export function anvilKey(index: number): Hex {
+  const key = anvilAccount(index).getHdKey().privateKey;
+  if (!key) throw new Error('could not derive an anvil key');
+  return toHex(key);
+}
 
 function anvilBinary(): string {
   const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch as string];
@@ -33,6 +53,13 @@ export interface AnvilSettings {
   stateFile?: string;
   logFile: string;
   echo?: boolean;
+}
+
+/** An anvil of one's own on a free port, a block per transaction, its log in the OS's temp folder: for a test file or a benchmark. */
+export async function startScratchAnvil(name = 'anvil'): Promise<{ anvil: ManagedProcess; rpcUrl: string }> {
+  const port = await freePort();
+  const anvil = await startAnvil({ port, logFile: join(tmpdir(), `lockstep-${name}-${port}.log`) });
+  return { anvil, rpcUrl: `http://127.0.0.1:${port}` };
 }
 
 export async function startAnvil(s: AnvilSettings): Promise<ManagedProcess> {

@@ -5,11 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createPublicClient, createWalletClient, getAddress, http, parseUnits, toHex, type Address, type Hex } from 'viem';
-import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+import { createPublicClient, http } from 'viem';
 import { anvil as anvilChain } from 'viem/chains';
-import { deployContracts } from '../chain/deploy.ts';
-import { demoTokenAbi } from '../contracts/generated/DemoToken.ts';
 import { createDb, type Db } from '../db/client.ts';
 import { createApiClient } from '../db/clients.ts';
 import { createOfficeUser } from '../db/officeUsers.ts';
@@ -17,6 +14,7 @@ import { ensureEnvironment } from '../db/platforms.ts';
 import { SCOPES } from '../access/scopes.ts';
 import { ensureBuiltInTemplates } from '../db/templates.ts';
 import { startAnvil } from './anvil.ts';
+import { deployDemoChain, DEMO_WALLETS, type DemoChain } from './demoChain.ts';
 import { DEFAULT_TASK_QUEUE } from '../config/config.ts';
 import { BUNDLED_LISTS_DIR, listsLayout } from '../config/paths.ts';
 import { freePort } from './ports.ts';
@@ -50,17 +48,6 @@ export interface Infrastructure {
   processes: ManagedProcess[];
   stop(): Promise<void>;
 }
-
-// anvil's well-known development accounts (its public test mnemonic): never real funds.
-const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
-function anvilKey(index: number): Hex {
-  const key = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index }).getHdKey().privateKey;
-  if (!key) throw new Error('could not derive an anvil key');
-  return toHex(key);
-}
-const ANVIL_KEYS = { operator: anvilKey(0), seller: anvilKey(1), buyer: anvilKey(2) };
-
-export const DEMO_FUNDING = { DEMO: '1000000', USDC: '100000000' } as const;
 
 export async function startInfrastructure(opts: StackOptions): Promise<Infrastructure> {
   const { dataDir, ports, say } = opts;
@@ -136,11 +123,7 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
         },
         database_url: databaseUrl,
         chain: { ...chain, rpc_url: rpcUrl, confirmations: opts.confirmations },
-        wallets: {
-          operator: { address: privateKeyToAccount(ANVIL_KEYS.operator).address, private_key: ANVIL_KEYS.operator },
-          seller: { address: privateKeyToAccount(ANVIL_KEYS.seller).address, private_key: ANVIL_KEYS.seller },
-          buyer: { address: privateKeyToAccount(ANVIL_KEYS.buyer).address, private_key: ANVIL_KEYS.buyer },
-        },
+        wallets: DEMO_WALLETS,
         client,
         office_admin: officeAdmin,
         sanctions_ofac_dir: process.env.SANCTIONS_OFAC_DIR ?? listsLayout(BUNDLED_LISTS_DIR).ofacDir,
@@ -157,34 +140,18 @@ export async function startInfrastructure(opts: StackOptions): Promise<Infrastru
   }
 }
 
-type ChainFacts = Omit<Manifest['chain'], 'rpc_url' | 'confirmations'>;
-
 /** Deploys the escrow and demo tokens unless the chain already has them from an earlier run. */
-async function ensureContracts(rpcUrl: string, previous: Manifest | undefined, say: (line: string) => void): Promise<ChainFacts> {
-  const publicClient = createPublicClient({ chain: anvilChain, transport: http(rpcUrl), cacheTime: 0 });
+async function ensureContracts(rpcUrl: string, previous: Manifest | undefined, say: (line: string) => void): Promise<DemoChain> {
   if (previous) {
+    const publicClient = createPublicClient({ chain: anvilChain, transport: http(rpcUrl), cacheTime: 0 });
     const code = await publicClient.getCode({ address: previous.chain.escrow_address });
     if (code && code !== '0x') return previous.chain;
     say('the chain has no escrow from the earlier run (its state was lost): deploying anew');
   }
-  const walletClient = createWalletClient({ chain: anvilChain, transport: http(rpcUrl), account: privateKeyToAccount(ANVIL_KEYS.operator) });
-  const deployBlock = await publicClient.getBlockNumber();
-  const deployed = await deployContracts({ walletClient, publicClient, operator: walletClient.account.address });
-  const tokens = {
-    DEMO: { address: deployed.assetToken, decimals: 18, name: 'Lockstep Demo Asset' },
-    USDC: { address: deployed.usdc, decimals: 6, name: 'USD Coin (demo)' },
-  };
-  // The demo seller holds the asset and the demo buyer holds dollars.
-  const mint = async (token: Address, to: Hex, amount: bigint) => {
-    const hash = await walletClient.writeContract({ address: token, abi: demoTokenAbi, functionName: 'mint', args: [to, amount] });
-    await publicClient.waitForTransactionReceipt({ hash });
-  };
-  await mint(tokens.DEMO.address, privateKeyToAccount(ANVIL_KEYS.seller).address, parseUnits(DEMO_FUNDING.DEMO, 18));
-  await mint(tokens.USDC.address, privateKeyToAccount(ANVIL_KEYS.buyer).address, parseUnits(DEMO_FUNDING.USDC, 6));
-  return { chain_id: anvilChain.id, escrow_address: getAddress(deployed.escrow), deploy_block: Number(deployBlock), tokens };
+  return deployDemoChain(rpcUrl);
 }
 
-async function registerInstruments(db: Db, chain: ChainFacts): Promise<void> {
+async function registerInstruments(db: Db, chain: DemoChain): Promise<void> {
   for (const [symbol, token] of Object.entries(chain.tokens)) {
     const address = token.address.toLowerCase();
     await db.instrument.upsert({

@@ -2,12 +2,9 @@
 // commands.ts, invariants.ts), and proof that the suite can fail: each deliberately broken build
 // in mutants.ts must be caught, its failing sequence shrunk and printed for replay.
 
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAnvil } from '../../stack/anvil.ts';
-import { freePort } from '../../stack/ports.ts';
+import { startScratchAnvil } from '../../stack/anvil.ts';
 import { AnvilRpc } from './anvil.ts';
 import { compileMutants, MUTANTS } from './mutants.ts';
 import { outcomeTable, runSuite } from './suite.ts';
@@ -18,9 +15,8 @@ const STEPS = 10_000;
 
 /** A world on an anvil of its own, stopped afterwards. */
 async function withWorld<T>(escrowBytecode: Hex | undefined, body: (world: World) => Promise<T>): Promise<T> {
-  const port = await freePort();
-  const anvil = await startAnvil({ port, logFile: join(tmpdir(), `lockstep-invariants-anvil-${port}.log`) });
-  const rpc = new AnvilRpc(`http://127.0.0.1:${port}`);
+  const { anvil, rpcUrl } = await startScratchAnvil('invariants-anvil');
+  const rpc = new AnvilRpc(rpcUrl);
   try {
     return await body(await deployWorld(rpc, { escrowBytecode }));
   } finally {
