@@ -2,8 +2,12 @@
 // Debian package ships it, so the CLI is built once from the Go module registry and
 // cached outside the clone; TEMPORAL_CLI or a `temporal` on PATH wins.
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ensureGoTool, onPath } from './goTool.ts';
+import { freePort } from './ports.ts';
 import { ManagedProcess } from './process.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/names.ts';
 
@@ -59,4 +63,23 @@ export async function startTemporal(s: TemporalSettings): Promise<ManagedProcess
       }
     },
   }).start();
+}
+
+/**
+ * A dev server of one's own on free ports, its database and log in a temp folder of its own, for
+ * a test file that needs only Temporal; `stop` removes the folder too. The first use on a machine
+ * builds the CLI (ensureTemporalCli), which takes minutes.
+ */
+export async function startScratchTemporal(): Promise<{ address: string; stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'lockstep-temporal-'));
+  const cli = await ensureTemporalCli((line) => process.stdout.write(`${line}\n`));
+  const port = await freePort();
+  const temporal = await startTemporal({ cli, dbFile: join(dir, 'temporal.db'), port, uiPort: await freePort(), logFile: join(dir, 'temporal.log') });
+  return {
+    address: `127.0.0.1:${port}`,
+    async stop() {
+      await temporal.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

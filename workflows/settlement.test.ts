@@ -1,4 +1,4 @@
-// The settlement workflow's failure paths, on the real Temporal server with fake
+// The settlement workflow's paths, on a real Temporal dev server of the file's own with fake
 // activities: what happens when a step gives up, when the deadline passes during
 // registration, and when a template is broken.
 
@@ -8,15 +8,16 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { createActivities } from '../../activities/index.ts';
-import type { Transition } from '../../domain/transition.ts';
-import { DVP_STANDARD, type TemplateConfig } from '../../domain/template.ts';
-import { signerTaskQueueOf } from '../../workflows/names.ts';
-import type { settlementWorkflow } from '../../workflows/settlement.ts';
-import { stackContext } from '../support/services.ts';
+import type { createActivities } from '../activities/index.ts';
+import { FailureType } from '../domain/errors.ts';
+import type { Transition } from '../domain/transition.ts';
+import { DVP_STANDARD, type TemplateConfig } from '../domain/template.ts';
+import { startScratchTemporal } from '../stack/temporal.ts';
+import { signerTaskQueueOf } from './names.ts';
+import type { settlementWorkflow } from './settlement.ts';
 
 type Activities = ReturnType<typeof createActivities>;
-const { manifest } = stackContext();
+let temporal: Awaited<ReturnType<typeof startScratchTemporal>>;
 let nativeConnection: NativeConnection;
 let connection: Connection;
 let client: Client;
@@ -25,14 +26,15 @@ let workflowBundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   // Bundled once for the file, not by every worker it creates.
-  workflowBundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)) });
-  nativeConnection = await NativeConnection.connect({ address: manifest.temporal.address });
-  connection = await Connection.connect({ address: manifest.temporal.address });
+  [workflowBundle, temporal] = await Promise.all([bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./index.ts', import.meta.url)) }), startScratchTemporal()]);
+  nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  connection = await Connection.connect({ address: temporal.address });
   client = new Client({ connection });
-});
+}, 600_000); // the first run on a machine builds the Temporal CLI
 afterAll(async () => {
   await connection?.close();
   await nativeConnection?.close();
+  await temporal?.stop();
 });
 
 /** Happy fakes; each scenario overrides what it breaks. */
@@ -76,7 +78,7 @@ function runSettlement(activities: Activities, config: TemplateConfig = DVP_STAN
   );
 }
 
-describe('settlement workflow failure paths', () => {
+describe('settlement workflow failure paths', { timeout: 120_000 }, () => {
   it('walks the template to FINALIZED when every step succeeds', async () => {
     const trail: Transition[] = [];
     expect(await runSettlement(fakes(trail))).toEqual({ state: 'FINALIZED' });
@@ -124,7 +126,7 @@ describe('settlement workflow failure paths', () => {
     const broken: TemplateConfig = { ...DVP_STANDARD.config, transitions: { ...DVP_STANDARD.config.transitions, INSTRUCTED: { allowed_next: ['COMPLIANCE_CHECKING', 'SETTLED'] } } };
     const error = await runSettlement(fakes([]), broken).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(WorkflowFailedError);
-    expect((error as WorkflowFailedError).cause).toMatchObject({ type: 'TemplateError' });
+    expect((error as WorkflowFailedError).cause).toMatchObject({ type: FailureType.TemplateError });
   });
 
   it('refunds before it looks for a failure state, so a template without one never strands deposits', async () => {
@@ -142,7 +144,7 @@ describe('settlement workflow failure paths', () => {
     });
     const error = await runSettlement(activities, noWayBack).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(WorkflowFailedError);
-    expect((error as WorkflowFailedError).cause).toMatchObject({ type: 'TemplateError' });
+    expect((error as WorkflowFailedError).cause).toMatchObject({ type: FailureType.TemplateError });
     expect(refunds).toBe(1);
   });
 
