@@ -23,6 +23,14 @@ async function trail(id: string) {
   return services().db.settlementEvent.findMany({ where: { settlementId: id }, orderBy: { sequence: 'asc' } });
 }
 
+/** Creates the settlement, which screening must roll back before it reaches AWAITING_DEPOSITS; its trail. */
+async function screenedOut(body: ReturnType<typeof dvpInstruction>) {
+  const created = await services().api.request<SettlementView>('POST', '/v1/settlements', body);
+  const done = await waitForState(services().api, created.id, ['ROLLED_BACK', 'AWAITING_DEPOSITS']);
+  expect(done.state).toBe('ROLLED_BACK');
+  return { done, events: await trail(created.id) };
+}
+
 describe('rollback', () => {
   it('refunds the one deposit made when timeout_at passes, and never charges the other side', async () => {
     const sellerAsset = await balanceOf(manifest, DEMO!.address, seller.address);
@@ -50,10 +58,7 @@ describe('rollback', () => {
   it('rolls back a sanctioned party name before any escrow exists, naming the list entry', async () => {
     const body = dvpInstruction(manifest);
     body.parties[0]!.name = 'Banco Nacional de Cuba';
-    const created = await services().api.request<SettlementView>('POST', '/v1/settlements', body);
-    const done = await waitForState(services().api, created.id, ['ROLLED_BACK', 'AWAITING_DEPOSITS']);
-    expect(done.state).toBe('ROLLED_BACK');
-    const events = await trail(created.id);
+    const { done, events } = await screenedOut(body);
     expect(events.map((e) => e.toState)).toEqual(['INSTRUCTED', 'COMPLIANCE_CHECKING', 'ROLLED_BACK']);
     expect(events.at(-1)!.payload).toMatchObject({
       screening: { outcome: 'failed', matches: [{ partyRole: 'buyer', layer: 'name', list: 'ofac-sdn', entryId: '306' }] },
@@ -64,10 +69,7 @@ describe('rollback', () => {
   it('rolls back a sanctioned wallet before any escrow exists', async () => {
     const body = dvpInstruction(manifest);
     body.parties[1]!.wallet_address = '0x7F19720A857F834887FC9A7bC0a0fBe7Fc7f8102';
-    const created = await services().api.request<SettlementView>('POST', '/v1/settlements', body);
-    const done = await waitForState(services().api, created.id, ['ROLLED_BACK', 'AWAITING_DEPOSITS']);
-    expect(done.state).toBe('ROLLED_BACK');
-    const events = await trail(created.id);
+    const { done, events } = await screenedOut(body);
     expect(events.map((e) => e.toState)).not.toContain('REGISTERING_ESCROW');
     expect(events.at(-1)!.payload).toMatchObject({ screening: { matches: [{ partyRole: 'seller', layer: 'wallet', list: 'ofac-sdn' }] } });
     expect(await escrowStatus(done)).toBe('None');

@@ -36,13 +36,19 @@ const until = async (what: string, done: () => boolean, timeoutMs = 10_000) => {
   }
 };
 
+/** Two workers asking for a lock of their own, the second once the first signs. */
+async function twoWorkers() {
+  const lockName = `test-operator:${randomUUID()}`;
+  const serving: string[] = [];
+  const ask = (name: string) => leadSigning({ databaseUrl: manifest.database_url, lockName, serve: recorder(name, serving), log: quiet, onLost: () => serving.push('lost'), checkMs: 200 });
+  const first = ask('first');
+  await until('the first signs', () => serving.includes('first starts'));
+  return { lockName, serving, first, second: ask('second') };
+}
+
 describe('one signer at a time', () => {
   it('lets a second worker sign only once the first has stopped', async () => {
-    const lockName = `test-operator:${randomUUID()}`;
-    const serving: string[] = [];
-    const first = leadSigning({ databaseUrl: manifest.database_url, lockName, serve: recorder('first', serving), log: quiet, onLost: () => serving.push('lost'), checkMs: 200 });
-    await until('the first signs', () => serving.includes('first starts'));
-    const second = leadSigning({ databaseUrl: manifest.database_url, lockName, serve: recorder('second', serving), log: quiet, onLost: () => serving.push('lost'), checkMs: 200 });
+    const { serving, first, second } = await twoWorkers();
     await new Promise((r) => setTimeout(r, 1000));
     expect(serving).toEqual(['first starts']);
     await first.stop();
@@ -52,11 +58,7 @@ describe('one signer at a time', () => {
   });
 
   it("hands over when the signer's session ends, and the old signer stops serving", async () => {
-    const lockName = `test-operator:${randomUUID()}`;
-    const serving: string[] = [];
-    const first = leadSigning({ databaseUrl: manifest.database_url, lockName, serve: recorder('first', serving), log: quiet, onLost: () => serving.push('lost'), checkMs: 200 });
-    await until('the first signs', () => serving.includes('first starts'));
-    const second = leadSigning({ databaseUrl: manifest.database_url, lockName, serve: recorder('second', serving), log: quiet, onLost: () => serving.push('lost'), checkMs: 200 });
+    const { lockName, serving, first, second } = await twoWorkers();
     // What a kill -9 does to the lock's connection: PostgreSQL ends the session, and the lock with it.
     const admin = new pg.Client({ connectionString: manifest.database_url });
     await admin.connect();
