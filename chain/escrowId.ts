@@ -2,6 +2,7 @@
 // listener maps a log to its settlement without a lookup.
 
 import type { Hex } from 'viem';
+import { LockstepError } from '../domain/errors.ts';
 import { isUuid } from '../domain/ids.ts';
 
 const ESCROW_ID = /^0x0{32}([0-9a-f]{32})$/i;
@@ -12,10 +13,15 @@ export function escrowIdFor(settlementUuid: string): Hex {
   return `0x${settlementUuid.replaceAll('-', '').toLowerCase().padStart(64, '0')}`;
 }
 
-/** Inverse of {@link escrowIdFor}; rejects ids that did not come from a UUID. */
+/** An escrow id no settlement's UUID gives: another user of the same escrow contract. */
+export class ForeignEscrowId extends LockstepError {
+  override readonly name = 'ForeignEscrowId';
+}
+
+/** Inverse of {@link escrowIdFor}; ForeignEscrowId for ids that did not come from a UUID. */
 export function settlementUuidFromEscrowId(id: Hex): string {
   const match = ESCROW_ID.exec(id);
-  if (!match?.[1]) throw new Error(`not an escrow id derived from a UUID: ${id}`);
+  if (!match?.[1]) throw new ForeignEscrowId(`not an escrow id derived from a UUID: ${id}`);
   const hex = match[1].toLowerCase();
   return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
 }

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { BlockNotFoundError, parseEventLogs, type Hex } from 'viem';
 import type { Chain } from '../chain/client.ts';
-import { settlementUuidFromEscrowId } from '../chain/escrowId.ts';
+import { ForeignEscrowId, settlementUuidFromEscrowId } from '../chain/escrowId.ts';
 import type { Logger } from '../config/logger.ts';
 import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow.ts';
 import type { Db } from '../db/client.ts';
@@ -204,7 +204,8 @@ export class DepositListener {
 function safeUuid(escrowId: Hex): string | null {
   try {
     return settlementUuidFromEscrowId(escrowId);
-  } catch {
-    return null;
+  } catch (err) {
+    if (err instanceof ForeignEscrowId) return null;
+    throw err;
   }
 }
