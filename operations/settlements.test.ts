@@ -28,4 +28,10 @@ describe('findStuck', () => {
     expect(asked.findMany).toMatchObject({ skip: 5, take: 2 });
     expect(JSON.stringify(asked.findMany!.where)).toContain(JSON.stringify({ notIn: DVP_STANDARD.config.terminal_states }));
   });
+
+  it('answers a page of the same shape when nothing is stuck, without asking for rows', async () => {
+    const db = { settlement: { groupBy: async () => [] } } as unknown as Models;
+    const query = { limit: 10, offset: 0, idle_minutes: 1 }; // the route's query, which is more than a window
+    expect(await findStuck(db, undefined, 60_000, query)).toEqual({ items: [], total: 0, limit: 10, offset: 0 });
+  });
 });

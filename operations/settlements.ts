@@ -59,7 +59,7 @@ export async function findStuck(db: Models, scope: OperationScope, idleMs: numbe
   const where = { AND: [late, { OR: open }] };
   const found = open.length
     ? await page(window, (slice) => db.settlement.findMany({ where, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], ...slice }), () => db.settlement.count({ where }))
-    : { items: [], total: 0, ...window };
+    : { items: [], total: 0, limit: window.limit, offset: window.offset };
   return presentPage(found, (s) => ({
     id: s.id,
     state: s.state,
