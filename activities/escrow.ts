@@ -4,12 +4,13 @@
 
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { BaseError, ContractFunctionRevertedError, TransactionNotFoundError, TransactionReceiptNotFoundError, type Hex, type TransactionReceipt } from 'viem';
+import { TransactionNotFoundError, TransactionReceiptNotFoundError, type Hex, type TransactionReceipt } from 'viem';
 import { lockstepEscrowAbi } from '../contracts/generated/LockstepEscrow.ts';
 import { broadcast, requireOperator, signEscrowCall, writeEscrow, type Chain, type SignedTx } from '../chain/client.ts';
 import { depositedLegs, legTerms, readEscrow, sameTerms, unpaidRefunds } from '../chain/escrow.ts';
 import { describeRefusals, isPermissioned, permissionedLegs, permissionRefusals, type PermissionedLeg } from '../chain/erc3643.ts';
 import { escrowIdFor } from '../chain/escrowId.ts';
+import { revertReason } from '../chain/revert.ts';
 import type { Db } from '../db/client.ts';
 import { FailureType } from '../domain/errors.ts';
 
@@ -29,13 +30,6 @@ export interface EscrowDeps {
  * pass, and at most this many reverted transactions paid for.
  */
 const SWAP_REVERT_REFUSALS = 5;
-
-/** The contract's refusal of a call (found when estimating it), as opposed to an RPC failure; in one line. */
-function refusal(err: unknown): string | undefined {
-  const revert = err instanceof BaseError ? err.walk((e) => e instanceof ContractFunctionRevertedError) : null;
-  if (!(revert instanceof ContractFunctionRevertedError)) return undefined;
-  return revert.data?.errorName ?? revert.reason ?? (revert.signature ? `error ${revert.signature}` : 'reverted');
-}
 
 /**
  * What an activity's earlier attempts left for the next one, kept in its heartbeat details:
@@ -223,7 +217,7 @@ export function escrowActivities({ db, chain, confirmations, receiptWaitMs }: Es
         }
         failure = `settle transaction ${receipt.transactionHash} reverted`;
       } catch (err) {
-        const refused = refusal(err);
+        const refused = revertReason(err);
         if (!refused) throw err; // the RPC, not the contract: the retry policy handles it
         failure = `settle refused: ${refused}`;
       }
