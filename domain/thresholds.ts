@@ -9,3 +9,15 @@ export interface Thresholds {
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = { review: 0.85, fail: 0.95 };
+
+/**
+ * What a settlement does after its screening, under its template's on_flag: goes on, waits for
+ * a reviewer's decision, or rolls back (with this reason in its trail); for its workflow and its dry run alike.
+ */
+export type ScreeningVerdict = { next: 'proceed' } | { next: 'await_decision' } | { next: 'roll_back'; reason: string };
+
+export function screeningVerdict(outcome: 'cleared' | 'flagged' | 'failed', onFlag: 'fail' | 'await_decision' | undefined): ScreeningVerdict {
+  if (outcome === 'cleared') return { next: 'proceed' };
+  if (outcome === 'flagged' && onFlag === 'await_decision') return { next: 'await_decision' };
+  return { next: 'roll_back', reason: `compliance screening ${outcome}: a party matched a sanctions list entry` };
+}

@@ -23,6 +23,7 @@ import {
 import type { ScreeningResult } from '../compliance/screening.ts';
 import { acceptDeposit, allDeposited, DEFAULT_DEPOSIT_POLL_MS, depositLedger, ledgerSnapshot, readMark, reconcile, type DepositLedger } from '../domain/deposits.ts';
 import { actionFor, failureStateOf, isTerminal, successorOf, TemplateError, type FailureCause, type TemplateAction, type TemplateConfig } from '../domain/template.ts';
+import { screeningVerdict } from '../domain/thresholds.ts';
 import { awaitFinality, escrowTransactions, readDeposits, recordTransition, recordTransitionLocally, screenParties } from './activities.ts';
 import {
   cancelUpdate,
@@ -200,10 +201,9 @@ async function perform(run: Run, action: TemplateAction): Promise<ActionOutcome>
       return { ok: true };
     case 'compliance_check': {
       const screening = await screenParties({ settlementId });
-      if (screening.outcome === 'cleared') return { ok: true, payload: { screening } };
-      if (screening.outcome === 'failed' || action.on_flag !== 'await_decision') {
-        return { ok: false, cause: 'compliance', reason: `compliance screening ${screening.outcome}: a party matched a sanctions list entry`, payload: { screening } };
-      }
+      const verdict = screeningVerdict(screening.outcome, action.on_flag);
+      if (verdict.next === 'proceed') return { ok: true, payload: { screening } };
+      if (verdict.next === 'roll_back') return { ok: false, cause: 'compliance', reason: verdict.reason, payload: { screening } };
       return reviewFlagged(run, screening);
     }
     case 'escrow_register': {
