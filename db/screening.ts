@@ -1,11 +1,11 @@
 // Screening settings kept per platform environment.
 
 import type { Thresholds } from '../domain/thresholds.ts';
-import type { Db } from './client.ts';
+import type { Db, Models } from './client.ts';
 import type { Tenant } from './tenant.ts';
 
 /** The platform environment's own thresholds, else the deployment's defaults. */
-export async function thresholdsFor(db: Db, scope: Tenant, defaults: Thresholds): Promise<Thresholds> {
+export async function thresholdsFor(db: Pick<Models, 'screeningPolicy'>, scope: Tenant, defaults: Thresholds): Promise<Thresholds> {
   const policy = await db.screeningPolicy.findUnique({ where: { platformId_environment: scope } });
   return policy ? { review: policy.reviewThreshold, fail: policy.failThreshold } : defaults;
 }

@@ -1,17 +1,14 @@
 // The settlement worker: runs settlement workflows and their activities.
 
-import { resolve } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import { signerTaskQueueOf } from '../workflows/names.ts';
 import { chainFromConfig, requireOperator } from '../chain/client.ts';
-import { listSources, ScreeningIndex } from '../compliance/lists.ts';
+import { loadLiveIndex } from '../compliance/listRefresh.ts';
 import { loadConfig, walletBlocklist } from '../config/config.ts';
 import { temporalConnectionOptions } from '../config/temporalConnection.ts';
-import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
-import { startListRefresh } from './listRefresh.ts';
 import { leadSigning } from './signer.ts';
 import { installSdkLogger } from './sdkLogger.ts';
 import { workflowCode } from './workflowCode.ts';
@@ -22,13 +19,14 @@ installSdkLogger(log, config.LOG_LEVEL);
 
 const db = createDb(config.DATABASE_URL);
 const chain = chainFromConfig(config, true);
-const index = await ScreeningIndex.load(listSources(config), walletBlocklist(config));
-for (const version of index.screener.versions) log.info('sanctions list loaded', { ...version });
-if ([config.SANCTIONS_OFAC_DIR, config.SANCTIONS_UN_FILE, config.SANCTIONS_LISTS_DIR].some((l) => l && resolve(l).startsWith(BUNDLED_LISTS_DIR))) {
-  log.warn('screening against the snapshot that ships in reference/ (OFAC 2021, UN 2026-02): keep current lists with lockstep lists fetch');
-}
-log.info('screening index built', { spellings: index.screener.spellingCount, wallets: index.screener.walletCount });
-const refresher = await startListRefresh({ db, index, log, intervalMs: config.SANCTIONS_REFRESH_MINUTES * 60_000, pollMs: config.SANCTIONS_REFRESH_POLL_MS });
+const { index, refresher } = await loadLiveIndex({
+  db,
+  log,
+  lists: config,
+  blocklist: walletBlocklist(config),
+  intervalMs: config.SANCTIONS_REFRESH_MINUTES * 60_000,
+  pollMs: config.SANCTIONS_REFRESH_POLL_MS,
+});
 const thresholds = { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD };
 
 const connection = await NativeConnection.connect(temporalConnectionOptions(config));

@@ -1,10 +1,13 @@
-// Keeps a worker's sanctions index current: re-reads the lists on a schedule and whenever an
-// operator asks (`lockstep lists refresh` or the admin API write a refresh request), and
-// records each load so operators can see which list versions every worker screens with.
+// Keeps a process's sanctions index current (each worker's, and each API process's for dry runs):
+// re-reads the lists on a schedule and whenever an operator asks (`lockstep lists refresh` or the
+// admin API write a refresh request), and records each load so operators can see which list
+// versions every process screens with.
 // A failed refresh keeps the index it had: screening never runs on a half-read list.
 
 import { hostname } from 'node:os';
-import type { ScreeningIndex } from '../compliance/lists.ts';
+import { resolve } from 'node:path';
+import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
+import { listSources, ScreeningIndex, type ListSettings } from './lists.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Db } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -17,10 +20,12 @@ export interface ListRefreshOptions {
   intervalMs: number;
   /** How often to look for operators' refresh requests. */
   pollMs: number;
+  /** What kind of process this is, when not a worker: its loads are recorded as `<kind> <host>:<pid>`. */
+  kind?: string;
 }
 
-export async function startListRefresh({ db, index, log, intervalMs, pollMs }: ListRefreshOptions): Promise<{ stop(): void }> {
-  const worker = `${hostname()}:${process.pid}`;
+export async function startListRefresh({ db, index, log, intervalMs, pollMs, kind }: ListRefreshOptions): Promise<{ stop(): void }> {
+  const worker = `${kind ? `${kind} ` : ''}${hostname()}:${process.pid}`;
   const record = (fields: { trigger: string; requestId?: string; changed: boolean; error?: string }) =>
     db.sanctionsListLoad.create({ data: { worker, versions: JSON.parse(JSON.stringify(index.screener.versions)) as Prisma.InputJsonObject, ...fields } });
 
@@ -51,4 +56,22 @@ export async function startListRefresh({ db, index, log, intervalMs, pollMs }: L
     ...(intervalMs > 0 ? [setInterval(() => void refresh('schedule'), intervalMs)] : []),
   ];
   return { stop: () => timers.forEach(clearInterval) };
+}
+
+/**
+ * A process's live index: the configured lists (and the operators' wallet blocklist) loaded
+ * now, then kept current by startListRefresh. The worker screens settlements with it, and each
+ * API process screens dry runs with its own (docs/architecture.md, "Compliance screening").
+ */
+export async function loadLiveIndex(
+  options: Omit<ListRefreshOptions, 'index'> & { lists: ListSettings; blocklist: string[] },
+): Promise<{ index: ScreeningIndex; refresher: { stop(): void } }> {
+  const { lists, blocklist, log } = options;
+  const index = await ScreeningIndex.load(listSources(lists), blocklist);
+  for (const version of index.screener.versions) log.info('sanctions list loaded', { ...version });
+  if ([lists.SANCTIONS_OFAC_DIR, lists.SANCTIONS_UN_FILE, lists.SANCTIONS_LISTS_DIR].some((l) => l && resolve(l).startsWith(BUNDLED_LISTS_DIR))) {
+    log.warn('screening against the snapshot that ships in reference/ (OFAC 2021, UN 2026-02): keep current lists with lockstep lists fetch');
+  }
+  log.info('screening index built', { spellings: index.screener.spellingCount, wallets: index.screener.walletCount });
+  return { index, refresher: await startListRefresh({ ...options, index }) };
 }
