@@ -5,17 +5,13 @@
 // every deposit refunded, the rule in the trail). A matched pair of instructions is checked
 // before registration only: its settlement is made under the trade's lock, where no chain is read.
 
-import { createWalletClient, defineChain, getContract, http, type Address, type Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiRequestError } from '../../cli/apiClient.ts';
 import { guideSides } from '../../cli/instruction.ts';
 import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow.ts';
-import { erc3643ComplianceAbi, erc3643ComplianceBytecode } from '../../contracts/generated/Erc3643Compliance.ts';
-import { erc3643IdentityRegistryAbi, erc3643IdentityRegistryBytecode } from '../../contracts/generated/Erc3643IdentityRegistry.ts';
-import { erc3643TokenAbi, erc3643TokenBytecode } from '../../contracts/generated/Erc3643Token.ts';
+import { deployBond } from '../support/erc3643.ts';
 import { stackContext, withServices } from '../support/services.ts';
-import { balanceOf, chainReader, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
+import { balanceOf, depositAs, dvpInstruction, waitForState, type SettlementView } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();
@@ -23,35 +19,14 @@ const { buyer, seller } = manifest.wallets;
 const USDC = manifest.chain.tokens.USDC!.address;
 const SHARES = 100n;
 
-const anvilChain = defineChain({ id: manifest.chain.chain_id, name: 'test', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [manifest.chain.rpc_url] } } });
-// The issuer: deploys the token, is its agent and owns its registry and compliance contract.
-const issuer = createWalletClient({ chain: anvilChain, transport: http(manifest.chain.rpc_url), account: privateKeyToAccount(seller.private_key) });
-const reader = chainReader(manifest);
-
-async function mined(hash: Promise<Hex>): Promise<void> {
-  const receipt = await reader.waitForTransactionReceipt({ hash: await hash, pollingInterval: 100 });
-  expect(receipt.status).toBe('success');
-}
-
-async function deploy(abi: readonly unknown[], bytecode: Hex, args: unknown[] = []): Promise<Address> {
-  const hash = await issuer.deployContract({ abi, bytecode, args });
-  return (await reader.waitForTransactionReceipt({ hash, pollingInterval: 100 })).contractAddress!;
-}
-
-let registry: ReturnType<typeof registryAt>;
-let token: Address;
-const registryAt = (address: Address) => getContract({ address, abi: erc3643IdentityRegistryAbi, client: issuer });
+type Bond = Awaited<ReturnType<typeof deployBond>>;
+let token: Bond['token'];
+let registry: Bond['registry'];
+let mined: Bond['mined'];
+let reader: Bond['reader'];
 
 beforeAll(async () => {
-  const registryAddress = await deploy(erc3643IdentityRegistryAbi, erc3643IdentityRegistryBytecode);
-  const compliance = await deploy(erc3643ComplianceAbi, erc3643ComplianceBytecode);
-  token = await deploy(erc3643TokenAbi, erc3643TokenBytecode, ['Tokenized bond', 'BOND', 0, registryAddress, compliance]);
-  registry = registryAt(registryAddress);
-  const bond = getContract({ address: token, abi: erc3643TokenAbi, client: issuer });
-  await mined(bond.write.addAgent([issuer.account.address]));
-  await mined(registry.write.addAgent([issuer.account.address]));
-  for (const wallet of [seller.address, buyer.address, manifest.chain.escrow_address]) await mined(registry.write.registerIdentity([wallet, wallet, 56]));
-  await mined(bond.write.mint([seller.address, 10n * SHARES]));
+  ({ token, registry, mined, reader } = await deployBond(manifest, 10n * SHARES));
 });
 
 /** The guide's DvP with the asset leg in the bond, named as ERC-3643. */
