@@ -3,13 +3,13 @@
 // Idempotent by (platform, environment, idempotency_key) with a hash of the request body.
 
 import { createHash, randomUUID } from 'node:crypto';
-import { ChainUnavailableError, resolveInstrument, UnknownInstrumentError } from '../../chain/instruments.ts';
+import { ChainUnavailableError, resolveInstrument, UnknownInstrumentError, type ResolvedInstrument } from '../../chain/instruments.ts';
 import type { Chain } from '../../chain/client.ts';
 import { permissionedLegs, permissionRefusals, type PermissionedLeg } from '../../chain/erc3643.ts';
 import { escrowIdFor } from '../../chain/escrowId.ts';
 import { canonicalJson } from '../../domain/canonicalJson.ts';
 import { InvalidQuantityError, fromBaseUnits, toBaseUnits } from '../../domain/money.ts';
-import { checkInstruction, InstructionError, transferOf } from '../../domain/settlement.ts';
+import { checkInstruction, InstructionError, transferOf, type PartyInstruction } from '../../domain/settlement.ts';
 import type { Db, Models } from '../../db/client.ts';
 import { createSettlementRows, settlementOfKey, type NewSettlement } from '../../db/settlementWrites.ts';
 import { findLatestTemplate, type StoredTemplate } from '../../db/templates.ts';
@@ -18,7 +18,6 @@ import type { AuthContext } from '../auth/tokens.ts';
 import { ApiError, conflict, validationFailed, type FieldError } from '../errors.ts';
 import type { CreateSettlementRequest } from '../schemas.ts';
 import type { StartRequests } from './start.ts';
-import { LockstepError } from '../../domain/errors.ts';
 
 export interface CreateDeps {
   db: Db;
@@ -33,14 +32,6 @@ export interface CreateDeps {
 export const invalid = (loc: (string | number)[], msg: string, type = 'value_error'): never => {
   throw validationFailed([{ loc: ['body', ...loc], msg, type } satisfies FieldError]);
 };
-
-class LegFieldError extends LockstepError {
-  override readonly name = 'LegFieldError';
-  constructor(readonly field: FieldError) {
-    super(field.msg);
-  }
-}
-const fieldError = (loc: (string | number)[], msg: string, type: string) => new LegFieldError({ loc: ['body', ...loc], msg, type });
 
 /** `db`: the caller's tenant view, which the settlement is written through. */
 export async function createSettlement(
@@ -92,43 +83,12 @@ export async function prepareSettlement(
   caller: Pick<AuthContext, 'platformId' | 'environment' | 'clientId'>,
   body: CreateSettlementRequest,
   requestHash: string,
-  resolved?: Awaited<ReturnType<typeof resolveAmounts>>,
+  resolved?: readonly { instrument: ResolvedInstrument; amount: bigint }[],
 ): Promise<NewSettlement> {
-  const template = await templateOf(db, caller, body);
-  const parties = body.parties.map((p, i) => {
-    checkParty(deps, template, p, ['parties', i]);
-    return { ...p, name: p.name ?? '', chain_id: deps.chain.chainId };
-  });
-  checkLegChains(deps, body.legs);
-  try {
-    checkInstruction(parties, body.legs, template.config);
-  } catch (err) {
-    if (err instanceof InstructionError) return invalid(err.loc, err.message);
-    throw err;
-  }
-  const timeoutAt = body.timeout_at ? new Date(body.timeout_at) : await defaultTimeoutAt(db, caller);
+  const { template, parties, timeoutAt } = await checkRequest(deps, db, caller, body);
   checkLead(deps, timeoutAt);
-
   const amounts = resolved ?? (await resolveAmounts(deps, db, body.legs));
-  const legs = body.legs.map((leg, index) => {
-    const { instrument, amount } = amounts[index]!;
-    const transfer = transferOf(leg, parties);
-    return {
-      index,
-      legType: leg.leg_type,
-      instrumentId: leg.instrument_id,
-      tokenAddress: instrument.address.toLowerCase(),
-      decimals: instrument.decimals,
-      tokenStandard: leg.token_standard ?? 'erc20',
-      quantity: fromBaseUnits(amount, instrument.decimals),
-      amount: amount.toString(),
-      direction: leg.direction,
-      partyRole: leg.party_role,
-      fromRole: transfer.fromRole,
-      toRole: transfer.toRole,
-      externalReference: leg.external_reference ?? null,
-    };
-  });
+  const legs = body.legs.map((leg, index) => legRowOf(leg, index, parties, amounts[index]!));
 
   // A matched pair's legs (`resolved`) are checked by the workflow before registration instead:
   // no chain is read while the trade's lock is held.
@@ -153,18 +113,70 @@ export async function prepareSettlement(
     chainId: deps.chain.chainId,
     escrowAddress: deps.chain.escrowAddress.toLowerCase(),
     escrowId: escrowIdFor(id),
-    parties: parties.map((p) => ({
-      role: p.role,
-      platformId: caller.platformId,
-      externalReference: p.external_reference,
-      name: p.name,
-      walletAddress: p.wallet_address.toLowerCase(),
-      chainId: p.chain_id,
-      entityType: p.entity_type ?? null,
-      country: p.country ?? null,
-      dateOfBirth: p.date_of_birth ?? null,
-    })),
+    parties: parties.map((p) => partyRowOf(p, caller.platformId)),
     legs,
+  };
+}
+
+/**
+ * What a create checks of the request before it reads any token: the template, the parties, the
+ * legs' chains and roles, and the timeout (the environment's default when none is given); 422 for
+ * what the caller got wrong. A dry run checks the same (api/settlements/dryRun.ts).
+ */
+export async function checkRequest(deps: { chain: Chain }, db: Models, caller: Tenant, body: CreateSettlementRequest) {
+  const template = await templateOf(db, caller, body);
+  const parties = body.parties.map((p, i) => {
+    checkParty(deps, template, p, ['parties', i]);
+    return { ...p, name: p.name ?? '', chain_id: deps.chain.chainId };
+  });
+  checkLegChains(deps, body.legs);
+  try {
+    checkInstruction(parties, body.legs, template.config);
+  } catch (err) {
+    if (err instanceof InstructionError) return invalid(err.loc, err.message);
+    throw err;
+  }
+  const timeoutAt = body.timeout_at ? new Date(body.timeout_at) : await defaultTimeoutAt(db, caller);
+  return { template, parties, timeoutAt };
+}
+
+/** A party as stored, from the request's party (checked by checkRequest); the platform that speaks for it. */
+export function partyRowOf(p: Awaited<ReturnType<typeof checkRequest>>['parties'][number], platformId: string) {
+  return {
+    role: p.role,
+    platformId,
+    externalReference: p.external_reference,
+    name: p.name,
+    walletAddress: p.wallet_address.toLowerCase(),
+    chainId: p.chain_id,
+    entityType: p.entity_type ?? null,
+    country: p.country ?? null,
+    dateOfBirth: p.date_of_birth ?? null,
+  };
+}
+
+/** A leg as stored, from the request's leg and its resolved token and amount. */
+export function legRowOf(
+  leg: CreateSettlementRequest['legs'][number],
+  index: number,
+  parties: PartyInstruction[],
+  { instrument, amount }: { instrument: ResolvedInstrument; amount: bigint },
+) {
+  const transfer = transferOf(leg, parties);
+  return {
+    index,
+    legType: leg.leg_type,
+    instrumentId: leg.instrument_id,
+    tokenAddress: instrument.address.toLowerCase(),
+    decimals: instrument.decimals,
+    tokenStandard: leg.token_standard ?? 'erc20',
+    quantity: fromBaseUnits(amount, instrument.decimals),
+    amount: amount.toString(),
+    direction: leg.direction,
+    partyRole: leg.party_role,
+    fromRole: transfer.fromRole,
+    toRole: transfer.toRole,
+    externalReference: leg.external_reference ?? null,
   };
 }
 
@@ -198,31 +210,50 @@ export function checkLead(deps: Pick<CreateDeps, 'minLeadMs' | 'maxLeadMs'>, tim
   if (timeoutAt.getTime() < Date.now() + deps.minLeadMs) {
     invalid(['timeout_at'], `must be at least ${deps.minLeadMs / 1000} seconds in the future`);
   }
+  checkHorizon(deps, timeoutAt);
+}
+
+/** timeout_at must not lie too far ahead; 422 otherwise. (Too close is a dry run's finding, too far is a mistake.) */
+export function checkHorizon(deps: Pick<CreateDeps, 'maxLeadMs'>, timeoutAt: Date): void {
   if (timeoutAt.getTime() > Date.now() + deps.maxLeadMs) {
     invalid(['timeout_at'], `must be at most ${deps.maxLeadMs / 86_400_000} days in the future`);
   }
 }
 
-/** Each leg's token and its quantity in the token's base units; every bad leg at once (422), an RPC outage 503. */
-export async function resolveAmounts(deps: { chain: Chain }, db: Models, legs: readonly { instrument_id: string; quantity: string }[]) {
-  const resolveLeg = async (leg: { instrument_id: string; quantity: string }, index: number) => {
-    const instrument = await resolveInstrument(db, deps.chain, leg.instrument_id).catch((err: unknown) => {
-      if (err instanceof ChainUnavailableError) throw new ApiError(503, 'chain_unavailable', 'Chain unavailable', `${err.message}; try again`);
-      throw err instanceof UnknownInstrumentError ? fieldError(['legs', index, 'instrument_id'], err.message, 'not_found') : err;
-    });
+export type LegResolution = { ok: true; instrument: ResolvedInstrument; amount: bigint } | { ok: false; field: FieldError };
+
+/**
+ * Each leg's token and its quantity in the token's base units, or what is wrong with it (an
+ * unknown token, a quantity finer than its decimals), leg by leg; an RPC outage is a 503.
+ */
+export async function resolveLegs(deps: { chain: Chain }, db: Models, legs: readonly { instrument_id: string; quantity: string }[]): Promise<LegResolution[]> {
+  const resolveLeg = async (leg: { instrument_id: string; quantity: string }, index: number): Promise<LegResolution> => {
+    let instrument: ResolvedInstrument;
     try {
-      return { instrument, amount: toBaseUnits(leg.quantity, instrument.decimals) };
+      instrument = await resolveInstrument(db, deps.chain, leg.instrument_id);
     } catch (err) {
-      throw err instanceof InvalidQuantityError ? fieldError(['legs', index, 'quantity'], err.message, 'value_error') : err;
+      if (err instanceof ChainUnavailableError) throw new ApiError(503, 'chain_unavailable', 'Chain unavailable', `${err.message}; try again`);
+      if (err instanceof UnknownInstrumentError) return { ok: false, field: legField(index, 'instrument_id', err.message, 'not_found') };
+      throw err;
+    }
+    try {
+      return { ok: true, instrument, amount: toBaseUnits(leg.quantity, instrument.decimals) };
+    } catch (err) {
+      if (err instanceof InvalidQuantityError) return { ok: false, field: legField(index, 'quantity', err.message, 'value_error') };
+      throw err;
     }
   };
-  const resolved = await Promise.allSettled(legs.map(resolveLeg));
-  // Every bad leg at once, in leg order; anything else (an RPC outage) is not the caller's fault.
-  const failures = resolved.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  const unexpected = failures.filter((f) => !(f instanceof LegFieldError));
-  if (unexpected.length) throw unexpected[0];
-  if (failures.length) throw validationFailed(failures.map((f) => (f as LegFieldError).field));
-  return resolved.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof resolveLeg>>>).value);
+  return Promise.all(legs.map(resolveLeg));
+}
+
+const legField = (index: number, field: string, msg: string, type: string): FieldError => ({ loc: ['body', 'legs', index, field], msg, type });
+
+/** Each leg's token and its quantity in the token's base units; every bad leg at once (422), an RPC outage 503. */
+export async function resolveAmounts(deps: { chain: Chain }, db: Models, legs: readonly { instrument_id: string; quantity: string }[]) {
+  const resolved = await resolveLegs(deps, db, legs);
+  const failures = resolved.flatMap((r) => (r.ok ? [] : [r.field]));
+  if (failures.length) throw validationFailed(failures);
+  return resolved.map((r) => r as Extract<LegResolution, { ok: true }>);
 }
 
 /**
