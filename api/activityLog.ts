@@ -9,6 +9,7 @@ import type { RequestHandler } from 'express';
 import type { Db } from '../db/client.ts';
 import type { Tenant } from '../db/tenant.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { writesNothing } from './routeTable.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -78,9 +79,11 @@ export function activityWriter(db: Db, log: Log): ActivityWriter {
 
 export function activityLog(writer: ActivityWriter): RequestHandler {
   return (req, res, next) => {
+    // A dry run is a question, like a GET: it changes nothing, so it is not logged as a change.
+    const mutating = MUTATING.has(req.method) && !writesNothing(req.method, req.path);
     res.on('finish', () => {
       const authFailure = res.statusCode === 401;
-      if (!MUTATING.has(req.method) && !authFailure) return;
+      if (!mutating && !authFailure) return;
       const auth = req.auth;
       const known = res.locals.client as KnownClient | undefined;
       const user: KnownUser | undefined = req.officeUser ?? (res.locals.user as KnownUser | undefined);

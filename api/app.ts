@@ -29,9 +29,10 @@ import { settlementRoutes } from './routes/settlements.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { webhookRoutes, type WebhookDeps } from './routes/webhooks.ts';
+import type { DryRunDeps } from './settlements/dryRun.ts';
 import type { PresentDeps } from './settlements/present.ts';
 
-export type ApiDeps = InstructionDeps & PresentDeps & ScreeningDeps & WebhookDeps & OfficeDeps & {
+export type ApiDeps = InstructionDeps & DryRunDeps & PresentDeps & ScreeningDeps & WebhookDeps & OfficeDeps & {
   tokens: TokenService;
   activity: ActivityWriter;
   errors: ErrorContext;

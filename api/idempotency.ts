@@ -14,6 +14,7 @@ import { claimKey, keepAnswer, releaseKey, renewLease } from '../db/idempotencyK
 import { canonicalJson } from '../domain/canonicalJson.ts';
 import { callerOf } from './auth/middleware.ts';
 import { conflict, validationFailed } from './errors.ts';
+import { writesNothing } from './routeTable.ts';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 /** A key held this long without an answer or a renewal lost its request; a running request renews it. */
@@ -25,7 +26,7 @@ const kept = (status: number) => status < 500 && status !== 401 && status !== 40
 export function idempotency(db: Db, secretsKey: Buffer, log: (message: string, fields: Record<string, unknown>) => void): RequestHandler {
   return async (req, res, next) => {
     const key = req.get(IDEMPOTENCY_HEADER);
-    if (req.method !== 'POST' || key === undefined) return next();
+    if (req.method !== 'POST' || key === undefined || writesNothing(req.method, req.baseUrl + req.path)) return next();
     if (!KEY.test(key)) {
       throw validationFailed([{ loc: ['header', IDEMPOTENCY_HEADER], msg: 'must be 1 to 255 printable ASCII characters without spaces, such as a UUID', type: 'value_error' }]);
     }

@@ -2,7 +2,8 @@
 
 import { Client, Connection } from '@temporalio/client';
 import { chainFromConfig } from '../chain/client.ts';
-import { loadConfig, webhookUrlPolicy } from '../config/config.ts';
+import { loadLiveIndex } from '../compliance/listRefresh.ts';
+import { loadConfig, walletBlocklist, webhookUrlPolicy } from '../config/config.ts';
 import { temporalConnectionOptions } from '../config/temporalConnection.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
@@ -36,6 +37,20 @@ const tokens = new TokenService(db, {
 await tokens.ensureSigningKey();
 const stopListening = listen(config.DATABASE_URL, { [AUTH_CHANNEL]: () => tokens.forget(), [TEMPLATES_CHANNEL]: forgetTemplates }, log.error);
 
+// Dry runs screen in this process, with an index of its own kept current like each worker's: a
+// workflow that only screened would be a workflow execution that a dry run must not leave behind
+// (docs/architecture.md, "Compliance screening"). It costs this process the index's memory.
+const { index, refresher } = await loadLiveIndex({
+  db,
+  log,
+  kind: 'api',
+  lists: config,
+  blocklist: walletBlocklist(config),
+  intervalMs: config.SANCTIONS_REFRESH_MINUTES * 60_000,
+  pollMs: config.SANCTIONS_REFRESH_POLL_MS,
+});
+const defaultThresholds = { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD };
+
 const taskQueue = config.TEMPORAL_TASK_QUEUE;
 const starts = workflowStarter({ db, temporal, taskQueue, depositPollIntervalMs: config.DEPOSIT_POLL_INTERVAL_MS }, (err) =>
   log.error('workflow start failed', { error: String(err) }),
@@ -57,7 +72,9 @@ const deps = {
     // A dispatcher may be busy with a batch of its own before it takes the ping.
     testWaitMs: 2 * config.WEBHOOK_TIMEOUT_MS + config.WEBHOOK_POLL_MS + 2000,
   },
-  defaultThresholds: { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD },
+  defaultThresholds,
+  screening: { index, thresholds: defaultThresholds },
+  confirmations: config.CONFIRMATIONS,
   tokens,
   activity: activityWriter(db, log.error),
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
@@ -74,6 +91,7 @@ const server = createApp(deps).listen(config.API_PORT, () => log.info('api liste
 
 async function shutdown() {
   await starts.stop();
+  refresher.stop();
   stopPruning();
   stopSessionPruning();
   stopExpiring();

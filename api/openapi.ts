@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { IDEMPOTENCY_HEADER } from './idempotency.ts';
 import * as res from './responses.ts';
-import { ROUTES, type RouteSpec } from './routeTable.ts';
+import { ROUTE_PATTERNS, ROUTES, routeOf, type RouteSpec } from './routeTable.ts';
 import { VERSION_HEADER } from './version.ts';
 import { API_VERSIONS } from '../domain/apiVersion.ts';
 
@@ -20,8 +20,8 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   return rest;
 };
 
-/** Every POST under /v1 takes one (api/idempotency.ts). */
-const takesIdempotencyKey = (r: RouteSpec) => r.method === 'post' && r.path.startsWith('/v1/');
+/** Every POST under /v1 takes one (api/idempotency.ts), except one that writes nothing: it has no first answer to keep. */
+const takesIdempotencyKey = (r: RouteSpec) => r.method === 'post' && r.path.startsWith('/v1/') && !r.writesNothing;
 const idempotencyKeyParameter = {
   name: IDEMPOTENCY_HEADER,
   in: 'header',
@@ -107,8 +107,6 @@ export function openApiDocument(buildVersion: string) {
   };
 }
 
-const ROUTE_PATTERNS = ROUTES.map((r) => ({ route: r, method: r.method.toUpperCase(), pattern: new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`) }));
-
 /** The methods the route table serves on a concrete path (GET implies HEAD); none for a path it does not serve. */
 export function allowedMethods(path: string): string[] {
   const methods = new Set(ROUTE_PATTERNS.filter((r) => r.pattern.test(path)).map((r) => r.method));
@@ -118,6 +116,6 @@ export function allowedMethods(path: string): string[] {
 
 /** The media types the route for this method and path reads its body in; none if it takes no body. */
 export function acceptedBodyTypes(method: string, path: string): string[] {
-  const route = ROUTE_PATTERNS.find((r) => r.method === method && r.pattern.test(path))?.route;
+  const route = routeOf(method, path);
   return route?.body ? bodyTypes(route) : [];
 }

@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { INSTRUCTION_STATUSES } from '../domain/matching.ts';
+import { DRY_RUN_CHECKS } from '../domain/dryRun.ts';
 import { DIRECTIONS, TOKEN_STANDARDS } from '../domain/settlement.ts';
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
@@ -170,6 +171,88 @@ export const complianceReviewSchema = z.object({
   settlement: settlementSchema,
   flagged_at: timestamp.describe('when the screening flagged it and the workflow began to wait for a decision'),
   screening: screeningResponseSchema.describe('the flagged screening, as the trail holds it: each match with its score and reason'),
+});
+
+const baseUnits = z.string().regex(/^\d+$/).describe('an amount in the token\'s base units (a uint256, as a decimal string)');
+const decimal = z.string().describe('a quantity in the token\'s units, as a decimal string');
+
+export const dryRunSchema = z.object({
+  object: z.literal('settlement_dry_run'),
+  ok: z.boolean().describe('every check passed: a create now would go through to the swap, as far as the chain and the lists can tell'),
+  checked_at: timestamp,
+  chain_id: z.number().int(),
+  escrow_address: address,
+  block_number: z.string().describe('the latest block when the chain was read'),
+  template: z.object({ id: z.uuid(), slug: z.string(), version: z.number().int() }),
+  timeout_at: timestamp.describe('the request\'s, or the environment\'s default from now'),
+  checks: z
+    .array(
+      z.object({
+        check: z.enum(DRY_RUN_CHECKS),
+        ok: z.boolean(),
+        party: z.string().nullable().describe('the role it is about ("operator" for the engine\'s own transactions, "escrow" for the escrow contract)'),
+        leg: z.number().int().nullable(),
+        detail: z.string(),
+      }),
+    )
+    .describe('every check, per party and leg, in this order: screening, token, balance, allowance, erc3643, gas, timeout'),
+  screening: screeningResponseSchema
+    .extend({
+      next: z.enum(['proceed', 'await_decision', 'roll_back']).describe('what the settlement would do after its screening, under its template\'s on_flag'),
+      reason: z.string().nullable().describe('the rollback\'s reason, as failure_reason and the trail would give it'),
+    })
+    .nullable()
+    .describe('null when the template screens nobody'),
+  legs: z.array(
+    z.object({
+      index: z.number().int(),
+      instrument_id: z.string(),
+      token_standard: z.enum(TOKEN_STANDARDS),
+      from_role: z.string(),
+      to_role: z.string(),
+      depositor: address,
+      recipient: address,
+      token: z.object({ address, symbol: z.string().nullable(), decimals: z.number().int() }).nullable().describe('null: the instrument is unknown'),
+      amount: baseUnits.nullable(),
+      balance: z.object({ held: decimal, held_amount: baseUnits, needed: decimal, enough: z.boolean() }).nullable().describe("the depositor's balance now"),
+      erc3643_refusals: z.array(z.object({ party: z.string(), rule: z.string(), message: z.string() })),
+    }),
+  ),
+  approvals: z
+    .array(
+      z.object({
+        depositor: address,
+        token: address,
+        legs: z.array(z.number().int()),
+        quantity: decimal,
+        amount: baseUnits,
+        allowance: baseUnits.describe("the escrow's allowance now"),
+        needed: z.boolean(),
+        transaction: preparedCallSchema.nullable().describe('the approve to sign and send before depositing, when needed'),
+      }),
+    )
+    .describe('one per depositor and token: approve sets the allowance, so it covers all of that token\'s legs at once'),
+  gas: z
+    .array(
+      z.object({
+        step: z.enum(['register', 'approve', 'deposit', 'settle', 'refund']),
+        sender: z.enum(['operator', 'depositor']),
+        from: address,
+        leg: z.number().int().nullable(),
+        gas: z.string().regex(/^\d+$/).nullable().describe('null: it would revert (note says why) or could not be simulated'),
+        method: z.enum(['eth_estimateGas', 'eth_simulateV1']).nullable(),
+        note: z.string().nullable(),
+      }),
+    )
+    .describe('every transaction the settlement will send, in order; settle and refund are its two endings'),
+  timeout: z.object({
+    ok: z.boolean(),
+    seconds_left: z.number().int(),
+    seconds_needed: z.number().int(),
+    blocks_needed: z.number().int(),
+    confirmations: z.number().int(),
+    block_seconds: z.number().describe('measured over the chain\'s last blocks, at least 1'),
+  }),
 });
 
 export const listLoadSchema = z.object({

@@ -31,6 +31,11 @@ export interface RouteSpec {
   links?: { under: readonly string[]; parameters: Readonly<Record<string, string>> };
   /** Its objects belong to the caller's platform, not to one environment: another environment's admin of the same platform reaches them. */
   platformWide?: true;
+  /**
+   * A POST that creates and changes nothing (a dry run): it is not in the activity log, and an
+   * Idempotency-Key is not kept (the same request simply answers anew).
+   */
+  writesNothing?: true;
 }
 
 const page = (item: z.ZodType) => res.pageOf(item);
@@ -115,6 +120,11 @@ const ROUTE_TABLE = [
     method: 'post', path: '/v1/settlements', tag: 'settlements', scope: 'settlements:write', summary: 'Create a settlement and start its workflow (idempotent by idempotency_key)',
     body: req.createSettlementSchema, ok: { status: 201, repeat: 200, schema: res.settlementSchema, description: 'created; 200 for an idempotent repeat' }, errors: [401, 403, 409, 422, 503],
     links: { under: SETTLEMENT, parameters: { id: '$response.body#/id' } },
+  },
+  {
+    method: 'post', path: '/v1/settlements/dry-run', tag: 'settlements', scope: 'settlements:write', writesNothing: true,
+    summary: "What a create with this body would meet now, with nothing created: each party's screening, each leg's token, balance, allowance (and the approvals a deposit needs) and ERC-3643 rules, the gas of every transaction to come, and whether timeout_at leaves room for the confirmations",
+    body: req.createSettlementSchema, ok: { status: 200, schema: res.dryRunSchema, description: 'the report: every check, per party and leg; ok when all pass' }, errors: [401, 403, 422, 503],
   },
   {
     method: 'get', path: '/v1/settlements', tag: 'settlements', scope: 'settlements:read', summary: "List the caller's settlements, newest first",
@@ -320,6 +330,15 @@ const ROUTE_TABLE = [
 ] as const satisfies readonly RouteSpec[];
 
 export const ROUTES: readonly RouteSpec[] = ROUTE_TABLE;
+
+/** Each route with the concrete paths it serves as a pattern ({id}: any one segment). */
+export const ROUTE_PATTERNS = ROUTES.map((r) => ({ route: r, method: r.method.toUpperCase(), pattern: new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`) }));
+
+/** The route serving this method (upper case) on this concrete path, if any. */
+export const routeOf = (method: string, path: string) => ROUTE_PATTERNS.find((r) => r.method === method && r.pattern.test(path))?.route;
+
+/** A POST whose route writes nothing (a dry run): neither the activity log nor an Idempotency-Key keeps anything of it. */
+export const writesNothing = (method: string, path: string) => routeOf(method, path)?.writesNothing === true;
 
 /** A route's name, as the routers key their handlers: "GET /v1/settlements/{id}". */
 type Entry = (typeof ROUTE_TABLE)[number];

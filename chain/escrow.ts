@@ -77,10 +77,20 @@ export function allowanceOf(chain: Chain, depositor: Address, token: Address): P
   return chain.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [depositor, chain.escrowAddress] });
 }
 
+/** What a depositor holds of a token now. */
+export function balanceOf(chain: Chain, holder: Address, token: Address): Promise<bigint> {
+  return chain.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [holder] });
+}
+
 // Prepared once: encodeFunctionData given a function's name hashes its signature on every call,
 // and a page of settlements awaiting deposits prepares two calls for each of their legs.
 const approveCall = prepareEncodeFunctionData({ abi: erc20Abi, functionName: 'approve' });
 const depositCall = prepareEncodeFunctionData({ abi: lockstepEscrowAbi, functionName: 'deposit' });
+
+/** The approval that lets the escrow take `amount` of a depositor's token (it sets the allowance, it does not add to it). */
+export function approvalCall(chain: Chain, depositor: Address, token: Address, amount: bigint): PreparedCall {
+  return { step: 'approve', chain_id: chain.chainId, from: depositor, to: token, data: encodeFunctionData({ ...approveCall, args: [chain.escrowAddress, amount] }), value: '0' };
+}
 
 /**
  * The approval and the deposit for one leg. `required` is what the depositor still owes the
@@ -88,18 +98,13 @@ const depositCall = prepareEncodeFunctionData({ abi: lockstepEscrowAbi, function
  * approval is left out when the allowance (allowanceOf) already covers it.
  */
 export function depositCalls(chain: Chain, escrowId: Hex, legIndex: number, leg: EscrowLegTerms, required: bigint, allowance: bigint): PreparedCall[] {
-  const base = { chain_id: chain.chainId, from: leg.depositor, value: '0' as const };
-  const approve: PreparedCall = {
-    ...base,
-    step: 'approve',
-    to: leg.token,
-    data: encodeFunctionData({ ...approveCall, args: [chain.escrowAddress, required] }),
-  };
   const deposit: PreparedCall = {
-    ...base,
     step: 'deposit',
+    chain_id: chain.chainId,
+    from: leg.depositor,
     to: chain.escrowAddress,
     data: encodeFunctionData({ ...depositCall, args: [escrowId, BigInt(legIndex)] }),
+    value: '0',
   };
-  return allowance >= required ? [deposit] : [approve, deposit];
+  return allowance >= required ? [deposit] : [approvalCall(chain, leg.depositor, leg.token, required), deposit];
 }

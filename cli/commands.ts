@@ -28,6 +28,7 @@ const audit = (): Promise<Group> => import('./audit.ts');
 const admin = (): Promise<Group> => import('./admin.ts');
 const screening = (): Promise<Group> => import('./screening.ts');
 const instructions = (): Promise<Group> => import('./instructions.ts');
+const settlements = (): Promise<Group> => import('./settlements.ts');
 const listen = (): Promise<Group> => import('./listen.ts');
 const status = (): Promise<Group> => import('./status.ts');
 const demo = (): Promise<Group> => import('./demo.ts');
@@ -78,6 +79,12 @@ export const COMMANDS = [
     args: '[--into DIR] [--allow-drop] [--no-refresh]',
     note: "downloads OFAC's and the UN's current lists into DIR (default SANCTIONS_LISTS_DIR), checks them and swaps them in; then the workers re-read theirs, when DATABASE_URL is set",
     group: screening,
+  },
+  {
+    name: 'settlements dry-run',
+    args: 'FILE|-',
+    note: 'FILE: a settlement create as JSON; what it would meet now (screening, tokens, balances, approvals, ERC-3643, gas, timeout), nothing created; exits 1 when a check fails',
+    group: settlements,
   },
   { name: 'instructions submit', args: 'FILE|- [--trade-reference REF]', note: 'FILE: an InstructionCreate as JSON; idempotency_key made when absent', group: instructions },
   { name: 'instructions get', args: 'ID', group: instructions },

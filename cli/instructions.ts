@@ -2,10 +2,9 @@
 // trade, through the API as a platform would send it.
 
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { CommandRunners } from './commands.ts';
 import { signedInApi } from './credentials.ts';
-import { parse, print, UsageError, wholeNumber } from './options.ts';
+import { parse, print, readJsonFile, UsageError, wholeNumber } from './options.ts';
 
 /** get and cancel: one instruction by id. */
 const byId =
@@ -21,7 +20,7 @@ export const commands = {
     const { values, positionals } = parse(args, { 'trade-reference': { type: 'string' } }, { positionals: true });
     const [file] = positionals;
     if (!file) throw new UsageError('a file (or - for stdin) is required');
-    const body = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8')) as Record<string, unknown>;
+    const body = readJsonFile(file);
     const api = await signedInApi();
     print(
       await api.request('POST', '/v1/instructions', {

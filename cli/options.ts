@@ -1,6 +1,7 @@
 // What every command does with its arguments: options parsed strictly (an unknown or
 // misspelt one is an error, not ignored), numbers checked, JSON printed.
 
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LockstepError } from '../domain/errors.ts';
 
@@ -38,3 +39,6 @@ export const listOf = (value: string): string[] =>
     .filter(Boolean);
 
 export const print = (value: unknown, pretty = true) => process.stdout.write(`${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`);
+
+/** A request body from a JSON file, or from stdin for "-". */
+export const readJsonFile = (file: string) => JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8')) as Record<string, unknown>;
