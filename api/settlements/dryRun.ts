@@ -196,8 +196,6 @@ export async function dryRunSettlement(deps: DryRunDeps, db: Models, caller: Ten
   };
 }
 
-export type DryRunReport = Awaited<ReturnType<typeof dryRunSettlement>>;
-
 /** A party's matches, each with its reason as the trail records it, and what the settlement's screening would then do. */
 function screeningDetail(role: string, result: ScreeningResult, matches: ScreeningResult['matches'], verdict: ScreeningVerdict): string {
   if (!matches.length) return `"${role}": no list entry matched`;
