@@ -14,7 +14,7 @@ import { idempotency } from './idempotency.ts';
 import type { InstructionDeps } from './instructions/submit.ts';
 import { instructionRoutes } from './routes/instructions.ts';
 import { acceptedBodyTypes, allowedMethods } from './openapi.ts';
-import { ROUTES, routeKey, type RouteKey, type RouteSpec } from './routeTable.ts';
+import { ROUTES, routeKey, shadowedPaths, type RouteKey, type RouteSpec } from './routeTable.ts';
 import { pinnedVersion, requestedVersion } from './version.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { environmentRoutes } from './routes/environments.ts';
@@ -58,6 +58,12 @@ function guardsOf(route: RouteSpec, tokens: TokenService): RequestHandler[] {
     ...(route.token && !route.path.startsWith('/v1/') ? [authenticate(tokens)] : []),
     ...(route.scope ? [requireScope(...(typeof route.scope === 'string' ? ([route.scope] as const) : route.scope))] : []),
   ];
+}
+
+/** A route whose parameter would take another route's path (GET `/v1/settlements/{id}` and `/v1/settlements/dry-run`) lets it by: that path answers 405 for this method, not this route's 404. */
+function leaves(route: RouteSpec): RequestHandler[] {
+  const others = new Set(shadowedPaths(route));
+  return others.size ? [(req, _res, next) => next(others.has(req.path) ? 'route' : undefined)] : [];
 }
 
 /** `/v1/settlements/{id}` as express writes it: `/v1/settlements/:id`. */
@@ -107,7 +113,7 @@ export function createApp(deps: ApiDeps): express.Express {
     ...environmentRoutes(deps),
     ...operatorRoutes(deps),
   };
-  for (const route of ROUTES) app[route.method](expressPath(route.path), ...guardsOf(route, deps.tokens), handlers[routeKey(route)]);
+  for (const route of ROUTES) app[route.method](expressPath(route.path), ...leaves(route), ...guardsOf(route, deps.tokens), handlers[routeKey(route)]);
   app.use((req, res) => {
     // A path the API serves, asked with a method it does not: 405 with the methods it takes.
     const allowed = allowedMethods(req.path);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from './openapi.ts';
-import { routeKey, ROUTES } from './routeTable.ts';
+import { allowedMethods, openApiDocument } from './openapi.ts';
+import { routeKey, routeOf, ROUTES, writesNothing } from './routeTable.ts';
 
 describe('the OpenAPI document', () => {
   // The app serves these very routes (api/app.ts mounts one handler per entry, and the type
@@ -21,5 +21,13 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(ROUTES.filter((r) => r.path.startsWith('/v1/')).every((r) => r.scope || r.token)).toBe(true);
+  });
+
+  it('gives a path spelled out in the table to its own routes, not to a parameter that would match it', () => {
+    expect(allowedMethods('/v1/settlements/dry-run')).toEqual(['POST']);
+    expect(routeOf('GET', '/v1/settlements/dry-run')).toBeUndefined();
+    expect(allowedMethods('/v1/settlements/0b6c7a52-3a1e-4b8e-9d51-6f0c1f0c2a11')).toEqual(['GET', 'HEAD']);
+    expect(writesNothing('POST', '/v1/settlements/dry-run')).toBe(true);
+    expect(writesNothing('POST', '/v1/settlements')).toBe(false);
   });
 });

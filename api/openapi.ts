@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { IDEMPOTENCY_HEADER } from './idempotency.ts';
 import * as res from './responses.ts';
-import { ROUTE_PATTERNS, ROUTES, routeOf, type RouteSpec } from './routeTable.ts';
+import { ROUTES, routeOf, routesServing, type RouteSpec } from './routeTable.ts';
 import { VERSION_HEADER } from './version.ts';
 import { API_VERSIONS } from '../domain/apiVersion.ts';
 
@@ -109,7 +109,7 @@ export function openApiDocument(buildVersion: string) {
 
 /** The methods the route table serves on a concrete path (GET implies HEAD); none for a path it does not serve. */
 export function allowedMethods(path: string): string[] {
-  const methods = new Set(ROUTE_PATTERNS.filter((r) => r.pattern.test(path)).map((r) => r.method));
+  const methods = new Set(routesServing(path).map((r) => r.method));
   if (methods.has('GET')) methods.add('HEAD');
   return [...methods];
 }

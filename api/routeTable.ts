@@ -332,10 +332,25 @@ const ROUTE_TABLE = [
 export const ROUTES: readonly RouteSpec[] = ROUTE_TABLE;
 
 /** Each route with the concrete paths it serves as a pattern ({id}: any one segment). */
-export const ROUTE_PATTERNS = ROUTES.map((r) => ({ route: r, method: r.method.toUpperCase(), pattern: new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`) }));
+const ROUTE_PATTERNS = ROUTES.map((r) => ({ route: r, method: r.method.toUpperCase(), pattern: new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`) }));
+
+/**
+ * The table's paths without parameters that a route's parameters would also match: they belong
+ * to those routes alone (`/v1/settlements/dry-run` names no settlement `dry-run`).
+ */
+export const shadowedPaths = (route: RouteSpec): string[] => {
+  const own = ROUTE_PATTERNS.find((r) => r.route === route)!;
+  return [...new Set(ROUTES.filter((r) => !r.path.includes('{') && r.path !== route.path && own.pattern.test(r.path)).map((r) => r.path))];
+};
+
+/** The routes serving a concrete path: those spelled out as it is, else those whose parameters match it. */
+export function routesServing(path: string) {
+  const exact = ROUTE_PATTERNS.filter((r) => r.route.path === path);
+  return exact.length ? exact : ROUTE_PATTERNS.filter((r) => r.pattern.test(path));
+}
 
 /** The route serving this method (upper case) on this concrete path, if any. */
-export const routeOf = (method: string, path: string) => ROUTE_PATTERNS.find((r) => r.method === method && r.pattern.test(path))?.route;
+export const routeOf = (method: string, path: string) => routesServing(path).find((r) => r.method === method)?.route;
 
 /** A POST whose route writes nothing (a dry run): neither the activity log nor an Idempotency-Key keeps anything of it. */
 export const writesNothing = (method: string, path: string) => routeOf(method, path)?.writesNothing === true;

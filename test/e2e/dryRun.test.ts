@@ -183,6 +183,8 @@ describe('a settlement dry run', () => {
     const readOnly = new LockstepApi(manifest.api_url);
     await readOnly.authenticate(readerClient.client_id, readerClient.client_secret);
     expect(await failure(readOnly.request('POST', '/v1/settlements/dry-run', body))).toMatchObject({ status: 403 });
+    // Its path is no settlement id: GET is not served there.
+    expect(await failure(services().api.request('GET', '/v1/settlements/dry-run'))).toMatchObject({ status: 405, body: { code: 'method_not_allowed' } });
   });
 
   it('creates nothing: no row, no workflow, no transaction, and answers the same request again', async () => {
