@@ -39,16 +39,27 @@ const stopListening = listen(config.DATABASE_URL, { [AUTH_CHANNEL]: () => tokens
 
 // Dry runs screen in this process, with an index of its own kept current like each worker's: a
 // workflow that only screened would be a workflow execution that a dry run must not leave behind
-// (docs/architecture.md, "Compliance screening"). It costs this process the index's memory.
-const { index, refresher } = await loadLiveIndex({
-  db,
-  log,
-  kind: 'api',
-  lists: config,
-  blocklist: walletBlocklist(config),
-  intervalMs: config.SANCTIONS_REFRESH_MINUTES * 60_000,
-  pollMs: config.SANCTIONS_REFRESH_POLL_MS,
-});
+// (docs/architecture.md, "Compliance screening"). The index is loaded at this process's first dry
+// run, not at its start: an API never asked for one does not carry the lists' memory (about
+// 160 MB resident with the bundled lists). A load that fails is tried again by the next dry run.
+let liveIndex: ReturnType<typeof loadLiveIndex> | undefined;
+const screeningIndex = async () => {
+  liveIndex ??= loadLiveIndex({
+    db,
+    log,
+    kind: 'api',
+    lists: config,
+    blocklist: walletBlocklist(config),
+    intervalMs: config.SANCTIONS_REFRESH_MINUTES * 60_000,
+    pollMs: config.SANCTIONS_REFRESH_POLL_MS,
+  });
+  try {
+    return (await liveIndex).index;
+  } catch (err) {
+    liveIndex = undefined;
+    throw err;
+  }
+};
 const defaultThresholds = { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD };
 
 const taskQueue = config.TEMPORAL_TASK_QUEUE;
@@ -73,7 +84,7 @@ const deps = {
     testWaitMs: 2 * config.WEBHOOK_TIMEOUT_MS + config.WEBHOOK_POLL_MS + 2000,
   },
   defaultThresholds,
-  screening: { index, thresholds: defaultThresholds },
+  screening: { index: screeningIndex, thresholds: defaultThresholds },
   confirmations: config.CONFIRMATIONS,
   tokens,
   activity: activityWriter(db, log.error),
@@ -91,7 +102,7 @@ const server = createApp(deps).listen(config.API_PORT, () => log.info('api liste
 
 async function shutdown() {
   await starts.stop();
-  refresher.stop();
+  void liveIndex?.then(({ refresher }) => refresher.stop(), () => undefined);
   stopPruning();
   stopSessionPruning();
   stopExpiring();

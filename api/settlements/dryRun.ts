@@ -17,6 +17,7 @@ import { permissionedLegs, permissionRefusals, type PermissionRefusal } from '..
 import { approvalCall, balanceOf, allowanceOf, type EscrowLegTerms } from '../../chain/escrow.ts';
 import { escrowIdFor } from '../../chain/escrowId.ts';
 import { estimateSettlementGas, type GasEstimate } from '../../chain/settlementGas.ts';
+import type { ScreeningIndex } from '../../compliance/lists.ts';
 import type { ScreeningResult } from '../../compliance/screening.ts';
 import type { Models } from '../../db/client.ts';
 import type { Tenant } from '../../db/tenant.ts';
@@ -30,8 +31,8 @@ import type { CreateSettlementRequest } from '../schemas.ts';
 import { checkHorizon, checkRequest, partyRowOf, resolveLegs, type CreateDeps } from './create.ts';
 
 export interface DryRunDeps extends CreateDeps {
-  /** This process's live index and the deployment's thresholds. */
-  screening: Omit<SettlementScreeningDeps, 'db'>;
+  /** This process's live index (loaded at the first dry run) and the deployment's thresholds. */
+  screening: { index(): Promise<ScreeningIndex>; thresholds: SettlementScreeningDeps['thresholds'] };
   /** CONFIRMATIONS: how deep a deposit must be before it counts. */
   confirmations: number;
 }
@@ -55,8 +56,11 @@ export async function dryRunSettlement(deps: DryRunDeps, db: Models, caller: Ten
   const screeningAction = Object.values(template.config.actions).find((a) => a.type === 'compliance_check');
   let screening: { result: ScreeningResult; verdict: ScreeningVerdict } | null = null;
   if (screeningAction) {
+    const index = await deps.screening.index().catch((err: unknown) => {
+      throw new ApiError(503, 'screening_unavailable', 'Screening unavailable', `the sanctions lists could not be loaded for the screening: ${(err as Error).message}; try again`);
+    });
     const result = await screenSettlementParties(
-      { ...deps.screening, db },
+      { index, thresholds: deps.screening.thresholds, db },
       { platformId: caller.platformId, environment: caller.environment },
       parties.map((p) => partyRowOf(p, caller.platformId)),
     );
