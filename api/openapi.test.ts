@@ -29,5 +29,8 @@ describe('the OpenAPI document', () => {
     expect(allowedMethods('/v1/settlements/0b6c7a52-3a1e-4b8e-9d51-6f0c1f0c2a11')).toEqual(['GET', 'HEAD']);
     expect(writesNothing('POST', '/v1/settlements/dry-run')).toBe(true);
     expect(writesNothing('POST', '/v1/settlements')).toBe(false);
+    expect(allowedMethods('/v1/instructions/dry-run')).toEqual(['POST']);
+    expect(writesNothing('POST', '/v1/instructions/dry-run')).toBe(true);
+    expect(writesNothing('POST', '/v1/instructions')).toBe(false);
   });
 });

@@ -419,6 +419,8 @@ export const signingKeysSchema = z.object({
 });
 export const rotatedSigningKeySchema = z.object({ kid: z.string(), note: z.string() });
 
+const mismatchesSchema = z.array(z.object({ field: z.string(), ours: z.string().nullable(), theirs: z.string().nullable(), reason: z.string() }));
+
 /** KeyStone's Instruction, with Lockstep's mismatches. */
 export const instructionSchema = z.object({
   id: z.uuid(),
@@ -432,7 +434,16 @@ export const instructionSchema = z.object({
   timeout_at: timestamp,
   expires_at: timestamp.describe('the earlier of timeout_at less the minimum lead and the time to live; pending past it, the instruction is expired and never matches'),
   created_at: timestamp,
-  mismatches: z
-    .array(z.object({ field: z.string(), ours: z.string().nullable(), theirs: z.string().nullable(), reason: z.string() }))
-    .describe("Lockstep's: why it did not match the counterparty's pending side when it was submitted (trade terms only, never the counterparty's party)"),
+  mismatches: mismatchesSchema.describe("Lockstep's: why it did not match the counterparty's pending side when it was submitted (trade terms only, never the counterparty's party)"),
+});
+
+/** What a submit of this side would meet now: a match (and its settlement's dry run), a pending side (and why it did not match), or a repeat. */
+export const instructionDryRunSchema = z.object({
+  object: z.literal('instruction_dry_run'),
+  would: z
+    .enum(['match', 'stay_pending', 'repeat'])
+    .describe("match: it matches the trade's pending side and would make the settlement below; stay_pending: no pending side it may match (a first side, or one with mismatches); repeat: the caller's idempotency_key already has this side, which a submit would answer with"),
+  instruction_id: z.uuid().nullable().describe('the side a repeat would answer with'),
+  mismatches: mismatchesSchema.describe("why it would not match the trade's pending side, as a submit would list them"),
+  settlement: dryRunSchema.nullable().describe("the settlements dry run of the settlement the match would create (both sides' parties, screening, balances, allowances, gas); null unless would is match"),
 });

@@ -154,6 +154,11 @@ const ROUTE_TABLE = [
     links: { under: ['/v1/instructions/{id}'], parameters: { id: '$response.body#/id' } },
   },
   {
+    method: 'post', path: '/v1/instructions/dry-run', tag: 'instructions', scope: 'instructions:write', writesNothing: true,
+    summary: "What a submit of this side would meet now, with nothing created: whether it would match the trade's pending side (and the settlements dry run of the settlement the match would make) or stay pending (and its mismatches)",
+    body: req.createInstructionSchema, ok: { status: 200, schema: res.instructionDryRunSchema, description: 'the answer: would, mismatches, and the settlement dry run when it would match' }, errors: [401, 403, 409, 422, 503],
+  },
+  {
     method: 'get', path: '/v1/instructions', tag: 'instructions', scope: 'instructions:read', summary: "This environment's instructions, newest first",
     query: req.listInstructionsQuery, ok: { status: 200, schema: page(res.instructionSchema), description: 'a page' }, errors: [401, 403, 422],
   },

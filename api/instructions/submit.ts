@@ -49,14 +49,73 @@ export const lockTrade = (tx: TenantTx | Prisma.TransactionClient, tradeReferenc
 /** `db`: the caller's tenant view. */
 export async function submitInstruction(deps: InstructionDeps, db: Models, caller: AuthContext, body: CreateInstructionRequest): Promise<{ created: boolean; id: string }> {
   const requestHash = requestHashOf(body);
-  const key = { platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key };
+  const key = idempotencyKeyOf(caller, body);
   const replay = async () => {
-    const existing = sameRequest(await db.instruction.findUnique({ where: { platformId_environment_idempotencyKey: key } }), body.idempotency_key, requestHash);
+    const existing = await earlierSide(db, caller, body, requestHash);
     return existing ? { created: false, id: existing.id } : undefined;
   };
   const earlier = await replay();
   if (earlier) return earlier;
 
+  const { template, ours } = await checkSide(deps, db, caller, body, requestHash);
+
+  let outcome: { settlementId: string | null; replayOf?: string };
+  try {
+    outcome = await deps.db.$transaction(async (tx) => {
+      await lockTrade(tx, ours.tradeReference);
+      // The same request may have got here first, while this one waited for the lock.
+      const already = sameRequest(await tx.instruction.findUnique({ where: { platformId_environment_idempotencyKey: key } }), body.idempotency_key, requestHash);
+      if (already) return { settlementId: null, replayOf: already.id };
+      const { compared, match } = await compareSides(tx, caller, template, ours);
+      if (!match) {
+        await tx.instruction.create({ data: { ...ours, status: 'pending_match', mismatches: (compared[0]?.found ?? []) as unknown as Prisma.InputJsonArray } });
+        return { settlementId: null };
+      }
+      const first = asSide(match.side);
+      const request = settlementRequestOf(first, ours);
+      const resolved = first.legs.map((l) => ({ instrument: { address: getAddress(l.token), decimals: l.decimals, symbol: null }, amount: BigInt(l.amount) }));
+      const opener = { platformId: first.platformId, environment: first.environment, clientId: first.createdBy };
+      // Through the transaction: a second connection per waiting match would drain the pool.
+      const settlement = await prepareSettlement(deps, tx, opener, request, requestHashOf(request), resolved);
+      const crossPlatform = first.platformId !== caller.platformId;
+      const inserted = await insertSettlement(onPrisma(tx), {
+        ...settlement,
+        ...(crossPlatform ? { settlementType: 'cross_platform', counterpartyPlatformId: caller.platformId, counterpartyEnvironment: caller.environment } : {}),
+        parties: settlement.parties.map((p) => ({ ...p, platformId: p.role === ours.role ? caller.platformId : first.platformId })),
+      });
+      // The trade's settlement key is a second guard beside the lock and the matched status.
+      if (!inserted) throw alreadyMatched(ours.tradeReference);
+      const matched = [
+        await tx.instruction.create({ data: { ...ours, status: 'matched', settlementId: settlement.id } }),
+        await tx.instruction.update({ where: { id: match.side.id }, data: { status: 'matched', settlementId: settlement.id } }),
+      ];
+      for (const side of matched) await queueInstructionEvent(tx, side, 'instruction.matched');
+      return { settlementId: settlement.id };
+    }, TRADE_LOCK_WAIT);
+  } catch (err) {
+    // A concurrent request with the same key won the insert: answer as its replay.
+    if (isUniqueViolation(err)) {
+      const winner = await replay();
+      if (winner) return winner;
+    }
+    throw err;
+  }
+  if (outcome.replayOf) return { created: false, id: outcome.replayOf };
+  if (outcome.settlementId) deps.starts.wake();
+  return { created: true, id: ours.id };
+}
+
+const idempotencyKeyOf = (caller: Tenant, body: CreateInstructionRequest) => ({ platformId: caller.platformId, environment: caller.environment, idempotencyKey: body.idempotency_key });
+
+const alreadyMatched = (tradeReference: string) => conflict('trade_already_matched', `Trade ${tradeReference} is already matched`);
+
+/** The caller's earlier side with this idempotency_key and this body (a repeat), or none; the key with another body is a 409. */
+export async function earlierSide(db: Models, caller: Tenant, body: CreateInstructionRequest, requestHash = requestHashOf(body)) {
+  return sameRequest(await db.instruction.findUnique({ where: { platformId_environment_idempotencyKey: idempotencyKeyOf(caller, body) } }), body.idempotency_key, requestHash);
+}
+
+/** A side's request checked as a submit checks it (every 422 is here), and the row it would be. `db`: the caller's tenant view. */
+export async function checkSide(deps: InstructionDeps, db: Models, caller: AuthContext, body: CreateInstructionRequest, requestHash = requestHashOf(body)) {
   const template = await findLatestTemplate(db, caller, body.template_slug);
   if (!template) return invalid(['template_slug'], `no template "${body.template_slug}" exists`, 'not_found');
   checkParty(deps, template, body.party, ['party']);
@@ -99,56 +158,21 @@ export async function submitInstruction(deps: InstructionDeps, db: Models, calle
     expiresAt: new Date(Math.min(timeoutAt.getTime() - deps.minLeadMs, now.getTime() + deps.instructionTtlMs)),
     createdBy: caller.clientId,
   };
+  return { template, ours };
+}
 
-  let outcome: { settlementId: string | null; replayOf?: string };
-  try {
-    outcome = await deps.db.$transaction(async (tx) => {
-      await lockTrade(tx, ours.tradeReference);
-      // The same request may have got here first, while this one waited for the lock.
-      const already = sameRequest(await tx.instruction.findUnique({ where: { platformId_environment_idempotencyKey: key } }), body.idempotency_key, requestHash);
-      if (already) return { settlementId: null, replayOf: already.id };
-      const sides = await tx.instruction.findMany({ where: { AND: [{ tradeReference: ours.tradeReference }, visibleSides(caller)] }, orderBy: { createdAt: 'asc' } });
-      if (sides.some((s) => s.status === 'matched')) throw conflict('trade_already_matched', `Trade ${ours.tradeReference} is already matched`);
-      const compared = await Promise.all(
-        sides.filter((s) => isOpen(s)).map(async (s) => ({ side: s, found: [...mismatches(sideOf(ours), sideOf(asSide(s)), template.config.required_roles), ...(await templateMismatch(tx, template, s))] })),
-      );
-      const match = compared.find((c) => !c.found.length);
-      if (!match) {
-        await tx.instruction.create({ data: { ...ours, status: 'pending_match', mismatches: (compared[0]?.found ?? []) as unknown as Prisma.InputJsonArray } });
-        return { settlementId: null };
-      }
-      const first = asSide(match.side);
-      const request = settlementRequestOf(first, ours);
-      const resolved = first.legs.map((l) => ({ instrument: { address: getAddress(l.token), decimals: l.decimals, symbol: null }, amount: BigInt(l.amount) }));
-      const opener = { platformId: first.platformId, environment: first.environment, clientId: first.createdBy };
-      // Through the transaction: a second connection per waiting match would drain the pool.
-      const settlement = await prepareSettlement(deps, tx, opener, request, requestHashOf(request), resolved);
-      const crossPlatform = first.platformId !== caller.platformId;
-      const inserted = await insertSettlement(onPrisma(tx), {
-        ...settlement,
-        ...(crossPlatform ? { settlementType: 'cross_platform', counterpartyPlatformId: caller.platformId, counterpartyEnvironment: caller.environment } : {}),
-        parties: settlement.parties.map((p) => ({ ...p, platformId: p.role === ours.role ? caller.platformId : first.platformId })),
-      });
-      // The trade's settlement key is a second guard beside the lock and the matched status.
-      if (!inserted) throw conflict('trade_already_matched', `Trade ${ours.tradeReference} is already matched`);
-      const matched = [
-        await tx.instruction.create({ data: { ...ours, status: 'matched', settlementId: settlement.id } }),
-        await tx.instruction.update({ where: { id: match.side.id }, data: { status: 'matched', settlementId: settlement.id } }),
-      ];
-      for (const side of matched) await queueInstructionEvent(tx, side, 'instruction.matched');
-      return { settlementId: settlement.id };
-    }, TRADE_LOCK_WAIT);
-  } catch (err) {
-    // A concurrent request with the same key won the insert: answer as its replay.
-    if (isUniqueViolation(err)) {
-      const winner = await replay();
-      if (winner) return winner;
-    }
-    throw err;
-  }
-  if (outcome.replayOf) return { created: false, id: outcome.replayOf };
-  if (outcome.settlementId) deps.starts.wake();
-  return { created: true, id: ours.id };
+/**
+ * The trade's pending sides the caller may match, each with its mismatches against ours, and the
+ * first that matches (none: ours would stay pending, with the first's mismatches). A trade already
+ * matched is a 409. `db`: the owner's (the sides may be another platform's), filtered by visibleSides.
+ */
+export async function compareSides(db: Models, caller: Tenant, template: StoredTemplate, ours: Side) {
+  const sides = await db.instruction.findMany({ where: { AND: [{ tradeReference: ours.tradeReference }, visibleSides(caller)] }, orderBy: { createdAt: 'asc' } });
+  if (sides.some((s) => s.status === 'matched')) throw alreadyMatched(ours.tradeReference);
+  const compared = await Promise.all(
+    sides.filter((s) => isOpen(s)).map(async (s) => ({ side: s, found: [...mismatches(sideOf(ours), sideOf(asSide(s)), template.config.required_roles), ...(await templateMismatch(db, template, s))] })),
+  );
+  return { compared, match: compared.find((c) => !c.found.length) };
 }
 
 /** The sides of a trade a caller may match: its own environment's, and another platform's whose reference Lockstep made. */
@@ -163,7 +187,7 @@ async function templateMismatch(db: Models, ours: StoredTemplate, side: Instruct
   return [{ field: 'template_slug', ours: side.templateSlug, theirs: side.templateSlug, reason: "each platform has its own template of this slug; a trade between platforms needs one both share (a built-in template)" }];
 }
 
-interface Side {
+export interface Side {
   platformId: string;
   environment: string;
   createdBy: string;
@@ -175,7 +199,7 @@ interface Side {
   timeoutAt: Date;
 }
 
-const asSide = (row: InstructionRow): Side => ({ ...row, party: row.party as unknown as StoredParty, legs: row.legs as unknown as StoredLeg[] });
+export const asSide = (row: InstructionRow): Side => ({ ...row, party: row.party as unknown as StoredParty, legs: row.legs as unknown as StoredLeg[] });
 
 function sideOf(s: Side): InstructionSide {
   return {
@@ -186,7 +210,7 @@ function sideOf(s: Side): InstructionSide {
 }
 
 /** The settlement both sides agreed on: their parties, the first side's legs (the second's say the same), the earlier deadline. */
-function settlementRequestOf(first: Side, second: Side): CreateSettlementRequest {
+export function settlementRequestOf(first: Side, second: Side): CreateSettlementRequest {
   type PartyRequest = CreateSettlementRequest['parties'][number];
   const partyOf = ({ role, party }: Side): PartyRequest => ({
     role,

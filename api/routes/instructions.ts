@@ -6,7 +6,9 @@ import { withTenant } from '../../db/tenant.ts';
 import type { Models } from '../../db/client.ts';
 import { callerOf, tenantDbOf } from '../auth/middleware.ts';
 import { conflict, notFound } from '../errors.ts';
+import { dryRunInstruction } from '../instructions/dryRun.ts';
 import { presentInstruction } from '../instructions/present.ts';
+import type { DryRunDeps } from '../settlements/dryRun.ts';
 import { isOpen, lockTrade, submitInstruction, TRADE_LOCK_WAIT, type InstructionDeps } from '../instructions/submit.ts';
 import { createInstructionSchema, listInstructionsQuery } from '../schemas.ts';
 import { parseOr422 } from '../validation.ts';
@@ -21,13 +23,17 @@ async function requireInstruction(db: Models, id: string) {
   return found;
 }
 
-export function instructionRoutes(deps: InstructionDeps) {
+export function instructionRoutes(deps: InstructionDeps & DryRunDeps) {
   return {
     'POST /v1/instructions': async (req, res) => {
       const body = parseOr422(createInstructionSchema, req.body ?? {}, 'body');
       const db = tenantDbOf(req);
       const { created, id } = await submitInstruction(deps, db, callerOf(req), body);
       res.status(created ? 201 : 200).json(presentInstruction(await requireInstruction(db, id)));
+    },
+    'POST /v1/instructions/dry-run': async (req, res) => {
+      const body = parseOr422(createInstructionSchema, req.body ?? {}, 'body');
+      res.json(await dryRunInstruction(deps, tenantDbOf(req), callerOf(req), body));
     },
     'GET /v1/instructions': async (req, res) => {
       const q = parseOr422(listInstructionsQuery, req.query, 'query');
