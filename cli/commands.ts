@@ -87,6 +87,7 @@ export const COMMANDS = [
     group: settlements,
   },
   { name: 'instructions submit', args: 'FILE|- [--trade-reference REF]', note: 'FILE: an InstructionCreate as JSON; idempotency_key made when absent', group: instructions },
+  { name: 'instructions dry-run', args: 'FILE|- [--trade-reference REF]', note: 'what a submit would meet now, nothing created; exit 1 when the settlement it would make fails a check', group: instructions },
   { name: 'instructions get', args: 'ID', group: instructions },
   { name: 'instructions list', args: '[--status pending_match|matched|expired|cancelled] [--trade-reference REF] [--limit 50]', group: instructions },
   { name: 'instructions cancel', args: 'ID', group: instructions },

@@ -1,4 +1,4 @@
-// `lockstep instructions submit|get|list|cancel`: one counterparty's side of a bilateral
+// `lockstep instructions submit|dry-run|get|list|cancel`: one counterparty's side of a bilateral
 // trade, through the API as a platform would send it.
 
 import { randomUUID } from 'node:crypto';
@@ -15,20 +15,28 @@ const byId =
     print(await (await signedInApi()).request(method, `/v1/instructions/${encodeURIComponent(id)}`));
   };
 
+/** FILE|- [--trade-reference REF]: the side's body, with an idempotency_key made when absent. */
+function sideOf(args: string[]) {
+  const { values, positionals } = parse(args, { 'trade-reference': { type: 'string' } }, { positionals: true });
+  const [file] = positionals;
+  if (!file) throw new UsageError('a file (or - for stdin) is required');
+  const body = readJsonFile(file);
+  return {
+    ...body,
+    idempotency_key: body.idempotency_key ?? `cli-${randomUUID()}`,
+    ...(values['trade-reference'] ? { trade_reference: values['trade-reference'] } : {}),
+  };
+}
+
 export const commands = {
   'instructions submit': async (args) => {
-    const { values, positionals } = parse(args, { 'trade-reference': { type: 'string' } }, { positionals: true });
-    const [file] = positionals;
-    if (!file) throw new UsageError('a file (or - for stdin) is required');
-    const body = readJsonFile(file);
-    const api = await signedInApi();
-    print(
-      await api.request('POST', '/v1/instructions', {
-        ...body,
-        idempotency_key: body.idempotency_key ?? `cli-${randomUUID()}`,
-        ...(values['trade-reference'] ? { trade_reference: values['trade-reference'] } : {}),
-      }),
-    );
+    print(await (await signedInApi()).request('POST', '/v1/instructions', sideOf(args)));
+  },
+  // What a submit of it would meet now, with nothing created; 1 when it would match into a settlement whose dry run fails a check.
+  'instructions dry-run': async (args) => {
+    const answer = await (await signedInApi()).request<{ settlement: { ok: boolean } | null }>('POST', '/v1/instructions/dry-run', sideOf(args));
+    print(answer);
+    if (answer.settlement && !answer.settlement.ok) process.exitCode = 1;
   },
   'instructions get': byId('GET'),
   'instructions cancel': byId('DELETE'),

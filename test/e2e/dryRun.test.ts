@@ -15,12 +15,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
 import { sendPreparedCalls, type PreparedCall } from '../../cli/depositor.ts';
 import { lockstepEscrowAbi } from '../../contracts/generated/LockstepEscrow.ts';
-import { dryRunSchema } from '../../api/responses.ts';
+import { dryRunSchema, instructionDryRunSchema, instructionSchema } from '../../api/responses.ts';
 import { ROOT } from '../../config/paths.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { deployBond } from '../support/erc3643.ts';
 import { stackContext, withServices } from '../support/services.ts';
-import { chainReader, dvpInstruction } from '../support/settlements.ts';
+import { chainReader, dvpInstruction, instructionSide } from '../support/settlements.ts';
 
 const { manifest } = stackContext();
 const services = withServices();
@@ -36,6 +36,28 @@ const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: ApiRequestE
 const kinds = (r: Report) => [...new Set(r.checks.map((c) => c.check))];
 
 let bond: Awaited<ReturnType<typeof deployBond>>;
+
+/** What a dry run must leave as it was: every row it could write, the workflows, the chain's block and the nonces of those who would send. */
+async function snapshot() {
+  const { db, temporal } = services();
+  const operator = await reader.readContract({ address: manifest.chain.escrow_address, abi: lockstepEscrowAbi, functionName: 'operator' });
+  const wallets: Address[] = [operator, buyer.address, seller.address];
+  // The activity log is written in batches a few tens of milliseconds after each answer.
+  await new Promise((r) => setTimeout(r, 300));
+  return {
+    settlements: await db.settlement.count(),
+    parties: await db.party.count(),
+    legs: await db.leg.count(),
+    trail: await db.settlementEvent.count(),
+    idempotencyKeys: await db.idempotencyKey.count(),
+    activity: await db.activityLog.count(),
+    instructions: await db.instruction.count(),
+    webhookEvents: await db.webhookEvent.count(),
+    workflows: (await temporal.workflow.count()).count,
+    block: await reader.getBlockNumber(),
+    nonces: await Promise.all(wallets.map((address) => reader.getTransactionCount({ address, blockTag: 'pending' }))),
+  };
+}
 
 beforeAll(async () => {
   bond = await deployBond(manifest, 1000n);
@@ -188,26 +210,6 @@ describe('a settlement dry run', () => {
   });
 
   it('creates nothing: no row, no workflow, no transaction, and answers the same request again', async () => {
-    const { db, temporal } = services();
-    const operator = await reader.readContract({ address: manifest.chain.escrow_address, abi: lockstepEscrowAbi, functionName: 'operator' });
-    const wallets: Address[] = [operator, buyer.address, seller.address];
-    const snapshot = async () => {
-      // The activity log is written in batches a few tens of milliseconds after each answer.
-      await new Promise((r) => setTimeout(r, 300));
-      return {
-        settlements: await db.settlement.count(),
-        parties: await db.party.count(),
-        legs: await db.leg.count(),
-        trail: await db.settlementEvent.count(),
-        idempotencyKeys: await db.idempotencyKey.count(),
-        activity: await db.activityLog.count(),
-        instructions: await db.instruction.count(),
-        webhookEvents: await db.webhookEvent.count(),
-        workflows: (await temporal.workflow.count()).count,
-        block: await reader.getBlockNumber(),
-        nonces: await Promise.all(wallets.map((address) => reader.getTransactionCount({ address, blockTag: 'pending' }))),
-      };
-    };
     const body = dvpInstruction(manifest, { idempotency_key: `dry-${randomUUID()}` });
     const token = await new LockstepApi(manifest.api_url).authenticate(manifest.client.client_id, manifest.client.client_secret, manifest.client.audience);
     const before = await snapshot();
@@ -249,5 +251,64 @@ describe('a settlement dry run', () => {
     const refused = await cli(file).then(() => undefined, (err: { code: number; stdout: string }) => err);
     expect(refused?.code).toBe(1);
     expect(dryRunSchema.parse(JSON.parse(refused!.stdout)).checks.find((c) => c.check === 'token' && !c.ok)).toMatchObject({ leg: 1 });
+  });
+});
+
+describe('an instruction dry run', () => {
+  type Answer = ReturnType<typeof instructionDryRunSchema.parse>;
+  const side = (role: 'seller' | 'buyer', overrides: Record<string, unknown> = {}) => instructionSide(manifest, role, overrides);
+  const dryRunSide = async (body: unknown): Promise<Answer> => instructionDryRunSchema.parse(await services().api.request('POST', '/v1/instructions/dry-run', body));
+  const submit = async (body: unknown) => instructionSchema.parse(await services().api.request('POST', '/v1/instructions', body));
+
+  it('answers a first side, a matching second side with its settlement\'s dry run, and a mismatching one, creating nothing', async () => {
+    const first = await submit(side('seller'));
+    const before = await snapshot();
+
+    expect(await dryRunSide(side('seller'))).toEqual({ object: 'instruction_dry_run', would: 'stay_pending', instruction_id: null, mismatches: [], settlement: null });
+
+    const matching = await dryRunSide(side('buyer', { trade_reference: first.trade_reference }));
+    expect(matching).toMatchObject({ would: 'match', mismatches: [] });
+    const settlement = matching.settlement!;
+    expect(kinds(settlement)).toEqual(['screening', 'token', 'balance', 'allowance', 'erc3643', 'gas', 'timeout']);
+    expect(settlement.checks.filter((c) => c.check === 'screening').map((c) => c.party)).toEqual(['seller', 'buyer']);
+    expect(settlement.legs.map((l) => [l.from_role, l.to_role, l.token?.symbol, l.amount])).toEqual([
+      ['seller', 'buyer', 'DEMO', (100n * 10n ** 18n).toString()],
+      ['buyer', 'seller', 'USDC', '50000250000'],
+    ]);
+    // The earlier of the two deadlines, as the match would make it.
+    expect(settlement.timeout_at).toBe(new Date(first.timeout_at).toISOString());
+
+    const short = side('buyer', { trade_reference: first.trade_reference });
+    const mismatching = await dryRunSide({ ...short, legs: [{ ...short.legs[0], quantity: '99' }, short.legs[1]] });
+    expect(mismatching).toMatchObject({ would: 'stay_pending', settlement: null });
+    expect(mismatching.mismatches.map((m) => m.field)).toEqual(['legs[0].quantity']);
+
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('answers a repeat with the side a submit would answer with, validates as a submit does, and asks its scope', async () => {
+    const body = side('seller');
+    const submitted = await submit(body);
+    expect(await dryRunSide(body)).toMatchObject({ would: 'repeat', instruction_id: submitted.id });
+    expect(await failure(dryRunSide({ ...body, role: 'buyer' }))).toMatchObject({ status: 409, body: { code: 'idempotency_key_reused' } });
+
+    const broken = side('buyer', { legs: [{ ...side('buyer').legs[0], quantity: 'ten' }, side('buyer').legs[1]] });
+    const refused = (await failure(submit(broken))) as ApiRequestError;
+    const dry = (await failure(dryRunSide(broken))) as ApiRequestError;
+    expect([refused.status, dry.status]).toEqual([422, 422]);
+    expect(dry.body.detail).toEqual(refused.body.detail);
+
+    const readerClient = await fixtureClient(services().db, { platform: 'dry-run-platform', environment: 'sandbox', name: 'instruction-reader', scopes: ['instructions:read'] });
+    const readOnly = new LockstepApi(manifest.api_url);
+    await readOnly.authenticate(readerClient.client_id, readerClient.client_secret);
+    expect(await failure(readOnly.request('POST', '/v1/instructions/dry-run', body))).toMatchObject({ status: 403 });
+    expect(await failure(services().api.request('GET', '/v1/instructions/dry-run'))).toMatchObject({ status: 405 });
+  });
+
+  // Last: the match makes a settlement whose workflow runs on.
+  it('refuses a third side for a matched trade as a submit does', async () => {
+    const first = await submit(side('seller'));
+    expect(await submit(side('buyer', { trade_reference: first.trade_reference }))).toMatchObject({ status: 'matched' });
+    expect(await failure(dryRunSide(side('buyer', { trade_reference: first.trade_reference })))).toMatchObject({ status: 409, body: { code: 'trade_already_matched' } });
   });
 });

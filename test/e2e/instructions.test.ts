@@ -14,7 +14,7 @@ import { serviceProcess } from '../../stack/services.ts';
 import { fixtureClient } from '../support/clients.ts';
 import { Receiver } from '../support/receiver.ts';
 import { stackContext, withServices } from '../support/services.ts';
-import { depositAs, waitForState } from '../support/settlements.ts';
+import { depositAs, instructionSide, waitForState } from '../support/settlements.ts';
 
 const TTL_SECONDS = 10;
 const { manifest, secrets, dataDir } = stackContext();
@@ -22,25 +22,7 @@ const services = withServices({ api: { INSTRUCTION_TTL_SECONDS: String(TTL_SECON
 const api = () => services().api;
 type Instruction = ReturnType<typeof instructionSchema.parse>;
 
-/** One side of the guide's trade (100 DEMO against 50000.25 USDC), as that side sees it. */
-function side(role: 'seller' | 'buyer', overrides: Record<string, unknown> = {}) {
-  const wallet = manifest.wallets[role].address;
-  const delivers = role === 'seller' ? 'DEMO' : 'USDC';
-  const dir = (instrument: string) => (instrument === delivers ? 'deliver' : 'receive');
-  return {
-    idempotency_key: `instr-${randomUUID()}`,
-    template_slug: 'dvp-standard',
-    role,
-    party: { external_reference: `${role}-ref`, name: role === 'seller' ? 'Bob (Seller)' : 'Alice (Buyer)', wallet_address: wallet, chain_id: manifest.chain.chain_id },
-    legs: [
-      { leg_type: 'asset', instrument_id: 'DEMO', quantity: '100', direction: dir('DEMO'), chain_id: manifest.chain.chain_id },
-      { leg_type: 'payment', instrument_id: 'USDC', quantity: '50000.25', direction: dir('USDC') },
-    ],
-    timeout_at: new Date(Date.now() + 5 * 60_000).toISOString(),
-    ...overrides,
-  };
-}
-
+const side = (role: 'seller' | 'buyer', overrides: Record<string, unknown> = {}) => instructionSide(manifest, role, overrides);
 const submit = async (body: unknown, as = api()) => instructionSchema.parse(await as.request('POST', '/v1/instructions', body));
 const get = async (id: string) => instructionSchema.parse(await api().request('GET', `/v1/instructions/${id}`));
 const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: ApiRequestError) => e);

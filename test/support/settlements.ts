@@ -1,5 +1,6 @@
 // What the end-to-end tests do to settlements, through the API and JSON-RPC only.
 
+import { randomUUID } from 'node:crypto';
 import { createPublicClient, erc20Abi, http, type Address, type Hex } from 'viem';
 import type { LockstepApi } from '../../cli/apiClient.ts';
 import { sendPreparedCalls, type PreparedCall } from '../../cli/depositor.ts';
@@ -29,6 +30,25 @@ export function dvpInstruction(manifest: Manifest, overrides: Record<string, unk
   const body = guideInstruction(manifest, 5 * 60_000);
   body.legs[1]!.quantity = '50000.25';
   return { ...body, ...overrides };
+}
+
+/** One side of the guide's trade (100 DEMO against 50000.25 USDC), as that side sees it. */
+export function instructionSide(manifest: Manifest, role: 'seller' | 'buyer', overrides: Record<string, unknown> = {}) {
+  const wallet = manifest.wallets[role].address;
+  const delivers = role === 'seller' ? 'DEMO' : 'USDC';
+  const dir = (instrument: string) => (instrument === delivers ? 'deliver' : 'receive');
+  return {
+    idempotency_key: `instr-${randomUUID()}`,
+    template_slug: 'dvp-standard',
+    role,
+    party: { external_reference: `${role}-ref`, name: role === 'seller' ? 'Bob (Seller)' : 'Alice (Buyer)', wallet_address: wallet, chain_id: manifest.chain.chain_id },
+    legs: [
+      { leg_type: 'asset', instrument_id: 'DEMO', quantity: '100', direction: dir('DEMO'), chain_id: manifest.chain.chain_id },
+      { leg_type: 'payment', instrument_id: 'USDC', quantity: '50000.25', direction: dir('USDC') },
+    ],
+    timeout_at: new Date(Date.now() + 5 * 60_000).toISOString(),
+    ...overrides,
+  };
 }
 
 /**
