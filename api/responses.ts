@@ -176,6 +176,14 @@ export const complianceReviewSchema = z.object({
 const baseUnits = z.string().regex(/^\d+$/).describe('an amount in the token\'s base units (a uint256, as a decimal string)');
 const decimal = z.string().describe('a quantity in the token\'s units, as a decimal string');
 
+const dryRunCheckSchema = z.object({
+  check: z.enum(DRY_RUN_CHECKS),
+  ok: z.boolean(),
+  party: z.string().nullable().describe('the role it is about ("operator" for the engine\'s own transactions, "escrow" for the escrow contract)'),
+  leg: z.number().int().nullable(),
+  detail: z.string(),
+});
+
 export const dryRunSchema = z.object({
   object: z.literal('settlement_dry_run'),
   ok: z.boolean().describe('every check passed: a create now would go through to the swap, as far as the chain and the lists can tell'),
@@ -186,15 +194,7 @@ export const dryRunSchema = z.object({
   template: z.object({ id: z.uuid(), slug: z.string(), version: z.number().int() }),
   timeout_at: timestamp.describe('the request\'s, or the environment\'s default from now'),
   checks: z
-    .array(
-      z.object({
-        check: z.enum(DRY_RUN_CHECKS),
-        ok: z.boolean(),
-        party: z.string().nullable().describe('the role it is about ("operator" for the engine\'s own transactions, "escrow" for the escrow contract)'),
-        leg: z.number().int().nullable(),
-        detail: z.string(),
-      }),
-    )
+    .array(dryRunCheckSchema)
     .describe('every check, per party and leg, in this order: screening, token, balance, allowance, erc3643, gas, timeout'),
   screening: screeningResponseSchema
     .extend({
@@ -445,5 +445,8 @@ export const instructionDryRunSchema = z.object({
     .describe("match: it matches the trade's pending side and would make the settlement below; stay_pending: no pending side it may match (a first side, or one with mismatches); repeat: the caller's idempotency_key already has this side, which a submit would answer with"),
   instruction_id: z.uuid().nullable().describe('the side a repeat would answer with'),
   mismatches: mismatchesSchema.describe("why it would not match the trade's pending side, as a submit would list them"),
+  checks: z
+    .array(dryRunCheckSchema)
+    .describe("when it would stay pending, what the side alone allows to check, as a settlement's dry run checks it: its own party's screening, each leg's token, the balance and allowance of each leg it delivers (a receiving leg's token check names no party); empty otherwise"),
   settlement: dryRunSchema.nullable().describe("the settlements dry run of the settlement the match would create (both sides' parties, screening, balances, allowances, gas); null unless would is match"),
 });

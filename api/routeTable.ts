@@ -155,7 +155,7 @@ const ROUTE_TABLE = [
   },
   {
     method: 'post', path: '/v1/instructions/dry-run', tag: 'instructions', scope: 'instructions:write', writesNothing: true,
-    summary: "What a submit of this side would meet now, with nothing created: whether it would match the trade's pending side (and the settlements dry run of the settlement the match would make) or stay pending (and its mismatches)",
+    summary: "What a submit of this side would meet now, with nothing created: whether it would match the trade's pending side (and the settlements dry run of the settlement the match would make) or stay pending (its mismatches, and what the side alone allows to check: its party's screening, its legs' tokens, the balances and allowances of the legs it delivers)",
     body: req.createInstructionSchema, ok: { status: 200, schema: res.instructionDryRunSchema, description: 'the answer: would, mismatches, and the settlement dry run when it would match' }, errors: [401, 403, 409, 422, 503],
   },
   {

@@ -20,6 +20,7 @@ import { estimateSettlementGas, type GasEstimate } from '../../chain/settlementG
 import type { ScreeningIndex } from '../../compliance/lists.ts';
 import type { ScreeningResult } from '../../compliance/screening.ts';
 import type { Models } from '../../db/client.ts';
+import type { StoredTemplate } from '../../db/templates.ts';
 import type { Tenant } from '../../db/tenant.ts';
 import { allPassed, approvalsFor, timeoutRoom, type Approval, type DryRunCheck } from '../../domain/dryRun.ts';
 import { fromBaseUnits } from '../../domain/money.ts';
@@ -46,56 +47,23 @@ export async function dryRunSettlement(deps: DryRunDeps, db: Models, caller: Ten
   checkHorizon(deps, timeoutAt);
   const now = new Date();
   const checks: DryRunCheck[] = [];
-  const check = (c: Omit<DryRunCheck, 'party' | 'leg'> & Partial<Pick<DryRunCheck, 'party' | 'leg'>>) => checks.push({ party: null, leg: null, ...c });
-  const chainRead = <T>(what: string, read: Promise<T>) =>
-    read.catch((err: unknown) => {
-      throw new ApiError(503, 'chain_unavailable', 'Chain unavailable', `chain ${deps.chain.chainId} did not answer ${what}: ${(err as Error).message.split('\n')[0]}; try again`);
-    });
+  const check: Check = (c) => checks.push({ party: null, leg: null, ...c });
 
-  // Screening, as the template's compliance_check would run it.
-  const screeningAction = Object.values(template.config.actions).find((a) => a.type === 'compliance_check');
-  let screening: { result: ScreeningResult; verdict: ScreeningVerdict } | null = null;
-  if (screeningAction) {
-    const index = await deps.screening.index().catch((err: unknown) => {
-      throw new ApiError(503, 'screening_unavailable', 'Screening unavailable', `the sanctions lists could not be loaded for the screening: ${(err as Error).message}; try again`);
-    });
-    const result = await screenSettlementParties(
-      { index, thresholds: deps.screening.thresholds, db },
-      { platformId: caller.platformId, environment: caller.environment },
-      parties.map((p) => partyRowOf(p, caller.platformId)),
-    );
-    screening = { result, verdict: screeningVerdict(result.outcome, screeningAction.on_flag) };
-    for (const p of parties) {
-      const matches = result.matches.filter((m) => m.partyRole === p.role);
-      check({ check: 'screening', party: p.role, ok: matches.length === 0, detail: screeningDetail(p.role, result, matches, screening.verdict) });
-    }
-  } else {
-    check({ check: 'screening', ok: true, detail: `template "${template.slug}" screens nobody` });
-  }
-
-  // Tokens: each leg's token, its decimals and the quantity in its base units.
-  const resolutions = await resolveLegs(deps, db, body.legs);
   const wallet = (role: string) => getAddress(parties.find((p) => p.role === role)!.wallet_address);
-  const legs = body.legs.map((leg, index) => {
-    const r = resolutions[index]!;
-    const { fromRole, toRole } = transferOf(leg, parties);
-    const base = { index, instrumentId: leg.instrument_id, tokenStandard: leg.token_standard ?? 'erc20', fromRole, toRole, depositor: wallet(fromRole), recipient: wallet(toRole) };
-    if (!r.ok) {
-      check({ check: 'token', leg: index, party: fromRole, ok: false, detail: r.field.msg });
-      return { ...base, resolved: null };
-    }
-    const symbol = r.instrument.symbol ?? r.instrument.address;
-    check({ check: 'token', leg: index, party: fromRole, ok: true, detail: `${leg.instrument_id} is ${symbol} at ${r.instrument.address}, ${r.instrument.decimals} decimals: ${leg.quantity} is ${r.amount} base units` });
-    return { ...base, resolved: { instrument: r.instrument, amount: r.amount } };
-  });
-  const resolved = legs.flatMap((l) => (l.resolved ? [{ ...l, ...l.resolved }] : []));
+  const { screening, legs, funded: resolved, balances, approvals } = await checkPartiesAndLegs(
+    deps, db, caller, template, parties,
+    body.legs.map((leg, index) => {
+      const { fromRole, toRole } = transferOf(leg, parties);
+      return { index, instrumentId: leg.instrument_id, quantity: leg.quantity, tokenStandard: leg.token_standard ?? 'erc20', fromRole, toRole, depositor: wallet(fromRole), recipient: wallet(toRole) };
+    }),
+    check,
+  );
 
-  // What the chain holds now: balances, allowances, the block time, the ERC-3643 rules.
-  const [block, balances, allowances, refusals] = await Promise.all([
-    chainRead('its latest blocks', blockTime(deps.chain)),
-    chainRead('the depositors\' balances', Promise.all(resolved.map((l) => balanceOf(deps.chain, l.depositor, l.instrument.address)))),
-    chainRead('the escrow\'s allowances', Promise.all(resolved.map((l) => allowanceOf(deps.chain, l.depositor, l.instrument.address)))),
+  // What else the chain holds now: the block time, the ERC-3643 rules.
+  const [block, refusals] = await Promise.all([
+    chainRead(deps.chain, 'its latest blocks', blockTime(deps.chain)),
     chainRead(
+      deps.chain,
       'the ERC-3643 checks',
       permissionRefusals(
         deps.chain,
@@ -106,30 +74,6 @@ export async function dryRunSettlement(deps: DryRunDeps, db: Models, caller: Ten
       ),
     ),
   ]);
-
-  const quantity = (l: (typeof resolved)[number], units: bigint) => `${fromBaseUnits(units, l.instrument.decimals)} ${l.instrument.symbol ?? l.instrument.address}`;
-  resolved.forEach((l, i) => {
-    const balance = balances[i]!;
-    check({
-      check: 'balance', leg: l.index, party: l.fromRole, ok: balance >= l.amount,
-      detail: `"${l.fromRole}" (${l.depositor}) holds ${quantity(l, balance)}, ${balance >= l.amount ? 'enough for' : 'less than'} the ${quantity(l, l.amount)} it must deposit`,
-    });
-  });
-  const allowanceByKey = new Map(resolved.map((l, i) => [`${l.depositor}:${l.instrument.address}`, allowances[i]!]));
-  const approvals = approvalsFor(
-    resolved.map((l) => ({ index: l.index, depositor: l.depositor, token: l.instrument.address, amount: l.amount })),
-    (depositor, token) => allowanceByKey.get(`${depositor}:${token}`)!,
-  );
-  for (const a of approvals) {
-    const l = resolved.find((r) => r.index === a.legs[0])!;
-    const legsNamed = `leg${a.legs.length > 1 ? 's' : ''} ${a.legs.join(', ')}`;
-    check({
-      check: 'allowance', leg: a.legs[0]!, party: l.fromRole, ok: !a.needed,
-      detail: a.needed
-        ? `the escrow may take ${quantity(l, a.allowance)} of "${l.fromRole}"'s; ${legsNamed} need${a.legs.length > 1 ? '' : 's'} ${quantity(l, a.amount)}: an approve must come before the deposit (in approvals)`
-        : `the escrow may take ${quantity(l, a.allowance)} of "${l.fromRole}"'s, enough for ${legsNamed}: no approve needed`,
-    });
-  }
 
   resolved.forEach((l) => {
     if (l.tokenStandard !== 'erc3643') return check({ check: 'erc3643', leg: l.index, party: l.fromRole, ok: true, detail: 'an ERC-20 leg: no identity registry or compliance contract to ask' });
@@ -143,6 +87,7 @@ export async function dryRunSettlement(deps: DryRunDeps, db: Models, caller: Ten
   if (resolved.length === legs.length) {
     const terms: EscrowLegTerms[] = resolved.map((l) => ({ token: l.instrument.address, depositor: l.depositor, recipient: l.recipient, amount: l.amount }));
     gas = await chainRead(
+      deps.chain,
       'the gas estimates',
       estimateSettlementGas(deps.chain, {
         escrowId: escrowIdFor(randomUUID()),
@@ -198,6 +143,98 @@ export async function dryRunSettlement(deps: DryRunDeps, db: Models, caller: Ten
       block_seconds: block.seconds,
     },
   };
+}
+
+type Check = (c: Omit<DryRunCheck, 'party' | 'leg'> & Partial<Pick<DryRunCheck, 'party' | 'leg'>>) => void;
+
+/** A leg to check: its depositor (and the role it deposits as) unknown when only the receiving side is. */
+interface LegToCheck {
+  index: number;
+  instrumentId: string;
+  quantity: string;
+  fromRole: string | null;
+  depositor: Address | null;
+}
+
+/** The chain's answer, or a 503 saying what it did not answer. */
+const chainRead = <T>(chain: Chain, what: string, read: Promise<T>) =>
+  read.catch((err: unknown) => {
+    throw new ApiError(503, 'chain_unavailable', 'Chain unavailable', `chain ${chain.chainId} did not answer ${what}: ${(err as Error).message.split('\n')[0]}; try again`);
+  });
+
+/**
+ * The checks the parties and legs known allow, pushed through `check` in the report's order:
+ * each party's screening (as the template's compliance_check would run it), each leg's token,
+ * its decimals and base units, and each known depositor's balance and the escrow's allowance.
+ * A settlement's dry run knows every party; one side of a trade (an instruction's dry run) only its own.
+ */
+export async function checkPartiesAndLegs<L extends LegToCheck>(
+  deps: DryRunDeps, db: Models, caller: Tenant, template: StoredTemplate, parties: Parameters<typeof partyRowOf>[0][], toCheck: L[], check: Check,
+) {
+  // Screening, as the template's compliance_check would run it.
+  const screeningAction = Object.values(template.config.actions).find((a) => a.type === 'compliance_check');
+  let screening: { result: ScreeningResult; verdict: ScreeningVerdict } | null = null;
+  if (screeningAction) {
+    const index = await deps.screening.index().catch((err: unknown) => {
+      throw new ApiError(503, 'screening_unavailable', 'Screening unavailable', `the sanctions lists could not be loaded for the screening: ${(err as Error).message}; try again`);
+    });
+    const result = await screenSettlementParties(
+      { index, thresholds: deps.screening.thresholds, db },
+      { platformId: caller.platformId, environment: caller.environment },
+      parties.map((p) => partyRowOf(p, caller.platformId)),
+    );
+    screening = { result, verdict: screeningVerdict(result.outcome, screeningAction.on_flag) };
+    for (const p of parties) {
+      const matches = result.matches.filter((m) => m.partyRole === p.role);
+      check({ check: 'screening', party: p.role, ok: matches.length === 0, detail: screeningDetail(p.role, result, matches, screening.verdict) });
+    }
+  } else {
+    check({ check: 'screening', ok: true, detail: `template "${template.slug}" screens nobody` });
+  }
+
+  // Tokens: each leg's token, its decimals and the quantity in its base units.
+  const resolutions = await resolveLegs(deps, db, toCheck.map((l) => ({ instrument_id: l.instrumentId, quantity: l.quantity })));
+  const legs = toCheck.map((l, index) => {
+    const r = resolutions[index]!;
+    if (!r.ok) {
+      check({ check: 'token', leg: l.index, party: l.fromRole, ok: false, detail: r.field.msg });
+      return { ...l, resolved: null };
+    }
+    const symbol = r.instrument.symbol ?? r.instrument.address;
+    check({ check: 'token', leg: l.index, party: l.fromRole, ok: true, detail: `${l.instrumentId} is ${symbol} at ${r.instrument.address}, ${r.instrument.decimals} decimals: ${l.quantity} is ${r.amount} base units` });
+    return { ...l, resolved: { instrument: r.instrument, amount: r.amount } };
+  });
+  const funded = legs.flatMap((l) => (l.resolved && l.depositor && l.fromRole !== null ? [{ ...l, ...l.resolved, depositor: l.depositor, fromRole: l.fromRole }] : []));
+
+  // What the depositors hold now, and what the escrow may take of it.
+  const [balances, allowances] = await Promise.all([
+    chainRead(deps.chain, 'the depositors\' balances', Promise.all(funded.map((l) => balanceOf(deps.chain, l.depositor, l.instrument.address)))),
+    chainRead(deps.chain, 'the escrow\'s allowances', Promise.all(funded.map((l) => allowanceOf(deps.chain, l.depositor, l.instrument.address)))),
+  ]);
+  const quantity = (l: (typeof funded)[number], units: bigint) => `${fromBaseUnits(units, l.instrument.decimals)} ${l.instrument.symbol ?? l.instrument.address}`;
+  funded.forEach((l, i) => {
+    const balance = balances[i]!;
+    check({
+      check: 'balance', leg: l.index, party: l.fromRole, ok: balance >= l.amount,
+      detail: `"${l.fromRole}" (${l.depositor}) holds ${quantity(l, balance)}, ${balance >= l.amount ? 'enough for' : 'less than'} the ${quantity(l, l.amount)} it must deposit`,
+    });
+  });
+  const allowanceByKey = new Map(funded.map((l, i) => [`${l.depositor}:${l.instrument.address}`, allowances[i]!]));
+  const approvals = approvalsFor(
+    funded.map((l) => ({ index: l.index, depositor: l.depositor, token: l.instrument.address, amount: l.amount })),
+    (depositor, token) => allowanceByKey.get(`${depositor}:${token}`)!,
+  );
+  for (const a of approvals) {
+    const l = funded.find((r) => r.index === a.legs[0])!;
+    const legsNamed = `leg${a.legs.length > 1 ? 's' : ''} ${a.legs.join(', ')}`;
+    check({
+      check: 'allowance', leg: a.legs[0]!, party: l.fromRole, ok: !a.needed,
+      detail: a.needed
+        ? `the escrow may take ${quantity(l, a.allowance)} of "${l.fromRole}"'s; ${legsNamed} need${a.legs.length > 1 ? '' : 's'} ${quantity(l, a.amount)}: an approve must come before the deposit (in approvals)`
+        : `the escrow may take ${quantity(l, a.allowance)} of "${l.fromRole}"'s, enough for ${legsNamed}: no approve needed`,
+    });
+  }
+  return { screening, legs, funded, balances, approvals };
 }
 
 /** A party's matches, each with its reason as the trail records it, and what the settlement's screening would then do. */

@@ -264,10 +264,23 @@ describe('an instruction dry run', () => {
     const first = await submit(side('seller'));
     const before = await snapshot();
 
-    expect(await dryRunSide(side('seller'))).toEqual({ object: 'instruction_dry_run', would: 'stay_pending', instruction_id: null, mismatches: [], settlement: null });
+    // A first side: no match to ask about, only what the side alone allows, its own party and the leg it deposits.
+    const alone = await dryRunSide(side('seller'));
+    expect(alone).toMatchObject({ object: 'instruction_dry_run', would: 'stay_pending', instruction_id: null, mismatches: [], settlement: null });
+    expect(alone.checks.map((c) => [c.check, c.party, c.leg, c.ok])).toEqual([
+      ['screening', 'seller', null, true],
+      ['token', 'seller', 0, true],
+      ['token', null, 1, true],
+      ['balance', 'seller', 0, true],
+      ['allowance', 'seller', 0, true],
+    ]);
+    expect(alone.checks.find((c) => c.check === 'token' && c.leg === 1)?.detail).toMatch(/USDC at 0x[0-9a-fA-F]{40}, 6 decimals: 50000\.25 is 50000250000 base units/);
+    // The sanctioned seller is named by its own side's screening.
+    const sanctioned = await dryRunSide(side('seller', { party: { ...side('seller').party, name: 'Gilberto Jose Rodriguez Orejuela' } }));
+    expect(sanctioned.checks.find((c) => c.check === 'screening')).toMatchObject({ party: 'seller', ok: false });
 
     const matching = await dryRunSide(side('buyer', { trade_reference: first.trade_reference }));
-    expect(matching).toMatchObject({ would: 'match', mismatches: [] });
+    expect(matching).toMatchObject({ would: 'match', mismatches: [], checks: [] });
     const settlement = matching.settlement!;
     expect(kinds(settlement)).toEqual(['screening', 'token', 'balance', 'allowance', 'erc3643', 'gas', 'timeout']);
     expect(settlement.checks.filter((c) => c.check === 'screening').map((c) => c.party)).toEqual(['seller', 'buyer']);
