@@ -59,6 +59,13 @@ async function snapshot() {
   };
 }
 
+/** The CLI from source, signed in as the manifest's client. */
+const lockstep = (...args: string[]) =>
+  promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOCKSTEP_API_URL: manifest.api_url, LOCKSTEP_CLIENT_ID: manifest.client.client_id, LOCKSTEP_CLIENT_SECRET: manifest.client.client_secret },
+  });
+
 beforeAll(async () => {
   bond = await deployBond(manifest, 1000n);
 });
@@ -234,11 +241,7 @@ describe('a settlement dry run', () => {
   });
 
   it('prints the same report from `lockstep settlements dry-run FILE`, and exits 1 when a check fails', async () => {
-    const cli = (file: string) =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'settlements', 'dry-run', file], {
-        cwd: ROOT,
-        env: { ...process.env, LOCKSTEP_API_URL: manifest.api_url, LOCKSTEP_CLIENT_ID: manifest.client.client_id, LOCKSTEP_CLIENT_SECRET: manifest.client.client_secret },
-      });
+    const cli = (file: string) => lockstep('settlements', 'dry-run', file);
     const { idempotency_key: _, ...body } = dvpInstruction(manifest);
     const file = join(stackContext().dataDir, `dry-run-${randomUUID()}.json`);
     writeFileSync(file, JSON.stringify(body));
@@ -316,6 +319,22 @@ describe('an instruction dry run', () => {
     await readOnly.authenticate(readerClient.client_id, readerClient.client_secret);
     expect(await failure(readOnly.request('POST', '/v1/instructions/dry-run', body))).toMatchObject({ status: 403 });
     expect(await failure(services().api.request('GET', '/v1/instructions/dry-run'))).toMatchObject({ status: 405 });
+  });
+
+  it('prints the same answer from `lockstep instructions dry-run FILE [--trade-reference REF]`', async () => {
+    const { idempotency_key: _, ...seller } = side('seller');
+    const file = join(stackContext().dataDir, `instruction-dry-run-${randomUUID()}.json`);
+    writeFileSync(file, JSON.stringify(seller));
+    const alone = instructionDryRunSchema.parse(JSON.parse((await lockstep('instructions', 'dry-run', file)).stdout));
+    expect(alone).toMatchObject({ would: 'stay_pending', settlement: null });
+    expect(alone.checks.map((c) => c.check)).toEqual(['screening', 'token', 'token', 'balance', 'allowance']);
+
+    const first = await submit(side('seller'));
+    const { idempotency_key: __, ...buyer } = side('buyer');
+    writeFileSync(file, JSON.stringify(buyer));
+    const matching = instructionDryRunSchema.parse(JSON.parse((await lockstep('instructions', 'dry-run', file, '--trade-reference', first.trade_reference)).stdout));
+    expect(matching).toMatchObject({ would: 'match', checks: [] });
+    expect(matching.settlement?.legs.map((l) => l.from_role)).toEqual(['seller', 'buyer']);
   });
 
   // Last: the match makes a settlement whose workflow runs on.
