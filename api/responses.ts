@@ -364,7 +364,7 @@ export const webhookTestResultSchema = queuedDeliverySchema.extend({
 
 export const eventFeedSchema = z.object({
   items: z.array(z.object({ id: z.uuid(), event: z.string(), body: z.object({ id: z.uuid(), event: z.string(), data: z.record(z.string(), z.unknown()) }), created_at: timestamp })),
-  next_after: z.string().describe('pass as ?after= to get what came since'),
+  next_after: z.string().describe('an opaque cursor (`<txid>.<seq>`): pass as ?after= to get what came since'),
 });
 
 export const sessionSchema = z.object({

@@ -282,7 +282,7 @@ const ROUTE_TABLE = [
   },
   {
     method: 'get', path: '/v1/platforms/me/events', tag: 'webhooks', scope: 'platform:webhooks:manage', summary: "This environment's webhook events after a cursor, oldest first (what `lockstep listen` forwards)",
-    query: req.eventFeedQuery, ok: { status: 200, schema: res.eventFeedSchema, description: 'events and the next cursor; without after: none, and the latest cursor' }, errors: [401, 403, 422],
+    query: req.eventFeedQuery, ok: { status: 200, schema: res.eventFeedSchema, description: 'events and the next cursor; without after: none, and the cursor of now' }, errors: [401, 403, 422],
   },
   {
     method: 'get', path: '/v1/operator/platforms', tag: 'operator', scope: 'operator', summary: 'Every platform and its environments',

@@ -262,9 +262,14 @@ export const updateWebhookSchema = z
 
 export const deliveryListQuery = pageQuery.extend({ status: z.enum(['pending', 'delivered', 'failed']).optional() });
 
-/** The event feed pages by cursor: events after `after` (an earlier answer's `next_after`), oldest first. */
+/**
+ * The event feed pages by cursor: events after `after` (an earlier answer's `next_after`), oldest
+ * transaction first. A cursor is `<txid>.<seq>` (db/eventFeed.ts); all digits is a seq alone, the
+ * cursor of earlier releases. Digits enough for any value either column will hold, and no more,
+ * so every cursor the pattern allows is in range.
+ */
 export const eventFeedQuery = z.object({
-  after: z.string().regex(/^\d{1,19}$/, 'must be a cursor from an earlier answer\'s next_after').optional(),
+  after: z.string().regex(/^(\d{1,19}\.)?\d{1,18}$/, "must be a cursor from an earlier answer's next_after").optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

@@ -2,7 +2,7 @@
 // (shown once), test pings, rotation with a 24-hour overlap, and delivery logs with resend.
 
 import type { Db, Models } from '../../db/client.ts';
-import { withTenant, type Tenant } from '../../db/tenant.ts';
+import { asTenant, withTenant, type Tenant } from '../../db/tenant.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { queueTestPing, requeueEvent } from '../../webhooks/outbox.ts';
 import { sealSecret } from '../../db/secretBox.ts';
@@ -15,6 +15,7 @@ import { createWebhookSchema, deliveryListQuery, eventFeedQuery, pageQuery, upda
 import { parseOr422 } from '../validation.ts';
 import type { RouteHandlers } from '../routeTable.ts';
 import { page, presentPage } from '../../db/page.ts';
+import { readEventFeed } from '../../db/eventFeed.ts';
 
 export interface WebhookDeps {
   db: Db;
@@ -175,22 +176,11 @@ export function webhookRoutes(deps: WebhookDeps) {
       res.status(202).json({ event_id: past.eventId, delivery_id: await requeueEvent(db, past.event, endpoint.id) });
     },
     // What `lockstep listen` forwards: this environment's events as receivers get them. Without
-    // `after`, the answer is empty with the cursor of the latest event, so a listener starts at now.
+    // `after`, the answer is empty with the cursor of now, so a listener starts at now.
     'GET /v1/platforms/me/events': async (req, res) => {
-      const db = tenantDbOf(req);
-      const { platformId, environment } = callerOf(req);
+      const caller = callerOf(req);
       const q = parseOr422(eventFeedQuery, req.query, 'query');
-      const scope = { platformId, environment };
-      if (q.after === undefined) {
-        const latest = await db.webhookEvent.findFirst({ where: scope, orderBy: { seq: 'desc' }, select: { seq: true } });
-        res.json({ items: [], next_after: String(latest?.seq ?? 0n) });
-        return;
-      }
-      const events = await db.webhookEvent.findMany({ where: { ...scope, seq: { gt: BigInt(q.after) } }, orderBy: { seq: 'asc' }, take: q.limit });
-      res.json({
-        items: events.map((e) => ({ id: e.id, event: e.type, body: e.body, created_at: e.createdAt.toISOString() })),
-        next_after: String(events.at(-1)?.seq ?? q.after),
-      });
+      res.json(await asTenant(deps.db, caller, (client) => readEventFeed(client, caller, q)));
     },
   } satisfies RouteHandlers;
 }

@@ -2,10 +2,11 @@
 // standardwebhooks library (not our code) and with a plain HMAC check.
 
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ApiRequestError, LockstepApi } from '../../cli/apiClient.ts';
@@ -267,6 +268,53 @@ describe('lockstep listen', () => {
     } finally {
       cli.kill('SIGINT');
       await local.stop();
+    }
+  });
+});
+
+describe('the event feed', () => {
+  it('never passes an event whose transaction is still open, and loses none once it commits', async () => {
+    const as = await clientOf('feed-platform');
+    const { id: platformId } = await services().db.platform.findUniqueOrThrow({ where: { name: 'feed-platform' } });
+    type Feed = { items: { id: string }[]; next_after: string };
+    const feed = (after?: string) => as.request<Feed>('GET', `/v1/platforms/me/events${after === undefined ? '' : `?after=${after}`}`);
+    // An event queued as outbox.ts queues one: as the tenant, in the transaction of what caused it.
+    const queue = async (c: pg.Client) => {
+      const id = randomUUID();
+      await c.query('BEGIN');
+      await c.query(`SELECT set_config('app.platform_id', $1, true), set_config('app.environment', 'sandbox', true), set_config('role', 'lockstep_tenant', true)`, [platformId]);
+      await c.query('INSERT INTO webhook_events (id, platform_id, environment, type, body) VALUES ($1, $2, $3, $4, $5)', [id, platformId, 'sandbox', 'test.ping', { id, event: 'test.ping', data: {} }]);
+      return id;
+    };
+    const start = (await feed()).next_after;
+    const slow = new pg.Client({ connectionString: manifest.database_url });
+    const fast = new pg.Client({ connectionString: manifest.database_url });
+    await slow.connect();
+    await fast.connect();
+    try {
+      // The slow transaction takes the lower seq and is still open when the fast one commits.
+      const first = await queue(slow);
+      const second = await queue(fast);
+      await fast.query('COMMIT');
+      const early = await feed(start);
+      expect(early.items.map((e) => e.id)).toEqual([]);
+      await slow.query('COMMIT');
+      const seen: string[] = [];
+      let after = early.next_after;
+      await vi.waitFor(
+        async () => {
+          const page = await feed(after);
+          seen.push(...page.items.map((e) => e.id));
+          after = page.next_after;
+          expect(seen).toEqual([first, second]);
+        },
+        { timeout: 10_000, interval: 200 },
+      );
+      // The same cursor with leading zeros (xid8 would read them as octal): the same answer.
+      expect((await feed(`0${after.replace('.', '.0')}`)).items).toEqual([]);
+    } finally {
+      await slow.end();
+      await fast.end();
     }
   });
 });
