@@ -50,10 +50,17 @@ const signer = leadSigning({
     log.error('the signer lost its lock: exiting, to be started again', { reason });
     process.exit(1);
   },
-  serve: () => {
+  serve: async () => {
     // eslint-disable-next-line @typescript-eslint/unbound-method -- activities never use `this`: Temporal's worker calls every one unbound
     const { registerEscrow, executeSwap, refundEscrow } = activities;
-    return Worker.create({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: signerQueue, activities: { registerEscrow, executeSwap, refundEscrow } });
+    const signing = await Worker.create({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: signerQueue, activities: { registerEscrow, executeSwap, refundEscrow } });
+    return {
+      run: () => signing.run(),
+      // On SIGINT or SIGTERM the SDK's own handler has begun this worker's shutdown already: a second is refused.
+      shutdown: () => {
+        if (signing.getState() === 'RUNNING') signing.shutdown();
+      },
+    };
   },
 });
 // Before the SDK's own handler shuts the workers down: no new turn as the signer may begin.
