@@ -43,8 +43,11 @@ const stopListening = listen(config.DATABASE_URL, { [AUTH_CHANNEL]: () => tokens
 // run, not at its start: an API never asked for one does not carry the lists' memory (about
 // 160 MB resident with the bundled lists). A load that fails is tried again by the next dry run.
 let liveIndex: ReturnType<typeof loadLiveIndex> | undefined;
+let closing = false;
 const screeningIndex = async () => {
-  liveIndex ??= loadLiveIndex({
+  // A load begun during shutdown would start refresh timers nothing stops.
+  if (closing) throw new Error('the API is shutting down');
+  const loading = (liveIndex ??= loadLiveIndex({
     db,
     log,
     kind: 'api',
@@ -52,11 +55,12 @@ const screeningIndex = async () => {
     blocklist: walletBlocklist(config),
     intervalMs: config.SANCTIONS_REFRESH_MINUTES * 60_000,
     pollMs: config.SANCTIONS_REFRESH_POLL_MS,
-  });
+  }));
   try {
-    return (await liveIndex).index;
+    return (await loading).index;
   } catch (err) {
-    liveIndex = undefined;
+    log.error('sanctions lists could not be loaded for a dry run', { error: String(err) });
+    if (liveIndex === loading) liveIndex = undefined;
     throw err;
   }
 };
@@ -101,8 +105,8 @@ const stopSessionPruning = repeat(3_600_000, () => pruneOfficeSessions(db), (err
 const server = createApp(deps).listen(config.API_PORT, () => log.info('api listening', { port: config.API_PORT }));
 
 async function shutdown() {
+  closing = true;
   await starts.stop();
-  void liveIndex?.then(({ refresher }) => refresher.stop(), () => undefined);
   stopPruning();
   stopSessionPruning();
   stopExpiring();
@@ -110,6 +114,8 @@ async function shutdown() {
   const cut = setTimeout(() => server.closeAllConnections(), 5000);
   await new Promise((resolve) => server.close(resolve));
   clearTimeout(cut);
+  // After the requests: a first dry run still in flight may have begun the load.
+  await liveIndex?.then(({ refresher }) => refresher.stop(), () => undefined);
   await deps.activity.close();
   await stopListening();
   await connection.close();

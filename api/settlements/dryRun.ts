@@ -175,8 +175,9 @@ export async function checkPartiesAndLegs<L extends LegToCheck>(
   const screeningAction = Object.values(template.config.actions).find((a) => a.type === 'compliance_check');
   let screening: { result: ScreeningResult; verdict: ScreeningVerdict } | null = null;
   if (screeningAction) {
-    const index = await deps.screening.index().catch((err: unknown) => {
-      throw new ApiError(503, 'screening_unavailable', 'Screening unavailable', `the sanctions lists could not be loaded for the screening: ${(err as Error).message}; try again`);
+    // Why is in the API's log: the cause may name the lists' files or the database.
+    const index = await deps.screening.index().catch(() => {
+      throw new ApiError(503, 'screening_unavailable', 'Screening unavailable', 'the sanctions lists could not be loaded for the screening; try again');
     });
     const result = await screenSettlementParties(
       { index, thresholds: deps.screening.thresholds, db },
