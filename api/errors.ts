@@ -70,6 +70,15 @@ function fromDatabase(err: unknown): ApiError | undefined {
   return new ApiError(503, busy ? 'database_busy' : 'database_unavailable', 'Service unavailable', busy ? 'The database is busy: retry in a moment' : 'The database is unreachable: retry in a moment');
 }
 
+/**
+ * P2025: an update or delete found no row, though the route read it a moment before: another
+ * request removed it in between. To this request it is simply gone, a 404 as if read after.
+ */
+function removedMeanwhile(err: unknown): ApiError | undefined {
+  if ((err as { code?: string } | undefined)?.code !== 'P2025') return undefined;
+  return new ApiError(404, 'not_found', 'Not found', 'What the request names was removed by another request while it ran');
+}
+
 export function errorBody(req: Request, error: ApiError, context: ErrorContext, troubleshootingId: string) {
   return {
     detail: error.detail,
@@ -90,7 +99,7 @@ export function errorHandler(context: ErrorContext): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const troubleshootingId = randomUUID();
     const database = fromDatabase(err);
-    const known = err instanceof ApiError ? err : (fromBodyParser(err) ?? database);
+    const known = err instanceof ApiError ? err : (fromBodyParser(err) ?? database ?? removedMeanwhile(err));
     const error = known ?? new ApiError(500, 'internal_error', 'Internal error', `Something went wrong; quote troubleshooting id ${troubleshootingId}`);
     if (!known || database) context.log(database ? 'database refused a request' : 'unhandled error', { troubleshootingId, path: req.originalUrl, error: err instanceof Error ? (err.stack ?? String(err)) : String(err) });
     // For the activity log.
