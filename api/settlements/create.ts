@@ -256,14 +256,18 @@ export async function resolveAmounts(deps: { chain: Chain }, db: Models, legs: r
   return resolved.map((r) => r as Extract<LegResolution, { ok: true }>);
 }
 
+/** The chain's answer, or a 503 saying what it did not answer. */
+export const chainRead = <T>(chain: Chain, what: string, read: Promise<T>) =>
+  read.catch((err: unknown) => {
+    throw new ApiError(503, 'chain_unavailable', 'Chain unavailable', `chain ${chain.chainId} did not answer ${what}: ${(err as Error).message.split('\n')[0]}; try again`);
+  });
+
 /**
  * What the chain will allow each ERC-3643 leg, now: every rule a leg breaks is a 422 naming the
  * leg (its loc), the party and the rule (its type, "erc3643_<rule>"); an RPC outage is a 503.
  */
 async function checkPermissions(deps: { chain: Chain }, legs: PermissionedLeg[]): Promise<void> {
-  const refusals = await permissionRefusals(deps.chain, legs).catch((err: unknown) => {
-    throw new ApiError(503, 'chain_unavailable', 'Chain unavailable', `chain ${deps.chain.chainId} did not answer the ERC-3643 checks: ${(err as Error).message.split('\n')[0]}; try again`);
-  });
+  const refusals = await chainRead(deps.chain, 'the ERC-3643 checks', permissionRefusals(deps.chain, legs));
   if (refusals.length) {
     throw validationFailed(refusals.map((r) => ({ loc: ['body', 'legs', r.leg, 'token_standard'], msg: `${r.message} (party "${r.party}", rule ${r.rule})`, type: `erc3643_${r.rule}` })));
   }

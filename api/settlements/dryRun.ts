@@ -29,7 +29,7 @@ import { screeningVerdict, type ScreeningVerdict } from '../../domain/thresholds
 import { ApiError } from '../errors.ts';
 import { presentScreening } from '../presentScreening.ts';
 import type { CreateSettlementRequest } from '../schemas.ts';
-import { checkHorizon, checkRequest, partyRowOf, resolveLegs, type CreateDeps } from './create.ts';
+import { chainRead, checkHorizon, checkRequest, partyRowOf, resolveLegs, type CreateDeps } from './create.ts';
 
 export interface DryRunDeps extends CreateDeps {
   /** This process's live index (loaded at the first dry run) and the deployment's thresholds. */
@@ -155,12 +155,6 @@ interface LegToCheck {
   fromRole: string | null;
   depositor: Address | null;
 }
-
-/** The chain's answer, or a 503 saying what it did not answer. */
-const chainRead = <T>(chain: Chain, what: string, read: Promise<T>) =>
-  read.catch((err: unknown) => {
-    throw new ApiError(503, 'chain_unavailable', 'Chain unavailable', `chain ${chain.chainId} did not answer ${what}: ${(err as Error).message.split('\n')[0]}; try again`);
-  });
 
 /**
  * The checks the parties and legs known allow, pushed through `check` in the report's order:
