@@ -1,11 +1,13 @@
-// Webhook events enter the database in the same transaction as what caused them, with one
-// delivery per subscribed endpoint: a committed transition always has its events queued, and
-// a rolled-back one never does. The dispatcher (webhooks/dispatcher.ts) sends them later, so
-// a slow or dead receiver never touches a settlement.
+// Webhook events enter the database in the same transaction as what caused them (a
+// transition's, in the same statement: db/transitionWrites.ts), with one delivery per subscribed
+// endpoint: a committed transition always has its events queued, and a rolled-back one never
+// does. The dispatcher (webhooks/dispatcher.ts) sends them later, so a slow or dead receiver
+// never touches a settlement.
 
 import { randomUUID } from 'node:crypto';
 import type { Models } from '../db/client.ts';
 import type { Tenant } from '../db/tenant.ts';
+import type { TransitionWebhookEvent } from '../db/transitionWrites.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { envelope, eventNamesFor, TEST_EVENT, wants, type InstructionEvent, type InstructionEventData, type SettlementEventData, type TransitionFacts } from './events.ts';
 
@@ -29,14 +31,17 @@ async function queueEvent(tx: Tx, scope: EventScope, name: string, data: object,
 const endpointsOf = (tx: Tx, tenant: Tenant) =>
   tx.webhookEndpoint.findMany({ where: { platformId: tenant.platformId, environment: tenant.environment }, select: { id: true, events: true } });
 
-/** Queues the events of a transition just recorded in `tx`, for each platform environment the settlement is of. */
-export async function queueTransitionEvents(
-  tx: Tx,
+/**
+ * The webhook events of a transition, for each platform environment the settlement is of, each
+ * with the ids of that environment's endpoints that want it (`endpoints`: the endpoints of both).
+ * Written with the transition's event in one statement (activities/records.ts).
+ */
+export function transitionEvents(
   settlement: { id: string; platformId: string; environment: string; counterpartyPlatformId: string | null; counterpartyEnvironment: string | null; settlementType: string },
   t: TransitionFacts & { createdAt: Date },
-): Promise<void> {
+  endpoints: (Tenant & { id: string; events: string[] })[],
+): TransitionWebhookEvent[] {
   const names = eventNamesFor(t);
-  if (!names.length) return;
   const tenants: Tenant[] = [settlement];
   if (settlement.counterpartyPlatformId) tenants.push({ platformId: settlement.counterpartyPlatformId, environment: settlement.counterpartyEnvironment! });
   const data: SettlementEventData = {
@@ -46,11 +51,22 @@ export async function queueTransitionEvents(
     settlement_type: settlement.settlementType,
     timestamp: t.createdAt.toISOString(),
   };
-  for (const tenant of tenants) {
-    const scope = { platformId: tenant.platformId, environment: tenant.environment, settlementId: settlement.id };
-    const endpoints = await endpointsOf(tx, tenant);
-    for (const name of names) await queueEvent(tx, scope, name, data, endpoints.filter((e) => wants(e.events, name)));
-  }
+  return tenants.flatMap((tenant) => {
+    const own = endpoints.filter((e) => e.platformId === tenant.platformId && e.environment === tenant.environment);
+    return names.map((name) => {
+      const id = randomUUID();
+      return {
+        id,
+        platformId: tenant.platformId,
+        environment: tenant.environment,
+        settlementId: settlement.id,
+        type: name,
+        body: envelope(id, name, data),
+        createdAt: t.createdAt,
+        endpointIds: own.filter((e) => wants(e.events, name)).map((e) => e.id),
+      };
+    });
+  });
 }
 
 /** Queues what just happened to an instruction, in the transaction `tx` that did it, for its own platform's endpoints. */
