@@ -50,6 +50,7 @@ import { temporalKindOf } from '../stack/manifest.ts';
 import { startFreshInfrastructure } from '../stack/stack.ts';
 import { runCeiling } from './ceiling/run.ts';
 import { attack, ensureVegeta, formatLoad, formatPath, measurePath, VEGETA, type Target } from './apiLoad.ts';
+import { StateFollower } from './stateFollower.ts';
 import { WalletQueue } from './walletQueue.ts';
 import { checkOperatorTransactions, nonceErrors } from './chaos/checks.ts';
 import { cpuSnapshot, formatCpu } from './cpu.ts';
@@ -83,8 +84,6 @@ const temporalKind = temporalKindOf(['--temporal', values.temporal]);
 const workerCount = Number(values.workers);
 if (!Number.isInteger(workerCount) || workerCount < 1) throw new Error(`--workers must be a whole number of at least 1, not "${values.workers}"`);
 const killHalfway = values['kill-worker-halfway'];
-/** How often a settlement's progress is read while the bench waits for it. */
-const POLL_MS = 200;
 /** The connections of the load phase, as in the figures the performance issue started from. */
 const LOAD_CONNECTIONS = 20;
 
@@ -169,18 +168,12 @@ try {
   /** Settlement i is made by clients[i % n], so the clients' figures come from the same minutes. */
   async function runPhase(count: number, label: string, clients: LockstepApi[]) {
     const stats = clients.map(emptyStats);
-    // Every 200 ms: at 50 settlements at a time, polling every 50 ms was 1,000 reads a second,
-    // which took the cores the settlements were to be measured on. It adds at most 0.2 s to a wait.
-    const poll = async (as: LockstepApi, id: string, until: (v: View) => boolean) => {
-      for (;;) {
-        const v = await as.request<View>('GET', `/v1/settlements/${id}`);
-        if (until(v)) return v;
-        await new Promise((r) => setTimeout(r, POLL_MS));
-      }
-    };
+    const followers = clients.map((c) => new StateFollower(c));
+    await Promise.all(followers.map((f) => f.start()));
 
     async function oneSettlement(i: number): Promise<void> {
       const as = clients[i % clients.length]!;
+      const follower = followers[i % clients.length]!;
       const s = stats[i % clients.length]!;
       const started = performance.now();
       const created = await as.request<View>('POST', '/v1/settlements', guideInstruction(manifest));
@@ -189,20 +182,21 @@ try {
         say(`kill -9 ${processes[0]!.spec.name} (pid ${processes[0]!.pid}), halfway through the settlements`);
         process.kill(processes[0]!.pid!, 'SIGKILL');
       }
-      const awaiting = await poll(as, created.id, (v) => v.state === 'AWAITING_DEPOSITS');
+      const awaiting = await follower.until(created.id, ['AWAITING_DEPOSITS', 'ROLLED_BACK']);
+      if (awaiting !== 'AWAITING_DEPOSITS') throw new Error(`settlement ${created.id} ended ${awaiting} before its deposits`);
       s.toAwaitingMs.push(performance.now() - started);
       const depositsStarted = performance.now();
       // Instructions reflect the allowance when read: read them just before sending, one wallet at a time.
       await Promise.all(
-        awaiting.legs.map((leg, l) =>
+        created.legs.map((leg, l) =>
           wallets.serially(leg.from_role, async () => {
             const fresh = await as.request<View>('GET', `/v1/settlements/${created.id}`);
             await sendPreparedCalls(manifest.chain.rpc_url, keys[leg.from_role]!, fresh.legs[l]!.deposit.instructions!);
           }),
         ),
       );
-      const done = await poll(as, created.id, (v) => ['FINALIZED', 'ROLLED_BACK'].includes(v.state));
-      if (done.state !== 'FINALIZED') throw new Error(`settlement ${done.id} ended ${done.state}`);
+      const done = await follower.until(created.id, ['FINALIZED', 'ROLLED_BACK']);
+      if (done !== 'FINALIZED') throw new Error(`settlement ${created.id} ended ${done}`);
       s.depositsToFinalMs.push(performance.now() - depositsStarted);
       s.endToEndMs.push(performance.now() - started);
     }
@@ -210,11 +204,15 @@ try {
     say(`running ${count} settlements, ${concurrency} at a time${label}...`);
     const runStarted = performance.now();
     let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < count) await oneSettlement(next++);
-      }),
-    );
+    try {
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < count) await oneSettlement(next++);
+        }),
+      );
+    } finally {
+      await Promise.all(followers.map((f) => f.stop()));
+    }
     return { stats, runSeconds: (performance.now() - runStarted) / 1000 };
   }
 
