@@ -169,7 +169,6 @@ try {
   async function runPhase(count: number, label: string, clients: LockstepApi[]) {
     const stats = clients.map(emptyStats);
     const followers = clients.map((c) => new StateFollower(c));
-    await Promise.all(followers.map((f) => f.start()));
 
     async function oneSettlement(i: number): Promise<void> {
       const as = clients[i % clients.length]!;
@@ -205,6 +204,7 @@ try {
     const runStarted = performance.now();
     let next = 0;
     try {
+      await Promise.all(followers.map((f) => f.start()));
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
           while (next < count) await oneSettlement(next++);

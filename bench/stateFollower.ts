@@ -11,7 +11,10 @@ interface Feed {
   next_after: string;
 }
 
-/** How often the feed is read: adds at most this much to a wait. */
+/**
+ * How often the feed is read: adds up to this much to a wait, besides the feed's own holding
+ * back of an event until every write transaction older than it has ended (db/eventFeed.ts).
+ */
 const FOLLOW_MS = 50;
 
 export class StateFollower {

@@ -104,7 +104,15 @@ describe('recording a transition', () => {
     const record = (input: Parameters<typeof activities.recordTransition>[0]) => activities.recordTransition(input);
     const same = { settlementId: id, sequence: 1, fromState: first.fromState, toState: first.toState, triggeredBy: first.triggeredBy, payload: first.payload as Record<string, unknown> };
     await record(same);
+    // A row whose state lags its trail (as rows did before state_sequence existed): the refused
+    // transition must not move it, where the same one would.
+    await db.settlement.update({ where: { id }, data: { stateSequence: 0 } });
+    const before = await db.settlement.findUniqueOrThrow({ where: { id } });
     await expect(record({ ...same, toState: 'FINALIZED' })).rejects.toMatchObject({ type: 'TransitionConflict', nonRetryable: true });
+    await expect(record({ ...same, payload: { ...same.payload, reason: 'another' } })).rejects.toMatchObject({ type: 'TransitionConflict' });
+    expect(await db.settlement.findUniqueOrThrow({ where: { id } })).toMatchObject({ state: before.state, stateSequence: 0, failureReason: before.failureReason });
+    await record(same);
+    expect(await db.settlement.findUniqueOrThrow({ where: { id } })).toMatchObject({ state: first.toState, stateSequence: 1 });
     expect(await db.settlementEvent.count({ where: { settlementId: id, sequence: 1 } })).toBe(1);
   });
 });

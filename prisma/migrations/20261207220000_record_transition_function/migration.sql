@@ -2,9 +2,12 @@
 -- the webhook events it raises with a delivery per subscribed endpoint, and the settlement's
 -- state. One round trip and atomic, where Prisma's interactive transaction took eight and was
 -- most of the worker's database time. The event is written once: a retry finds it, writes
--- nothing else, and gets the stored event back to compare with its own. Deliveries to an
--- endpoint removed since the caller read it are left out. Rows come as JSON with the columns'
--- names, timestamps in UTC. Hand-written.
+-- no webhook events again, and gets the stored event back to compare with its own; a
+-- different event stored there (a divergence the caller refuses) leaves the state alone too.
+-- Webhook events take their seq in the order given (a compliance event before its state's).
+-- Deliveries to an endpoint removed since the caller read it are left out. Rows come as JSON
+-- with the columns' names, timestamps in UTC. Only the owner (the worker) records transitions.
+-- Hand-written.
 CREATE FUNCTION lockstep_record_transition(t jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   e settlement_events := jsonb_populate_record(NULL::settlement_events, t -> 'event');
@@ -17,7 +20,9 @@ BEGIN
     WITH queued AS (
       INSERT INTO webhook_events (id, platform_id, environment, settlement_id, type, body, created_at)
         SELECT w.id, w.platform_id, w.environment, w.settlement_id, w.type, w.body, w.created_at
-        FROM jsonb_populate_recordset(NULL::webhook_events, t -> 'webhook_events') w
+        FROM jsonb_array_elements(t -> 'webhook_events') WITH ORDINALITY AS a(item, n)
+        CROSS JOIN LATERAL jsonb_populate_record(NULL::webhook_events, a.item) w
+        ORDER BY a.n
         RETURNING id, seq, settlement_id
     )
     INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_seq, settlement_id)
@@ -27,10 +32,15 @@ BEGIN
       JOIN webhook_endpoints ep ON ep.id = d.endpoint_id;
   ELSE
     SELECT to_jsonb(s) INTO stored FROM settlement_events s WHERE s.settlement_id = e.settlement_id AND s.sequence = e.sequence;
+    IF (stored ->> 'from_state', stored ->> 'to_state', stored ->> 'triggered_by', stored -> 'payload')
+        IS DISTINCT FROM (e.from_state, e.to_state, e.triggered_by, e.payload) THEN
+      RETURN stored;
+    END IF;
   END IF;
   UPDATE settlements
-    SET state = e.to_state, state_sequence = e.sequence, updated_at = e.created_at, failure_reason = COALESCE(t ->> 'failure_reason', failure_reason)
+    SET state = e.to_state, state_sequence = e.sequence, updated_at = e.created_at, failure_reason = COALESCE(NULLIF(t ->> 'failure_reason', ''), failure_reason)
     WHERE id = e.settlement_id AND state_sequence < e.sequence;
   RETURN stored;
 END
 $$;
+REVOKE EXECUTE ON FUNCTION lockstep_record_transition(jsonb) FROM PUBLIC;
