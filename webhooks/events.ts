@@ -1,5 +1,6 @@
 // Which webhook events a settlement's transition gives, what receivers get, and which
-// endpoints want them. Pure: used inside the transition's database transaction.
+// endpoints want them. Pure: the events are made before the statement that records the
+// transition writes them (db/transitionWrites.ts).
 
 import type { Transition } from '../domain/transition.ts';
 
