@@ -3,7 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { chainFromConfig } from '../chain/client.ts';
 import { loadLiveIndex } from '../compliance/listRefresh.ts';
-import { loadConfig, walletBlocklist, webhookUrlPolicy } from '../config/config.ts';
+import { loadConfig, screeningThresholds, webhookUrlPolicy } from '../config/config.ts';
 import { temporalConnectionOptions } from '../config/temporalConnection.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
@@ -47,15 +47,7 @@ let closing = false;
 const screeningIndex = async () => {
   // A load begun during shutdown would start refresh timers nothing stops.
   if (closing) throw new Error('the API is shutting down');
-  const loading = (liveIndex ??= loadLiveIndex({
-    db,
-    log,
-    kind: 'api',
-    lists: config,
-    blocklist: walletBlocklist(config),
-    intervalMs: config.SANCTIONS_REFRESH_MINUTES * 60_000,
-    pollMs: config.SANCTIONS_REFRESH_POLL_MS,
-  }));
+  const loading = (liveIndex ??= loadLiveIndex({ db, log, kind: 'api' }, config));
   try {
     return (await loading).index;
   } catch (err) {
@@ -64,7 +56,7 @@ const screeningIndex = async () => {
     throw err;
   }
 };
-const defaultThresholds = { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD };
+const defaultThresholds = screeningThresholds(config);
 
 const taskQueue = config.TEMPORAL_TASK_QUEUE;
 const starts = workflowStarter({ db, temporal, taskQueue, depositPollIntervalMs: config.DEPOSIT_POLL_INTERVAL_MS }, (err) =>

@@ -10,7 +10,7 @@ import { fetchLists, type FetchOutcome } from '../compliance/fetch.ts';
 import { compareNames } from '../compliance/nameScore.ts';
 import { listSources, readLists, screenerOf } from '../compliance/lists.ts';
 import type { Screener } from '../compliance/screening.ts';
-import { loadConfig } from '../config/config.ts';
+import { loadConfig, screeningThresholds } from '../config/config.ts';
 import type { Db } from '../db/client.ts';
 import { latestListLoads, loadsForRequest, requestListRefresh } from '../db/screening.ts';
 import { presentListLoad } from '../operations/present.ts';
@@ -22,8 +22,7 @@ import { parse, print, UsageError } from './options.ts';
 async function loadLists() {
   const config = loadConfig(cliEnv(), ['SANCTIONS_OFAC_DIR', 'SANCTIONS_OFAC_XML', 'SANCTIONS_UN_FILE', 'SANCTIONS_LISTS_DIR', 'SCREENING_REVIEW_THRESHOLD', 'SCREENING_FAIL_THRESHOLD']);
   const lists = await readLists(listSources(config));
-  const thresholds = { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD };
-  return { lists, screener: await screenerOf(lists), thresholds };
+  return { lists, screener: await screenerOf(lists), thresholds: screeningThresholds(config) };
 }
 
 function topMatches(screener: Screener, name: string, floor: number, attributes: PartyAttributes = {}, limit = 5) {

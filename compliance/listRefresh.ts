@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { BUNDLED_LISTS_DIR } from '../config/paths.ts';
 import { listSources, ScreeningIndex, type ListSettings } from './lists.ts';
+import { walletBlocklist, type Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Db } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -58,20 +59,26 @@ export async function startListRefresh({ db, index, log, intervalMs, pollMs, kin
   return { stop: () => timers.forEach(clearInterval) };
 }
 
+/** What of a process's configuration its live index is loaded and kept current by. */
+export type LiveIndexConfig = ListSettings & Pick<Config, 'WALLET_BLOCKLIST' | 'SANCTIONS_REFRESH_MINUTES' | 'SANCTIONS_REFRESH_POLL_MS'>;
+
 /**
  * A process's live index: the configured lists (and the operators' wallet blocklist) loaded
- * now, then kept current by startListRefresh. The worker screens settlements with it, and each
- * API process screens dry runs with its own (docs/architecture.md, "Compliance screening").
+ * now, then kept current by startListRefresh on the configured schedule. The worker screens
+ * settlements with it, and each API process screens dry runs with its own
+ * (docs/architecture.md, "Compliance screening").
  */
 export async function loadLiveIndex(
-  options: Omit<ListRefreshOptions, 'index'> & { lists: ListSettings; blocklist: string[] },
+  options: Pick<ListRefreshOptions, 'db' | 'log' | 'kind'>,
+  lists: LiveIndexConfig,
 ): Promise<{ index: ScreeningIndex; refresher: { stop(): void } }> {
-  const { lists, blocklist, log } = options;
-  const index = await ScreeningIndex.load(listSources(lists), blocklist);
+  const { log } = options;
+  const index = await ScreeningIndex.load(listSources(lists), walletBlocklist(lists));
   for (const version of index.screener.versions) log.info('sanctions list loaded', { ...version });
   if ([lists.SANCTIONS_OFAC_DIR, lists.SANCTIONS_UN_FILE, lists.SANCTIONS_LISTS_DIR].some((l) => l && resolve(l).startsWith(BUNDLED_LISTS_DIR))) {
     log.warn('screening against the snapshot that ships in reference/ (OFAC 2021, UN 2026-02): keep current lists with lockstep lists fetch');
   }
   log.info('screening index built', { spellings: index.screener.spellingCount, wallets: index.screener.walletCount });
-  return { index, refresher: await startListRefresh({ ...options, index }) };
+  const refresher = await startListRefresh({ ...options, index, intervalMs: lists.SANCTIONS_REFRESH_MINUTES * 60_000, pollMs: lists.SANCTIONS_REFRESH_POLL_MS });
+  return { index, refresher };
 }

@@ -2,7 +2,7 @@
 // here, so a missing or malformed setting fails at start with its name, not later.
 
 import { z } from 'zod';
-import { DEFAULT_THRESHOLDS } from '../domain/thresholds.ts';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../domain/thresholds.ts';
 import { DEFAULT_DEPOSIT_POLL_MS } from '../domain/deposits.ts';
 import { LockstepError } from '../domain/errors.ts';
 
@@ -139,8 +139,13 @@ export function webhookUrlPolicy(config: Pick<Config, 'PRODUCTION_ENVIRONMENTS' 
   return { requireHttps: production, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS && !production };
 }
 
+/** The name scores where screening reviews and where it fails, as configured. */
+export function screeningThresholds(config: Pick<Config, 'SCREENING_REVIEW_THRESHOLD' | 'SCREENING_FAIL_THRESHOLD'>): Thresholds {
+  return { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD };
+}
+
 /** Addresses operators add to the wallet screen on top of the sanctions lists. */
-export function walletBlocklist(config: Config): string[] {
+export function walletBlocklist(config: Pick<Config, 'WALLET_BLOCKLIST'>): string[] {
   return config.WALLET_BLOCKLIST.split(',')
     .map((a) => a.trim().toLowerCase())
     .filter(Boolean);

@@ -5,7 +5,7 @@ import { createActivities } from '../activities/index.ts';
 import { signerTaskQueueOf } from '../workflows/names.ts';
 import { chainFromConfig, requireOperator } from '../chain/client.ts';
 import { loadLiveIndex } from '../compliance/listRefresh.ts';
-import { loadConfig, walletBlocklist } from '../config/config.ts';
+import { loadConfig, screeningThresholds } from '../config/config.ts';
 import { temporalConnectionOptions } from '../config/temporalConnection.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDb } from '../db/client.ts';
@@ -19,15 +19,8 @@ installSdkLogger(log, config.LOG_LEVEL);
 
 const db = createDb(config.DATABASE_URL);
 const chain = chainFromConfig(config, true);
-const { index, refresher } = await loadLiveIndex({
-  db,
-  log,
-  lists: config,
-  blocklist: walletBlocklist(config),
-  intervalMs: config.SANCTIONS_REFRESH_MINUTES * 60_000,
-  pollMs: config.SANCTIONS_REFRESH_POLL_MS,
-});
-const thresholds = { review: config.SCREENING_REVIEW_THRESHOLD, fail: config.SCREENING_FAIL_THRESHOLD };
+const { index, refresher } = await loadLiveIndex({ db, log }, config);
+const thresholds = screeningThresholds(config);
 
 const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const activities = createActivities({ db, chain, index, thresholds, confirmations: config.CONFIRMATIONS, receiptWaitMs: config.TX_RECEIPT_WAIT_MS });
