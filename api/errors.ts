@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request } from 'express';
+import { isRecordNotFound } from '../db/client.ts';
 import { LockstepError } from '../domain/errors.ts';
 
 export interface FieldError {
@@ -75,7 +76,7 @@ function fromDatabase(err: unknown): ApiError | undefined {
  * request removed it in between. To this request it is simply gone, a 404 as if read after.
  */
 function removedMeanwhile(err: unknown): ApiError | undefined {
-  if ((err as { code?: string } | undefined)?.code !== 'P2025') return undefined;
+  if (!isRecordNotFound(err)) return undefined;
   return new ApiError(404, 'not_found', 'Not found', 'What the request names was removed by another request while it ran');
 }
 
