@@ -13,6 +13,7 @@ import { canonicalJson } from '../domain/canonicalJson.ts';
 import type { ListVersion, SanctionsEntry } from './sanctionsList.ts';
 import { adjustments, MAX_BOOST, type PartyAttributes } from './attributes.ts';
 import { comparePrepared, phoneticKey, prepareName, tokenize, type PreparedName } from './nameScore.ts';
+import { Postings } from './postings.ts';
 import type { Thresholds } from '../domain/thresholds.ts';
 
 export const SCREENING_ALGORITHM = 'token-alignment-v2';
@@ -89,7 +90,7 @@ const deletions = (t: string) => (t.length >= 4 ? [...t].map((_, i) => t.slice(0
  * surface), each token, its sound, and each token with one letter deleted, so that any
  * single-letter slip in a query still shares a key with it (SymSpell's idea).
  */
-function indexKeys(prepared: PreparedName): string[] {
+function indexKeys(prepared: PreparedName): ReadonlySet<string> {
   const keys = new Set<string>();
   for (const { tokens } of prepared) {
     keys.add(`x:${tokens.join(' ')}`);
@@ -99,7 +100,7 @@ function indexKeys(prepared: PreparedName): string[] {
       for (const d of deletions(t)) keys.add(`d:${d}`);
     }
   }
-  return [...keys];
+  return keys;
 }
 
 /** The keys a query looks up: a slip may have deleted, inserted or replaced a letter. */
@@ -143,7 +144,7 @@ const BUILD_SLICE = 100;
 
 export class Screener {
   private readonly spellings: Spelling[] = [];
-  private readonly postings = new Map<string, number[]>();
+  private postings = Postings.EMPTY;
   private readonly wallets = new Map<string, { entry: SanctionsEntry | undefined; matched: string }>();
 
   private constructor(readonly versions: ListVersion[]) {}
@@ -155,6 +156,8 @@ export class Screener {
       for (const entry of entries.slice(i, i + BUILD_SLICE)) screener.add(entry);
       await new Promise((resolve) => setImmediate(resolve));
     }
+    const { spellings } = screener;
+    screener.postings = await Postings.build(spellings.length, (id) => indexKeys(spellings[id]!.prepared));
     for (const address of blocklist) screener.wallets.set(address.toLowerCase(), { entry: undefined, matched: address });
     return screener;
   }
@@ -164,12 +167,7 @@ export class Screener {
       const prepared = prepareName(name);
       if (!prepared.some((p) => p.tokens.length)) continue;
       const length = Math.max(...prepared.map((a) => a.tokens.join('').length));
-      const id = this.spellings.push({ entry, name, quality, prepared, schema: schemaOf(entry), length }) - 1;
-      for (const key of indexKeys(prepared)) {
-        const list = this.postings.get(key);
-        if (list) list.push(id);
-        else this.postings.set(key, [id]);
-      }
+      this.spellings.push({ entry, name, quality, prepared, schema: schemaOf(entry), length });
     }
     for (const { address } of entry.digitalCurrencyAddresses) {
       // EVM addresses are the same account on every EVM chain, whatever currency OFAC filed them under.
@@ -191,8 +189,8 @@ export class Screener {
     const prepared = prepareName(name);
     const hits = new Map<number, number>();
     const { exact, fuzzy } = queryKeys(prepared);
-    for (const key of exact) for (const id of this.postings.get(key) ?? []) hits.set(id, Number.POSITIVE_INFINITY);
-    const keys = fuzzy.map((k) => this.postings.get(k) ?? []).filter((p) => p.length);
+    for (const key of exact) for (const id of this.postings.get(key)) hits.set(id, Number.POSITIVE_INFINITY);
+    const keys = fuzzy.map((k) => this.postings.get(k)).filter((p) => p.length);
     const selective = keys.filter((p) => p.length <= COMMON_KEY);
     // Candidates sharing the rarest keys come first: a rare key says more than a common one.
     for (const posting of selective.length ? selective : keys.sort((p, q) => p.length - q.length).slice(0, 1)) {
