@@ -48,6 +48,7 @@ import { ROOT } from '../config/paths.ts';
 import { serviceProcess } from '../stack/services.ts';
 import { temporalKindOf } from '../stack/manifest.ts';
 import { startFreshInfrastructure } from '../stack/stack.ts';
+import { stopOnInterrupt } from '../stack/interrupt.ts';
 import { runCeiling } from './ceiling/run.ts';
 import { attack, ensureVegeta, formatLoad, formatPath, measurePath, VEGETA, type Target } from './apiLoad.ts';
 import { StateFollower } from './stateFollower.ts';
@@ -151,6 +152,11 @@ const processes = services.map(({ name, instance }) =>
   }),
 );
 const chain = createPublicClient({ transport: http(manifest.chain.rpc_url), cacheTime: 0 });
+async function stopStack() {
+  for (const p of [...processes].reverse()) await p.stop();
+  await infra.stop();
+}
+stopOnInterrupt(stopStack);
 try {
   await Promise.all(processes.map((p) => p.start()));
   const api = new LockstepApi(manifest.api_url);
@@ -310,6 +316,5 @@ try {
   say(await startLag(burstStarted));
   say(`  resident memory, the burst open        ${memory()}`);
 } finally {
-  for (const p of processes.reverse()) await p.stop();
-  await infra.stop();
+  await stopStack();
 }
