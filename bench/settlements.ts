@@ -3,7 +3,7 @@
 // Prints figures; asserts nothing. The dev server has one history shard and SQLite, so
 // these are figures for comparing changes on one machine, not capacity claims.
 //
-//   npm run bench -- [--settlements 30] [--concurrency 5] [--load-seconds 10] [--burst 3000] [--ceiling] [--dead-receiver] [--from-source]
+//   npm run bench -- [--settlements 30] [--concurrency 5] [--load-seconds 10] [--burst 3000] [--idle-seconds 90] [--ceiling] [--dead-receiver] [--from-source]
 //                    [--temporal dev|server] [--workers 1] [--kill-worker-halfway]
 //
 // --temporal server runs the stack on the Temporal server with PostgreSQL (stack/temporalServer.ts)
@@ -17,9 +17,11 @@
 //
 // After the settlements, the API under load (bench/apiLoad.ts): reads of one settlement, of an
 // unknown one and of a page of 50 beside express's bare /healthz in the same process, for
-// --load-seconds each, then a burst of --burst creates at 20 connections; the resident memory
-// is read again with the burst's settlements open, awaiting deposits, and the time from each
-// create's answer to its workflow's start (creates answer before the start: the outbox).
+// --load-seconds each, then a burst of --burst creates at 20 connections, and the time from each
+// create's answer to its workflow's start (creates answer before the start: the outbox). The
+// resident memory is read at its highest while the burst's settlements are brought to
+// AWAITING_DEPOSITS, and again with all of them open there once the stack has been idle for
+// --idle-seconds: V8 hands back the heap a burst grew only when allocation has been low a while.
 //
 // --from-source runs the services from TypeScript through tsx, as they ran before the
 // compiled build: the reference for the resident memory of the compiled processes.
@@ -68,6 +70,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '5' },
     'load-seconds': { type: 'string', default: '10' },
     burst: { type: 'string', default: '3000' },
+    'idle-seconds': { type: 'string', default: '90' },
     'dead-receiver': { type: 'boolean', default: false },
     'from-source': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
@@ -81,6 +84,7 @@ const total = Number(values.settlements);
 const concurrency = Number(values.concurrency);
 const loadSeconds = Number(values['load-seconds']);
 const burst = Number(values.burst);
+const idleSeconds = Number(values['idle-seconds']);
 const temporalKind = temporalKindOf(['--temporal', values.temporal]);
 const workerCount = Number(values.workers);
 if (!Number.isInteger(workerCount) || workerCount < 1) throw new Error(`--workers must be a whole number of at least 1, not "${values.workers}"`);
@@ -97,7 +101,7 @@ const row = (name: string, xs: number[]) =>
   say(`  ${name.padEnd(36)} p50 ${percentile(xs, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(xs, 99).toFixed(1).padStart(6)} ms   (n=${xs.length})`);
 const rssMb = (pid: number | undefined) => {
   const match = pid ? /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8')) : null;
-  return match ? (Number(match[1]) / 1024).toFixed(0) : '?';
+  return match ? Number(match[1]) / 1024 : NaN;
 };
 
 /**
@@ -127,7 +131,40 @@ async function startLag(since: Date): Promise<string> {
 }
 
 const wallets = new WalletQueue();
-const memory = () => processes.map((p) => `${p.spec.name} ${p.running ? rssMb(p.pid) : '(killed)'} MB`).join(', ');
+const memory = () => processes.map((p) => `${p.spec.name} ${p.running ? rssMb(p.pid).toFixed(0) : '(killed)'} MB`).join(', ');
+
+/** Each service's highest resident memory from now until the returned function is called, read every 250 ms. */
+function peakMemory(): () => string {
+  const peaks = new Map<string, number>();
+  const read = () => {
+    for (const p of processes) if (p.running) peaks.set(p.spec.name, Math.max(peaks.get(p.spec.name) ?? 0, rssMb(p.pid)));
+  };
+  const timer = setInterval(read, 250);
+  return () => {
+    clearInterval(timer);
+    read();
+    return [...peaks].map(([name, mb]) => `${name} ${mb.toFixed(0)} MB`).join(', ');
+  };
+}
+
+/** Waits until every settlement created since `since` has reached AWAITING_DEPOSITS (or ended), or ten minutes. */
+async function untilAwaitingDeposits(since: Date): Promise<string> {
+  const db = createDb(infra.manifest.database_url);
+  try {
+    const deadline = Date.now() + 600_000;
+    for (;;) {
+      const [counted] = await db.$queryRaw<{ before: number }[]>`
+        SELECT count(*)::int AS before FROM settlements
+        WHERE created_at >= ${since} AND state IN ('INSTRUCTED', 'COMPLIANCE_CHECKING', 'COMPLIANCE_CLEARED', 'REGISTERING_ESCROW')`;
+      const { before } = counted!;
+      if (before === 0) return '';
+      if (Date.now() > deadline) return `, but ${before} had not after ten minutes`;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    await db.$disconnect();
+  }
+}
 
 const dataDir = join(ROOT, 'data', 'bench');
 const vegeta = await ensureVegeta(say);
@@ -272,6 +309,7 @@ try {
   ];
   say(`a burst of ${burst} creates at ${LOAD_CONNECTIONS} connections...`);
   const burstStarted = new Date();
+  const burstPeak = peakMemory();
   const creates = await attack(vegeta, {
     targets: () => ({ method: 'POST', url: `${manifest.api_url}/v1/settlements`, header: authorized, body: guideInstruction(manifest) }),
     connections: LOAD_CONNECTIONS,
@@ -314,7 +352,10 @@ try {
   for (const r of reads) say(formatPath(r, healthz));
   say(formatLoad(`POST /v1/settlements, ${burst} at once`, creates));
   say(await startLag(burstStarted));
-  say(`  resident memory, the burst open        ${memory()}`);
+  const notAwaiting = await untilAwaitingDeposits(burstStarted);
+  say(`  resident memory, highest in the burst  ${burstPeak()} (until all ${burst} awaited deposits${notAwaiting})`);
+  await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+  say(`  resident memory, the burst open        ${memory()} (after ${idleSeconds} s idle)`);
 } finally {
   await stopStack();
 }
