@@ -85,6 +85,7 @@ const concurrency = Number(values.concurrency);
 const loadSeconds = Number(values['load-seconds']);
 const burst = Number(values.burst);
 const idleSeconds = Number(values['idle-seconds']);
+if (!(idleSeconds >= 0)) throw new Error(`--idle-seconds must be a number of seconds, not "${values['idle-seconds']}"`);
 const temporalKind = temporalKindOf(['--temporal', values.temporal]);
 const workerCount = Number(values.workers);
 if (!Number.isInteger(workerCount) || workerCount < 1) throw new Error(`--workers must be a whole number of at least 1, not "${values.workers}"`);
@@ -137,7 +138,10 @@ const memory = () => processes.map((p) => `${p.spec.name} ${p.running ? rssMb(p.
 function peakMemory(): () => string {
   const peaks = new Map<string, number>();
   const read = () => {
-    for (const p of processes) if (p.running) peaks.set(p.spec.name, Math.max(peaks.get(p.spec.name) ?? 0, rssMb(p.pid)));
+    for (const p of processes) {
+      const mb = p.running ? rssMb(p.pid) : NaN; // NaN: gone between the check and the read
+      if (!Number.isNaN(mb)) peaks.set(p.spec.name, Math.max(peaks.get(p.spec.name) ?? 0, mb));
+    }
   };
   const timer = setInterval(read, 250);
   return () => {
@@ -189,10 +193,13 @@ const processes = services.map(({ name, instance }) =>
   }),
 );
 const chain = createPublicClient({ transport: http(manifest.chain.rpc_url), cacheTime: 0 });
-async function stopStack() {
-  for (const p of [...processes].reverse()) await p.stop();
-  await infra.stop();
-}
+let stopping: Promise<void> | undefined;
+/** Once, whether the run ends or a signal stops it first. */
+const stopStack = () =>
+  (stopping ??= (async () => {
+    for (const p of [...processes].reverse()) await p.stop();
+    await infra.stop();
+  })());
 stopOnInterrupt(stopStack);
 try {
   await Promise.all(processes.map((p) => p.start()));

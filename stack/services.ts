@@ -39,10 +39,8 @@ export interface ServiceOptions {
 
 export function serviceProcess(name: ServiceName, manifest: Manifest, secrets: StackSecrets, options: ServiceOptions): ManagedProcess {
   const env: Record<string, string> = {
-    // glibc gives each thread that allocates its own malloc arena and rarely hands their free
-    // pages back; V8's compiler and GC threads and Temporal's core threads held 60-180 MB of
-    // them per process. One arena measured 70-80 MB less per service at the same throughput
-    // (docs/runbook.md). The caller's own setting wins.
+    // glibc's per-thread malloc arenas kept tens of MB of freed pages per process; why and what
+    // one arena saved is in docs/runbook.md (MALLOC_ARENA_MAX). The caller's own setting wins.
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '1',
     ...serviceEnv(manifest, secrets),
     // Only the worker signs escrow transactions.
