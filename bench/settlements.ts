@@ -43,7 +43,8 @@ import { createPublicClient, http, type Hex } from 'viem';
 import { LockstepApi } from '../cli/apiClient.ts';
 import { createApiClient } from '../db/clients.ts';
 import { ensureEnvironment } from '../db/platforms.ts';
-import { createDb } from '../db/client.ts';
+import { createDb, type Db } from '../db/client.ts';
+import { DVP_STANDARD } from '../domain/template.ts';
 import { sendPreparedCalls, type PreparedCall } from '../cli/depositor.ts';
 import { guideInstruction } from '../cli/instruction.ts';
 import { ROOT } from '../config/paths.ts';
@@ -105,30 +106,38 @@ const rssMb = (pid: number | undefined) => {
   return match ? Number(match[1]) / 1024 : NaN;
 };
 
-/**
- * From each burst create's commit (its 201) to its workflow's start, by the starters: waits
- * until every one has started, or two minutes.
- */
-async function startLag(since: Date): Promise<string> {
+/** Reads `read` every second until `done` holds of its result or `timeoutMs` has passed, and returns the last result. */
+async function pollDatabase<T>(read: (db: Db) => Promise<T>, done: (result: T) => boolean, timeoutMs: number): Promise<T> {
   const db = createDb(infra.manifest.database_url);
   try {
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [lag] = await db.$queryRaw<{ n: number; waiting: number; p50: number; p99: number; max: number }[]>`
-        SELECT count(*)::int AS n, count(*) FILTER (WHERE workflow_started_at IS NULL)::int AS waiting,
-          percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM workflow_started_at - created_at)) * 1000 AS p50,
-          percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM workflow_started_at - created_at)) * 1000 AS p99,
-          max(extract(epoch FROM workflow_started_at - created_at)) * 1000 AS max
-        FROM settlements WHERE created_at >= ${since}`;
-      if (lag!.waiting === 0 || Date.now() > deadline) {
-        const waiting = lag!.waiting ? `, ${lag!.waiting} not started after two minutes` : '';
-        return `  201 → workflow started                 p50 ${Number(lag!.p50).toFixed(0).padStart(6)} ms   p99 ${Number(lag!.p99).toFixed(0).padStart(6)} ms   max ${(Number(lag!.max) / 1000).toFixed(1)} s (n=${lag!.n}${waiting})`;
-      }
+      const result = await read(db);
+      if (done(result) || Date.now() > deadline) return result;
       await new Promise((r) => setTimeout(r, 1000));
     }
   } finally {
     await db.$disconnect();
   }
+}
+
+/**
+ * From each burst create's commit (its 201) to its workflow's start, by the starters: waits
+ * until every one has started, or two minutes.
+ */
+async function startLag(since: Date): Promise<string> {
+  const [lag] = await pollDatabase(
+    (db) => db.$queryRaw<{ n: number; waiting: number; p50: number; p99: number; max: number }[]>`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE workflow_started_at IS NULL)::int AS waiting,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM workflow_started_at - created_at)) * 1000 AS p50,
+        percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM workflow_started_at - created_at)) * 1000 AS p99,
+        max(extract(epoch FROM workflow_started_at - created_at)) * 1000 AS max
+      FROM settlements WHERE created_at >= ${since}`,
+    ([row]) => row!.waiting === 0,
+    120_000,
+  );
+  const waiting = lag!.waiting ? `, ${lag!.waiting} not started after two minutes` : '';
+  return `  201 → workflow started                 p50 ${Number(lag!.p50).toFixed(0).padStart(6)} ms   p99 ${Number(lag!.p99).toFixed(0).padStart(6)} ms   max ${(Number(lag!.max) / 1000).toFixed(1)} s (n=${lag!.n}${waiting})`;
 }
 
 const wallets = new WalletQueue();
@@ -151,23 +160,18 @@ function peakMemory(): () => string {
   };
 }
 
+/** The burst's template's states before AWAITING_DEPOSITS. */
+const BEFORE_DEPOSITS = DVP_STANDARD.config.states.slice(0, DVP_STANDARD.config.states.indexOf('AWAITING_DEPOSITS'));
+
 /** Waits until every settlement created since `since` has reached AWAITING_DEPOSITS (or ended), or ten minutes. */
 async function untilAwaitingDeposits(since: Date): Promise<string> {
-  const db = createDb(infra.manifest.database_url);
-  try {
-    const deadline = Date.now() + 600_000;
-    for (;;) {
-      const [counted] = await db.$queryRaw<{ before: number }[]>`
-        SELECT count(*)::int AS before FROM settlements
-        WHERE created_at >= ${since} AND state IN ('INSTRUCTED', 'COMPLIANCE_CHECKING', 'COMPLIANCE_CLEARED', 'REGISTERING_ESCROW')`;
-      const { before } = counted!;
-      if (before === 0) return '';
-      if (Date.now() > deadline) return `, but ${before} had not after ten minutes`;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  } finally {
-    await db.$disconnect();
-  }
+  const [{ before }] = await pollDatabase(
+    (db) => db.$queryRaw<[{ before: number }]>`
+      SELECT count(*)::int AS before FROM settlements WHERE created_at >= ${since} AND state = ANY(${BEFORE_DEPOSITS})`,
+    ([row]) => row.before === 0,
+    600_000,
+  );
+  return before ? `, but ${before} had not after ten minutes` : '';
 }
 
 const dataDir = join(ROOT, 'data', 'bench');
